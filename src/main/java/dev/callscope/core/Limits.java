@@ -1,0 +1,60 @@
+package dev.callscope.core;
+
+/**
+ * Every bound on memory and work in one place. Each field has a CLI flag (see
+ * {@code cli.LimitOptions}); going over a bound never fails the run: the oldest unpinned state is
+ * evicted or the data discarded, and an anomaly is recorded.
+ *
+ * <p>Configure before the run starts; the engine reads the values once.
+ */
+public final class Limits {
+    /** Conversations (UDP and TCP flows) kept at once; the least recently seen is evicted past it. */
+    public int maxFlows = 500_000;
+    /** A conversation idle for this long in packet time is closed and its state released. */
+    public long flowIdleTimeoutNanos = 600L * 1_000_000_000L;
+
+    /** Bytes one TCP direction may hold (out-of-order data and a partial PDU awaiting more). */
+    public int tcpMaxBufferedPerDirection = 4 * 1024 * 1024;
+    /** Out-of-order segments one TCP direction may hold before the oldest hole is declared a gap. */
+    public int tcpMaxOutOfOrderSegments = 1024;
+    /** Bytes all TCP reassembly buffers together may hold. */
+    public long tcpMaxBufferedTotal = 512L * 1024 * 1024;
+
+    /** IP datagrams under reassembly at once. */
+    public int ipMaxPendingDatagrams = 4096;
+    /** Fragments one IP datagram may be made of. */
+    public int ipMaxFragmentsPerDatagram = 128;
+    /** A datagram not completed within this packet-time span is dropped. */
+    public long ipFragmentTimeoutNanos = 60L * 1_000_000_000L;
+
+    /** Largest SIP message over a stream transport. */
+    public int sipMaxMessage = 64 * 1024;
+    /** Largest Dubbo payload (Dubbo's own default, 8 MiB). */
+    public int dubboMaxPayload = 8 * 1024 * 1024;
+    /** Fragments of one DTLS handshake message. */
+    public int dtlsMaxHandshakeFragments = 30;
+
+    /** Anomalies kept with their details (all are counted). */
+    public int maxAnomalyRecords = 10_000;
+    /** Violations after which a dissector is dropped from an unconfirmed conversation. */
+    public int maxViolations = 5;
+
+    /** A copy with the same values. */
+    public Limits copy() {
+        final Limits l = new Limits();
+        l.maxFlows = maxFlows;
+        l.flowIdleTimeoutNanos = flowIdleTimeoutNanos;
+        l.tcpMaxBufferedPerDirection = tcpMaxBufferedPerDirection;
+        l.tcpMaxOutOfOrderSegments = tcpMaxOutOfOrderSegments;
+        l.tcpMaxBufferedTotal = tcpMaxBufferedTotal;
+        l.ipMaxPendingDatagrams = ipMaxPendingDatagrams;
+        l.ipMaxFragmentsPerDatagram = ipMaxFragmentsPerDatagram;
+        l.ipFragmentTimeoutNanos = ipFragmentTimeoutNanos;
+        l.sipMaxMessage = sipMaxMessage;
+        l.dubboMaxPayload = dubboMaxPayload;
+        l.dtlsMaxHandshakeFragments = dtlsMaxHandshakeFragments;
+        l.maxAnomalyRecords = maxAnomalyRecords;
+        l.maxViolations = maxViolations;
+        return l;
+    }
+}

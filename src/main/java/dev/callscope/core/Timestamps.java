@@ -1,0 +1,30 @@
+package dev.callscope.core;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Packet times are longs in nanoseconds since the epoch; these helpers format them. */
+public final class Timestamps {
+    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private Timestamps() {
+    }
+
+    /** {@code 2011-07-28 12:54:46.556175} (microseconds, UTC). */
+    public static String utc(final long nanos) {
+        final long sec = Math.floorDiv(nanos, 1_000_000_000L);
+        final long frac = Math.floorMod(nanos, 1_000_000_000L);
+        return UTC.format(Instant.ofEpochSecond(sec)) + String.format(".%06d", frac / 1000);
+    }
+
+    /** ISO-8601 with nanoseconds, for JSON. */
+    public static String iso(final long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
+    }
+
+    /** Seconds as a double, for JSON and relative times. */
+    public static double seconds(final long nanos) {
+        return nanos / 1e9;
+    }
+}

@@ -1,11 +1,83 @@
 package dev.callscope.cli;
 
-/** Entry point; the command tree lands with the CLI work. */
+import dev.callscope.core.InputException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * Entry point. {@link #run} drives the command tree and returns the exit code; only {@link #main}
+ * calls {@code System.exit}, so tests run commands in-process.
+ */
 public final class Main {
     private Main() {
     }
 
     public static void main(final String[] args) {
-        System.exit(0);
+        final PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        final PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        final int code = run(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line; never exits the JVM. */
+    public static int run(final PrintWriter out, final PrintWriter err, final String... args) {
+        final boolean debug = Arrays.asList(args).contains("--debug");
+        final CommandLine cmd = commandLine();
+        cmd.setOut(out);
+        cmd.setErr(err);
+        if (System.getenv("NO_COLOR") != null) {
+            cmd.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+        }
+        cmd.setParameterExceptionHandler((ex, a) -> {
+            final CommandLine c = ex.getCommandLine();
+            c.getErr().println("callscope: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            c.getErr().flush();
+            return ExitCodes.USAGE;
+        });
+        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            final PrintWriter e = c.getErr();
+            int code;
+            Throwable t = ex;
+            if (t instanceof UncheckedIOException && t.getCause() != null) {
+                t = t.getCause();
+            }
+            if (t instanceof UsageException) {
+                e.println("callscope: " + t.getMessage());
+                e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+                code = ExitCodes.USAGE;
+            } else if (t instanceof InputException) {
+                e.println("callscope: error: " + t.getMessage());
+                code = ExitCodes.INPUT;
+            } else if (t instanceof java.io.IOException) {
+                e.println("callscope: error: " + t.getMessage());
+                code = ExitCodes.INPUT;
+            } else {
+                e.println("callscope: internal error: " + t + (debug ? "" : " (run with --debug for the stack trace)"));
+                code = ExitCodes.INTERNAL;
+            }
+            if (debug) {
+                ex.printStackTrace(e);
+            }
+            e.flush();
+            return code;
+        });
+        final int code = cmd.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The command tree (also used by the man page and completion generators). */
+    public static CommandLine commandLine() {
+        final CommandLine cmd = new CommandLine(new MainCommand());
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        return cmd;
     }
 }

@@ -1,0 +1,71 @@
+package dev.callscope.cli;
+
+import dev.callscope.flow.CaptureStats;
+import dev.callscope.flow.ConversationTable;
+import dev.callscope.output.FlowsView;
+import dev.callscope.output.Json;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code callscope flows}: the UDP and TCP conversations. */
+@Command(name = "flows", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "List UDP and TCP conversations (like tshark -z conv,udp -z conv,tcp): packets and bytes each way, "
+            + "start, duration, and the protocol found. Address A is the side that sent the first packet.",
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read)", "4:internal error"},
+    footerHeading = "%nExamples:%n",
+    footer = {"  callscope flows samples/sip-call.pcap", "  callscope flows --sort bytes --top 10 big.pcapng",
+        "  callscope flows --jsonl capture.pcap | jq .service"})
+public final class FlowsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    InputOptions input;
+
+    @Option(names = "--sort", paramLabel = "KEY", defaultValue = "start",
+        description = "Order: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; packets, bytes and duration are largest first).")
+    SortKey sort;
+
+    /** Table orders, as typed on the command line. */
+    enum SortKey { start, packets, bytes, duration }
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "0",
+        description = "Show only the first N conversations in that order (0: all).")
+    int top;
+
+    @Mixin
+    OutputOptions output;
+    @Mixin
+    LimitOptions limits;
+
+    @Override
+    public Integer call() throws Exception {
+        if (top < 0) {
+            throw new UsageException("--top must not be negative");
+        }
+        final CaptureStats stats = new CaptureStats(0);
+        final ConversationTable table = new ConversationTable(ConversationTable.Sort.valueOf(sort.name().toUpperCase(java.util.Locale.ROOT)), top);
+        final Analysis.Result r = Analysis.run(input, limits, List.of(stats, table));
+        try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
+            if (output.json()) {
+                Json.writeDocument(target.writer(), FlowsView.json(table.rows(), table.seen(), stats.firstNanos()));
+            } else if (output.jsonl()) {
+                FlowsView.jsonl(target.writer(), table.rows(), stats.firstNanos());
+            } else {
+                FlowsView.text(target.writer(), table.rows(), table.seen(), stats.firstNanos());
+            }
+            target.commit();
+        }
+        if (r.inputError() != null) {
+            throw r.inputError();
+        }
+        return ExitCodes.OK;
+    }
+}

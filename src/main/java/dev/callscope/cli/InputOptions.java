@@ -1,0 +1,35 @@
+package dev.callscope.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Capture files and how to read and dissect them (shared by the analysis commands). */
+public final class InputOptions {
+    /** Which file reader to use. */
+    public enum Reader { builtin, pcap4j }
+
+    @Parameters(paramLabel = "FILE", arity = "1..*",
+        description = "Capture files (pcap or pcapng, optionally gzip-compressed; '-' reads standard input). "
+            + "Several files are merged by timestamp.")
+    List<String> files = new ArrayList<>();
+
+    @Option(names = "--reader", paramLabel = "READER", defaultValue = "builtin",
+        description = "File reader: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). builtin is pure Java and "
+            + "needs no libpcap; pcap4j reads through libpcap and is chosen automatically by -f.")
+    Reader reader = Reader.builtin;
+
+    @Option(names = {"-f", "--bpf"}, paramLabel = "FILTER",
+        description = "BPF capture filter applied while reading (libpcap syntax, e.g. 'udp port 5060'); needs libpcap.")
+    String bpf;
+
+    @Option(names = "--decode-as", paramLabel = "RULE",
+        description = "Force a dissector on a port: udp.port=PORT:PROTOCOL or tcp.port=PORT:PROTOCOL (repeatable; "
+            + "tshark's udp.port==PORT,PROTOCOL is accepted too).")
+    List<String> decodeAs = new ArrayList<>();
+
+    @Option(names = "--disable", paramLabel = "PROTOCOL", split = ",",
+        description = "Turn a dissector off (repeatable or comma-separated).")
+    List<String> disabled = new ArrayList<>();
+}

@@ -1,0 +1,72 @@
+package dev.callscope.cli;
+
+import dev.callscope.core.Limits;
+import picocli.CommandLine.Option;
+
+/** One flag per bound in {@link Limits}. */
+public final class LimitOptions {
+    private static final Limits D = new Limits();
+
+    @Option(names = "--max-flows", paramLabel = "N", description = "Conversations kept at once (default: " + 500_000 + ").")
+    Integer maxFlows;
+
+    @Option(names = "--flow-timeout", paramLabel = "SECONDS", description = "Close a conversation idle this long in packet time (default: 600).")
+    Integer flowTimeout;
+
+    @Option(names = "--tcp-max-buffer", paramLabel = "BYTES", description = "Bytes one TCP direction may hold for reassembly (default: 4194304).")
+    Integer tcpMaxBuffer;
+
+    @Option(names = "--tcp-max-segments", paramLabel = "N", description = "Out-of-order segments one TCP direction may hold (default: 1024).")
+    Integer tcpMaxSegments;
+
+    @Option(names = "--tcp-max-total", paramLabel = "BYTES", description = "Bytes all TCP reassembly may hold together (default: 536870912).")
+    Long tcpMaxTotal;
+
+    @Option(names = "--ip-max-fragments", paramLabel = "N", description = "Fragments one IP datagram may have (default: 128).")
+    Integer ipMaxFragments;
+
+    @Option(names = "--ip-max-pending", paramLabel = "N", description = "IP datagrams under reassembly at once (default: 4096).")
+    Integer ipMaxPending;
+
+    @Option(names = "--max-anomalies", paramLabel = "N", description = "Anomalies kept in detail; all are counted (default: 10000).")
+    Integer maxAnomalies;
+
+    Limits limits() {
+        final Limits l = D.copy();
+        if (maxFlows != null) {
+            l.maxFlows = positive("--max-flows", maxFlows);
+        }
+        if (flowTimeout != null) {
+            l.flowIdleTimeoutNanos = positive("--flow-timeout", flowTimeout) * 1_000_000_000L;
+        }
+        if (tcpMaxBuffer != null) {
+            l.tcpMaxBufferedPerDirection = positive("--tcp-max-buffer", tcpMaxBuffer);
+        }
+        if (tcpMaxSegments != null) {
+            l.tcpMaxOutOfOrderSegments = positive("--tcp-max-segments", tcpMaxSegments);
+        }
+        if (tcpMaxTotal != null) {
+            if (tcpMaxTotal <= 0) {
+                throw new UsageException("--tcp-max-total must be positive");
+            }
+            l.tcpMaxBufferedTotal = tcpMaxTotal;
+        }
+        if (ipMaxFragments != null) {
+            l.ipMaxFragmentsPerDatagram = positive("--ip-max-fragments", ipMaxFragments);
+        }
+        if (ipMaxPending != null) {
+            l.ipMaxPendingDatagrams = positive("--ip-max-pending", ipMaxPending);
+        }
+        if (maxAnomalies != null) {
+            l.maxAnomalyRecords = Math.max(0, maxAnomalies);
+        }
+        return l;
+    }
+
+    private static int positive(final String name, final int v) {
+        if (v <= 0) {
+            throw new UsageException(name + " must be positive, got " + v);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.callscope.cli;
+
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** {@code callscope}: the root of the command tree. */
+@Command(name = "callscope",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+        "Network protocol analyzer for SIP/RTP, Apache Dubbo and WebRTC: reads pcap/pcapng files or captures live, "
+            + "reconstructs conversations and calls.",
+    },
+    subcommands = {
+        ReadCommand.class,
+        FlowsCommand.class,
+        AutoComplete.GenerateCompletion.class,
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success",
+        "1:a verification failed (verify)",
+        "2:usage error (bad option or value)",
+        "3:input or capture error (missing, unreadable, truncated or non-capture file; unknown interface; "
+            + "no capture permission; bad BPF filter; libpcap missing)",
+        "4:internal error",
+    },
+    footerHeading = "%nEnvironment:%n",
+    footer = {"  NO_COLOR   turn colour off", "  CALLSCOPE_JAVA_OPTS   JVM options for the launcher script"})
+public final class MainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
+    boolean debug;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCodes.USAGE;
+    }
+}

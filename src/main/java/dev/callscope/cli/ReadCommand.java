@@ -1,0 +1,54 @@
+package dev.callscope.cli;
+
+import dev.callscope.flow.CaptureStats;
+import dev.callscope.output.Json;
+import dev.callscope.output.ReadView;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code callscope read}: what a capture holds. */
+@Command(name = "read", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Summarise capture files: packets, bytes, time span, link types, a protocol hierarchy with counts "
+            + "(like tshark -z io,phs), malformed and unsupported frames, number of flows.",
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read)", "4:internal error"},
+    footerHeading = "%nExamples:%n",
+    footer = {"  callscope read samples/sip-call.pcap", "  callscope read --json a.pcapng b.pcap.gz",
+        "  callscope read -f 'udp port 5060' capture.pcap"})
+public final class ReadCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    InputOptions input;
+    @Mixin
+    OutputOptions output;
+    @Mixin
+    LimitOptions limits;
+
+    @Override
+    public Integer call() throws Exception {
+        final CaptureStats stats = new CaptureStats(limits.limits().maxAnomalyRecords);
+        final Analysis.Result r = Analysis.run(input, limits, List.of(stats));
+        final String err = r.inputError() == null ? null : r.inputError().getMessage();
+        try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
+            if (output.json()) {
+                Json.writeDocument(target.writer(), ReadView.json(input.files, r.format(), stats, err));
+            } else if (output.jsonl()) {
+                ReadView.jsonl(target.writer(), input.files, r.format(), stats, err);
+            } else {
+                ReadView.text(target.writer(), input.files, r.format(), stats, err);
+            }
+            target.commit();
+        }
+        if (r.inputError() != null) {
+            throw r.inputError();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.callscope.core;
+
+import java.util.Arrays;
+
+/**
+ * A conversation's canonical 5-tuple: the two endpoints ordered so that both directions give the
+ * same key ({@code a} is the lower of address:port), plus the transport protocol (6 TCP, 17 UDP).
+ *
+ * <p>A key stored in a map is never changed. The engine keeps one extra instance as a mutable probe
+ * ({@link #set}) so looking up a packet's conversation allocates nothing.
+ */
+public final class FlowKey {
+    private final byte[] a = new byte[16];
+    private final byte[] b = new byte[16];
+    private int addrLen;
+    private int portA;
+    private int portB;
+    private int protocol;
+    private int hash;
+
+    /**
+     * Sets this key from a packet's source and destination.
+     *
+     * @return true when the source is endpoint {@code a} (the packet goes a→b)
+     */
+    public boolean set(final int protocol, final byte[] src, final int srcPort, final byte[] dst, final int dstPort,
+                       final int addrLen) {
+        this.protocol = protocol;
+        this.addrLen = addrLen;
+        int c = Arrays.compareUnsigned(src, 0, addrLen, dst, 0, addrLen);
+        if (c == 0) {
+            c = Integer.compare(srcPort, dstPort);
+        }
+        final boolean forward = c <= 0;
+        if (forward) {
+            System.arraycopy(src, 0, a, 0, addrLen);
+            System.arraycopy(dst, 0, b, 0, addrLen);
+            portA = srcPort;
+            portB = dstPort;
+        } else {
+            System.arraycopy(dst, 0, a, 0, addrLen);
+            System.arraycopy(src, 0, b, 0, addrLen);
+            portA = dstPort;
+            portB = srcPort;
+        }
+        int h = protocol;
+        for (int i = 0; i < addrLen; i++) {
+            h = 31 * h + a[i];
+            h = 31 * h + b[i];
+        }
+        h = 31 * h + portA;
+        hash = 31 * h + portB;
+        return forward;
+    }
+
+    /** An immutable copy of this key, for storing. */
+    public FlowKey copy() {
+        final FlowKey k = new FlowKey();
+        System.arraycopy(a, 0, k.a, 0, addrLen);
+        System.arraycopy(b, 0, k.b, 0, addrLen);
+        k.addrLen = addrLen;
+        k.portA = portA;
+        k.portB = portB;
+        k.protocol = protocol;
+        k.hash = hash;
+        return k;
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    /** "udp" or "tcp". */
+    public String transportName() {
+        return protocol == 6 ? "tcp" : protocol == 17 ? "udp" : "ip.proto_" + protocol;
+    }
+
+    public Endpoint endpointA() {
+        return Endpoint.of(a, 0, addrLen, portA);
+    }
+
+    public Endpoint endpointB() {
+        return Endpoint.of(b, 0, addrLen, portB);
+    }
+
+    public int portA() {
+        return portA;
+    }
+
+    public int portB() {
+        return portB;
+    }
+
+    @Override
+    public boolean equals(final Object o) {
+        if (!(o instanceof FlowKey)) {
+            return false;
+        }
+        final FlowKey k = (FlowKey) o;
+        return k.hash == hash && k.protocol == protocol && k.addrLen == addrLen && k.portA == portA && k.portB == portB
+            && Arrays.equals(a, 0, addrLen, k.a, 0, addrLen) && Arrays.equals(b, 0, addrLen, k.b, 0, addrLen);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return transportName() + " " + endpointA() + " <-> " + endpointB();
+    }
+}

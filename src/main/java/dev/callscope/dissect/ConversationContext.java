@@ -1,0 +1,28 @@
+package dev.callscope.dissect;
+
+import dev.callscope.core.Endpoint;
+import dev.callscope.core.FlowKey;
+import dev.callscope.core.Limits;
+
+/** What a session can ask of the engine about, and on behalf of, its conversation. */
+public interface ConversationContext {
+    FlowKey flow();
+
+    Transport transport();
+
+    Limits limits();
+
+    /**
+     * Hands a body to whichever dissector is bound to {@code contentType} (Wireshark's media_type
+     * table): SIP gives "application/sdp" to SDP without importing it.
+     *
+     * @return false when no dissector is bound to that type
+     */
+    boolean handOff(String contentType, Payload body, PacketContext ctx, EventSink out);
+
+    /**
+     * Announces a conversation expected later (SDP announcing RTP): packets to or from
+     * {@code endpoint} over {@code transport} go to dissector {@code dissectorId} without heuristics.
+     */
+    void expect(Transport transport, Endpoint endpoint, String dissectorId, long frame);
+}

@@ -1,0 +1,37 @@
+package dev.callscope.dissect;
+
+import java.util.Set;
+
+/**
+ * A protocol dissector, registered in {@code META-INF/services/dev.callscope.dissect.Dissector} and
+ * loaded with {@link java.util.ServiceLoader}. It declares what it is ({@link #id()}) separately from
+ * where it attaches ({@link #bindings()}, heuristics), as Wireshark's register/handoff split does.
+ */
+public interface Dissector {
+    /** Lower-case short name ("sip", "dubbo"): used in JSON, {@code --decode-as} and {@code --disable}. */
+    String id();
+
+    /** Ports and content types it is bound to. */
+    default Set<Binding> bindings() {
+        return Set.of();
+    }
+
+    /** Whether it may be tried as a heuristic on conversations no binding claimed. */
+    default boolean heuristic() {
+        return true;
+    }
+
+    /** Transports it understands. */
+    default Set<Transport> transports() {
+        return Set.of(Transport.UDP, Transport.TCP);
+    }
+
+    /**
+     * Cheap and side-effect free: is {@code payload} this protocol? Must check lengths before every
+     * read and must not throw. For streams, {@code payload} is the start of the buffered data.
+     */
+    Confidence accept(Payload payload, PacketContext ctx);
+
+    /** A session for one conversation. */
+    DissectorSession open(ConversationContext conversation);
+}

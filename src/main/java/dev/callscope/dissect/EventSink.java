@@ -1,0 +1,12 @@
+package dev.callscope.dissect;
+
+/** Where a dissector session reports: events for the trackers, anomalies, and confirmation. */
+public interface EventSink {
+    void emit(ProtocolEvent event);
+
+    /** Expert info; never throw instead. */
+    void anomaly(Anomaly anomaly);
+
+    /** The conversation really is this protocol (Zeek's AnalyzerConfirmation): later violations no longer disable it. */
+    void confirm();
+}

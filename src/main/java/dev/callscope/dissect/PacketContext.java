@@ -1,0 +1,66 @@
+package dev.callscope.dissect;
+
+import dev.callscope.core.Direction;
+import dev.callscope.core.Endpoint;
+import dev.callscope.core.FlowKey;
+
+/**
+ * The packet (or, for streams, the frame that completed the data) a dissector is looking at.
+ * Reused by the engine for every packet: copy what must be kept.
+ */
+public final class PacketContext {
+    private long frame;
+    private long tsNanos;
+    private FlowKey flow;
+    private Direction direction;
+    private Transport transport;
+    private boolean truncated;
+
+    /** Engine use: sets the fields for the next call. */
+    public PacketContext set(final long frame, final long tsNanos, final FlowKey flow, final Direction direction,
+                             final Transport transport, final boolean truncated) {
+        this.frame = frame;
+        this.tsNanos = tsNanos;
+        this.flow = flow;
+        this.direction = direction;
+        this.transport = transport;
+        this.truncated = truncated;
+        return this;
+    }
+
+    public long frame() {
+        return frame;
+    }
+
+    public long tsNanos() {
+        return tsNanos;
+    }
+
+    /** The conversation's canonical key (stable object: safe to keep). */
+    public FlowKey flow() {
+        return flow;
+    }
+
+    public Direction direction() {
+        return direction;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** The snap length cut this packet: missing bytes are not malformed. */
+    public boolean truncated() {
+        return truncated;
+    }
+
+    /** Sender of this packet (allocates). */
+    public Endpoint source() {
+        return direction == Direction.A_TO_B ? flow.endpointA() : flow.endpointB();
+    }
+
+    /** Receiver of this packet (allocates). */
+    public Endpoint destination() {
+        return direction == Direction.A_TO_B ? flow.endpointB() : flow.endpointA();
+    }
+}

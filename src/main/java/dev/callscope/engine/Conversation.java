@@ -1,0 +1,67 @@
+package dev.callscope.engine;
+
+import dev.callscope.core.Direction;
+import dev.callscope.core.FlowKey;
+import dev.callscope.decode.TcpReassembler;
+import dev.callscope.dissect.Dissector;
+import dev.callscope.dissect.DissectorSession;
+import dev.callscope.dissect.Transport;
+
+/** The engine's state for one conversation (both directions). Not shared outside the engine. */
+final class Conversation {
+    final long id;
+    final FlowKey key;
+    final Transport transport;
+    /** Whether the first packet went from the key's A to B. */
+    final boolean firstForward;
+    final long firstFrame;
+    final long startNanos;
+    long lastNanos;
+    final long[] packets = new long[2];
+    final long[] bytes = new long[2];
+    int tcpFlagsSeen;
+    long retransmissions;
+    long gaps;
+    /** Set once both FINs or a RST were seen (TCP). */
+    boolean closed;
+
+    Dissector dissector;
+    DissectorSession session;
+    ConversationSink sink;
+    boolean dispatchDecided;
+    int heuristicTries;
+    /** Protocol label for a conversation that carries a tunnel (outer GTP-U) instead of a dissector. */
+    String tunnelLabel;
+
+    // TCP
+    TcpReassembler[] reassemblers;
+    StreamBuffer[] pending;
+    boolean[] finSeen;
+
+    Conversation(final long id, final FlowKey key, final Transport transport, final boolean firstForward,
+                 final long firstFrame, final long startNanos) {
+        this.id = id;
+        this.key = key;
+        this.transport = transport;
+        this.firstForward = firstForward;
+        this.firstFrame = firstFrame;
+        this.startNanos = startNanos;
+        this.lastNanos = startNanos;
+    }
+
+    String protocolLabel() {
+        if (dissector != null) {
+            return dissector.id();
+        }
+        if (tunnelLabel != null) {
+            return tunnelLabel;
+        }
+        return (bytesCarried ? "data" : "");
+    }
+
+    boolean bytesCarried;
+
+    static int index(final Direction d) {
+        return d.ordinal();
+    }
+}

@@ -1,0 +1,675 @@
+package dev.callscope.engine;
+
+import dev.callscope.core.Direction;
+import dev.callscope.core.Endpoint;
+import dev.callscope.core.FlowKey;
+import dev.callscope.core.Limits;
+import dev.callscope.core.PacketSource;
+import dev.callscope.core.RawFrame;
+import dev.callscope.decode.PacketDecoder;
+import dev.callscope.decode.PacketInfo;
+import dev.callscope.decode.TcpBudget;
+import dev.callscope.decode.TcpReassembler;
+import dev.callscope.dissect.Anomaly;
+import dev.callscope.dissect.Confidence;
+import dev.callscope.dissect.ConversationContext;
+import dev.callscope.dissect.ConversationRecord;
+import dev.callscope.dissect.DecodeAs;
+import dev.callscope.dissect.Dissector;
+import dev.callscope.dissect.DissectorRegistry;
+import dev.callscope.dissect.DissectorSession;
+import dev.callscope.dissect.EventSink;
+import dev.callscope.dissect.FrameRecord;
+import dev.callscope.dissect.PacketContext;
+import dev.callscope.dissect.Payload;
+import dev.callscope.dissect.ProtocolEvent;
+import dev.callscope.dissect.Severity;
+import dev.callscope.dissect.Tap;
+import dev.callscope.dissect.Transport;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pipeline: source → link/IP/transport decode (with IP defragmentation and TCP reassembly) →
+ * dissectors → taps. One thread; no per-packet allocation on the common path (frame, decode
+ * result, flow-key probe, packet context and payload window are reused).
+ *
+ * <p>Dispatch order for a conversation that has no dissector yet: {@code --decode-as} rules, then
+ * conversations announced by another dissector ({@link ConversationContext#expect}), then port
+ * bindings (low port first, the dissector must still accept), then STRONG heuristics, then WEAK
+ * ones. A match is sticky for the conversation. A dissector that raises N violations before
+ * confirming is dropped from that conversation (Zeek's DPD).
+ */
+public final class Engine {
+    /** Packets of a conversation that heuristics are tried on before it is left as plain data. */
+    static final int MAX_HEURISTIC_TRIES = 16;
+    private static final int TCP_FIN = 0x01;
+    private static final int TCP_SYN = 0x02;
+    private static final int TCP_RST = 0x04;
+    private static final int TCP_ACK = 0x10;
+
+    private final DissectorRegistry registry;
+    private final Limits limits;
+    private final List<DecodeAs> decodeAs;
+    private final Tap[] taps;
+    private final PacketDecoder decoder;
+    private final TcpBudget tcpBudget;
+
+    private final RawFrame frame = new RawFrame();
+    private final PacketInfo info = new PacketInfo();
+    private final FrameRecord record = new FrameRecord();
+    private final FlowKey probe = new FlowKey();
+    private final PacketContext ctx = new PacketContext();
+    private final Payload payload = new Payload();
+    private final LinkedHashMap<FlowKey, Conversation> conversations = new LinkedHashMap<>(1024, 0.75f, true);
+    private final Map<ExpectedKey, String> expected = new HashMap<>();
+    private final ExpectedKey expectProbe = new ExpectedKey();
+    private long nextConversationId;
+    private long frameNumber;
+    private long nowNanos;
+    private long anomalies;
+    private long dissectorBugs;
+
+    public Engine(final DissectorRegistry registry, final EngineOptions options, final List<? extends Tap> taps) {
+        this.registry = registry;
+        this.limits = options.limits();
+        this.decodeAs = options.decodeAs();
+        for (final DecodeAs d : decodeAs) {
+            if (registry.byId(d.dissectorId()) == null) {
+                throw new IllegalArgumentException("--decode-as " + d + ": no dissector '" + d.dissectorId()
+                    + "' (known: " + (registry.ids().isEmpty() ? "none" : String.join(", ", registry.ids())) + ")");
+            }
+        }
+        this.taps = taps.toArray(new Tap[0]);
+        this.decoder = new PacketDecoder(limits);
+        this.tcpBudget = new TcpBudget(limits.tcpMaxBufferedTotal);
+    }
+
+    /**
+     * Reads the whole source through the pipeline. On an input error the frames read so far have
+     * been dispatched and every open conversation reported before the exception propagates.
+     */
+    public void run(final PacketSource source) throws IOException {
+        try {
+            while (source.next(frame)) {
+                process(frame);
+            }
+        } finally {
+            finish();
+        }
+    }
+
+    /** Processes one frame (for sources driven from outside). */
+    public void process(final RawFrame f) {
+        final long n = ++frameNumber;
+        nowNanos = f.tsNanos;
+        info.reset(n, f.tsNanos, f.capLen, f.origLen);
+        final PacketDecoder.Result result = decoder.decode(f, n, info);
+        final FrameRecord r = record;
+        r.frame = n;
+        r.tsNanos = f.tsNanos;
+        r.capLen = f.capLen;
+        r.origLen = f.origLen;
+        r.linkType = f.linkType;
+        r.sourceIndex = f.sourceIndex;
+        r.truncated = f.capLen < f.origLen;
+        r.reason = info.reason;
+        r.layerCount = 0;
+        for (int i = 0; i < info.layerCount; i++) {
+            r.addLayer(info.layers[i]);
+        }
+        switch (result) {
+            case UDP:
+            case TCP:
+                r.status = FrameRecord.Status.OK;
+                final String app = transports(f.origLen);
+                if (app != null) {
+                    r.addLayer(app);
+                }
+                break;
+            case OTHER_IP:
+                r.status = FrameRecord.Status.OK;
+                break;
+            case FRAGMENT:
+                r.status = FrameRecord.Status.FRAGMENT;
+                break;
+            case NOT_IP:
+                r.status = FrameRecord.Status.NOT_IP;
+                break;
+            case UNSUPPORTED_LINK:
+                r.status = FrameRecord.Status.UNSUPPORTED_LINK;
+                break;
+            case MALFORMED:
+            default:
+                r.status = FrameRecord.Status.MALFORMED;
+                anomaly(new Anomaly(info.reason != null ? info.reason : "frame.malformed", Severity.WARN, n, -1,
+                    "malformed headers"));
+                break;
+        }
+        for (final Tap t : taps) {
+            t.onFrame(r);
+        }
+        if ((n & 1023) == 0) {
+            expireIdle();
+        }
+    }
+
+    /** Counts every transport layer's conversation; dispatches the innermost payload. Returns the app protocol name. */
+    private String transports(final int origLen) {
+        String app = null;
+        final int count = info.transportCount;
+        for (int i = 0; i < count; i++) {
+            final PacketInfo.Transport t = info.transports[i];
+            final boolean inner = i == count - 1;
+            final Transport tr = t.protocol == PacketInfo.Transport.TCP ? Transport.TCP : Transport.UDP;
+            final boolean forward = probe.set(t.protocol, t.src, t.srcPort, t.dst, t.dstPort, t.addressLength());
+            final Direction dir = forward ? Direction.A_TO_B : Direction.B_TO_A;
+            Conversation c = conversations.get(probe);
+            if (c != null && tr == Transport.TCP && c.closed && (t.tcpFlags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
+                close(c, "reused");
+                c = null;
+            }
+            if (c == null) {
+                c = open(tr, forward, t);
+            }
+            final int di = dir.ordinal();
+            c.packets[di]++;
+            c.bytes[di] += origLen;
+            c.lastNanos = nowNanos;
+            if (!inner) {
+                if (c.tunnelLabel == null && i + 1 < count) {
+                    c.tunnelLabel = tunnelName(i);
+                }
+                continue;
+            }
+            ctx.set(info.frameNumber, nowNanos, c.key, dir, tr, info.truncated);
+            if (tr == Transport.UDP) {
+                app = udp(c);
+            } else {
+                app = tcp(c, t, di);
+            }
+        }
+        return app;
+    }
+
+    private String tunnelName(final int transportIndex) {
+        // the layer that follows the outer transport header names the tunnel (e.g. "gtp")
+        int seen = -1;
+        for (int i = 0; i < info.layerCount; i++) {
+            final String l = info.layers[i];
+            if ("udp".equals(l) || "tcp".equals(l)) {
+                seen++;
+                if (seen == transportIndex && i + 1 < info.layerCount) {
+                    return info.layers[i + 1];
+                }
+            }
+        }
+        return "data";
+    }
+
+    private Conversation open(final Transport tr, final boolean forward, final PacketInfo.Transport t) {
+        if (conversations.size() >= limits.maxFlows) {
+            final Iterator<Conversation> it = conversations.values().iterator();
+            final Conversation eldest = it.next();
+            it.remove();
+            anomaly(new Anomaly("flow.evicted", Severity.WARN, info.frameNumber, -1,
+                "more than " + limits.maxFlows + " conversations: closed the least recently seen " + eldest.key));
+            report(eldest, "evicted");
+        }
+        final FlowKey key = probe.copy();
+        final Conversation c = new Conversation(nextConversationId++, key, tr, forward, info.frameNumber, nowNanos);
+        if (tr == Transport.TCP) {
+            c.reassemblers = new TcpReassembler[] {new TcpReassembler(limits, tcpBudget), new TcpReassembler(limits, tcpBudget)};
+            c.pending = new StreamBuffer[] {new StreamBuffer(), new StreamBuffer()};
+            c.finSeen = new boolean[2];
+        }
+        conversations.put(key, c);
+        return c;
+    }
+
+    // ---------------------------------------------------------------- UDP
+
+    private String udp(final Conversation c) {
+        final int len = info.payloadLength;
+        if (len > 0) {
+            c.bytesCarried = true;
+        }
+        payload.wrap(info.payload == null ? frame.data : info.payload, info.payloadOffset, len);
+        if (c.session == null && !c.dispatchDecided && len > 0) {
+            choose(c, payload);
+        }
+        if (c.session != null) {
+            final DissectorSession s = c.session;
+            try {
+                s.onDatagram(payload, ctx, c.sink);
+            } catch (RuntimeException e) {
+                bug(c, e);
+            }
+            checkViolations(c);
+            return c.dissector != null ? c.dissector.id() : (len > 0 ? "data" : null);
+        }
+        return len > 0 ? "data" : null;
+    }
+
+    // ---------------------------------------------------------------- TCP
+
+    private final TcpSink tcpSink = new TcpSink();
+    private final Payload streamView = new Payload();
+
+    private String tcp(final Conversation c, final PacketInfo.Transport t, final int di) {
+        c.tcpFlagsSeen |= t.tcpFlags;
+        final int capLen = info.payloadLength;
+        final int wireLen = Math.max(t.payloadLength, capLen);
+        if (wireLen > 0) {
+            c.bytesCarried = true;
+        }
+        tcpSink.conversation = c;
+        tcpSink.direction = di;
+        final TcpReassembler.Segment seg = c.reassemblers[di].segment(t.tcpFlags, t.tcpSeq,
+            info.payload == null ? frame.data : info.payload, info.payloadOffset, capLen, wireLen, tcpSink);
+        if (seg == TcpReassembler.Segment.RETRANSMISSION) {
+            c.retransmissions++;
+        }
+        if ((t.tcpFlags & TCP_FIN) != 0) {
+            c.finSeen[di] = true;
+        }
+        if ((t.tcpFlags & TCP_RST) != 0 || (c.finSeen[0] && c.finSeen[1])) {
+            if (!c.closed) {
+                c.closed = true;
+                flushTcp(c);
+                endSession(c);
+            }
+        }
+        if (wireLen == 0) {
+            return null;
+        }
+        return c.dissector != null ? c.dissector.id() : "data";
+    }
+
+    /** Receives one direction's in-order bytes from the reassembler and drives the session. */
+    private final class TcpSink implements TcpReassembler.Sink {
+        Conversation conversation;
+        int direction;
+
+        @Override
+        public void data(final byte[] buf, final int off, final int len) {
+            final Conversation c = conversation;
+            if (len == 0) {
+                return;
+            }
+            if (c.session == null && !c.dispatchDecided) {
+                payload.wrap(buf, off, len);
+                choose(c, payload);
+            }
+            if (c.session == null) {
+                return;
+            }
+            final StreamBuffer p = c.pending[direction];
+            if (p.length == 0) {
+                final int used = drive(c, buf, off, len);
+                if (used < len && c.session != null && !p.append(buf, off + used, len - used, limits.tcpMaxBufferedPerDirection)) {
+                    overflow(c, direction);
+                }
+                return;
+            }
+            if (!p.append(buf, off, len, limits.tcpMaxBufferedPerDirection)) {
+                overflow(c, direction);
+                return;
+            }
+            final int used = drive(c, p.data, 0, p.length);
+            p.consume(used);
+        }
+
+        @Override
+        public void gap(final long seq, final int len) {
+            final Conversation c = conversation;
+            c.gaps++;
+            c.pending[direction].clear();
+            anomaly(new Anomaly("tcp.gap", Severity.INFO, info.frameNumber, -1,
+                len + " bytes missing at seq " + seq + " in " + c.key));
+            if (c.session != null) {
+                try {
+                    c.session.onGap(seq, len, Direction.values()[direction], c.sink);
+                } catch (RuntimeException e) {
+                    bug(c, e);
+                }
+            }
+        }
+    }
+
+    /** Offers bytes to the session until it stops consuming; returns bytes consumed. */
+    private int drive(final Conversation c, final byte[] buf, final int off, final int len) {
+        int used = 0;
+        final Payload view = streamView;
+        while (used < len && c.session != null) {
+            view.wrap(buf, off + used, len - used);
+            int n;
+            try {
+                n = c.session.onStream(view, ctx, c.sink);
+            } catch (RuntimeException e) {
+                bug(c, e);
+                return len;
+            }
+            if (n < 0 || n > len - used) {
+                anomaly(new Anomaly(c.dissector.id() + ".dissector_bug", Severity.ERROR, info.frameNumber, -1,
+                    "onStream returned " + n + " of " + (len - used) + " bytes"));
+                dissectorBugs++;
+                return len;
+            }
+            if (n == 0) {
+                break;
+            }
+            used += n;
+        }
+        checkViolations(c);
+        return used;
+    }
+
+    private void overflow(final Conversation c, final int direction) {
+        final StreamBuffer p = c.pending[direction];
+        anomaly(new Anomaly("tcp.pdu_limit", Severity.WARN, info.frameNumber, -1,
+            "a PDU in " + c.key + " grew past " + limits.tcpMaxBufferedPerDirection + " bytes without completing: discarded"));
+        final int dropped = p.length;
+        p.clear();
+        if (c.session != null) {
+            try {
+                c.session.onGap(-1, dropped, Direction.values()[direction], c.sink);
+            } catch (RuntimeException e) {
+                bug(c, e);
+            }
+        }
+    }
+
+    private void flushTcp(final Conversation c) {
+        if (c.reassemblers == null) {
+            return;
+        }
+        for (int d = 0; d < 2; d++) {
+            tcpSink.conversation = c;
+            tcpSink.direction = d;
+            try {
+                c.reassemblers[d].flush(tcpSink);
+            } finally {
+                c.reassemblers[d].release();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    private void choose(final Conversation c, final Payload p) {
+        final Transport tr = c.transport;
+        Dissector chosen = null;
+        for (final DecodeAs rule : decodeAs) {
+            if (rule.transport() == tr && (rule.port() == c.key.portA() || rule.port() == c.key.portB())) {
+                chosen = registry.byId(rule.dissectorId());
+                break;
+            }
+        }
+        if (chosen == null && !expected.isEmpty()) {
+            chosen = expectedFor(c);
+        }
+        if (chosen == null) {
+            final int lo = Math.min(c.key.portA(), c.key.portB());
+            final int hi = Math.max(c.key.portA(), c.key.portB());
+            chosen = boundAccepting(tr, lo, p);
+            if (chosen == null && hi != lo) {
+                chosen = boundAccepting(tr, hi, p);
+            }
+        }
+        if (chosen == null) {
+            chosen = heuristic(tr, p, Confidence.STRONG);
+        }
+        if (chosen == null) {
+            chosen = heuristic(tr, p, Confidence.WEAK);
+        }
+        if (chosen == null) {
+            if (++c.heuristicTries >= MAX_HEURISTIC_TRIES) {
+                c.dispatchDecided = true;
+            }
+            return;
+        }
+        attach(c, chosen);
+    }
+
+    private Dissector expectedFor(final Conversation c) {
+        for (int side = 0; side < 2; side++) {
+            final Endpoint e = side == 0 ? c.key.endpointA() : c.key.endpointB();
+            expectProbe.set(c.transport, e);
+            final String id = expected.get(expectProbe);
+            if (id != null && registry.byId(id) != null) {
+                return registry.byId(id);
+            }
+        }
+        return null;
+    }
+
+    private Dissector boundAccepting(final Transport tr, final int port, final Payload p) {
+        for (final Dissector d : registry.byPort(tr, port)) {
+            if (d.transports().contains(tr) && safeAccept(d, p) != Confidence.NO) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private Dissector heuristic(final Transport tr, final Payload p, final Confidence wanted) {
+        for (final Dissector d : registry.heuristics()) {
+            if (d.transports().contains(tr) && safeAccept(d, p) == wanted) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private Confidence safeAccept(final Dissector d, final Payload p) {
+        try {
+            final Confidence c = d.accept(p, ctx);
+            return c == null ? Confidence.NO : c;
+        } catch (RuntimeException e) {
+            dissectorBugs++;
+            anomaly(new Anomaly(d.id() + ".dissector_bug", Severity.ERROR, info.frameNumber, -1,
+                "accept() threw " + e));
+            return Confidence.NO;
+        }
+    }
+
+    private void attach(final Conversation c, final Dissector d) {
+        c.dispatchDecided = true;
+        c.dissector = d;
+        c.sink = new ConversationSink(this);
+        try {
+            c.session = d.open(new Context(c));
+        } catch (RuntimeException e) {
+            bug(c, e);
+        }
+    }
+
+    private void checkViolations(final Conversation c) {
+        if (c.session != null && c.sink != null && !c.sink.confirmed && c.sink.violations >= limits.maxViolations) {
+            anomaly(new Anomaly(c.dissector.id() + ".disabled", Severity.WARN, info.frameNumber, -1,
+                c.sink.violations + " violations before confirmation: " + c.dissector.id() + " dropped for " + c.key));
+            c.session = null;
+            c.dissector = null;
+            c.dispatchDecided = true;
+        }
+    }
+
+    private void bug(final Conversation c, final RuntimeException e) {
+        dissectorBugs++;
+        final String id = c.dissector != null ? c.dissector.id() : "engine";
+        anomaly(new Anomaly(id + ".dissector_bug", Severity.ERROR, info.frameNumber, -1, e.toString()));
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    private void expireIdle() {
+        final long deadline = nowNanos - limits.flowIdleTimeoutNanos;
+        final Iterator<Conversation> it = conversations.values().iterator();
+        while (it.hasNext()) {
+            final Conversation c = it.next();
+            if (c.lastNanos >= deadline) {
+                break; // access order: the rest were seen more recently
+            }
+            it.remove();
+            report(c, "idle");
+        }
+    }
+
+    private void close(final Conversation c, final String reason) {
+        conversations.remove(c.key);
+        report(c, reason);
+    }
+
+    /** Ends the conversation's session and hands its record to the taps. */
+    private void report(final Conversation c, final String reason) {
+        if (!c.closed) {
+            flushTcp(c);
+            endSession(c);
+        }
+        final boolean aIsKeyA = c.firstForward;
+        final int a = aIsKeyA ? 0 : 1;
+        final int b = 1 - a;
+        final ConversationRecord rec = new ConversationRecord(c.id, c.key, aIsKeyA, c.firstFrame, c.startNanos,
+            c.lastNanos, c.packets[a], c.bytes[a], c.packets[b], c.bytes[b], c.protocolLabel(), c.tcpFlagsSeen,
+            c.retransmissions, c.gaps, reason);
+        for (final Tap t : taps) {
+            t.onConversation(rec);
+        }
+    }
+
+    private void endSession(final Conversation c) {
+        if (c.session != null) {
+            try {
+                c.session.onEnd(c.sink);
+            } catch (RuntimeException e) {
+                bug(c, e);
+            }
+        }
+    }
+
+    /** Reports every open conversation in order of first packet and tells the taps the capture ended. */
+    public void finish() {
+        final List<Conversation> open = new ArrayList<>(conversations.values());
+        open.sort((x, y) -> Long.compare(x.id, y.id));
+        conversations.clear();
+        for (final Conversation c : open) {
+            report(c, "end");
+        }
+        for (final Tap t : taps) {
+            t.onEnd();
+        }
+    }
+
+    void publish(final ProtocolEvent e) {
+        for (final Tap t : taps) {
+            t.onEvent(e);
+        }
+    }
+
+    void anomaly(final Anomaly a) {
+        anomalies++;
+        for (final Tap t : taps) {
+            t.onAnomaly(a);
+        }
+    }
+
+    public long frames() {
+        return frameNumber;
+    }
+
+    public long anomalies() {
+        return anomalies;
+    }
+
+    public long dissectorBugs() {
+        return dissectorBugs;
+    }
+
+    /** A dissector's view of its conversation. */
+    private final class Context implements ConversationContext {
+        private final Conversation c;
+
+        Context(final Conversation c) {
+            this.c = c;
+        }
+
+        @Override
+        public FlowKey flow() {
+            return c.key;
+        }
+
+        @Override
+        public Transport transport() {
+            return c.transport;
+        }
+
+        @Override
+        public Limits limits() {
+            return limits;
+        }
+
+        @Override
+        public boolean handOff(final String contentType, final Payload body, final PacketContext pc, final EventSink out) {
+            final Dissector d = registry.byContentType(contentType);
+            if (d == null) {
+                return false;
+            }
+            try {
+                d.open(this).onDatagram(body, pc, out);
+            } catch (RuntimeException e) {
+                dissectorBugs++;
+                anomaly(new Anomaly(d.id() + ".dissector_bug", Severity.ERROR, pc.frame(), -1, e.toString()));
+            }
+            return true;
+        }
+
+        @Override
+        public void expect(final Transport transport, final Endpoint endpoint, final String dissectorId, final long frame) {
+            if (expected.size() >= limits.maxFlows) {
+                anomaly(new Anomaly("flow.expectations_limit", Severity.WARN, frame, -1,
+                    "too many expected conversations; ignoring " + endpoint));
+                return;
+            }
+            expected.put(new ExpectedKey().set(transport, endpoint), dissectorId);
+            // a conversation already open to that endpoint without a dissector gets it now
+            for (final Conversation o : conversations.values()) {
+                if (o.session == null && o.transport == transport
+                    && (o.key.endpointA().equals(endpoint) || o.key.endpointB().equals(endpoint))) {
+                    final Dissector d = registry.byId(dissectorId);
+                    if (d != null) {
+                        attach(o, d);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Key of an expected conversation: transport and one endpoint. Mutable only as the lookup probe. */
+    private static final class ExpectedKey {
+        Transport transport;
+        Endpoint endpoint;
+
+        ExpectedKey set(final Transport t, final Endpoint e) {
+            transport = t;
+            endpoint = e;
+            return this;
+        }
+
+        @Override
+        public boolean equals(final Object o) {
+            return o instanceof ExpectedKey && ((ExpectedKey) o).transport == transport
+                && ((ExpectedKey) o).endpoint.equals(endpoint);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * transport.hashCode() + endpoint.hashCode();
+        }
+    }
+}

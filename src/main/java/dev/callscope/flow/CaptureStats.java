@@ -1,0 +1,154 @@
+package dev.callscope.flow;
+
+import dev.callscope.core.LinkType;
+import dev.callscope.dissect.Anomaly;
+import dev.callscope.dissect.ConversationRecord;
+import dev.callscope.dissect.FrameRecord;
+import dev.callscope.dissect.Tap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Capture-level numbers for {@code callscope read}: counts, time span, link types, protocol hierarchy. */
+public final class CaptureStats implements Tap {
+    private long packets;
+    private long bytes;
+    private long capturedBytes;
+    private long firstNanos = Long.MAX_VALUE;
+    private long lastNanos = Long.MIN_VALUE;
+    private long malformed;
+    private long unsupported;
+    private long notIp;
+    private long fragments;
+    private long truncated;
+    private long udpFlows;
+    private long tcpFlows;
+    private final long[] linkTypeCounts = new long[512];
+    private final Map<Integer, Long> otherLinkTypes = new TreeMap<>();
+    private final ProtocolHierarchy hierarchy = new ProtocolHierarchy();
+    private final AnomalyLog anomalies;
+
+    public CaptureStats(final int maxAnomalyRecords) {
+        this.anomalies = new AnomalyLog(maxAnomalyRecords);
+    }
+
+    @Override
+    public void onFrame(final FrameRecord f) {
+        packets++;
+        bytes += f.origLen;
+        capturedBytes += f.capLen;
+        if (f.tsNanos < firstNanos) {
+            firstNanos = f.tsNanos;
+        }
+        if (f.tsNanos > lastNanos) {
+            lastNanos = f.tsNanos;
+        }
+        if (f.linkType >= 0 && f.linkType < linkTypeCounts.length) {
+            linkTypeCounts[f.linkType]++;
+        } else {
+            otherLinkTypes.merge(f.linkType, 1L, Long::sum);
+        }
+        if (f.truncated) {
+            truncated++;
+        }
+        switch (f.status) {
+            case MALFORMED: malformed++; break;
+            case UNSUPPORTED_LINK: unsupported++; break;
+            case NOT_IP: notIp++; break;
+            case FRAGMENT: fragments++; break;
+            default: break;
+        }
+        hierarchy.add(f.layers, f.layerCount, f.origLen);
+    }
+
+    @Override
+    public void onAnomaly(final Anomaly a) {
+        anomalies.add(a);
+    }
+
+    @Override
+    public void onConversation(final ConversationRecord c) {
+        if (c.key().protocol() == 6) {
+            tcpFlows++;
+        } else {
+            udpFlows++;
+        }
+    }
+
+    public long packets() {
+        return packets;
+    }
+
+    /** Bytes on the wire (original lengths). */
+    public long bytes() {
+        return bytes;
+    }
+
+    public long capturedBytes() {
+        return capturedBytes;
+    }
+
+    /** First packet time, or 0 when there were no packets. */
+    public long firstNanos() {
+        return packets == 0 ? 0 : firstNanos;
+    }
+
+    public long lastNanos() {
+        return packets == 0 ? 0 : lastNanos;
+    }
+
+    public long durationNanos() {
+        return packets == 0 ? 0 : lastNanos - firstNanos;
+    }
+
+    public long malformed() {
+        return malformed;
+    }
+
+    /** Frames of a link type callscope does not decode. */
+    public long unsupported() {
+        return unsupported;
+    }
+
+    public long notIp() {
+        return notIp;
+    }
+
+    public long fragments() {
+        return fragments;
+    }
+
+    public long truncated() {
+        return truncated;
+    }
+
+    public long udpFlows() {
+        return udpFlows;
+    }
+
+    public long tcpFlows() {
+        return tcpFlows;
+    }
+
+    /** Packets per link type, by link type number. */
+    public Map<Integer, Long> linkTypes() {
+        final Map<Integer, Long> m = new TreeMap<>(otherLinkTypes);
+        for (int i = 0; i < linkTypeCounts.length; i++) {
+            if (linkTypeCounts[i] > 0) {
+                m.put(i, linkTypeCounts[i]);
+            }
+        }
+        return m;
+    }
+
+    public static String linkTypeName(final int lt) {
+        return LinkType.name(lt);
+    }
+
+    public ProtocolHierarchy hierarchy() {
+        return hierarchy;
+    }
+
+    public AnomalyLog anomalies() {
+        return anomalies;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.callscope.flow;
+
+import dev.callscope.dissect.ConversationRecord;
+import dev.callscope.dissect.Tap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Finished conversations for {@code callscope flows}. With a top-N bound only the N largest by the
+ * sort key are kept (a heap), so memory stays bounded on captures with millions of flows.
+ */
+public final class ConversationTable implements Tap {
+    /** Orders for the table. */
+    public enum Sort {
+        START(Comparator.comparingLong(ConversationRecord::startNanos).thenComparingLong(ConversationRecord::id)),
+        PACKETS(Comparator.comparingLong(ConversationRecord::packets).reversed().thenComparingLong(ConversationRecord::id)),
+        BYTES(Comparator.comparingLong(ConversationRecord::bytes).reversed().thenComparingLong(ConversationRecord::id)),
+        DURATION(Comparator.comparingLong((ConversationRecord c) -> c.endNanos() - c.startNanos()).reversed()
+            .thenComparingLong(ConversationRecord::id));
+
+        final Comparator<ConversationRecord> order;
+
+        Sort(final Comparator<ConversationRecord> order) {
+            this.order = order;
+        }
+    }
+
+    private final Sort sort;
+    private final int top;
+    private final List<ConversationRecord> all = new ArrayList<>();
+    private final PriorityQueue<ConversationRecord> heap;
+    private long seen;
+
+    /** @param top keep only the first {@code top} in {@code sort} order; 0 keeps all */
+    public ConversationTable(final Sort sort, final int top) {
+        this.sort = sort;
+        this.top = top;
+        this.heap = top > 0 ? new PriorityQueue<>(top + 1, sort.order.reversed()) : null;
+    }
+
+    @Override
+    public void onConversation(final ConversationRecord c) {
+        seen++;
+        if (heap == null) {
+            all.add(c);
+            return;
+        }
+        heap.add(c);
+        if (heap.size() > top) {
+            heap.poll();
+        }
+    }
+
+    /** The conversations in the table's order. */
+    public List<ConversationRecord> rows() {
+        final List<ConversationRecord> l = new ArrayList<>(heap == null ? all : heap);
+        l.sort(sort.order);
+        return Collections.unmodifiableList(l);
+    }
+
+    /** Conversations seen in all (more than {@code rows().size()} when a top-N bound cut them). */
+    public long seen() {
+        return seen;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.callscope.output;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.callscope.core.Endpoint;
+import dev.callscope.core.Timestamps;
+import dev.callscope.dissect.ConversationRecord;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+
+/** Renders {@code callscope flows}: one row per conversation, both directions. */
+public final class FlowsView {
+    private FlowsView() {
+    }
+
+    private static Endpoint a(final ConversationRecord c) {
+        return c.aIsKeyA() ? c.key().endpointA() : c.key().endpointB();
+    }
+
+    private static Endpoint b(final ConversationRecord c) {
+        return c.aIsKeyA() ? c.key().endpointB() : c.key().endpointA();
+    }
+
+    private static String secs(final long nanos) {
+        return String.format(Locale.ROOT, "%.6f", nanos / 1e9);
+    }
+
+    public static void text(final PrintWriter out, final List<ConversationRecord> rows, final long total, final long firstNanos) {
+        final TextTable t = new TextTable("#", "Proto", "Address A", "Address B", ">Pkts A>B", ">Bytes A>B", ">Pkts B>A",
+            ">Bytes B>A", ">Packets", ">Bytes", ">Start s", ">Duration s", "Protocol");
+        for (final ConversationRecord c : rows) {
+            t.row(c.id(), c.key().transportName(), a(c), b(c), c.packetsAtoB(), c.bytesAtoB(), c.packetsBtoA(), c.bytesBtoA(),
+                c.packets(), c.bytes(), secs(c.startNanos() - firstNanos), secs(c.endNanos() - c.startNanos()),
+                c.protocol().isEmpty() ? "-" : c.protocol());
+        }
+        t.print(out);
+        out.println();
+        out.println(rows.size() == total ? total + " conversations" : rows.size() + " of " + total + " conversations");
+    }
+
+    public static ObjectNode record(final ConversationRecord c, final long firstNanos) {
+        final ObjectNode o = Json.object();
+        o.put("ts", Timestamps.iso(c.startNanos()));
+        o.put("frame", c.firstFrame());
+        o.put("flow_id", c.id());
+        o.put("proto", c.key().transportName());
+        o.put("service", c.protocol().isEmpty() ? null : c.protocol());
+        final Endpoint a = a(c);
+        final Endpoint b = b(c);
+        o.put("a", a.toString());
+        o.put("b", b.toString());
+        o.put("a_addr", a.host());
+        o.put("a_port", a.port());
+        o.put("b_addr", b.host());
+        o.put("b_port", b.port());
+        o.put("packets_a_to_b", c.packetsAtoB());
+        o.put("bytes_a_to_b", c.bytesAtoB());
+        o.put("packets_b_to_a", c.packetsBtoA());
+        o.put("bytes_b_to_a", c.bytesBtoA());
+        o.put("packets", c.packets());
+        o.put("bytes", c.bytes());
+        o.put("rel_start_s", (c.startNanos() - firstNanos) / 1e9);
+        o.put("duration_s", (c.endNanos() - c.startNanos()) / 1e9);
+        if (c.key().protocol() == 6) {
+            final ArrayNode flags = o.putArray("tcp_flags");
+            if ((c.tcpFlags() & 0x02) != 0) {
+                flags.add("SYN");
+            }
+            if ((c.tcpFlags() & 0x01) != 0) {
+                flags.add("FIN");
+            }
+            if ((c.tcpFlags() & 0x04) != 0) {
+                flags.add("RST");
+            }
+            o.put("retransmissions", c.retransmissions());
+            o.put("gaps", c.gaps());
+        }
+        o.put("end_reason", c.endReason());
+        return o;
+    }
+
+    public static ObjectNode json(final List<ConversationRecord> rows, final long total, final long firstNanos) {
+        final ObjectNode o = Json.object();
+        o.put("total_flows", total);
+        o.put("shown", rows.size());
+        final ArrayNode arr = o.putArray("flows");
+        rows.forEach(c -> arr.add(record(c, firstNanos)));
+        return o;
+    }
+
+    public static void jsonl(final PrintWriter out, final List<ConversationRecord> rows, final long firstNanos) {
+        rows.forEach(c -> Json.writeLine(out, record(c, firstNanos)));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.callscope.output;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+
+/** The one place that configures Jackson: snake_case fields are written by the views themselves. */
+public final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    private static final ObjectMapper COMPACT = new ObjectMapper()
+        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    public static ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+
+    /** One indented JSON document followed by a newline. */
+    public static void writeDocument(final Writer out, final Object node) {
+        try {
+            MAPPER.writeValue(out, node);
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One compact JSON record on one line (JSON Lines). */
+    public static void writeLine(final Writer out, final Object node) {
+        try {
+            COMPACT.writeValue(out, node);
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses JSON text (tests and spec files). */
+    public static com.fasterxml.jackson.databind.JsonNode parse(final String text) throws IOException {
+        return MAPPER.readTree(text);
+    }
+}

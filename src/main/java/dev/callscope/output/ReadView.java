@@ -1,0 +1,151 @@
+package dev.callscope.output;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.callscope.core.LinkType;
+import dev.callscope.core.Timestamps;
+import dev.callscope.flow.CaptureStats;
+import dev.callscope.flow.ProtocolHierarchy;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders {@code callscope read}: a capture summary and its protocol hierarchy. */
+public final class ReadView {
+    private ReadView() {
+    }
+
+    /** Human summary. {@code inputError} is the message of an input error met after some frames, or null. */
+    public static void text(final PrintWriter out, final List<String> files, final String format, final CaptureStats s,
+                            final String inputError) {
+        out.println("Files:        " + String.join(", ", files) + (format == null ? "" : " (" + format + ")"));
+        out.println("Packets:      " + s.packets());
+        out.println("Bytes:        " + s.bytes() + (s.capturedBytes() != s.bytes() ? " (" + s.capturedBytes() + " captured)" : ""));
+        if (s.packets() > 0) {
+            out.println("First packet: " + Timestamps.utc(s.firstNanos()) + " UTC");
+            out.println("Last packet:  " + Timestamps.utc(s.lastNanos()) + " UTC");
+            out.printf(Locale.ROOT, "Duration:     %.6f s%n", s.durationNanos() / 1e9);
+            final double secs = s.durationNanos() / 1e9;
+            if (secs > 0) {
+                out.printf(Locale.ROOT, "Rate:         %.1f packets/s, %.1f kbit/s%n", s.packets() / secs, s.bytes() * 8 / secs / 1000);
+            }
+        }
+        final StringBuilder lt = new StringBuilder();
+        for (final Map.Entry<Integer, Long> e : s.linkTypes().entrySet()) {
+            if (lt.length() > 0) {
+                lt.append(", ");
+            }
+            lt.append(LinkType.name(e.getKey())).append(" (").append(e.getValue()).append(')');
+        }
+        out.println("Link types:   " + (lt.length() == 0 ? "-" : lt));
+        out.println("Flows:        " + (s.udpFlows() + s.tcpFlows()) + " (UDP " + s.udpFlows() + ", TCP " + s.tcpFlows() + ")");
+        out.println("Malformed:    " + s.malformed() + "   Unsupported link: " + s.unsupported() + "   Not IP: " + s.notIp()
+            + "   Cut by snaplen: " + s.truncated());
+        out.println("Anomalies:    " + s.anomalies().total());
+        for (final Map.Entry<String, Long> e : s.anomalies().counts().entrySet()) {
+            out.println("  " + e.getKey() + ": " + e.getValue());
+        }
+        out.println();
+        out.println("Protocol hierarchy");
+        hierarchy(out, s.hierarchy().roots(), 0);
+        if (inputError != null) {
+            out.println();
+            out.println("Input error:  " + inputError + " (the numbers above cover what was read before it)");
+        }
+    }
+
+    private static void hierarchy(final PrintWriter out, final List<ProtocolHierarchy.Node> nodes, final int depth) {
+        for (final ProtocolHierarchy.Node n : nodes) {
+            final String name = "  ".repeat(depth) + n.name();
+            out.printf(Locale.ROOT, "  %-38s frames:%-10d bytes:%d%n", name, n.frames(), n.bytes());
+            hierarchy(out, n.children(), depth + 1);
+        }
+    }
+
+    /** One JSON document. */
+    public static ObjectNode json(final List<String> files, final String format, final CaptureStats s, final String inputError) {
+        final ObjectNode o = Json.object();
+        final ArrayNode f = o.putArray("files");
+        files.forEach(f::add);
+        o.put("format", format);
+        summary(o, s);
+        o.set("protocol_hierarchy", nodes(s.hierarchy().roots()));
+        final ObjectNode a = o.putObject("anomalies");
+        a.put("total", s.anomalies().total());
+        final ObjectNode by = a.putObject("by_code");
+        s.anomalies().counts().forEach(by::put);
+        o.put("input_error", inputError);
+        return o;
+    }
+
+    private static void summary(final ObjectNode o, final CaptureStats s) {
+        o.put("packets", s.packets());
+        o.put("bytes", s.bytes());
+        o.put("captured_bytes", s.capturedBytes());
+        o.put("first_ts", s.packets() > 0 ? Timestamps.iso(s.firstNanos()) : null);
+        o.put("last_ts", s.packets() > 0 ? Timestamps.iso(s.lastNanos()) : null);
+        o.put("duration_s", s.durationNanos() / 1e9);
+        final ArrayNode lts = o.putArray("link_types");
+        s.linkTypes().forEach((k, v) -> lts.addObject().put("link_type", k).put("name", LinkType.name(k)).put("packets", v));
+        final ObjectNode flows = o.putObject("flows");
+        flows.put("total", s.udpFlows() + s.tcpFlows());
+        flows.put("udp", s.udpFlows());
+        flows.put("tcp", s.tcpFlows());
+        o.put("malformed", s.malformed());
+        o.put("unsupported", s.unsupported());
+        o.put("not_ip", s.notIp());
+        o.put("fragments", s.fragments());
+        o.put("truncated", s.truncated());
+    }
+
+    private static ArrayNode nodes(final List<ProtocolHierarchy.Node> nodes) {
+        final ArrayNode arr = Json.array();
+        for (final ProtocolHierarchy.Node n : nodes) {
+            final ObjectNode o = arr.addObject();
+            o.put("protocol", n.name());
+            o.put("frames", n.frames());
+            o.put("bytes", n.bytes());
+            if (!n.children().isEmpty()) {
+                o.set("children", nodes(n.children()));
+            }
+        }
+        return arr;
+    }
+
+    /** JSON Lines: a summary record, one record per hierarchy node, one per anomaly code. */
+    public static void jsonl(final PrintWriter out, final List<String> files, final String format, final CaptureStats s,
+                             final String inputError) {
+        final ObjectNode sum = Json.object();
+        sum.put("record", "summary");
+        final ArrayNode f = sum.putArray("files");
+        files.forEach(f::add);
+        sum.put("format", format);
+        summary(sum, s);
+        sum.put("anomalies", s.anomalies().total());
+        sum.put("input_error", inputError);
+        Json.writeLine(out, sum);
+        lines(out, s.hierarchy().roots(), 0);
+        s.anomalies().counts().forEach((code, n) -> {
+            final ObjectNode a = Json.object();
+            a.put("record", "anomaly_count");
+            a.put("code", code);
+            a.put("count", n);
+            Json.writeLine(out, a);
+        });
+    }
+
+    private static void lines(final PrintWriter out, final List<ProtocolHierarchy.Node> nodes, final int depth) {
+        for (final ProtocolHierarchy.Node n : nodes) {
+            final ObjectNode o = Json.object();
+            o.put("record", "protocol");
+            o.put("path", n.path());
+            o.put("protocol", n.name());
+            o.put("depth", depth);
+            o.put("frames", n.frames());
+            o.put("bytes", n.bytes());
+            Json.writeLine(out, o);
+            lines(out, n.children(), depth + 1);
+        }
+    }
+}

@@ -23,8 +23,9 @@ import org.pcap4j.core.RawPacketListener;
  * that runs {@code handle.loop(-1, RawPacketListener)}. For each packet the listener reads the
  * timestamp and original length (pcap4j ThreadLocals, valid on that thread inside the callback)
  * and copies bytes and metadata into a bounded, preallocated {@link FrameRing}; when the ring is full
- * the packet is dropped and counted ({@link Stats#queueDropped()}). Nothing is allocated per packet
- * beyond pcap4j's own byte[] and Timestamp. The consumer thread calls {@link #next}, which blocks
+ * the packet is dropped and counted ({@link Stats#queueDropped()}). callscope allocates nothing per
+ * packet; pcap4j itself allocates a byte[], a Timestamp and a Runnable. The consumer thread calls
+ * {@link #next}, which blocks
  * until a frame arrives or the capture has stopped and the ring is drained.
  *
  * <p><b>Stopping.</b> {@link #stop()} may be called from any thread, including a signal or shutdown

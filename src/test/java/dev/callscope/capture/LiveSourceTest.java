@@ -1,0 +1,153 @@
+package dev.callscope.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.callscope.core.InputException;
+import dev.callscope.core.InputException.Kind;
+import dev.callscope.core.LinkType;
+import dev.callscope.core.RawFrame;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Live capture on the loopback interface; needs root (or capabilities) and libpcap. */
+@Tag("live")
+class LiveSourceTest {
+    private static final int N = 20;
+
+    private static int freeUdpPort() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** UDP payload of an Ethernet/IPv4/UDP frame, or null if the frame is something else. */
+    private static String udpPayload(final RawFrame f) {
+        if (f.linkType != LinkType.ETHERNET || f.capLen < 14 + 20 + 8) {
+            return null;
+        }
+        final byte[] d = f.data;
+        if ((d[12] & 0xFF) != 0x08 || d[13] != 0x00 || (d[14] & 0xF0) != 0x40 || d[23] != 17) {
+            return null;
+        }
+        final int ihl = (d[14] & 0x0F) * 4;
+        final int udp = 14 + ihl;
+        final int udpLen = (d[udp + 4] & 0xFF) << 8 | d[udp + 5] & 0xFF;
+        return new String(d, udp + 8, Math.min(udpLen - 8, f.capLen - udp - 8), StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    @Timeout(30)
+    void capturesExactlyTheDatagramsSentToLoopbackAndStopsCleanly() throws Exception {
+        final int port = freeUdpPort();
+        final List<String> sent = new ArrayList<>();
+        final List<String> got = new ArrayList<>();
+        try (LiveSource src = LiveSource.open("lo", "udp and host 127.0.0.1 and port " + port,
+                LiveSource.DEFAULT_SNAPLEN, false, LiveSource.DEFAULT_BUFFER_SIZE)) {
+            assertThat(src.linkType()).isEqualTo(LinkType.ETHERNET);
+            assertThat(src.snaplen()).isEqualTo(LiveSource.DEFAULT_SNAPLEN);
+            assertThat(src.format()).isEqualTo("live");
+            final long before = System.currentTimeMillis() * 1_000_000L;
+            try (DatagramSocket tx = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                for (int i = 0; i < N; i++) {
+                    final String msg = "callscope-live-" + i + "-" + "x".repeat(i * 10);
+                    sent.add(msg);
+                    final byte[] b = msg.getBytes(StandardCharsets.US_ASCII);
+                    tx.send(new DatagramPacket(b, b.length, InetAddress.getByName("127.0.0.1"), port));
+                }
+            }
+            final RawFrame f = new RawFrame();
+            while (got.size() < N && src.next(f)) {
+                final String payload = udpPayload(f);
+                assertThat(payload).as("frame %d is Ethernet/IPv4/UDP", got.size()).isNotNull();
+                assertThat(f.origLen).isEqualTo(f.capLen);
+                assertThat(f.tsNanos).isBetween(before - 1_000_000_000L, System.currentTimeMillis() * 1_000_000L + 1_000_000_000L);
+                got.add(payload);
+            }
+            assertThat(got).containsExactlyElementsOf(sent);
+
+            // Stop from another thread (as a shutdown hook would) while next() is blocked.
+            final CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return src.next(new RawFrame());
+                } catch (final Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(200);
+            assertThat(blocked).isNotDone();
+            final long t0 = System.nanoTime();
+            src.stop();
+            assertThat(blocked.get(5, TimeUnit.SECONDS)).isFalse();
+            assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(3));
+            assertThat(src.next(f)).isFalse();
+            final LiveSource.Stats stats = src.stats();
+            assertThat(stats.received()).isGreaterThanOrEqualTo(N);
+            assertThat(stats.queueDropped()).isZero();
+            assertThat(stats.queued()).isZero();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void framesQueuedBeforeStopAreStillDelivered() throws Exception {
+        final int port = freeUdpPort();
+        try (LiveSource src = LiveSource.open("lo", "udp dst port " + port, 65535, false, 0)) {
+            try (DatagramSocket tx = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                for (int i = 0; i < 5; i++) {
+                    tx.send(new DatagramPacket(new byte[] {(byte) i}, 1, InetAddress.getLoopbackAddress(), port));
+                }
+            }
+            // wait until all five are queued, then stop before reading
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (src.stats().queued() < 5 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            src.stop();
+            src.stop(); // idempotent
+            final RawFrame f = new RawFrame();
+            int n = 0;
+            while (src.next(f)) {
+                n++;
+            }
+            assertThat(n).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void unknownInterface() {
+        assertThatThrownBy(() -> LiveSource.open("nosuchif0", null, 65535, false, 0))
+                .isInstanceOfSatisfying(InputException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNKNOWN_INTERFACE))
+                .hasMessage("no such interface: nosuchif0 (see `callscope interfaces`)");
+    }
+
+    @Test
+    void badFilter() {
+        assertThatThrownBy(() -> LiveSource.open("lo", "udp port", 65535, false, 0))
+                .isInstanceOfSatisfying(InputException.class, e -> assertThat(e.kind()).isEqualTo(Kind.BAD_FILTER))
+                .hasMessageStartingWith("bad capture filter \"udp port\": ");
+    }
+
+    @Test
+    void loopbackIsListed() throws Exception {
+        final List<Interfaces.Device> devices = Interfaces.list();
+        assertThat(devices).isNotEmpty();
+        assertThat(devices.get(0).index()).isEqualTo(1);
+        final Interfaces.Device lo = Interfaces.find("lo");
+        assertThat(lo.loopback()).isTrue();
+        assertThat(lo.up()).isTrue();
+        assertThat(lo.addresses()).contains("127.0.0.1");
+        assertThat(lo.line()).startsWith(lo.index() + ". lo (Loopback) [loopback, up]").contains("127.0.0.1");
+        assertThatThrownBy(() -> Interfaces.find("nosuchif0"))
+                .isInstanceOfSatisfying(InputException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNKNOWN_INTERFACE));
+    }
+}

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-/** Runs the pipeline over the files named by {@link InputOptions} with the given taps. */
+/** Builds the engine from the options and runs the files through it with the given taps. */
 final class Analysis {
     /** What a run produced besides what the taps collected. */
     record Result(String format, InputException inputError) {
@@ -22,10 +22,10 @@ final class Analysis {
     private Analysis() {
     }
 
-    static Result run(final InputOptions in, final LimitOptions limitOptions, final List<? extends Tap> taps) throws IOException {
-        final Limits limits = limitOptions.limits();
+    /** An engine configured from the dissector and limit options; bad values are usage errors. */
+    static Engine engine(final DissectOptions d, final Limits limits, final List<? extends Tap> taps) {
         final List<DecodeAs> rules = new ArrayList<>();
-        for (final String r : in.decodeAs) {
+        for (final String r : d.decodeAs) {
             try {
                 rules.add(DecodeAs.parse(r));
             } catch (IllegalArgumentException e) {
@@ -34,16 +34,19 @@ final class Analysis {
         }
         final DissectorRegistry registry;
         try {
-            registry = DissectorRegistry.builtIn(new LinkedHashSet<>(in.disabled));
+            registry = DissectorRegistry.builtIn(new LinkedHashSet<>(d.disabled));
         } catch (IllegalArgumentException e) {
             throw new UsageException("--disable: " + e.getMessage());
         }
-        final Engine engine;
         try {
-            engine = new Engine(registry, new EngineOptions(limits, rules), taps);
+            return new Engine(registry, new EngineOptions(limits, rules), taps);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    static Result run(final InputOptions in, final LimitOptions limitOptions, final List<? extends Tap> taps) throws IOException {
+        final Engine engine = engine(in.dissect, limitOptions.limits(), taps);
         try (PacketSource source = Sources.open(in)) {
             try {
                 engine.run(source);

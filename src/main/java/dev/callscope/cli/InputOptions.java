@@ -2,6 +2,7 @@ package dev.callscope.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,12 +25,6 @@ public final class InputOptions {
         description = "BPF capture filter applied while reading (libpcap syntax, e.g. 'udp port 5060'); needs libpcap.")
     String bpf;
 
-    @Option(names = "--decode-as", paramLabel = "RULE",
-        description = "Force a dissector on a port: udp.port=PORT:PROTOCOL or tcp.port=PORT:PROTOCOL (repeatable; "
-            + "tshark's udp.port==PORT,PROTOCOL is accepted too).")
-    List<String> decodeAs = new ArrayList<>();
-
-    @Option(names = "--disable", paramLabel = "PROTOCOL", split = ",",
-        description = "Turn a dissector off (repeatable or comma-separated).")
-    List<String> disabled = new ArrayList<>();
+    @Mixin
+    DissectOptions dissect = new DissectOptions();
 }

@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
         ReadCommand.class,
         FlowsCommand.class,
+        CaptureCommand.class,
+        InterfacesCommand.class,
         AutoComplete.GenerateCompletion.class,
     },
     exitCodeListHeading = "%nExit codes:%n",

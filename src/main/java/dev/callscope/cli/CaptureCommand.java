@@ -1,0 +1,215 @@
+package dev.callscope.cli;
+
+import dev.callscope.capture.LiveSource;
+import dev.callscope.core.InputException;
+import dev.callscope.core.Limits;
+import dev.callscope.core.RawFrame;
+import dev.callscope.engine.Engine;
+import dev.callscope.flow.CaptureStats;
+import dev.callscope.output.Json;
+import dev.callscope.output.ReadView;
+import dev.callscope.pcap.PcapngWriter;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code callscope capture}: live capture through libpcap into the same pipeline as files. */
+@Command(name = "capture", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Capture live from an interface through libpcap (root or cap_net_raw,cap_net_admin needed), optionally "
+            + "write every packet to a pcapng file, and print the same summary as 'read' when the capture stops "
+            + "(Ctrl-C, -c or --duration).",
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "2:usage error",
+        "3:capture error (unknown interface, no permission, bad BPF filter, libpcap missing, file not writable)",
+        "4:internal error"},
+    footerHeading = "%nExamples:%n",
+    footer = {"  sudo callscope capture -i lo -f 'udp port 5060' -w /tmp/sip.pcapng --duration 30",
+        "  sudo callscope capture -i eth0 -c 1000 --json"})
+public final class CaptureCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", required = true,
+        description = "Interface to capture on (see 'callscope interfaces').")
+    String iface;
+
+    @Option(names = {"-f", "--bpf"}, paramLabel = "FILTER", description = "BPF capture filter (libpcap syntax).")
+    String bpf;
+
+    @Option(names = {"-w", "--write"}, paramLabel = "FILE",
+        description = "Write every captured packet to this pcapng file (completed and moved into place when the capture stops).")
+    String write;
+
+    @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N packets.")
+    Long count;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    Double duration;
+
+    @Option(names = "--snaplen", paramLabel = "N", defaultValue = "262144",
+        description = "Bytes to keep of each packet (default: ${DEFAULT-VALUE}).")
+    int snaplen;
+
+    @Option(names = "--no-promiscuous", description = "Do not put the interface in promiscuous mode.")
+    boolean noPromiscuous;
+
+    @Option(names = "--buffer-size", paramLabel = "BYTES", defaultValue = "8388608",
+        description = "libpcap's kernel buffer size (default: ${DEFAULT-VALUE}).")
+    int bufferSize;
+
+    @Mixin
+    DissectOptions dissect;
+    @Mixin
+    OutputOptions output;
+    @Mixin
+    LimitOptions limits;
+
+    @Override
+    public Integer call() throws Exception {
+        if (count != null && count <= 0) {
+            throw new UsageException("--count must be positive");
+        }
+        if (duration != null && !(duration > 0)) {
+            throw new UsageException("--duration must be positive");
+        }
+        if (snaplen <= 0 || snaplen > RawFrame.MAX_CAPLEN) {
+            throw new UsageException("--snaplen must be between 1 and " + RawFrame.MAX_CAPLEN);
+        }
+        final Limits l = limits.limits();
+        final CaptureStats stats = new CaptureStats(l.maxAnomalyRecords);
+        final Engine engine = Analysis.engine(dissect, l, List.of(stats));
+        final Path target = write == null ? null : Path.of(write).toAbsolutePath();
+        if (target != null && (target.getParent() == null || !Files.isDirectory(target.getParent()))) {
+            throw new InputException(InputException.Kind.READ_ERROR, write + ": directory does not exist");
+        }
+
+        final LiveSource live = LiveSource.open(iface, bpf, snaplen, !noPromiscuous, bufferSize);
+        final CountDownLatch done = new CountDownLatch(1);
+        final Thread hook = new Thread(() -> {
+            live.stop();
+            try {
+                done.await(10, TimeUnit.SECONDS); // let the main thread finish the file and the summary
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "callscope-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Thread timer = null;
+        if (duration != null) {
+            final long millis = (long) (duration * 1000);
+            timer = new Thread(() -> {
+                try {
+                    Thread.sleep(millis);
+                    live.stop();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "callscope-duration");
+            timer.setDaemon(true);
+            timer.start();
+        }
+
+        Path temp = null;
+        PcapngWriter writer = null;
+        LiveSource.Stats capStats;
+        try {
+            if (target != null) {
+                temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+                final OutputStream os = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
+                writer = new PcapngWriter(os, "callscope");
+                writer.addInterface(live.linkType(), live.snaplen(), iface);
+            }
+            final RawFrame frame = new RawFrame();
+            long n = 0;
+            while (live.next(frame)) {
+                frame.interfaceId = 0;
+                if (writer != null) {
+                    writer.write(frame);
+                }
+                engine.process(frame);
+                if (count != null && ++n >= count) {
+                    live.stop();
+                    break;
+                }
+            }
+            engine.finish();
+            if (writer != null) {
+                writer.close();
+                writer = null;
+                moveIntoPlace(temp, target);
+                temp = null;
+            }
+            capStats = live.stats();
+        } finally {
+            if (timer != null) {
+                timer.interrupt();
+            }
+            live.close();
+            if (writer != null) {
+                try {
+                    writer.close();
+                } catch (IOException ignored) {
+                    // the partial file is deleted below
+                }
+            }
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
+        }
+        try {
+            final Map<String, Long> extra = new LinkedHashMap<>();
+            extra.put("received", capStats.received());
+            extra.put("dropped", capStats.dropped());
+            extra.put("if_dropped", capStats.ifDropped());
+            extra.put("queue_dropped", capStats.queueDropped());
+            final List<String> names = List.of("live:" + iface);
+            try (OutputTarget out = OutputTarget.of(output.output, spec.commandLine().getOut())) {
+                if (output.json()) {
+                    Json.writeDocument(out.writer(), ReadView.json(names, "live", stats, null).putPOJO("capture", extra));
+                } else if (output.jsonl()) {
+                    ReadView.jsonl(out.writer(), names, "live", stats, null);
+                } else {
+                    ReadView.text(out.writer(), names, "live", stats, null);
+                    out.writer().println();
+                    out.writer().println("Capture:      libpcap received " + capStats.received() + ", dropped " + capStats.dropped()
+                        + " (interface " + capStats.ifDropped() + "), callscope queue dropped " + capStats.queueDropped()
+                        + (target != null ? "; written to " + write : ""));
+                }
+                out.commit();
+            }
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down (Ctrl-C): the hook is running and waits for 'done'
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void moveIntoPlace(final Path temp, final Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

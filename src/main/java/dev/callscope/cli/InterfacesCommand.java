@@ -1,0 +1,32 @@
+package dev.callscope.cli;
+
+import dev.callscope.capture.Interfaces;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code callscope interfaces}: capture devices, like {@code tshark -D}. */
+@Command(name = "interfaces", mixinStandardHelpOptions = true,
+    description = "List the interfaces live capture can use (like tshark -D): number, name, description, flags, addresses. Needs libpcap.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "3:libpcap missing or not permitted", "4:internal error"},
+    footerHeading = "%nExample:%n",
+    footer = "  callscope interfaces")
+public final class InterfacesCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        final List<Interfaces.Device> devices = Interfaces.list();
+        for (final Interfaces.Device d : devices) {
+            spec.commandLine().getOut().println(d.line());
+        }
+        if (devices.isEmpty()) {
+            spec.commandLine().getErr().println("callscope: no interfaces found (capturing may need root or cap_net_raw)");
+        }
+        return ExitCodes.OK;
+    }
+}

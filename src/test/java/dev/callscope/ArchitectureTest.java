@@ -1,0 +1,124 @@
+package dev.callscope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The package dependency rules of STYLE.md §2, checked by scanning the imports of the main sources. */
+class ArchitectureTest {
+    private static final Path MAIN = Path.of("src/main/java");
+    private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
+    private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+)(?:\\.\\*)?;", Pattern.MULTILINE);
+    private static final String BASE = "dev.callscope.";
+
+    /** Which top-level packages each package may import (besides itself). */
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+        Map.entry("core", Set.of()),
+        Map.entry("pcap", Set.of("core")),
+        Map.entry("capture", Set.of("core")),
+        Map.entry("decode", Set.of("core")),
+        Map.entry("dissect", Set.of("core")),
+        Map.entry("engine", Set.of("dissect", "decode", "core")),
+        Map.entry("flow", Set.of("dissect", "core")),
+        Map.entry("ladder", Set.of("flow", "dissect", "core")),
+        Map.entry("output", Set.of("ladder", "flow", "dissect", "core")),
+        Map.entry("verify", Set.of("ladder", "flow", "dissect", "core")),
+        Map.entry("shell", Set.of("core")),
+        Map.entry("cli", Set.of("core", "pcap", "capture", "decode", "dissect", "engine", "flow", "ladder", "output", "verify", "shell")));
+
+    /** Third-party libraries confined to one package. */
+    private static final Map<String, String> CONFINED = Map.of(
+        "org.pcap4j.", "capture",
+        "com.fasterxml.jackson.", "output",
+        "org.jline.", "shell");
+
+    private static final List<String[]> IMPORTS = new ArrayList<>(); // {file, package, import}
+
+    @BeforeAll
+    static void scan() throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (final Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+                final String src = Files.readString(f);
+                final Matcher pm = PACKAGE.matcher(src);
+                if (!pm.find()) {
+                    continue;
+                }
+                final Matcher im = IMPORT.matcher(src);
+                while (im.find()) {
+                    IMPORTS.add(new String[] {f.toString(), pm.group(1), im.group(1)});
+                }
+            }
+        }
+        assertThat(IMPORTS).isNotEmpty();
+    }
+
+    private static String top(final String pkg) {
+        if (!pkg.startsWith(BASE)) {
+            return null;
+        }
+        final String rest = pkg.substring(BASE.length());
+        final int dot = rest.indexOf('.');
+        return dot < 0 ? rest : rest.substring(0, dot);
+    }
+
+    @Test
+    void packagesImportOnlyWhatTheLayeringAllows() {
+        final List<String> violations = new ArrayList<>();
+        for (final String[] i : IMPORTS) {
+            final String from = top(i[1]);
+            final String to = top(i[2]);
+            if (from == null || to == null || from.equals(to)) {
+                continue;
+            }
+            final Set<String> ok = ALLOWED.get(from);
+            if (ok == null || !ok.contains(to)) {
+                violations.add(i[0] + ": " + i[1] + " imports " + i[2]);
+            }
+        }
+        assertThat(violations).as("package layering (STYLE.md §2)").isEmpty();
+    }
+
+    @Test
+    void nothingImportsTheCli() {
+        assertThat(IMPORTS).noneMatch(i -> !"cli".equals(top(i[1])) && "cli".equals(top(i[2])));
+    }
+
+    @Test
+    void thirdPartyLibrariesStayInTheirPackage() {
+        final List<String> violations = new ArrayList<>();
+        for (final String[] i : IMPORTS) {
+            for (final Map.Entry<String, String> e : CONFINED.entrySet()) {
+                if (i[2].startsWith(e.getKey()) && !e.getValue().equals(top(i[1]))) {
+                    violations.add(i[0] + " imports " + i[2] + " (only " + e.getValue() + " may)");
+                }
+            }
+        }
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void dissectorsDoNotImportTheirSiblings() {
+        final List<String> violations = new ArrayList<>();
+        for (final String[] i : IMPORTS) {
+            if (i[1].startsWith(BASE + "dissect.") && i[2].startsWith(BASE + "dissect.")) {
+                final String own = i[1].substring((BASE + "dissect.").length()).split("\\.")[0];
+                final String other = i[2].substring((BASE + "dissect.").length()).split("\\.")[0];
+                if (Character.isLowerCase(other.charAt(0)) && !own.equals(other)) {
+                    violations.add(i[0] + " imports " + i[2]);
+                }
+            }
+        }
+        assertThat(violations).isEmpty();
+    }
+}

@@ -27,6 +27,8 @@ import java.util.zip.GZIPInputStream;
 public final class CaptureFiles {
     /** The path that means standard input. */
     public static final String STDIN = "-";
+    /** How standard input is named in {@code describe()} and in messages. */
+    public static final String STDIN_NAME = "<stdin>";
 
     private static final int GZIP_MAGIC = 0x1F8B;
     private static final int PCAPNG_MAGIC = PcapngReader.SHB;
@@ -42,7 +44,7 @@ public final class CaptureFiles {
                 public void close() {
                     // standard input stays open
                 }
-            }, path);
+            }, STDIN_NAME);
         }
         final Path file;
         try {

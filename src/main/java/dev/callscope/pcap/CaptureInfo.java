@@ -8,7 +8,7 @@ import java.util.List;
  */
 public interface CaptureInfo {
 
-    /** The file name as given ("-" for standard input). */
+    /** The file name as given ("&lt;stdin&gt;" for standard input). */
     String describe();
 
     /** "pcap" or "pcapng", with " (gzip)" appended for compressed files. */

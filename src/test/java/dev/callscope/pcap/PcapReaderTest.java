@@ -185,7 +185,7 @@ class PcapReaderTest {
         try {
             System.setIn(new ByteArrayInputStream(pcap(true, ByteOrder.LITTLE_ENDIAN, 2)));
             try (PacketSource s = CaptureFiles.open("-")) {
-                assertThat(s.describe()).isEqualTo("-");
+                assertThat(s.describe()).isEqualTo("<stdin>");
                 assertThat(Frames.readAll(s)).hasSize(2);
             }
         } finally {

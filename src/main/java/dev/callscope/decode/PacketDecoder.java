@@ -1,11 +1,25 @@
 package dev.callscope.decode;
 
 import dev.callscope.core.Limits;
+import dev.callscope.core.LinkType;
 import dev.callscope.core.RawFrame;
+
+import static dev.callscope.decode.LinkHeaders.*;
+import static dev.callscope.decode.TunnelHeaders.*;
 
 /**
  * Decodes link, network and transport headers of a frame in place into a {@link PacketInfo}, and
  * reassembles IPv4 and IPv6 fragments. Knows no application protocol; never throws on bad bytes.
+ *
+ * <p>Every read is preceded by a length check. A header that does not fit in the bytes on the wire,
+ * or whose length fields contradict each other, makes the frame {@link Result#MALFORMED} with a
+ * constant {@link PacketInfo#reason}. A header that is on the wire but was cut by the snap length is
+ * not malformed: what is present is decoded and {@link PacketInfo#reason} is {@link #TRUNCATED}.
+ *
+ * <p>Tunnels (GRE, IP-in-IP, GTP-U, VXLAN, ERSPAN) are decapsulated; each UDP/TCP header met on the
+ * way is recorded in {@link PacketInfo#transports}, outermost first.
+ *
+ * <p>One instance per decoding thread; not thread-safe. The normal path allocates nothing.
  */
 public final class PacketDecoder {
 
@@ -27,11 +41,714 @@ public final class PacketDecoder {
         MALFORMED
     }
 
-    public PacketDecoder(final Limits limits) {
-        throw new UnsupportedOperationException("to be implemented");
+    /** {@link PacketInfo#reason} when the snap length cut a header: not malformed, decoded as far as present. */
+    public static final String TRUNCATED = "frame.truncated";
+    /** {@link PacketInfo#reason} for an unknown link type. */
+    public static final String UNSUPPORTED_LINK_REASON = "frame.unsupported_link";
+
+    static final int MAX_IP_DEPTH = 8;
+    static final int MAX_VLAN_TAGS = 8;
+    static final int IPPROTO_IPV4 = 4;
+    static final int IPPROTO_TCP = 6;
+    static final int IPPROTO_UDP = 17;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPPROTO_GRE = 47;
+
+    private static final String[] PROTO_NAMES = new String[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            PROTO_NAMES[i] = "ip.proto_" + i;
+        }
+        PROTO_NAMES[1] = "icmp";
+        PROTO_NAMES[2] = "igmp";
+        PROTO_NAMES[58] = "icmpv6";
+        PROTO_NAMES[132] = "sctp";
+        PROTO_NAMES[89] = "ospf";
+        PROTO_NAMES[103] = "pim";
+        PROTO_NAMES[112] = "vrrp";
+        PROTO_NAMES[50] = "esp";
+        PROTO_NAMES[33] = "dccp";
+        PROTO_NAMES[136] = "udplite";
     }
 
+    private final DecodeStats stats = new DecodeStats();
+    private final IpReassembler fragments;
+    private final byte[][] reassembled = new byte[2][];
+    private int reassemblyUse;
+
+    private final byte[] ipSrc = new byte[16];
+    private final byte[] ipDst = new byte[16];
+    private int ipVersion;
+    private int ipDepth;
+    private long now;
+    private PacketInfo info;
+
+    public PacketDecoder(final Limits limits) {
+        this.fragments = new IpReassembler(limits, stats);
+    }
+
+    /** Counters of this decoder (results and fragment reassembly anomalies). */
+    public DecodeStats stats() {
+        return stats;
+    }
+
+    /**
+     * Decodes {@code frame} into {@code info} (which is reset first).
+     *
+     * <p>{@link PacketInfo#payload} points into {@code frame.data}, or, for the frame that completes a
+     * fragmented datagram, into a reassembly buffer owned by this decoder. Either way it is valid only
+     * until the next call to this method (or until the reader reuses {@code frame}).
+     */
     public Result decode(final RawFrame frame, final long frameNumber, final PacketInfo info) {
-        throw new UnsupportedOperationException("to be implemented");
+        info.reset(frameNumber, frame.tsNanos, frame.capLen, frame.origLen);
+        this.info = info;
+        this.now = frame.tsNanos;
+        this.ipDepth = 0;
+        this.ipVersion = 0;
+        this.reassemblyUse = 0;
+        stats.frames++;
+        if (info.truncated) {
+            stats.truncated++;
+        }
+        if (fragments.pendingCount() > 0) {
+            fragments.expire(now);
+        }
+        final byte[] b = frame.data;
+        final int capEnd = b == null ? 0 : Math.max(0, Math.min(frame.capLen, b.length));
+        final int wireEnd = Math.max(capEnd, frame.origLen);
+        final Result r = b == null ? malformed("frame.no_data") : link(frame.linkType, b, capEnd, wireEnd);
+        count(r);
+        this.info = null;
+        return r;
+    }
+
+    private void count(final Result r) {
+        switch (r) {
+            case UDP: stats.udp++; break;
+            case TCP: stats.tcp++; break;
+            case OTHER_IP: stats.otherIp++; break;
+            case FRAGMENT: stats.fragmentFrames++; break;
+            case NOT_IP: stats.notIp++; break;
+            case UNSUPPORTED_LINK: stats.unsupportedLink++; break;
+            default: stats.malformed++; break;
+        }
+    }
+
+    private Result link(final int linkType, final byte[] b, final int capEnd, final int wireEnd) {
+        switch (linkType) {
+            case LinkType.ETHERNET:
+                return ethernet(b, 0, capEnd, wireEnd);
+            case LinkType.LINUX_SLL:
+                return sll(b, capEnd, wireEnd);
+            case LinkType.LINUX_SLL2:
+                return sll2(b, capEnd, wireEnd);
+            case LinkType.NULL:
+            case LinkType.LOOP:
+                return loopback(b, capEnd, wireEnd);
+            case LinkType.RAW:
+                info.addLayer("raw");
+                return rawIp(b, 0, capEnd, wireEnd);
+            case LinkType.IPV4:
+                return ipv4(b, 0, capEnd, wireEnd);
+            case LinkType.IPV6:
+                return ipv6(b, 0, capEnd, wireEnd);
+            default:
+                info.reason = UNSUPPORTED_LINK_REASON;
+                return Result.UNSUPPORTED_LINK;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Result malformed(final String reason) {
+        info.reason = reason;
+        return Result.MALFORMED;
+    }
+
+    /**
+     * A header of {@code n} bytes at {@code off} does not fit in the captured bytes: truncated when the
+     * bytes are on the wire (returns {@code ifTruncated}), malformed otherwise.
+     */
+    private Result shortHeader(final int off, final int n, final int wireEnd, final String malformedReason,
+                               final Result ifTruncated) {
+        if (off + n <= wireEnd) {
+            info.reason = TRUNCATED;
+            return ifTruncated;
+        }
+        return malformed(malformedReason);
+    }
+
+    private void setPayload(final byte[] b, final int off, final int capEnd) {
+        info.payload = b;
+        info.payloadOffset = Math.min(off, capEnd);
+        info.payloadLength = Math.max(0, capEnd - off);
+    }
+
+    private Result rest(final byte[] b, final int off, final int capEnd, final Result r) {
+        setPayload(b, off, capEnd);
+        return r;
+    }
+
+    // ---------------------------------------------------------------- link layers
+
+    private Result ethernet(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+        info.addLayer("eth");
+        if (off + ETH_HEADER_LENGTH > capEnd) {
+            return shortHeader(off, ETH_HEADER_LENGTH, wireEnd, "eth.short", Result.NOT_IP);
+        }
+        return etherType(Be.u16(b, off + ETH_TYPE_OFFSET), b, off + ETH_HEADER_LENGTH, capEnd, wireEnd);
+    }
+
+    /** Dispatches on an EtherType found at the end of a link header; walks VLAN tags. */
+    private Result etherType(final int firstType, final byte[] b, final int start, final int capEnd,
+                             final int wireEnd) {
+        int type = firstType;
+        int off = start;
+        int tags = 0;
+        while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
+            info.addLayer("vlan");
+            if (++tags > MAX_VLAN_TAGS) {
+                return malformed("vlan.too_many_tags");
+            }
+            if (off + VLAN_TAG_LENGTH > capEnd) {
+                return shortHeader(off, VLAN_TAG_LENGTH, wireEnd, "vlan.short", Result.NOT_IP);
+            }
+            type = Be.u16(b, off + VLAN_TYPE_OFFSET);
+            off += VLAN_TAG_LENGTH;
+        }
+        if (type == ETHERTYPE_IPV4) {
+            return ipv4(b, off, capEnd, wireEnd);
+        }
+        if (type == ETHERTYPE_IPV6) {
+            return ipv6(b, off, capEnd, wireEnd);
+        }
+        info.addLayer(type <= MAX_8023_LENGTH ? "llc" : etherTypeName(type));
+        return rest(b, off, capEnd, Result.NOT_IP);
+    }
+
+    private Result sll(final byte[] b, final int capEnd, final int wireEnd) {
+        info.addLayer("sll");
+        if (SLL_HEADER_LENGTH > capEnd) {
+            return shortHeader(0, SLL_HEADER_LENGTH, wireEnd, "sll.short", Result.NOT_IP);
+        }
+        return etherType(Be.u16(b, SLL_PROTOCOL_OFFSET), b, SLL_HEADER_LENGTH, capEnd, wireEnd);
+    }
+
+    private Result sll2(final byte[] b, final int capEnd, final int wireEnd) {
+        info.addLayer("sll");
+        if (SLL2_HEADER_LENGTH > capEnd) {
+            return shortHeader(0, SLL2_HEADER_LENGTH, wireEnd, "sll.short", Result.NOT_IP);
+        }
+        return etherType(Be.u16(b, SLL2_PROTOCOL_OFFSET), b, SLL2_HEADER_LENGTH, capEnd, wireEnd);
+    }
+
+    private Result loopback(final byte[] b, final int capEnd, final int wireEnd) {
+        info.addLayer("null");
+        if (NULL_HEADER_LENGTH > capEnd) {
+            return shortHeader(0, NULL_HEADER_LENGTH, wireEnd, "null.short", Result.NOT_IP);
+        }
+        final long be = Be.u32(b, NULL_FAMILY_OFFSET);
+        final long le = Be.u32le(b, NULL_FAMILY_OFFSET);
+        if (be == AF_INET || le == AF_INET) {
+            return ipv4(b, NULL_HEADER_LENGTH, capEnd, wireEnd);
+        }
+        if (isInet6(be) || isInet6(le)) {
+            return ipv6(b, NULL_HEADER_LENGTH, capEnd, wireEnd);
+        }
+        info.addLayer("data");
+        return rest(b, NULL_HEADER_LENGTH, capEnd, Result.NOT_IP);
+    }
+
+    private static boolean isInet6(final long family) {
+        return family == AF_INET6_BSD || family == AF_INET6_FREEBSD || family == AF_INET6_DARWIN;
+    }
+
+    private Result rawIp(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+        if (off + 1 > capEnd) {
+            return shortHeader(off, 1, wireEnd, "raw.short", Result.NOT_IP);
+        }
+        final int version = (b[off] & 0xFF) >>> 4;
+        if (version == 4) {
+            return ipv4(b, off, capEnd, wireEnd);
+        }
+        if (version == 6) {
+            return ipv6(b, off, capEnd, wireEnd);
+        }
+        return malformed("raw.bad_version");
+    }
+
+    // ---------------------------------------------------------------- IP
+
+    private Result ipv4(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+        info.addLayer("ip");
+        if (++ipDepth > MAX_IP_DEPTH) {
+            return malformed("ip.too_deep");
+        }
+        if (off + Ipv4Header.MIN_LENGTH > capEnd) {
+            return shortHeader(off, Ipv4Header.MIN_LENGTH, wireEnd, "ipv4.short", Result.OTHER_IP);
+        }
+        if (Ipv4Header.version(b, off) != 4) {
+            return malformed("ipv4.bad_version");
+        }
+        final int headerLength = Ipv4Header.headerLength(b, off);
+        if (headerLength < Ipv4Header.MIN_LENGTH) {
+            return malformed("ipv4.bad_header_length");
+        }
+        final int totalLength = Ipv4Header.totalLength(b, off);
+        if (totalLength < Ipv4Header.MIN_LENGTH || off + totalLength > wireEnd) {
+            return malformed("ipv4.bad_total_length");
+        }
+        if (headerLength > totalLength) {
+            return malformed("ipv4.bad_header_length");
+        }
+        if (off + headerLength > capEnd) {
+            info.reason = TRUNCATED;
+            return Result.OTHER_IP;
+        }
+        ipVersion = 4;
+        System.arraycopy(b, off + Ipv4Header.SRC_OFFSET, ipSrc, 0, Ipv4Header.ADDRESS_LENGTH);
+        System.arraycopy(b, off + Ipv4Header.DST_OFFSET, ipDst, 0, Ipv4Header.ADDRESS_LENGTH);
+        final int protocol = Ipv4Header.protocol(b, off);
+        final int payloadOff = off + headerLength;
+        final int ipWireEnd = off + totalLength;
+        final int ipCapEnd = Math.min(capEnd, ipWireEnd);
+        final boolean more = Ipv4Header.moreFragments(b, off);
+        final int fragOffset = Ipv4Header.fragmentOffset(b, off);
+        if (!more && fragOffset == 0) {
+            return upper(protocol, b, payloadOff, ipCapEnd, ipWireEnd);
+        }
+        if (ipCapEnd < ipWireEnd) {
+            stats.fragments++;
+            stats.fragmentsTruncated++;
+            info.reason = "ip.fragment_truncated";
+            info.addLayer("data");
+            return rest(b, payloadOff, ipCapEnd, Result.FRAGMENT);
+        }
+        final byte[] out = reassemblyBuffer();
+        final int n = fragments.offer(4, ipSrc, ipDst, Ipv4Header.id(b, off), protocol, fragOffset, more, b,
+            payloadOff, ipWireEnd - payloadOff, now, out);
+        return afterOffer(n, protocol, out, b, payloadOff, ipCapEnd);
+    }
+
+    private Result afterOffer(final int n, final int protocol, final byte[] out, final byte[] b, final int payloadOff,
+                              final int capEnd) {
+        if (n >= 0) {
+            reassemblyUse++;
+            return upper(ipVersion == 4 ? protocol : fragments.completedProtocol(), out, 0, n, n);
+        }
+        if (n == IpReassembler.MALFORMED) {
+            return malformed(fragments.dropReason());
+        }
+        info.reason = fragments.dropReason();
+        info.addLayer("data");
+        return rest(b, payloadOff, capEnd, Result.FRAGMENT);
+    }
+
+    private byte[] reassemblyBuffer() {
+        final int i = reassemblyUse & 1;
+        if (reassembled[i] == null) {
+            reassembled[i] = new byte[IpReassembler.MAX_PAYLOAD];
+        }
+        return reassembled[i];
+    }
+
+    private Result ipv6(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+        info.addLayer("ipv6");
+        if (++ipDepth > MAX_IP_DEPTH) {
+            return malformed("ip.too_deep");
+        }
+        if (off + Ipv6Header.HEADER_LENGTH > capEnd) {
+            return shortHeader(off, Ipv6Header.HEADER_LENGTH, wireEnd, "ipv6.short", Result.OTHER_IP);
+        }
+        if (Ipv6Header.version(b, off) != 6) {
+            return malformed("ipv6.bad_version");
+        }
+        final int ipWireEnd = off + Ipv6Header.HEADER_LENGTH + Ipv6Header.payloadLength(b, off);
+        if (ipWireEnd > wireEnd) {
+            return malformed("ipv6.bad_payload_length");
+        }
+        ipVersion = 6;
+        System.arraycopy(b, off + Ipv6Header.SRC_OFFSET, ipSrc, 0, Ipv6Header.ADDRESS_LENGTH);
+        System.arraycopy(b, off + Ipv6Header.DST_OFFSET, ipDst, 0, Ipv6Header.ADDRESS_LENGTH);
+        return upper(Ipv6Header.nextHeader(b, off), b, off + Ipv6Header.HEADER_LENGTH, Math.min(capEnd, ipWireEnd),
+            ipWireEnd);
+    }
+
+    /**
+     * Decodes what follows an IP header: IPv6 extension headers and AH, then the transport or tunnel.
+     * [off, capEnd) is captured, [off, wireEnd) is the IP payload on the wire.
+     */
+    private Result upper(final int firstProtocol, final byte[] buf, final int start, final int cap, final int wire) {
+        int protocol = firstProtocol;
+        byte[] b = buf;
+        int off = start;
+        int capEnd = cap;
+        int wireEnd = wire;
+        while (true) {
+            switch (protocol) {
+                case IPPROTO_UDP:
+                    return udp(b, off, capEnd, wireEnd);
+                case IPPROTO_TCP:
+                    return tcp(b, off, capEnd, wireEnd);
+                case IPPROTO_GRE:
+                    return gre(b, off, capEnd, wireEnd);
+                case IPPROTO_IPV4:
+                    return ipv4(b, off, capEnd, wireEnd);
+                case IPPROTO_IPV6:
+                    return ipv6(b, off, capEnd, wireEnd);
+                case Ipv6Header.NH_HOP_BY_HOP:
+                case Ipv6Header.NH_ROUTING:
+                case Ipv6Header.NH_DEST_OPTIONS: {
+                    if (ipVersion != 6) {
+                        return other(protocol, b, off, capEnd);
+                    }
+                    if (off + 2 > capEnd) {
+                        return shortHeader(off, 2, wireEnd, "ipv6.bad_extension_length", Result.OTHER_IP);
+                    }
+                    final int len = Ipv6Header.optionsHeaderLength(b, off);
+                    if (off + len > wireEnd) {
+                        return malformed("ipv6.bad_extension_length");
+                    }
+                    if (off + len > capEnd) {
+                        info.reason = TRUNCATED;
+                        return Result.OTHER_IP;
+                    }
+                    protocol = b[off + Ipv6Header.EXT_NEXT_HEADER_OFFSET] & 0xFF;
+                    off += len;
+                    break;
+                }
+                case Ipv6Header.NH_AH: {
+                    info.addLayer("ah");
+                    if (off + 2 > capEnd) {
+                        return shortHeader(off, 2, wireEnd, "ah.bad_length", Result.OTHER_IP);
+                    }
+                    final int len = Ipv6Header.ahLength(b, off);
+                    if (off + len > wireEnd) {
+                        return malformed("ah.bad_length");
+                    }
+                    if (off + len > capEnd) {
+                        info.reason = TRUNCATED;
+                        return Result.OTHER_IP;
+                    }
+                    protocol = b[off + Ipv6Header.EXT_NEXT_HEADER_OFFSET] & 0xFF;
+                    off += len;
+                    break;
+                }
+                case Ipv6Header.NH_FRAGMENT: {
+                    if (ipVersion != 6) {
+                        return other(protocol, b, off, capEnd);
+                    }
+                    if (off + Ipv6Header.FRAG_HEADER_LENGTH > capEnd) {
+                        return shortHeader(off, Ipv6Header.FRAG_HEADER_LENGTH, wireEnd, "ipv6.bad_fragment_header",
+                            Result.OTHER_IP);
+                    }
+                    final int next = b[off + Ipv6Header.EXT_NEXT_HEADER_OFFSET] & 0xFF;
+                    final int fragOffset = Ipv6Header.fragmentOffset(b, off);
+                    final boolean more = Ipv6Header.moreFragments(b, off);
+                    final long id = Ipv6Header.fragmentId(b, off);
+                    off += Ipv6Header.FRAG_HEADER_LENGTH;
+                    if (fragOffset == 0 && !more) {
+                        protocol = next;
+                        break;
+                    }
+                    if (capEnd < wireEnd) {
+                        stats.fragments++;
+                        stats.fragmentsTruncated++;
+                        info.reason = "ip.fragment_truncated";
+                        info.addLayer("data");
+                        return rest(b, off, capEnd, Result.FRAGMENT);
+                    }
+                    final byte[] out = reassemblyBuffer();
+                    final int n = fragments.offer(6, ipSrc, ipDst, id, next, fragOffset, more, b, off,
+                        wireEnd - off, now, out);
+                    if (n < 0) {
+                        return afterOffer(n, next, out, b, off, capEnd);
+                    }
+                    reassemblyUse++;
+                    protocol = fragments.completedProtocol();
+                    b = out;
+                    off = 0;
+                    capEnd = n;
+                    wireEnd = n;
+                    break;
+                }
+                case Ipv6Header.NH_ESP:
+                    info.addLayer("esp");
+                    return rest(b, off, capEnd, Result.OTHER_IP);
+                case Ipv6Header.NH_NONE:
+                    if (ipVersion == 6) {
+                        return rest(b, off, capEnd, Result.OTHER_IP);
+                    }
+                    return other(protocol, b, off, capEnd);
+                default:
+                    return other(protocol, b, off, capEnd);
+            }
+        }
+    }
+
+    private Result other(final int protocol, final byte[] b, final int off, final int capEnd) {
+        info.addLayer(PROTO_NAMES[protocol & 0xFF]);
+        return rest(b, off, capEnd, Result.OTHER_IP);
+    }
+
+    // ---------------------------------------------------------------- transports
+
+    private PacketInfo.Transport addTransport(final int protocol) {
+        if (info.transportCount >= PacketInfo.MAX_TRANSPORTS) {
+            return null;
+        }
+        final PacketInfo.Transport t = info.transports[info.transportCount++];
+        t.protocol = protocol;
+        t.ipVersion = ipVersion;
+        final int n = ipVersion == 6 ? 16 : 4;
+        System.arraycopy(ipSrc, 0, t.src, 0, n);
+        System.arraycopy(ipDst, 0, t.dst, 0, n);
+        t.srcPort = 0;
+        t.dstPort = 0;
+        t.tcpFlags = 0;
+        t.tcpSeq = 0;
+        t.tcpAck = 0;
+        t.payloadLength = 0;
+        return t;
+    }
+
+    private Result udp(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+        info.addLayer("udp");
+        if (off + TransportHeaders.UDP_HEADER_LENGTH > capEnd) {
+            return shortHeader(off, TransportHeaders.UDP_HEADER_LENGTH, wireEnd, "udp.bad_length", Result.OTHER_IP);
+        }
+        final int length = TransportHeaders.udpLength(b, off);
+        if (length < TransportHeaders.UDP_HEADER_LENGTH || off + length > wireEnd) {
+            return malformed("udp.bad_length");
+        }
+        final PacketInfo.Transport t = addTransport(PacketInfo.Transport.UDP);
+        if (t == null) {
+            return malformed("decode.too_many_transports");
+        }
+        t.srcPort = TransportHeaders.srcPort(b, off);
+        t.dstPort = TransportHeaders.dstPort(b, off);
+        t.payloadLength = length - TransportHeaders.UDP_HEADER_LENGTH;
+        final int payloadOff = off + TransportHeaders.UDP_HEADER_LENGTH;
+        final int udpWireEnd = off + length;
+        final int udpCapEnd = Math.min(capEnd, udpWireEnd);
+        setPayload(b, payloadOff, udpCapEnd);
+        if (t.srcPort == GTP_U_PORT || t.dstPort == GTP_U_PORT) {
+            return gtp(b, payloadOff, udpCapEnd, udpWireEnd);
+        }
+        if (t.dstPort == VXLAN_PORT) {
+            return vxlan(b, payloadOff, udpCapEnd, udpWireEnd);
+        }
+        return Result.UDP;
+    }
+
+    private Result tcp(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+        info.addLayer("tcp");
+        if (off + TransportHeaders.TCP_MIN_HEADER_LENGTH > capEnd) {
+            return shortHeader(off, TransportHeaders.TCP_MIN_HEADER_LENGTH, wireEnd, "tcp.short", Result.OTHER_IP);
+        }
+        final int headerLength = TransportHeaders.tcpHeaderLength(b, off);
+        if (headerLength < TransportHeaders.TCP_MIN_HEADER_LENGTH || off + headerLength > wireEnd) {
+            return malformed("tcp.bad_data_offset");
+        }
+        final PacketInfo.Transport t = addTransport(PacketInfo.Transport.TCP);
+        if (t == null) {
+            return malformed("decode.too_many_transports");
+        }
+        t.srcPort = TransportHeaders.srcPort(b, off);
+        t.dstPort = TransportHeaders.dstPort(b, off);
+        t.tcpSeq = TransportHeaders.tcpSeq(b, off);
+        t.tcpAck = TransportHeaders.tcpAck(b, off);
+        t.tcpFlags = TransportHeaders.tcpFlags(b, off);
+        t.payloadLength = wireEnd - off - headerLength;
+        if (off + headerLength > capEnd) {
+            info.reason = TRUNCATED;
+        }
+        setPayload(b, off + headerLength, capEnd);
+        return Result.TCP;
+    }
+
+    // ---------------------------------------------------------------- tunnels
+
+    private Result gre(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+        info.addLayer("gre");
+        if (off + GRE_BASE_LENGTH > capEnd) {
+            return shortHeader(off, GRE_BASE_LENGTH, wireEnd, "gre.short", Result.OTHER_IP);
+        }
+        final int flags = Be.u16(b, off + GRE_FLAGS_OFFSET);
+        final int version = flags & GRE_VERSION_MASK;
+        if (version > 1) {
+            return malformed("gre.bad_version");
+        }
+        if ((flags & GRE_FLAG_ROUTING) != 0) {
+            return rest(b, off, capEnd, Result.OTHER_IP);
+        }
+        int headerLength = GRE_BASE_LENGTH;
+        if ((flags & GRE_FLAG_CHECKSUM) != 0) {
+            headerLength += 4;
+        }
+        if ((flags & GRE_FLAG_KEY) != 0) {
+            headerLength += 4;
+        }
+        if ((flags & GRE_FLAG_SEQUENCE) != 0) {
+            headerLength += 4;
+        }
+        if (version == 1 && (flags & GRE_FLAG_ACK) != 0) {
+            headerLength += 4;
+        }
+        if (off + headerLength > wireEnd) {
+            return malformed("gre.bad_length");
+        }
+        if (off + headerLength > capEnd) {
+            info.reason = TRUNCATED;
+            return Result.OTHER_IP;
+        }
+        final int protocol = Be.u16(b, off + GRE_PROTOCOL_OFFSET);
+        final int p = off + headerLength;
+        switch (protocol) {
+            case GRE_PROTO_IPV4:
+                return ipv4(b, p, capEnd, wireEnd);
+            case GRE_PROTO_IPV6:
+                return ipv6(b, p, capEnd, wireEnd);
+            case GRE_PROTO_TEB:
+                return ethernet(b, p, capEnd, wireEnd);
+            case GRE_PROTO_PPP:
+                return ppp(b, p, capEnd, wireEnd);
+            case GRE_PROTO_ERSPAN2:
+                info.addLayer("erspan");
+                if ((flags & GRE_FLAG_SEQUENCE) == 0) {
+                    return ethernet(b, p, capEnd, wireEnd); // type I: no ERSPAN header
+                }
+                if (p + ERSPAN2_HEADER_LENGTH > capEnd) {
+                    return shortHeader(p, ERSPAN2_HEADER_LENGTH, wireEnd, "erspan.short", Result.OTHER_IP);
+                }
+                return ethernet(b, p + ERSPAN2_HEADER_LENGTH, capEnd, wireEnd);
+            case GRE_PROTO_ERSPAN3: {
+                info.addLayer("erspan");
+                if (p + ERSPAN3_HEADER_LENGTH > capEnd) {
+                    return shortHeader(p, ERSPAN3_HEADER_LENGTH, wireEnd, "erspan.short", Result.OTHER_IP);
+                }
+                final int word = Be.u16(b, p + ERSPAN3_FLAGS_OFFSET + 2);
+                int len = ERSPAN3_HEADER_LENGTH;
+                if ((word & ERSPAN3_FLAG_OPTIONAL) != 0) {
+                    len += ERSPAN3_PLATFORM_LENGTH;
+                }
+                if (p + len > wireEnd) {
+                    return malformed("erspan.short");
+                }
+                if (((word >>> ERSPAN3_FRAME_TYPE_SHIFT) & ERSPAN3_FRAME_TYPE_MASK) != 0) {
+                    return rest(b, p + Math.min(len, capEnd - p), capEnd, Result.OTHER_IP);
+                }
+                return ethernet(b, p + len, capEnd, wireEnd);
+            }
+            default:
+                return rest(b, p, capEnd, Result.OTHER_IP);
+        }
+    }
+
+    private Result ppp(final byte[] b, final int start, final int capEnd, final int wireEnd) {
+        info.addLayer("ppp");
+        int off = start;
+        if (off + 2 <= capEnd && (b[off] & 0xFF) == PPP_ADDRESS && (b[off + 1] & 0xFF) == PPP_CONTROL) {
+            off += 2;
+        }
+        if (off + 1 > capEnd) {
+            return shortHeader(off, 1, wireEnd, "ppp.short", Result.OTHER_IP);
+        }
+        final int protocol;
+        if ((b[off] & 0x01) != 0) {
+            protocol = b[off] & 0xFF; // compressed one-byte protocol field
+            off += 1;
+        } else {
+            if (off + 2 > capEnd) {
+                return shortHeader(off, 2, wireEnd, "ppp.short", Result.OTHER_IP);
+            }
+            protocol = Be.u16(b, off);
+            off += 2;
+        }
+        if (protocol == PPP_PROTO_IPV4) {
+            return ipv4(b, off, capEnd, wireEnd);
+        }
+        if (protocol == PPP_PROTO_IPV6) {
+            return ipv6(b, off, capEnd, wireEnd);
+        }
+        return rest(b, off, capEnd, Result.OTHER_IP);
+    }
+
+    /** GTP-U over UDP; the UDP transport is already recorded and the payload set to the UDP payload. */
+    private Result gtp(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+        if (off + 1 > capEnd) {
+            return Result.UDP;
+        }
+        final int flags = b[off + GTP_FLAGS_OFFSET] & 0xFF;
+        if ((flags >>> 5) != 1 || (flags & GTP_FLAG_PT) == 0) {
+            return Result.UDP; // not GTP-U version 1: leave it as plain UDP
+        }
+        info.addLayer("gtp");
+        if (off + GTP_MANDATORY_LENGTH > capEnd) {
+            return shortHeader(off, GTP_MANDATORY_LENGTH, wireEnd, "gtp.bad_length", Result.UDP);
+        }
+        final int end = off + GTP_MANDATORY_LENGTH + Be.u16(b, off + GTP_LENGTH_OFFSET);
+        if (end > wireEnd) {
+            return malformed("gtp.bad_length");
+        }
+        final int messageType = b[off + GTP_TYPE_OFFSET] & 0xFF;
+        int p = off + GTP_MANDATORY_LENGTH;
+        if ((flags & (GTP_FLAG_E | GTP_FLAG_S | GTP_FLAG_PN)) != 0) {
+            if (p + 4 > end) {
+                return malformed("gtp.bad_length");
+            }
+            if (p + 4 > capEnd) {
+                info.reason = TRUNCATED;
+                return Result.UDP;
+            }
+            int next = b[off + GTP_NEXT_EXT_OFFSET] & 0xFF;
+            p += 4;
+            if ((flags & GTP_FLAG_E) != 0) {
+                while (next != 0) {
+                    if (p + 1 > end) {
+                        return malformed("gtp.bad_extension_length");
+                    }
+                    if (p + 1 > capEnd) {
+                        info.reason = TRUNCATED;
+                        return Result.UDP;
+                    }
+                    final int len = (b[p] & 0xFF) * 4;
+                    if (len == 0 || p + len > end) {
+                        return malformed("gtp.bad_extension_length");
+                    }
+                    if (p + len > capEnd) {
+                        info.reason = TRUNCATED;
+                        return Result.UDP;
+                    }
+                    next = b[p + len - 1] & 0xFF;
+                    p += len;
+                }
+            }
+        }
+        if (messageType != GTP_MSG_GPDU || p >= end) {
+            return Result.UDP;
+        }
+        final int innerCap = Math.min(capEnd, end);
+        if (p + 1 > innerCap) {
+            info.reason = TRUNCATED;
+            return Result.UDP;
+        }
+        final int version = (b[p] & 0xFF) >>> 4;
+        if (version == 4) {
+            return ipv4(b, p, innerCap, end);
+        }
+        if (version == 6) {
+            return ipv6(b, p, innerCap, end);
+        }
+        return Result.UDP;
+    }
+
+    private Result vxlan(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+        if (off + VXLAN_HEADER_LENGTH > capEnd || (b[off + VXLAN_FLAGS_OFFSET] & VXLAN_FLAG_I) == 0) {
+            return Result.UDP;
+        }
+        info.addLayer("vxlan");
+        return ethernet(b, off + VXLAN_HEADER_LENGTH, capEnd, wireEnd);
     }
 }

@@ -127,16 +127,19 @@ public final class Engine {
             case UDP:
             case TCP:
                 r.status = FrameRecord.Status.OK;
-                final String app = transports(f.origLen);
+                final String app = transports(f.origLen, true);
                 if (app != null) {
                     r.addLayer(app);
                 }
                 break;
             case OTHER_IP:
+                // an outer tunnel transport (GTP-U over UDP) still counts for its conversation
                 r.status = FrameRecord.Status.OK;
+                transports(f.origLen, false);
                 break;
             case FRAGMENT:
                 r.status = FrameRecord.Status.FRAGMENT;
+                transports(f.origLen, false);
                 break;
             case NOT_IP:
                 r.status = FrameRecord.Status.NOT_IP;
@@ -159,13 +162,16 @@ public final class Engine {
         }
     }
 
-    /** Counts every transport layer's conversation; dispatches the innermost payload. Returns the app protocol name. */
-    private String transports(final int origLen) {
+    /**
+     * Counts every transport layer's conversation and, when {@code dispatchInner}, dispatches the
+     * innermost payload. Returns the application protocol name of the dispatched payload.
+     */
+    private String transports(final int origLen, final boolean dispatchInner) {
         String app = null;
         final int count = info.transportCount;
         for (int i = 0; i < count; i++) {
             final PacketInfo.Transport t = info.transports[i];
-            final boolean inner = i == count - 1;
+            final boolean inner = dispatchInner && i == count - 1;
             final Transport tr = t.protocol == PacketInfo.Transport.TCP ? Transport.TCP : Transport.UDP;
             final boolean forward = probe.set(t.protocol, t.src, t.srcPort, t.dst, t.dstPort, t.addressLength());
             final Direction dir = forward ? Direction.A_TO_B : Direction.B_TO_A;
@@ -182,7 +188,7 @@ public final class Engine {
             c.bytes[di] += origLen;
             c.lastNanos = nowNanos;
             if (!inner) {
-                if (c.tunnelLabel == null && i + 1 < count) {
+                if (c.tunnelLabel == null) {
                     c.tunnelLabel = tunnelName(i);
                 }
                 continue;

@@ -71,6 +71,19 @@ final class LinkHeaders {
     static final int ETHERTYPE_VLAN = 0x8100;
     static final int ETHERTYPE_QINQ = 0x88a8;
     static final int ETHERTYPE_QINQ_OLD = 0x9100;
+    static final int ETHERTYPE_PPPOE_SESSION = 0x8864;
+
+    /*
+     * PPPoE session header (RFC 2516), then a two-byte PPP protocol field:
+     *  0                   1                   2                   3
+     *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+     * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     * |  VER  | TYPE  |      CODE     |          SESSION_ID           |
+     * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     * |            LENGTH             |   PPP protocol, payload ...   |
+     */
+    static final int PPPOE_LENGTH_OFFSET = 4;
+    static final int PPPOE_HEADER_LENGTH = PPPOE_LENGTH_OFFSET + 2;
     /** Largest value that is an 802.3 length rather than an EtherType. */
     static final int MAX_8023_LENGTH = 1500;
 

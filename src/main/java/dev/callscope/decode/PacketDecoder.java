@@ -223,6 +223,9 @@ public final class PacketDecoder {
         if (type == ETHERTYPE_IPV6) {
             return ipv6(b, off, capEnd, wireEnd);
         }
+        if (type == ETHERTYPE_PPPOE_SESSION) {
+            return pppoeSession(b, off, capEnd, wireEnd);
+        }
         info.addLayer(type <= MAX_8023_LENGTH ? "llc" : etherTypeName(type));
         return rest(b, off, capEnd, Result.NOT_IP);
     }
@@ -644,6 +647,19 @@ public final class PacketDecoder {
             default:
                 return rest(b, p, capEnd, Result.OTHER_IP);
         }
+    }
+
+    /** PPPoE session stage: a 6-byte header whose length covers the PPP frame that follows. */
+    private Result pppoeSession(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+        info.addLayer("pppoes");
+        if (off + PPPOE_HEADER_LENGTH > capEnd) {
+            return shortHeader(off, PPPOE_HEADER_LENGTH, wireEnd, "pppoes.short", Result.NOT_IP);
+        }
+        final int end = off + PPPOE_HEADER_LENGTH + Be.u16(b, off + PPPOE_LENGTH_OFFSET);
+        if (end > wireEnd) {
+            return malformed("pppoes.bad_length");
+        }
+        return ppp(b, off + PPPOE_HEADER_LENGTH, Math.min(capEnd, end), end);
     }
 
     private Result ppp(final byte[] b, final int start, final int capEnd, final int wireEnd) {

@@ -32,7 +32,7 @@ public final class PacketInfo {
     public int payloadOffset;
     public int payloadLength;
 
-    /** Why the frame was malformed or unsupported, or null. A constant string (no allocation). */
+    /** Why the frame was malformed, cut short or (for a fragment) dropped, or null. A constant string (no allocation). */
     public String reason;
 
     public PacketInfo() {

@@ -157,14 +157,20 @@ function _complete_callscope() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} read" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} flows" ];    then _picocli_callscope; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} capture" ];    then _picocli_callscope; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} interfaces" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} generate-completion" ];    then _picocli_callscope; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(read)
   local cmds1=(flows)
-  local cmds2=(generate-completion)
+  local cmds2=(capture)
+  local cmds3=(interfaces)
+  local cmds4=(generate-completion)
 
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_callscope_interfaces; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_callscope_capture; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_callscope_flows; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_callscope_read; return $?; fi
 
@@ -177,7 +183,7 @@ function _picocli_callscope() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="read flows generate-completion"
+  local commands="read flows capture interfaces generate-completion"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -321,6 +327,102 @@ function _picocli_callscope_flows() {
       return
       ;;
   esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `capture` subcommand.
+function _picocli_callscope_capture() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--no-promiscuous' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-i'|'--interface')
+      return
+      ;;
+    '-f'|'--bpf')
+      return
+      ;;
+    '-w'|'--write')
+      return
+      ;;
+    '-c'|'--count')
+      return
+      ;;
+    '--duration')
+      return
+      ;;
+    '--snaplen')
+      return
+      ;;
+    '--buffer-size')
+      return
+      ;;
+    '--decode-as')
+      return
+      ;;
+    '--disable')
+      return
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '--max-flows')
+      return
+      ;;
+    '--flow-timeout')
+      return
+      ;;
+    '--tcp-max-buffer')
+      return
+      ;;
+    '--tcp-max-segments')
+      return
+      ;;
+    '--tcp-max-total')
+      return
+      ;;
+    '--ip-max-fragments')
+      return
+      ;;
+    '--ip-max-pending')
+      return
+      ;;
+    '--max-anomalies')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `interfaces` subcommand.
+function _picocli_callscope_interfaces() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

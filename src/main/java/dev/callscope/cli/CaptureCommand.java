@@ -188,8 +188,8 @@ public final class CaptureCommand implements Callable<Integer> {
                 } else {
                     ReadView.text(out.writer(), names, "live", stats, null);
                     out.writer().println();
-                    out.writer().println("Capture:      libpcap received " + capStats.received() + ", dropped " + capStats.dropped()
-                        + " (interface " + capStats.ifDropped() + "), callscope queue dropped " + capStats.queueDropped()
+                    out.writer().println("Capture:      " + stats.packets() + " packets; dropped by libpcap " + capStats.dropped()
+                        + " (interface " + capStats.ifDropped() + "), by callscope's queue " + capStats.queueDropped()
                         + (target != null ? "; written to " + write : ""));
                 }
                 out.commit();
@@ -205,7 +205,17 @@ public final class CaptureCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** Gives the finished file the usual rw-r--r-- (temporary files are created owner-only). */
+    static void publish(final Path file) {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: keep what it gave
+        }
+    }
+
     private static void moveIntoPlace(final Path temp, final Path target) throws IOException {
+        publish(temp);
         try {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

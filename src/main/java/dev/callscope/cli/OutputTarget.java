@@ -54,6 +54,7 @@ final class OutputTarget implements AutoCloseable {
         if (writer.checkError()) {
             throw new IOException("could not write " + target);
         }
+        CaptureCommand.publish(temp);
         try {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

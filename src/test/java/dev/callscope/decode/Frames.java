@@ -7,16 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Test-only builder of frames: link headers, IPv4/IPv6 (with fragments), UDP, TCP and tunnels. */
-final class Frames {
-    static final byte[] A4 = {10, 0, 0, 1};
-    static final byte[] B4 = {10, 0, 0, 2};
-    static final byte[] A6 = v6(1);
-    static final byte[] B6 = v6(2);
+public final class Frames {
+    public static final byte[] A4 = {10, 0, 0, 1};
+    public static final byte[] B4 = {10, 0, 0, 2};
+    public static final byte[] A6 = v6(1);
+    public static final byte[] B6 = v6(2);
 
     private Frames() {
     }
 
-    static byte[] v6(final int last) {
+    public static byte[] v6(final int last) {
         final byte[] a = new byte[16];
         a[0] = 0x20;
         a[1] = 0x01;
@@ -26,7 +26,7 @@ final class Frames {
         return a;
     }
 
-    static byte[] cat(final byte[]... parts) {
+    public static byte[] cat(final byte[]... parts) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (final byte[] p : parts) {
             out.write(p, 0, p.length);
@@ -34,7 +34,7 @@ final class Frames {
         return out.toByteArray();
     }
 
-    static byte[] bytes(final int... v) {
+    public static byte[] bytes(final int... v) {
         final byte[] b = new byte[v.length];
         for (int i = 0; i < v.length; i++) {
             b[i] = (byte) v[i];
@@ -42,11 +42,11 @@ final class Frames {
         return b;
     }
 
-    static byte[] ascii(final String s) {
+    public static byte[] ascii(final String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    static byte[] pattern(final int n, final int seed) {
+    public static byte[] pattern(final int n, final int seed) {
         final byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
             b[i] = (byte) (i * 7 + seed);
@@ -54,12 +54,12 @@ final class Frames {
         return b;
     }
 
-    static void put16(final byte[] b, final int off, final int v) {
+    public static void put16(final byte[] b, final int off, final int v) {
         b[off] = (byte) (v >>> 8);
         b[off + 1] = (byte) v;
     }
 
-    static void put32(final byte[] b, final int off, final long v) {
+    public static void put32(final byte[] b, final int off, final long v) {
         b[off] = (byte) (v >>> 24);
         b[off + 1] = (byte) (v >>> 16);
         b[off + 2] = (byte) (v >>> 8);
@@ -68,7 +68,7 @@ final class Frames {
 
     // ---------------------------------------------------------------- transports
 
-    static byte[] udp(final int sport, final int dport, final byte[] payload) {
+    public static byte[] udp(final int sport, final int dport, final byte[] payload) {
         final byte[] h = new byte[8];
         put16(h, 0, sport);
         put16(h, 2, dport);
@@ -76,12 +76,12 @@ final class Frames {
         return cat(h, payload);
     }
 
-    static byte[] tcp(final int sport, final int dport, final long seq, final long ack, final int flags,
+    public static byte[] tcp(final int sport, final int dport, final long seq, final long ack, final int flags,
                       final byte[] payload) {
         return tcp(sport, dport, seq, ack, flags, new byte[0], payload);
     }
 
-    static byte[] tcp(final int sport, final int dport, final long seq, final long ack, final int flags,
+    public static byte[] tcp(final int sport, final int dport, final long seq, final long ack, final int flags,
                       final byte[] options, final byte[] payload) {
         final byte[] h = new byte[20 + options.length];
         put16(h, 0, sport);
@@ -97,11 +97,11 @@ final class Frames {
 
     // ---------------------------------------------------------------- IP
 
-    static byte[] ipv4(final int proto, final byte[] payload) {
+    public static byte[] ipv4(final int proto, final byte[] payload) {
         return ipv4(A4, B4, proto, 1, false, 0, new byte[0], payload);
     }
 
-    static byte[] ipv4(final byte[] src, final byte[] dst, final int proto, final int id, final boolean more,
+    public static byte[] ipv4(final byte[] src, final byte[] dst, final int proto, final int id, final boolean more,
                        final int fragOffset, final byte[] options, final byte[] payload) {
         final byte[] h = new byte[20 + options.length];
         h[0] = (byte) (0x40 | (h.length / 4));
@@ -116,11 +116,11 @@ final class Frames {
         return cat(h, payload);
     }
 
-    static byte[] ipv6(final int nextHeader, final byte[] payload) {
+    public static byte[] ipv6(final int nextHeader, final byte[] payload) {
         return ipv6(A6, B6, nextHeader, payload);
     }
 
-    static byte[] ipv6(final byte[] src, final byte[] dst, final int nextHeader, final byte[] payload) {
+    public static byte[] ipv6(final byte[] src, final byte[] dst, final int nextHeader, final byte[] payload) {
         final byte[] h = new byte[40];
         h[0] = 0x60;
         put16(h, 4, payload.length);
@@ -132,7 +132,7 @@ final class Frames {
     }
 
     /** Hop-by-hop, routing or destination options header of {@code units} x 8 bytes (PadN filled). */
-    static byte[] ext(final int nextHeader, final int units) {
+    public static byte[] ext(final int nextHeader, final int units) {
         final byte[] h = new byte[units * 8];
         h[0] = (byte) nextHeader;
         h[1] = (byte) (units - 1);
@@ -141,14 +141,14 @@ final class Frames {
         return h;
     }
 
-    static byte[] ah(final int nextHeader) {
+    public static byte[] ah(final int nextHeader) {
         final byte[] h = new byte[24]; // 12 fixed + 12 ICV: (24/4) - 2 = 4
         h[0] = (byte) nextHeader;
         h[1] = 4;
         return h;
     }
 
-    static byte[] frag6(final int nextHeader, final int offset, final boolean more, final long id) {
+    public static byte[] frag6(final int nextHeader, final int offset, final boolean more, final long id) {
         final byte[] h = new byte[8];
         h[0] = (byte) nextHeader;
         put16(h, 2, (offset & 0xFFF8) | (more ? 1 : 0));
@@ -157,20 +157,20 @@ final class Frames {
     }
 
     /** One IPv4 fragment of {@code payload} (the IP payload of the whole datagram). */
-    static byte[] frag4(final int proto, final int id, final byte[] payload, final int from, final int to) {
+    public static byte[] frag4(final int proto, final int id, final byte[] payload, final int from, final int to) {
         final byte[] part = java.util.Arrays.copyOfRange(payload, from, to);
         return ipv4(A4, B4, proto, id, to < payload.length, from, new byte[0], part);
     }
 
     /** One IPv6 fragment packet of {@code payload} (the fragmentable part). */
-    static byte[] frag6Packet(final int nextHeader, final long id, final byte[] payload, final int from,
+    public static byte[] frag6Packet(final int nextHeader, final long id, final byte[] payload, final int from,
                               final int to) {
         final byte[] part = java.util.Arrays.copyOfRange(payload, from, to);
         return ipv6(44, cat(frag6(nextHeader, from, to < payload.length, id), part));
     }
 
     /** Splits [0, len) at multiples of {@code size} (a multiple of 8). */
-    static List<int[]> split(final int len, final int size) {
+    public static List<int[]> split(final int len, final int size) {
         final List<int[]> out = new ArrayList<>();
         for (int from = 0; from < len; from += size) {
             out.add(new int[] {from, Math.min(len, from + size)});
@@ -180,7 +180,7 @@ final class Frames {
 
     // ---------------------------------------------------------------- link layers
 
-    static byte[] eth(final int type, final byte[] payload) {
+    public static byte[] eth(final int type, final byte[] payload) {
         final byte[] h = new byte[14];
         for (int i = 0; i < 6; i++) {
             h[i] = (byte) (0x02 + i);
@@ -191,7 +191,7 @@ final class Frames {
     }
 
     /** Ethernet with stacked tags: {@code tpids[i]} is the TPID of tag i; {@code type} the inner EtherType. */
-    static byte[] ethTagged(final int[] tpids, final int type, final byte[] payload) {
+    public static byte[] ethTagged(final int[] tpids, final int type, final byte[] payload) {
         byte[] inner = payload;
         int t = type;
         for (int i = tpids.length - 1; i >= 0; i--) {
@@ -204,7 +204,7 @@ final class Frames {
         return eth(t, inner);
     }
 
-    static byte[] sll(final int protocol, final byte[] payload) {
+    public static byte[] sll(final int protocol, final byte[] payload) {
         final byte[] h = new byte[16];
         put16(h, 2, 1);
         put16(h, 4, 6);
@@ -212,7 +212,7 @@ final class Frames {
         return cat(h, payload);
     }
 
-    static byte[] sll2(final int protocol, final byte[] payload) {
+    public static byte[] sll2(final int protocol, final byte[] payload) {
         final byte[] h = new byte[20];
         put16(h, 0, protocol);
         put32(h, 4, 3);
@@ -221,7 +221,7 @@ final class Frames {
         return cat(h, payload);
     }
 
-    static byte[] nullLink(final int family, final boolean littleEndian, final byte[] payload) {
+    public static byte[] nullLink(final int family, final boolean littleEndian, final byte[] payload) {
         final byte[] h = new byte[4];
         if (littleEndian) {
             h[0] = (byte) family;
@@ -234,7 +234,7 @@ final class Frames {
     // ---------------------------------------------------------------- tunnels
 
     /** GRE with the given flags word; optional fields are zero-filled according to the flags. */
-    static byte[] gre(final int flags, final int protocol, final byte[] payload) {
+    public static byte[] gre(final int flags, final int protocol, final byte[] payload) {
         int n = 4;
         if ((flags & 0x8000) != 0) {
             n += 4;
@@ -254,7 +254,7 @@ final class Frames {
         return cat(h, payload);
     }
 
-    static byte[] gtp(final int flags, final int type, final byte[] optional, final byte[] payload) {
+    public static byte[] gtp(final int flags, final int type, final byte[] optional, final byte[] payload) {
         final byte[] h = new byte[8];
         h[0] = (byte) flags;
         h[1] = (byte) type;
@@ -265,20 +265,20 @@ final class Frames {
 
     // ---------------------------------------------------------------- frames
 
-    static RawFrame frame(final int linkType, final byte[] data) {
+    public static RawFrame frame(final int linkType, final byte[] data) {
         return frame(linkType, data, data.length, data.length, 1_000_000_000L);
     }
 
-    static RawFrame frame(final int linkType, final byte[] data, final long ts) {
+    public static RawFrame frame(final int linkType, final byte[] data, final long ts) {
         return frame(linkType, data, data.length, data.length, ts);
     }
 
     /** A frame cut by the snap length to {@code capLen} bytes. */
-    static RawFrame truncated(final int linkType, final byte[] data, final int capLen) {
+    public static RawFrame truncated(final int linkType, final byte[] data, final int capLen) {
         return frame(linkType, data, capLen, data.length, 1_000_000_000L);
     }
 
-    static RawFrame frame(final int linkType, final byte[] data, final int capLen, final int origLen, final long ts) {
+    public static RawFrame frame(final int linkType, final byte[] data, final int capLen, final int origLen, final long ts) {
         final RawFrame f = new RawFrame();
         f.linkType = linkType;
         f.ensureCapacity(data.length);

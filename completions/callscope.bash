@@ -204,7 +204,7 @@ function _picocli_callscope_read() {
 
   local commands=""
   local flag_opts="'--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -251,6 +251,18 @@ function _picocli_callscope_read() {
     '--max-anomalies')
       return
       ;;
+    '--sip-max-message')
+      return
+      ;;
+    '--dubbo-max-payload')
+      return
+      ;;
+    '--dtls-max-fragments')
+      return
+      ;;
+    '--max-violations')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -270,7 +282,7 @@ function _picocli_callscope_flows() {
 
   local commands=""
   local flag_opts="'--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "packets" "bytes" "duration") # --sort values
 
@@ -326,6 +338,18 @@ function _picocli_callscope_flows() {
     '--max-anomalies')
       return
       ;;
+    '--sip-max-message')
+      return
+      ;;
+    '--dubbo-max-payload')
+      return
+      ;;
+    '--dtls-max-fragments')
+      return
+      ;;
+    '--max-violations')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -345,7 +369,7 @@ function _picocli_callscope_capture() {
 
   local commands=""
   local flag_opts="'--no-promiscuous' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies'"
+  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-violations'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -402,6 +426,18 @@ function _picocli_callscope_capture() {
       return
       ;;
     '--max-anomalies')
+      return
+      ;;
+    '--sip-max-message')
+      return
+      ;;
+    '--dubbo-max-payload')
+      return
+      ;;
+    '--dtls-max-fragments')
+      return
+      ;;
+    '--max-violations')
       return
       ;;
   esac

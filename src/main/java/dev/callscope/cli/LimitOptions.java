@@ -5,8 +5,6 @@ import picocli.CommandLine.Option;
 
 /** One flag per bound in {@link Limits}. */
 public final class LimitOptions {
-    private static final Limits D = new Limits();
-
     @Option(names = "--max-flows", paramLabel = "N", description = "Conversations kept at once (default: " + 500_000 + ").")
     Integer maxFlows;
 
@@ -31,8 +29,20 @@ public final class LimitOptions {
     @Option(names = "--max-anomalies", paramLabel = "N", description = "Anomalies kept in detail; all are counted (default: 10000).")
     Integer maxAnomalies;
 
+    @Option(names = "--sip-max-message", paramLabel = "BYTES", description = "Largest SIP message over a stream transport (default: 65536).")
+    Integer sipMaxMessage;
+
+    @Option(names = "--dubbo-max-payload", paramLabel = "BYTES", description = "Largest Dubbo frame body; larger ones are discarded with an anomaly (default: 8388608, Dubbo's own).")
+    Integer dubboMaxPayload;
+
+    @Option(names = "--dtls-max-fragments", paramLabel = "N", description = "Fragments of one DTLS handshake message (default: 30).")
+    Integer dtlsMaxFragments;
+
+    @Option(names = "--max-violations", paramLabel = "N", description = "Protocol violations after which a dissector is dropped from an unconfirmed conversation (default: 5).")
+    Integer maxViolations;
+
     Limits limits() {
-        final Limits l = D.copy();
+        final Limits l = new Limits();
         if (maxFlows != null) {
             l.maxFlows = positive("--max-flows", maxFlows);
         }
@@ -56,6 +66,18 @@ public final class LimitOptions {
         }
         if (ipMaxPending != null) {
             l.ipMaxPendingDatagrams = positive("--ip-max-pending", ipMaxPending);
+        }
+        if (sipMaxMessage != null) {
+            l.sipMaxMessage = positive("--sip-max-message", sipMaxMessage);
+        }
+        if (dubboMaxPayload != null) {
+            l.dubboMaxPayload = positive("--dubbo-max-payload", dubboMaxPayload);
+        }
+        if (dtlsMaxFragments != null) {
+            l.dtlsMaxHandshakeFragments = positive("--dtls-max-fragments", dtlsMaxFragments);
+        }
+        if (maxViolations != null) {
+            l.maxViolations = positive("--max-violations", maxViolations);
         }
         if (maxAnomalies != null) {
             l.maxAnomalyRecords = Math.max(0, maxAnomalies);

@@ -38,23 +38,4 @@ public final class Limits {
     public int maxAnomalyRecords = 10_000;
     /** Violations after which a dissector is dropped from an unconfirmed conversation. */
     public int maxViolations = 5;
-
-    /** A copy with the same values. */
-    public Limits copy() {
-        final Limits l = new Limits();
-        l.maxFlows = maxFlows;
-        l.flowIdleTimeoutNanos = flowIdleTimeoutNanos;
-        l.tcpMaxBufferedPerDirection = tcpMaxBufferedPerDirection;
-        l.tcpMaxOutOfOrderSegments = tcpMaxOutOfOrderSegments;
-        l.tcpMaxBufferedTotal = tcpMaxBufferedTotal;
-        l.ipMaxPendingDatagrams = ipMaxPendingDatagrams;
-        l.ipMaxFragmentsPerDatagram = ipMaxFragmentsPerDatagram;
-        l.ipFragmentTimeoutNanos = ipFragmentTimeoutNanos;
-        l.sipMaxMessage = sipMaxMessage;
-        l.dubboMaxPayload = dubboMaxPayload;
-        l.dtlsMaxHandshakeFragments = dtlsMaxHandshakeFragments;
-        l.maxAnomalyRecords = maxAnomalyRecords;
-        l.maxViolations = maxViolations;
-        return l;
-    }
 }

@@ -25,6 +25,7 @@ import dev.callscope.dissect.Payload;
 import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.Severity;
 import dev.callscope.dissect.Tap;
+import dev.callscope.dissect.TcpEvent;
 import dev.callscope.dissect.Transport;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -269,6 +270,9 @@ public final class Engine {
 
     private String tcp(final Conversation c, final PacketInfo.Transport t, final int di) {
         c.tcpFlagsSeen |= t.tcpFlags;
+        if ((t.tcpFlags & (TCP_SYN | TCP_FIN | TCP_RST)) != 0) {
+            publish(new TcpEvent(info.frameNumber, nowNanos, c.key, ctx.direction(), t.tcpFlags, c.id));
+        }
         final int capLen = info.payloadLength;
         final int wireLen = Math.max(t.payloadLength, capLen);
         if (wireLen > 0) {

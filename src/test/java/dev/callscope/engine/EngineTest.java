@@ -49,6 +49,7 @@ class EngineTest {
     /** Collects everything the engine reports. */
     static final class Recorder implements Tap {
         final List<Seen> events = new ArrayList<>();
+        final List<String> tcp = new ArrayList<>();
         final List<Anomaly> anomalies = new ArrayList<>();
         final List<ConversationRecord> conversations = new ArrayList<>();
         final List<String> paths = new ArrayList<>();
@@ -61,6 +62,10 @@ class EngineTest {
 
         @Override
         public void onEvent(final ProtocolEvent e) {
+            if (e instanceof dev.callscope.dissect.TcpEvent t) {
+                tcp.add(t.direction() + " " + t.kind() + " #" + t.conversationId());
+                return;
+            }
             events.add((Seen) e);
         }
 
@@ -336,6 +341,7 @@ class EngineTest {
             tcpFrame(true, 114, 0x11, "", SEC + 5),            // FIN
             tcpFrame(false, 505, 0x11, "", SEC + 6));
         assertThat(r.texts()).containsExactly("A_TO_B:hello", "A_TO_B:abc", "B_TO_A:ok");
+        assertThat(r.tcp).containsExactly("A_TO_B SYN #0", "B_TO_A SYN-ACK #0", "A_TO_B FIN #0", "B_TO_A FIN #0");
         assertThat(r.conversations).singleElement().satisfies(c -> {
             assertThat(c.retransmissions()).isEqualTo(1);
             assertThat(c.packets()).isEqualTo(8);
@@ -361,6 +367,7 @@ class EngineTest {
             tcpFrame(true, 100, 0x04, "", SEC + 1),            // RST
             tcpFrame(true, 999, 0x02, "", SEC + 2));           // new SYN on the same 5-tuple
         assertThat(r.conversations).extracting(ConversationRecord::endReason).containsExactly("reused", "end");
+        assertThat(r.tcp).containsExactly("A_TO_B SYN #0", "A_TO_B RST #0", "A_TO_B SYN #1");
     }
 
     @Test

@@ -29,7 +29,7 @@ public final class LimitOptions {
     @Option(names = "--max-anomalies", paramLabel = "N", description = "Anomalies kept in detail; all are counted (default: 10000).")
     Integer maxAnomalies;
 
-    @Option(names = "--sip-max-message", paramLabel = "BYTES", description = "Largest SIP message over a stream transport (default: 65536).")
+    @Option(names = "--sip-max-message", paramLabel = "BYTES", description = "Largest SIP message over a stream transport (default: 262144).")
     Integer sipMaxMessage;
 
     @Option(names = "--dubbo-max-payload", paramLabel = "BYTES", description = "Largest Dubbo frame body; larger ones are discarded with an anomaly (default: 8388608, Dubbo's own).")

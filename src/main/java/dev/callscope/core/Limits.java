@@ -27,8 +27,8 @@ public final class Limits {
     /** A datagram not completed within this packet-time span is dropped. */
     public long ipFragmentTimeoutNanos = 60L * 1_000_000_000L;
 
-    /** Largest SIP message over a stream transport. */
-    public int sipMaxMessage = 64 * 1024;
+    /** Largest SIP message over a stream transport (messages with 64 KiB bodies exist in the wild). */
+    public int sipMaxMessage = 256 * 1024;
     /** Largest Dubbo payload (Dubbo's own default, 8 MiB). */
     public int dubboMaxPayload = 8 * 1024 * 1024;
     /** Fragments of one DTLS handshake message. */

@@ -1,0 +1,372 @@
+package dev.callscope.dissect.sip;
+
+import dev.callscope.core.Endpoint;
+import dev.callscope.core.FlowKey;
+import dev.callscope.dissect.Anomaly;
+import dev.callscope.dissect.EventSink;
+import dev.callscope.dissect.PacketContext;
+import dev.callscope.dissect.Payload;
+import dev.callscope.dissect.Severity;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads one SIP message (RFC 3261 §7): start line, headers (compact forms expanded, folded lines
+ * joined), body by Content-Length. Lenient: what cannot be read becomes an anomaly, and the
+ * message is still returned with what could be read. Never throws on bad bytes.
+ *
+ * <pre>
+ *   INVITE sip:bob@biloxi.example.com SIP/2.0      start line (request-line or status-line)
+ *   Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds
+ *   Call-ID: a84b4c76e66710                          headers, one per line; a line starting with
+ *   CSeq: 314159 INVITE                                space or tab continues the previous one
+ *   Content-Length: 142
+ *                                                    empty line (CRLF CRLF)
+ *   v=0 ...                                          body, Content-Length bytes
+ * </pre>
+ */
+public final class SipParser {
+    /** Methods of RFC 3261 and its extensions, for the junk-prefix check and the heuristic. */
+    static final Set<String> METHODS = Set.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK", "SUBSCRIBE",
+        "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE");
+    private static final int MAX_HEADERS = 256;
+    private static final int MAX_VIAS = 100;
+
+    private SipParser() {
+    }
+
+    /** Long name of a compact header form (RFC 3261 §7.3.3 and extensions), or the name as given. */
+    static String longName(final String name) {
+        if (name.length() != 1) {
+            return name;
+        }
+        switch (Character.toLowerCase(name.charAt(0))) {
+            case 'i': return "Call-ID";
+            case 'm': return "Contact";
+            case 'e': return "Content-Encoding";
+            case 'l': return "Content-Length";
+            case 'c': return "Content-Type";
+            case 'f': return "From";
+            case 's': return "Subject";
+            case 'k': return "Supported";
+            case 't': return "To";
+            case 'v': return "Via";
+            case 'o': return "Event";
+            case 'r': return "Refer-To";
+            case 'b': return "Referred-By";
+            case 'u': return "Allow-Events";
+            case 'x': return "Session-Expires";
+            case 'y': return "Identity";
+            case 'a': return "Accept-Contact";
+            case 'j': return "Reject-Contact";
+            case 'd': return "Request-Disposition";
+            default: return name;
+        }
+    }
+
+    /** Whether {@code p} starts (after optional CR/LF) with a SIP request-line or status-line. */
+    public static boolean looksLikeSip(final Payload p) {
+        int i = 0;
+        final int n = Math.min(p.length(), 2048);
+        while (i < n && (p.u8(i) == '\r' || p.u8(i) == '\n')) {
+            i++;
+        }
+        int eol = i;
+        while (eol < n && p.u8(eol) != '\r' && p.u8(eol) != '\n') {
+            eol++;
+        }
+        if (eol == n && n == p.length() && eol - i < 12) {
+            return false;
+        }
+        final String line = p.latin1(i, eol - i);
+        if (line.startsWith("SIP/2.0 ")) {
+            return line.length() >= 11 && Character.isDigit(line.charAt(8)) && Character.isDigit(line.charAt(9))
+                && Character.isDigit(line.charAt(10)) && (line.length() == 11 || line.charAt(11) == ' ');
+        }
+        if (!line.endsWith(" SIP/2.0")) {
+            return false;
+        }
+        final int sp = line.indexOf(' ');
+        if (sp <= 0) {
+            return false;
+        }
+        for (int k = 0; k < sp; k++) {
+            final char c = line.charAt(k);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-' || c == '_' || c == '.' || c == '!' || c == '%'
+                || c == '*' || c == '+' || c == '`' || c == '\'' || c == '~' || c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Length of the body that follows a header block of {@code headerLength} bytes, from its
+     * Content-Length (0 when absent); -1 when the block does not start with a SIP start line.
+     */
+    static long streamBodyLength(final Payload p, final int headerLength) {
+        if (!looksLikeSip(p)) {
+            return -1;
+        }
+        int i = 0;
+        while (i < headerLength) {
+            int eol = i;
+            while (eol < headerLength && p.u8(eol) != '\n') {
+                eol++;
+            }
+            final int lineEnd = eol > i && p.u8(eol - 1) == '\r' ? eol - 1 : eol;
+            final int colon = indexOf(p, ':', i, lineEnd);
+            if (colon > i) {
+                final String name = p.latin1(i, colon - i).trim();
+                if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("l")) {
+                    final String v = p.latin1(colon + 1, lineEnd - colon - 1).trim();
+                    try {
+                        final long n = Long.parseLong(v);
+                        return n < 0 ? -1 : n;
+                    } catch (NumberFormatException e) {
+                        return 0;
+                    }
+                }
+            }
+            i = eol + 1;
+        }
+        return 0;
+    }
+
+    private static int indexOf(final Payload p, final char c, final int from, final int to) {
+        for (int i = from; i < to; i++) {
+            if (p.u8(i) == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Parses the message in {@code p}.
+     *
+     * @param datagram true for UDP (the body runs to the end of the datagram when Content-Length
+     *     is missing); false when a framer already cut the message to its length
+     * @return the message, or null when not even a start line could be read (an anomaly says why)
+     */
+    public static SipMessage parse(final Payload p, final boolean datagram, final String transport, final PacketContext ctx,
+                                   final EventSink out) {
+        final String text = new String(p.array(), p.offset(), p.length(), StandardCharsets.ISO_8859_1);
+        int pos = 0;
+        while (pos < text.length() && (text.charAt(pos) == '\r' || text.charAt(pos) == '\n')) {
+            pos++;
+        }
+        if (pos == text.length()) {
+            return null; // a keep-alive (RFC 5626 CRLF)
+        }
+        int headerEnd = text.indexOf("\r\n\r\n", pos);
+        int sepLen = 4;
+        if (headerEnd < 0) {
+            headerEnd = text.indexOf("\n\n", pos);
+            sepLen = 2;
+            if (headerEnd >= 0) {
+                anomaly(out, ctx, "sip.bare_lf", Severity.WARN, pos, "lines end in LF instead of CRLF");
+            }
+        }
+        if (headerEnd < 0) {
+            headerEnd = text.length();
+            sepLen = 0;
+            anomaly(out, ctx, "sip.no_end_of_headers", Severity.WARN, pos, "no empty line ends the headers");
+        }
+        final String[] lines = text.substring(pos, headerEnd).split("\r?\n", -1);
+        String start = lines[0];
+        String method = null;
+        String uri = null;
+        int status = 0;
+        String reason = null;
+        if (start.startsWith("SIP/2.0 ")) {
+            final String rest = start.substring(8);
+            final int sp = rest.indexOf(' ');
+            final String code = sp < 0 ? rest : rest.substring(0, sp);
+            try {
+                status = Integer.parseInt(code.trim());
+            } catch (NumberFormatException e) {
+                anomaly(out, ctx, "sip.bad_status_line", Severity.WARN, pos, "status code '" + code + "'");
+                return null;
+            }
+            reason = sp < 0 ? "" : rest.substring(sp + 1).trim();
+        } else {
+            final String[] parts = start.split(" ");
+            if (parts.length < 3 || !parts[parts.length - 1].startsWith("SIP/")) {
+                anomaly(out, ctx, "sip.bad_request_line", Severity.WARN, pos, "not a SIP start line: " + cut(start));
+                return null;
+            }
+            method = parts[0];
+            if (!METHODS.contains(method)) {
+                for (final String m : METHODS) {
+                    if (method.endsWith(m) && method.length() > m.length()) {
+                        anomaly(out, ctx, "sip.junk_before_start_line", Severity.WARN, pos,
+                            (method.length() - m.length()) + " bytes before the method " + m);
+                        method = m;
+                        break;
+                    }
+                }
+            }
+            uri = parts[1];
+        }
+        // headers, with folding
+        final List<SipMessage.Header> headers = new ArrayList<>();
+        String curName = null;
+        StringBuilder curValue = null;
+        for (int i = 1; i < lines.length; i++) {
+            final String line = lines[i];
+            if (line.isEmpty()) {
+                continue;
+            }
+            if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && curName != null) {
+                curValue.append(' ').append(line.trim());
+                continue;
+            }
+            if (curName != null && headers.size() < MAX_HEADERS) {
+                headers.add(new SipMessage.Header(curName, curValue.toString()));
+            }
+            final int colon = line.indexOf(':');
+            if (colon <= 0) {
+                anomaly(out, ctx, "sip.bad_header", Severity.WARN, pos, "header line without a colon: " + cut(line));
+                curName = null;
+                continue;
+            }
+            curName = longName(line.substring(0, colon).trim());
+            curValue = new StringBuilder(line.substring(colon + 1).trim());
+        }
+        if (curName != null && headers.size() < MAX_HEADERS) {
+            headers.add(new SipMessage.Header(curName, curValue.toString()));
+        }
+        if (headers.size() >= MAX_HEADERS) {
+            anomaly(out, ctx, "sip.too_many_headers", Severity.WARN, pos, "more than " + MAX_HEADERS + " headers");
+        }
+
+        String callId = null;
+        String from = null;
+        String to = null;
+        String cseqText = null;
+        String contact = null;
+        String ua = null;
+        String contentType = null;
+        String contentLength = null;
+        final List<String> branches = new ArrayList<>();
+        for (final SipMessage.Header h : headers) {
+            final String n = h.name().toLowerCase(Locale.ROOT);
+            switch (n) {
+                case "call-id": if (callId == null) { callId = h.value(); } break;
+                case "from": if (from == null) { from = h.value(); } break;
+                case "to": if (to == null) { to = h.value(); } break;
+                case "cseq": if (cseqText == null) { cseqText = h.value(); } break;
+                case "contact": if (contact == null) { contact = h.value(); } break;
+                case "user-agent": ua = h.value(); break;
+                case "server": if (ua == null) { ua = h.value(); } break;
+                case "content-type": contentType = h.value(); break;
+                case "content-length": contentLength = h.value(); break;
+                case "via":
+                    for (final String via : splitComma(h.value())) {
+                        if (branches.size() < MAX_VIAS) {
+                            branches.add(param(via, "branch"));
+                        }
+                    }
+                    break;
+                default: break;
+            }
+        }
+        if (branches.size() >= MAX_VIAS) {
+            anomaly(out, ctx, "sip.too_many_vias", Severity.WARN, pos, "more than " + MAX_VIAS + " Via values");
+        }
+        long cseq = -1;
+        String cseqMethod = null;
+        if (cseqText != null) {
+            final String[] c = cseqText.trim().split("\\s+");
+            try {
+                cseq = Long.parseLong(c[0]);
+            } catch (NumberFormatException e) {
+                anomaly(out, ctx, "sip.bad_cseq", Severity.WARN, pos, "CSeq '" + cut(cseqText) + "'");
+            }
+            cseqMethod = c.length > 1 ? c[1] : null;
+        }
+        if (callId == null) {
+            anomaly(out, ctx, "sip.missing_call_id", Severity.WARN, pos, "no Call-ID header");
+        }
+        // body
+        final int bodyStart = Math.min(text.length(), headerEnd + sepLen);
+        int bodyLen = text.length() - bodyStart;
+        if (contentLength != null) {
+            long cl;
+            try {
+                cl = Long.parseLong(contentLength.trim());
+            } catch (NumberFormatException e) {
+                cl = -1;
+            }
+            if (cl < 0) {
+                anomaly(out, ctx, "sip.bad_content_length", Severity.WARN, pos, "Content-Length '" + cut(contentLength) + "'");
+            } else if (cl > bodyLen) {
+                if (!ctx.truncated()) {
+                    anomaly(out, ctx, "sip.bad_content_length", Severity.WARN, pos,
+                        "Content-Length " + cl + " but only " + bodyLen + " bytes follow");
+                }
+            } else if (cl < bodyLen) {
+                if (datagram && !text.substring(bodyStart + (int) cl).isBlank()) {
+                    anomaly(out, ctx, "sip.bad_content_length", Severity.WARN, pos,
+                        "Content-Length " + cl + " but " + bodyLen + " bytes follow");
+                }
+                bodyLen = (int) cl;
+            }
+        }
+        final String body = text.substring(bodyStart, bodyStart + bodyLen);
+        final FlowKey flow = ctx.flow();
+        final Endpoint src = flow == null ? null : ctx.source();
+        final Endpoint dst = flow == null ? null : ctx.destination();
+        return new SipMessage(ctx.frame(), ctx.tsNanos(), flow, src, dst, transport, method, uri, status, reason,
+            callId == null ? null : callId.trim(), NameAddr.parse(from), NameAddr.parse(to), cseq, cseqMethod, branches,
+            NameAddr.parse(contact), ua, contentType, headers, body, text.substring(pos, bodyStart + bodyLen));
+    }
+
+    /** Splits a header value on commas outside quotes and angle brackets. */
+    static List<String> splitComma(final String v) {
+        final List<String> out = new ArrayList<>();
+        int depth = 0;
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < v.length(); i++) {
+            final char c = v.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == '<') {
+                depth++;
+            } else if (!quoted && c == '>') {
+                depth = Math.max(0, depth - 1);
+            } else if (!quoted && depth == 0 && c == ',') {
+                out.add(v.substring(start, i).trim());
+                start = i + 1;
+            }
+        }
+        out.add(v.substring(start).trim());
+        return out;
+    }
+
+    /** A ;name=value parameter of a header value, or "" when absent. */
+    static String param(final String value, final String name) {
+        for (final String p : value.split(";")) {
+            final String t = p.trim();
+            final int eq = t.indexOf('=');
+            if (eq > 0 && t.substring(0, eq).trim().equalsIgnoreCase(name)) {
+                return t.substring(eq + 1).trim();
+            }
+        }
+        return "";
+    }
+
+    private static String cut(final String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    }
+
+    private static void anomaly(final EventSink out, final PacketContext ctx, final String code, final Severity sev,
+                                final int offset, final String detail) {
+        out.anomaly(new Anomaly(code, sev, ctx.frame(), offset, detail));
+    }
+}

@@ -1,0 +1,19 @@
+package dev.callscope.flow.sip;
+
+import dev.callscope.dissect.ProtocolEvent;
+import java.util.List;
+
+/** Turns the SDP dissector's events into what the call tracker needs: a summary line and media endpoints. */
+final class SdpSummaries {
+    /** An SDP body: frame, one-line summary, announced media endpoints ("10.0.0.1:6000"). */
+    record Sdp(long frame, String summary, List<String> mediaEndpoints) {
+    }
+
+    private SdpSummaries() {
+    }
+
+    /** The SDP of an event, or null when the event is not SDP. */
+    static Sdp of(final ProtocolEvent e) {
+        return null;
+    }
+}

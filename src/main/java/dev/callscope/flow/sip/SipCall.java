@@ -1,0 +1,291 @@
+package dev.callscope.flow.sip;
+
+import dev.callscope.dissect.sip.NameAddr;
+import dev.callscope.dissect.sip.SipMessage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * All messages of one Call-ID, with the call's state and timings. For an INVITE dialog the state
+ * follows sngrep's and Wireshark's names; other dialogs (REGISTER, OPTIONS, MESSAGE, SUBSCRIBE,
+ * ...) are COMPLETED, REJECTED, FAILED or PENDING by their last final response.
+ */
+public final class SipCall {
+    private final int index;
+    private final String callId;
+    private final List<SipEntry> entries = new ArrayList<>();
+    private final Set<String> dialogs = new LinkedHashSet<>();
+    private final Set<String> linked = new LinkedHashSet<>();
+    private final Set<String> media = new LinkedHashSet<>();
+    private String method;
+    private NameAddr from;
+    private NameAddr to;
+    private String userAgent;
+    private NameAddr contact;
+    private CallState state = CallState.PENDING;
+    private long inviteNanos = -1;
+    private long inviteCseq = -1;
+    private long firstProvisionalNanos = -1;
+    private long answerNanos = -1;
+    private long byeNanos = -1;
+    private long endNanos;
+    private int authChallenges;
+    private int lastFinal;
+    private boolean cancelSeen;
+
+    SipCall(final int index, final String callId) {
+        this.index = index;
+        this.callId = callId;
+    }
+
+    void add(final SipEntry e) {
+        entries.add(e);
+        final SipMessage m = e.message();
+        endNanos = Math.max(endNanos, m.tsNanos());
+        if (method == null && m.isRequest()) {
+            method = m.method();
+            from = m.from();
+            to = m.to();
+            state = "INVITE".equals(method) ? CallState.CALL_SETUP : CallState.PENDING;
+        }
+        if (from == null) {
+            from = m.from();
+            to = m.to();
+        }
+        if (userAgent == null && m.userAgent() != null && m.isRequest()) {
+            userAgent = m.userAgent();
+        }
+        if (contact == null && m.contact() != null) {
+            contact = m.contact();
+        }
+        if (m.from() != null && m.to() != null && m.from().tag() != null && m.to().tag() != null) {
+            dialogs.add(m.from().tag() + "/" + m.to().tag());
+        }
+        for (final String h : new String[] {"X-Call-ID", "X-CID", "X-Orig-Call-ID"}) {
+            final String v = m.header(h);
+            if (v != null && !v.isBlank() && !v.trim().equals(callId)) {
+                linked.add(v.trim());
+            }
+        }
+        if (e.retransmission()) {
+            return;
+        }
+        if ("INVITE".equals(method)) {
+            invite(m);
+        } else {
+            nonInvite(m);
+        }
+    }
+
+    private void invite(final SipMessage m) {
+        if (m.isRequest()) {
+            switch (m.method()) {
+                case "INVITE":
+                    if (inviteNanos < 0) {
+                        inviteNanos = m.tsNanos();
+                    }
+                    if (state != CallState.IN_CALL && m.cseq() != inviteCseq) {
+                        // first INVITE, or a new one after a challenge or a redirect
+                        if (state != CallState.CALL_SETUP && state != CallState.RINGING && answerNanos < 0) {
+                            state = CallState.CALL_SETUP;
+                        }
+                    }
+                    if (answerNanos < 0) {
+                        inviteCseq = m.cseq();
+                    }
+                    break;
+                case "CANCEL":
+                    if (answerNanos < 0) {
+                        cancelSeen = true;
+                        state = CallState.CANCELLED;
+                    }
+                    break;
+                case "BYE":
+                    if (byeNanos < 0) {
+                        byeNanos = m.tsNanos();
+                    }
+                    if (answerNanos >= 0) {
+                        state = CallState.COMPLETED;
+                    } else if (state == CallState.CALL_SETUP || state == CallState.RINGING) {
+                        state = CallState.CANCELLED;
+                    }
+                    break;
+                default:
+                    break;
+            }
+            return;
+        }
+        if (!"INVITE".equals(m.cseqMethod()) || m.cseq() != inviteCseq) {
+            return; // responses to BYE, re-INVITE, PRACK... do not change the call's state
+        }
+        final int code = m.statusCode();
+        if (code >= 180 && code < 200) {
+            if (firstProvisionalNanos < 0) {
+                firstProvisionalNanos = m.tsNanos();
+            }
+            if (state == CallState.CALL_SETUP) {
+                state = CallState.RINGING;
+            }
+        } else if (code >= 200 && code < 300) {
+            if (answerNanos < 0) {
+                answerNanos = m.tsNanos();
+                state = CallState.IN_CALL;
+            }
+        } else if (code >= 300) {
+            lastFinal = code;
+            if (answerNanos >= 0 || cancelSeen) {
+                return; // 487 after CANCEL keeps CANCELLED
+            }
+            if (code == 401 || code == 407) {
+                authChallenges++;
+                state = CallState.REJECTED; // until an INVITE with credentials follows
+            } else if (code == 486 || code == 600) {
+                state = CallState.BUSY;
+            } else if (code == 487) {
+                state = CallState.CANCELLED;
+            } else if (code < 400) {
+                state = CallState.DIVERTED;
+            } else if (code < 500) {
+                state = CallState.REJECTED;
+            } else {
+                state = CallState.FAILED;
+            }
+        }
+    }
+
+    private void nonInvite(final SipMessage m) {
+        if (m.isRequest() || m.statusCode() < 200) {
+            return;
+        }
+        final int code = m.statusCode();
+        lastFinal = code;
+        if (code == 401 || code == 407) {
+            authChallenges++;
+        }
+        state = code < 300 ? CallState.COMPLETED : code < 400 ? CallState.DIVERTED : code < 500 ? CallState.REJECTED
+            : CallState.FAILED;
+    }
+
+    void addMedia(final String endpoint) {
+        media.add(endpoint);
+    }
+
+    void link(final String otherCallId) {
+        if (!otherCallId.equals(callId)) {
+            linked.add(otherCallId);
+        }
+    }
+
+    /** 1-based index in order of first message. */
+    public int index() {
+        return index;
+    }
+
+    public String callId() {
+        return callId;
+    }
+
+    public List<SipEntry> entries() {
+        return Collections.unmodifiableList(entries);
+    }
+
+    /** The method that opened the dialog ("INVITE", "REGISTER", ...). */
+    public String method() {
+        return method == null ? "" : method;
+    }
+
+    public NameAddr from() {
+        return from;
+    }
+
+    public NameAddr to() {
+        return to;
+    }
+
+    public String userAgent() {
+        return userAgent;
+    }
+
+    public NameAddr contact() {
+        return contact;
+    }
+
+    public CallState state() {
+        return state;
+    }
+
+    /** Dialogs (from-tag/to-tag pairs) seen. */
+    public Set<String> dialogs() {
+        return Collections.unmodifiableSet(dialogs);
+    }
+
+    /** Call-IDs of other legs of the same call (B2BUA): by X-Call-ID/X-CID headers or shared media. */
+    public Set<String> linkedCallIds() {
+        return Collections.unmodifiableSet(linked);
+    }
+
+    /** Media endpoints announced in this call's SDP ("10.0.0.1:6000"). */
+    public Set<String> mediaEndpoints() {
+        return Collections.unmodifiableSet(media);
+    }
+
+    public int authChallenges() {
+        return authChallenges;
+    }
+
+    /** Last final response code to the INVITE (or to the dialog's request), 0 if none. */
+    public int lastFinalResponse() {
+        return lastFinal;
+    }
+
+    public long startNanos() {
+        return entries.isEmpty() ? 0 : entries.get(0).message().tsNanos();
+    }
+
+    public long endNanos() {
+        return endNanos;
+    }
+
+    /** INVITE to the first 180/183, in ms, or -1. */
+    public double postDialDelayMs() {
+        return inviteNanos >= 0 && firstProvisionalNanos >= 0 ? (firstProvisionalNanos - inviteNanos) / 1e6 : -1;
+    }
+
+    /** INVITE to the 200 OK, in ms, or -1. */
+    public double setupTimeMs() {
+        return inviteNanos >= 0 && answerNanos >= 0 ? (answerNanos - inviteNanos) / 1e6 : -1;
+    }
+
+    /** First 180/183 to the answer (or to the end of ringing when unanswered), in ms, or -1. */
+    public double ringTimeMs() {
+        if (firstProvisionalNanos < 0) {
+            return -1;
+        }
+        final long end = answerNanos >= 0 ? answerNanos : endNanos;
+        return (end - firstProvisionalNanos) / 1e6;
+    }
+
+    /** Answer to BYE (or to the last message when no BYE was seen), in s, or -1 when unanswered. */
+    public double durationSeconds() {
+        if (answerNanos < 0) {
+            return -1;
+        }
+        return ((byeNanos >= 0 ? byeNanos : endNanos) - answerNanos) / 1e9;
+    }
+
+    public long answerNanos() {
+        return answerNanos;
+    }
+
+    public long byeNanos() {
+        return byeNanos;
+    }
+
+    /** Messages without retransmissions. */
+    public long retransmissions() {
+        return entries.stream().filter(SipEntry::retransmission).count();
+    }
+}

@@ -38,6 +38,9 @@ public final class LimitOptions {
     @Option(names = "--dtls-max-fragments", paramLabel = "N", description = "Fragments of one DTLS handshake message (default: 30).")
     Integer dtlsMaxFragments;
 
+    @Option(names = "--max-calls", paramLabel = "N", description = "SIP calls kept; past it the oldest is dropped (default: 200000).")
+    Integer maxCalls;
+
     @Option(names = "--max-violations", paramLabel = "N", description = "Protocol violations after which a dissector is dropped from an unconfirmed conversation (default: 5).")
     Integer maxViolations;
 
@@ -75,6 +78,9 @@ public final class LimitOptions {
         }
         if (dtlsMaxFragments != null) {
             l.dtlsMaxHandshakeFragments = positive("--dtls-max-fragments", dtlsMaxFragments);
+        }
+        if (maxCalls != null) {
+            l.maxCalls = positive("--max-calls", maxCalls);
         }
         if (maxViolations != null) {
             l.maxViolations = positive("--max-violations", maxViolations);

@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
     subcommands = {
         ReadCommand.class,
         FlowsCommand.class,
+        CallsCommand.class,
+        SipCommand.class,
+        LadderCommand.class,
         CaptureCommand.class,
         InterfacesCommand.class,
         AutoComplete.GenerateCompletion.class,

@@ -34,6 +34,9 @@ public final class Limits {
     /** Fragments of one DTLS handshake message. */
     public int dtlsMaxHandshakeFragments = 30;
 
+    /** SIP calls (Call-IDs) kept; past it the oldest is dropped. */
+    public int maxCalls = 200_000;
+
     /** Anomalies kept with their details (all are counted). */
     public int maxAnomalyRecords = 10_000;
     /** Violations after which a dissector is dropped from an unconfirmed conversation. */

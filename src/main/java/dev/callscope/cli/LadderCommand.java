@@ -1,0 +1,134 @@
+package dev.callscope.cli;
+
+import dev.callscope.flow.CaptureStats;
+import dev.callscope.flow.sip.SipCall;
+import dev.callscope.flow.sip.SipCallTracker;
+import dev.callscope.ladder.Ladder;
+import dev.callscope.ladder.SipLadders;
+import dev.callscope.ladder.TextLadderRenderer;
+import dev.callscope.output.Json;
+import dev.callscope.output.SipViews;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code callscope ladder}: sequence diagrams of SIP calls. */
+@Command(name = "ladder", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Draw SIP calls as ladders (sequence diagrams) like sngrep's call flow: one column per endpoint, "
+        + "one arrow per message with time and delta, the SDP under offers and answers, retransmissions marked."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "2:usage error", "3:input error, or no call matches --call", "4:internal error"},
+    footerHeading = "%nExamples:%n",
+    footer = {"  callscope ladder samples/sip-call.pcap", "  callscope ladder --call 2 --by-host --ascii capture.pcap",
+        "  callscope ladder --call a84b4c76e66710 --extended b2bua.pcapng"})
+public final class LadderCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    InputOptions input;
+
+    @Option(names = "--call", paramLabel = "CALL", split = ",",
+        description = "Calls to draw, by index (as 'calls' numbers them) or Call-ID (repeatable; default: every call).")
+    List<String> calls = new ArrayList<>();
+
+    @Mixin
+    SipFilterOptions filter;
+
+    @Option(names = "--extended", description = "Draw the other legs of each call (B2BUA: linked by X-Call-ID, X-CID, Session-ID or shared media) on the same ladder.")
+    boolean extended;
+
+    @Option(names = "--by-host", description = "One column per host instead of per host:port.")
+    boolean byHost;
+
+    @Option(names = "--ascii", description = "ASCII lines instead of Unicode box drawing.")
+    boolean ascii;
+
+    @Option(names = "--width", paramLabel = "COLUMNS", description = "Fit the ladder to this width (default: the terminal's, unlimited when piped).")
+    Integer width;
+
+    @Mixin
+    OutputOptions output;
+    @Mixin
+    LimitOptions limits;
+
+    @Override
+    public Integer call() throws Exception {
+        final SipCallTracker tracker = new SipCallTracker(limits.limits().maxCalls);
+        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker));
+        final List<SipCall> all = tracker.calls();
+        final Map<String, SipCall> byId = all.stream().collect(Collectors.toMap(SipCall::callId, Function.identity(), (a, b) -> a));
+        final List<SipCall> chosen = new ArrayList<>();
+        if (calls.isEmpty()) {
+            all.stream().filter(filter.predicate()).forEach(chosen::add);
+        } else {
+            for (final String c : calls) {
+                SipCall found = byId.get(c);
+                if (found == null && c.matches("\\d+")) {
+                    final int i = Integer.parseInt(c);
+                    found = all.stream().filter(x -> x.index() == i).findFirst().orElse(null);
+                }
+                if (found == null) {
+                    throw new dev.callscope.core.InputException(dev.callscope.core.InputException.Kind.READ_ERROR,
+                        "no call '" + c + "' in the capture (see 'callscope calls')");
+                }
+                chosen.add(found);
+            }
+        }
+        final List<Ladder> ladders = new ArrayList<>();
+        final Set<String> drawn = new LinkedHashSet<>();
+        for (final SipCall c : chosen) {
+            if (drawn.contains(c.callId())) {
+                continue;
+            }
+            final List<SipCall> group = new ArrayList<>();
+            group.add(c);
+            if (extended) {
+                collectLinked(c, byId, group);
+            }
+            group.forEach(g -> drawn.add(g.callId()));
+            ladders.add(SipLadders.of(group, byHost));
+        }
+        try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
+            if (output.json()) {
+                final var arr = Json.array();
+                ladders.forEach(l -> arr.add(SipViews.ladderJson(l)));
+                final var o = Json.object();
+                o.set("ladders", arr);
+                Json.writeDocument(target.writer(), o);
+            } else if (output.jsonl()) {
+                ladders.forEach(l -> Json.writeLine(target.writer(), SipViews.ladderJson(l)));
+            } else {
+                final boolean toFile = output.output != null && !"-".equals(output.output);
+                final int w = width != null ? width : toFile ? 0 : TerminalInfo.width();
+                final TextLadderRenderer renderer = new TextLadderRenderer(
+                    new TextLadderRenderer.Options(!ascii, !toFile && TerminalInfo.colour(), w));
+                target.writer().print(ladders.isEmpty() ? "no SIP calls\n" : renderer.render(ladders));
+            }
+            target.commit();
+        }
+        if (r.inputError() != null) {
+            throw r.inputError();
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void collectLinked(final SipCall c, final Map<String, SipCall> byId, final List<SipCall> group) {
+        for (final String id : c.linkedCallIds()) {
+            final SipCall o = byId.get(id);
+            if (o != null && !group.contains(o)) {
+                group.add(o);
+                collectLinked(o, byId, group);
+            }
+        }
+    }
+}

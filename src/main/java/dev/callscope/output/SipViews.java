@@ -1,0 +1,203 @@
+package dev.callscope.output;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.callscope.core.Timestamps;
+import dev.callscope.dissect.sip.SipMessage;
+import dev.callscope.flow.sip.SipCall;
+import dev.callscope.flow.sip.SipCallTracker;
+import dev.callscope.flow.sip.SipEntry;
+import dev.callscope.ladder.Ladder;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/** Renders SIP calls, SIP messages and ladders as text tables and JSON. */
+public final class SipViews {
+    private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+    private SipViews() {
+    }
+
+    private static String hms(final long nanos) {
+        return HMS.format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)));
+    }
+
+    private static String ms(final double v) {
+        return v < 0 ? "-" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String secs(final double v) {
+        return v < 0 ? "-" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String endpoint(final SipCall c, final boolean src) {
+        if (c.entries().isEmpty()) {
+            return "";
+        }
+        final SipMessage m = c.entries().get(0).message();
+        return String.valueOf(src ? m.src() : m.dst());
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    public static void callsText(final PrintWriter out, final List<SipCall> calls, final long total) {
+        final TextTable t = new TextTable(">#", "Start", "Method", "From", "To", ">Msgs", "Source", "Destination", "State",
+            ">Setup ms", ">Duration s", "Call-ID");
+        for (final SipCall c : calls) {
+            t.row(c.index(), hms(c.startNanos()), c.method(), c.from() == null ? "" : c.from().uri(),
+                c.to() == null ? "" : c.to().uri(), c.entries().size(), endpoint(c, true), endpoint(c, false), c.state().label(),
+                ms(c.setupTimeMs()), secs(c.durationSeconds()), c.callId());
+        }
+        t.print(out);
+        out.println();
+        out.println(calls.size() == total ? total + " calls" : calls.size() + " of " + total + " calls");
+    }
+
+    public static ObjectNode call(final SipCall c, final boolean withMessages) {
+        final ObjectNode o = Json.object();
+        final SipMessage first = c.entries().isEmpty() ? null : c.entries().get(0).message();
+        o.put("ts", Timestamps.iso(c.startNanos()));
+        o.put("frame", first == null ? 0 : first.frame());
+        o.put("flow_id", first == null || first.flow() == null ? null : first.flow().toString());
+        o.put("proto", "sip");
+        o.put("index", c.index());
+        o.put("call_id", c.callId());
+        o.put("method", c.method());
+        o.put("from", c.from() == null ? null : c.from().toString());
+        o.put("to", c.to() == null ? null : c.to().toString());
+        o.put("from_user", c.from() == null ? null : c.from().user());
+        o.put("to_user", c.to() == null ? null : c.to().user());
+        o.put("contact", c.contact() == null ? null : c.contact().uri());
+        o.put("user_agent", c.userAgent());
+        o.put("state", c.state().label());
+        o.put("last_final_response", c.lastFinalResponse());
+        o.put("auth_challenges", c.authChallenges());
+        final ObjectNode t = o.putObject("timings");
+        t.put("post_dial_delay_ms", c.postDialDelayMs() < 0 ? null : c.postDialDelayMs());
+        t.put("setup_time_ms", c.setupTimeMs() < 0 ? null : c.setupTimeMs());
+        t.put("ring_time_ms", c.ringTimeMs() < 0 ? null : c.ringTimeMs());
+        t.put("duration_s", c.durationSeconds() < 0 ? null : c.durationSeconds());
+        o.put("message_count", c.entries().size());
+        o.put("retransmissions", c.retransmissions());
+        final ArrayNode dialogs = o.putArray("dialogs");
+        c.dialogs().forEach(dialogs::add);
+        final ArrayNode linked = o.putArray("linked_calls");
+        c.linkedCallIds().forEach(linked::add);
+        final ArrayNode media = o.putArray("media");
+        c.mediaEndpoints().forEach(media::add);
+        if (withMessages) {
+            final ArrayNode msgs = o.putArray("messages");
+            for (final SipEntry e : c.entries()) {
+                msgs.add(message(e));
+            }
+        }
+        o.putArray("streams");
+        return o;
+    }
+
+    public static ObjectNode message(final SipEntry e) {
+        final SipMessage m = e.message();
+        final ObjectNode o = Json.object();
+        o.put("ts", Timestamps.iso(m.tsNanos()));
+        o.put("frame", m.frame());
+        o.put("flow_id", m.flow() == null ? null : m.flow().toString());
+        o.put("proto", "sip");
+        o.put("src", String.valueOf(m.src()));
+        o.put("dst", String.valueOf(m.dst()));
+        o.put("transport", m.transport());
+        if (m.isRequest()) {
+            o.put("method", m.method());
+            o.put("request_uri", m.requestUri());
+        } else {
+            o.put("status_code", m.statusCode());
+            o.put("reason", m.reason());
+        }
+        o.put("call_id", m.callId());
+        o.put("cseq", m.cseq() < 0 ? null : m.cseq());
+        o.put("cseq_method", m.cseqMethod());
+        o.put("branch", m.branch());
+        o.put("from_tag", m.from() == null ? null : m.from().tag());
+        o.put("to_tag", m.to() == null ? null : m.to().tag());
+        o.put("retransmission", e.retransmission());
+        o.put("call_index", e.call().index());
+        if (e.sdpSummary() != null) {
+            o.put("sdp", e.sdpSummary());
+        }
+        return o;
+    }
+
+    public static ObjectNode callsJson(final List<SipCall> calls, final long total) {
+        final ObjectNode o = Json.object();
+        o.put("total_calls", total);
+        o.put("shown", calls.size());
+        final ArrayNode arr = o.putArray("calls");
+        calls.forEach(c -> arr.add(call(c, true)));
+        return o;
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    public static void messagesText(final PrintWriter out, final List<SipEntry> entries, final long firstNanos) {
+        final TextTable t = new TextTable(">Frame", ">Time", "Source", "Destination", "Proto", "Info", ">Call");
+        for (final SipEntry e : entries) {
+            final SipMessage m = e.message();
+            t.row(m.frame(), String.format(Locale.ROOT, "%.6f", (m.tsNanos() - firstNanos) / 1e9), m.src(), m.dst(),
+                m.transport(), m.summary() + (e.sdpSummary() != null ? " (SDP)" : "") + (e.retransmission() ? " [resent]" : ""),
+                e.call().index());
+        }
+        t.print(out);
+        out.println();
+        out.println(entries.size() + " SIP messages");
+    }
+
+    public static ObjectNode statsJson(final SipCallTracker t) {
+        final ObjectNode o = Json.object();
+        o.put("messages", t.messages().size());
+        o.put("resent", t.resentMessages());
+        final ObjectNode req = o.putObject("requests");
+        t.requestsByMethod().forEach(req::put);
+        final ObjectNode resp = o.putObject("responses");
+        t.responsesByCode().forEach((k, v) -> resp.put(String.valueOf(k), v));
+        return o;
+    }
+
+    // ------------------------------------------------------------------ ladders
+
+    public static ObjectNode ladderJson(final Ladder l) {
+        final ObjectNode o = Json.object();
+        o.put("title", l.title());
+        final ArrayNode lanes = o.putArray("lanes");
+        l.lanes().forEach(lane -> lanes.addObject().put("id", lane.id()).put("label", lane.label()));
+        final ArrayNode steps = o.putArray("steps");
+        for (final Ladder.Step s : l.steps()) {
+            final ObjectNode j = steps.addObject();
+            j.put("ts", Timestamps.iso(s.tsNanos()));
+            if (s instanceof Ladder.Arrow a) {
+                j.put("type", "arrow");
+                j.put("frame", a.frame());
+                j.put("from", a.from());
+                j.put("to", a.to());
+                j.put("label", a.label());
+                final ArrayNode d = j.putArray("details");
+                a.details().forEach(d::add);
+                final ArrayNode f = j.putArray("flags");
+                a.flags().forEach(f::add);
+            } else if (s instanceof Ladder.Bar b) {
+                j.put("type", "bar");
+                j.put("end_ts", Timestamps.iso(b.endNanos()));
+                j.put("from", b.from());
+                j.put("to", b.to());
+                j.put("label", b.label());
+            } else if (s instanceof Ladder.Note n) {
+                j.put("type", "note");
+                j.put("lane", n.lane());
+                j.put("text", n.text());
+            }
+        }
+        return o;
+    }
+}

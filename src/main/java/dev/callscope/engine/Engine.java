@@ -49,6 +49,8 @@ import java.util.Map;
 public final class Engine {
     /** Packets of a conversation that heuristics are tried on before it is left as plain data. */
     static final int MAX_HEURISTIC_TRIES = 16;
+    /** Bytes of an unrecognised stream direction held for the next heuristic try. */
+    static final int MAX_DETECT_BYTES = 16 * 1024;
     private static final int TCP_FIN = 0x01;
     private static final int TCP_SYN = 0x02;
     private static final int TCP_RST = 0x04;
@@ -312,11 +314,13 @@ public final class Engine {
             if (len == 0) {
                 return;
             }
-            if (c.session == null && !c.dispatchDecided) {
-                payload.wrap(buf, off, len);
-                choose(c, payload);
-            }
             if (c.session == null) {
+                if (!c.dispatchDecided && detect(c, buf, off, len)) {
+                    final StreamBuffer held = c.pending[direction];
+                    if (held.length > 0) {
+                        held.consume(drive(c, held.data, 0, held.length));
+                    }
+                }
                 return;
             }
             final StreamBuffer p = c.pending[direction];
@@ -350,6 +354,31 @@ public final class Engine {
                 }
             }
         }
+    }
+
+    /**
+     * Tries to find the dissector of a stream that has none yet. Bytes not recognised yet are held
+     * (up to {@link #MAX_DETECT_BYTES}) so that the next try sees the stream from its start.
+     *
+     * @return true when a dissector was attached and the held bytes (this chunk included) wait in
+     *     the direction's pending buffer
+     */
+    private boolean detect(final Conversation c, final byte[] buf, final int off, final int len) {
+        final StreamBuffer held = c.pending[tcpSink.direction];
+        if (!held.append(buf, off, len, MAX_DETECT_BYTES)) {
+            held.clear();
+            c.dispatchDecided = true;
+            return false;
+        }
+        payload.wrap(held.data, 0, held.length);
+        choose(c, payload);
+        if (c.session != null) {
+            return true;
+        }
+        if (c.dispatchDecided) {
+            held.clear();
+        }
+        return false;
     }
 
     /** Offers bytes to the session until it stops consuming; returns bytes consumed. */

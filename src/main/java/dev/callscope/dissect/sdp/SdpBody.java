@@ -135,7 +135,7 @@ public record SdpBody(long frame, long tsNanos, FlowKey flow, Origin origin, Str
      * @param rtpMaps a=rtpmap lines in order
      * @param fmtp a=fmtp parameters by payload type, in order of appearance (first one wins)
      * @param direction effective direction: media level, else session level, else "sendrecv"
-     * @param rtcpPort the m= port when rtcp-mux, else the a=rtcp port, else port + 1 (0 when port &lt;= 0)
+     * @param rtcpPort the m= port when rtcp-mux, else the a=rtcp port, else port + 1 (0 when port &lt;= 0 or 65535)
      * @param rtcpAddress the a=rtcp address (RFC 3605), or null
      * @param rtcpMux a=rtcp-mux present (RFC 5761)
      * @param iceUfrag media or session a=ice-ufrag

@@ -554,7 +554,7 @@ final class SdpParser {
             } else if (m.port <= 0) {
                 rtcpPort = 0;
             } else {
-                rtcpPort = Math.min(m.port + 1, 65535);
+                rtcpPort = m.port < 65535 ? m.port + 1 : 0; // RFC 3550 section 11: the next (odd) port
             }
             list.add(new Media(m.type, m.port, m.portCount, m.proto, m.formats, or(m.connection, s.connection),
                 m.rtpMaps, m.fmtp, or(m.direction, s.direction), rtcpPort, m.rtcpAddress, m.rtcpMux,

@@ -1,0 +1,649 @@
+package dev.callscope.dissect.sdp;
+
+import dev.callscope.core.FlowKey;
+import dev.callscope.dissect.Anomaly;
+import dev.callscope.dissect.EventSink;
+import dev.callscope.dissect.Payload;
+import dev.callscope.dissect.Severity;
+import dev.callscope.dissect.sdp.SdpBody.Attribute;
+import dev.callscope.dissect.sdp.SdpBody.Candidate;
+import dev.callscope.dissect.sdp.SdpBody.Crypto;
+import dev.callscope.dissect.sdp.SdpBody.Fingerprint;
+import dev.callscope.dissect.sdp.SdpBody.Media;
+import dev.callscope.dissect.sdp.SdpBody.Origin;
+import dev.callscope.dissect.sdp.SdpBody.RtpMap;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Parses one SDP body, line by line, leniently: CRLF or LF line ends, blank lines skipped, and
+ * every malformed line reported as a WARN {@code sdp.<reason>} anomaly before parsing goes on with
+ * the next one. Work and memory are bounded by the caps in {@link SdpDissector}.
+ *
+ * <p>Lines are read as ISO-8859-1 (one char per byte, so anomaly offsets are byte offsets); the
+ * free-text s= and a=label values are re-decoded as UTF-8. One instance per body.
+ */
+final class SdpParser {
+    private final Payload body;
+    private final long frame;
+    private final EventSink out;
+
+    private boolean sawVersion;
+    private boolean sawOrigin;
+    private boolean sawSessionName;
+    private boolean reportedTooManyMedia;
+    private Origin origin;
+    private String sessionName;
+    private final Level session = new Level();
+    private final List<Level> media = new ArrayList<>();
+    private Level current = session;
+
+    /** What one level (session or one m= section) declares; unset values are null. */
+    private static final class Level {
+        String type;
+        int port = -1;
+        int portCount = 1;
+        String proto;
+        final List<String> formats = new ArrayList<>();
+        String connection;
+        final List<RtpMap> rtpMaps = new ArrayList<>();
+        final Map<Integer, String> fmtp = new LinkedHashMap<>();
+        String direction;
+        int rtcpPort = -1;
+        String rtcpAddress;
+        boolean rtcpMux;
+        String iceUfrag;
+        String icePwd;
+        List<String> iceOptions;
+        final List<Candidate> candidates = new ArrayList<>();
+        Fingerprint fingerprint;
+        String setup;
+        final List<Crypto> crypto = new ArrayList<>();
+        String mid;
+        Integer ptime;
+        Integer maxptime;
+        String label;
+        final List<Attribute> attributes = new ArrayList<>();
+        int attributeLines;
+        boolean reportedTooManyAttributes;
+        boolean reportedTooManyCandidates;
+        /** Beyond {@link SdpDissector#MAX_MEDIA}: parsed for its lines but not reported. */
+        boolean dropped;
+    }
+
+    private SdpParser(final Payload body, final long frame, final EventSink out) {
+        this.body = body;
+        this.frame = frame;
+        this.out = out;
+    }
+
+    /** Parses {@code body}; anomalies go to {@code out}. Never throws on any input. */
+    static SdpBody parse(final Payload body, final long frame, final long tsNanos, final FlowKey flow,
+                         final EventSink out) {
+        final SdpParser p = new SdpParser(body, frame, out);
+        p.run();
+        return p.build(tsNanos, flow);
+    }
+
+    private void run() {
+        final int len = body.length();
+        if (len == 0) {
+            warn("empty_body", 0, "no SDP lines");
+            return;
+        }
+        int pos = 0;
+        int lines = 0;
+        boolean first = true;
+        while (pos < len) {
+            final int nl = body.indexOf((byte) '\n', pos);
+            final int end = nl < 0 ? len : nl;
+            final int next = nl < 0 ? len : nl + 1;
+            int lineEnd = end;
+            while (lineEnd > pos && (body.u8(lineEnd - 1) == '\r' || body.u8(lineEnd - 1) == ' '
+                || body.u8(lineEnd - 1) == '\t')) {
+                lineEnd--;
+            }
+            if (lineEnd == pos) {
+                pos = next;
+                continue;
+            }
+            if (++lines > SdpDissector.MAX_LINES) {
+                warn("too_many_lines", pos, "more than " + SdpDissector.MAX_LINES + " lines; rest ignored");
+                break;
+            }
+            if (lineEnd - pos > SdpDissector.MAX_LINE_LENGTH) {
+                warn("line_too_long", pos, (lineEnd - pos) + " bytes; line skipped");
+                pos = next;
+                first = false;
+                continue;
+            }
+            final String line = body.latin1(pos, lineEnd - pos);
+            if (first && !line.startsWith("v=")) {
+                warn("missing_version", pos, "first line is not v=");
+            }
+            first = false;
+            line(line, pos);
+            pos = next;
+        }
+        if (!sawOrigin && !first) {
+            warn("missing_origin", -1, "no o= line");
+        }
+        if (!sawSessionName && !first) {
+            warn("missing_session_name", -1, "no s= line");
+        }
+    }
+
+    private void line(final String line, final int offset) {
+        if (line.length() < 2 || line.charAt(1) != '=') {
+            warn("bad_line", offset, "not <type>=<value>: " + clip(line));
+            return;
+        }
+        final char type = line.charAt(0);
+        final String value = line.substring(2).strip();
+        switch (type) {
+            case 'v':
+                if (sawVersion) {
+                    warn("duplicate_version", offset, "second v= line");
+                } else if (!"0".equals(value)) {
+                    warn("bad_version", offset, "v=" + clip(value));
+                }
+                sawVersion = true;
+                break;
+            case 'o':
+                origin(value, offset);
+                break;
+            case 's':
+                if (!sawSessionName) {
+                    sessionName = utf8(value);
+                }
+                sawSessionName = true;
+                break;
+            case 'c':
+                connection(value, offset);
+                break;
+            case 't':
+                timing(value, offset);
+                break;
+            case 'm':
+                media(value, offset);
+                break;
+            case 'a':
+                attribute(value, offset);
+                break;
+            case 'i': case 'u': case 'e': case 'p': case 'b': case 'z': case 'k': case 'r':
+                break; // known and not modelled
+            default:
+                if (type >= 'a' && type <= 'z' || type >= 'A' && type <= 'Z') {
+                    info("unknown_line", offset, "unknown type " + type + "; kept as attribute");
+                    other(String.valueOf(type), value, offset);
+                } else {
+                    warn("bad_line", offset, "not <type>=<value>: " + clip(line));
+                }
+                break;
+        }
+    }
+
+    private void origin(final String value, final int offset) {
+        if (current != session) {
+            warn("misplaced_origin", offset, "o= inside a media section");
+            return;
+        }
+        if (sawOrigin) {
+            warn("duplicate_origin", offset, "second o= line");
+            return;
+        }
+        sawOrigin = true;
+        final List<String> t = tokens(value, 7);
+        if (t.size() != 6) {
+            warn("bad_origin", offset, "o= needs 6 fields: " + clip(value));
+            return;
+        }
+        origin = new Origin(t.get(0), t.get(1), t.get(2), t.get(3), t.get(4), t.get(5));
+    }
+
+    private void connection(final String value, final int offset) {
+        final List<String> t = tokens(value, 4);
+        if (t.size() != 3) {
+            warn("bad_connection", offset, "c= needs 3 fields: " + clip(value));
+            return;
+        }
+        final String addrType = t.get(1).toUpperCase(Locale.ROOT);
+        if (!"IP4".equals(addrType) && !"IP6".equals(addrType)) {
+            warn("bad_connection", offset, "address type " + clip(t.get(1)));
+        }
+        String address = t.get(2);
+        final int slash = address.indexOf('/');
+        if (slash >= 0) {
+            address = address.substring(0, slash); // multicast TTL and/or address count
+        }
+        if (address.isEmpty()) {
+            warn("bad_connection", offset, "empty address");
+            return;
+        }
+        current.connection = address;
+    }
+
+    private void timing(final String value, final int offset) {
+        final List<String> t = tokens(value, 3);
+        if (t.size() != 2 || parseLong(t.get(0)) < 0 || parseLong(t.get(1)) < 0) {
+            warn("bad_timing", offset, "t= needs start and stop times: " + clip(value));
+        }
+    }
+
+    private void media(final String value, final int offset) {
+        final Level m = new Level();
+        if (media.size() >= SdpDissector.MAX_MEDIA) {
+            m.dropped = true;
+            if (!reportedTooManyMedia) {
+                reportedTooManyMedia = true;
+                warn("too_many_media", offset, "more than " + SdpDissector.MAX_MEDIA + " m= lines; rest ignored");
+            }
+        } else {
+            media.add(m);
+        }
+        current = m;
+        final List<String> t = tokens(value, 3 + SdpDissector.MAX_FORMATS + 1);
+        if (t.size() < 3) {
+            warn("bad_media", offset, "m= needs media, port and proto: " + clip(value));
+            m.type = t.isEmpty() ? "" : t.get(0);
+            return;
+        }
+        m.type = t.get(0);
+        final String portText = t.get(1);
+        final int slash = portText.indexOf('/');
+        m.port = parseNatural(slash < 0 ? portText : portText.substring(0, slash), 65535);
+        if (slash >= 0) {
+            final int count = parseNatural(portText.substring(slash + 1), 65535);
+            if (count < 1) {
+                warn("bad_media", offset, "port count " + clip(portText));
+            } else {
+                m.portCount = count;
+            }
+        }
+        if (m.port < 0) {
+            warn("bad_media", offset, "port " + clip(portText));
+        }
+        m.proto = t.get(2);
+        for (int i = 3; i < t.size(); i++) {
+            if (m.formats.size() >= SdpDissector.MAX_FORMATS) {
+                warn("too_many_formats", offset, "more than " + SdpDissector.MAX_FORMATS + " formats; rest ignored");
+                break;
+            }
+            m.formats.add(t.get(i));
+        }
+    }
+
+    private void attribute(final String value, final int offset) {
+        final Level l = current;
+        if (++l.attributeLines > SdpDissector.MAX_ATTRIBUTES) {
+            if (!l.reportedTooManyAttributes) {
+                l.reportedTooManyAttributes = true;
+                warn("too_many_attributes", offset,
+                    "more than " + SdpDissector.MAX_ATTRIBUTES + " attributes in one section; rest ignored");
+            }
+            return;
+        }
+        final int colon = value.indexOf(':');
+        final String name = colon < 0 ? value : value.substring(0, colon);
+        final String v = colon < 0 ? null : value.substring(colon + 1).strip();
+        if (name.isEmpty()) {
+            warn("bad_attribute", offset, "a= without a name");
+            return;
+        }
+        final boolean isMedia = l != session;
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "sendrecv": case "sendonly": case "recvonly": case "inactive":
+                l.direction = name.toLowerCase(Locale.ROOT);
+                return;
+            case "rtpmap":
+                if (isMedia && rtpmap(l, v, offset)) {
+                    return;
+                }
+                break;
+            case "fmtp":
+                if (isMedia && fmtp(l, v, offset)) {
+                    return;
+                }
+                break;
+            case "rtcp":
+                if (isMedia && rtcp(l, v, offset)) {
+                    return;
+                }
+                break;
+            case "rtcp-mux":
+                if (isMedia) {
+                    l.rtcpMux = true;
+                    return;
+                }
+                break;
+            case "ice-ufrag":
+                if (v != null && !v.isEmpty()) {
+                    l.iceUfrag = v;
+                    return;
+                }
+                warn("bad_ice", offset, "empty ice-ufrag");
+                break;
+            case "ice-pwd":
+                if (v != null && !v.isEmpty()) {
+                    l.icePwd = v;
+                    return;
+                }
+                warn("bad_ice", offset, "empty ice-pwd");
+                break;
+            case "ice-options":
+                if (v != null) {
+                    l.iceOptions = tokens(v, 16);
+                    return;
+                }
+                break;
+            case "candidate":
+                if (isMedia && candidate(l, v, offset)) {
+                    return;
+                }
+                break;
+            case "fingerprint":
+                if (fingerprint(l, v, offset)) {
+                    return;
+                }
+                break;
+            case "setup":
+                if (setup(l, v, offset)) {
+                    return;
+                }
+                break;
+            case "crypto":
+                if (isMedia && crypto(l, v, offset)) {
+                    return;
+                }
+                break;
+            case "mid":
+                if (isMedia && v != null) {
+                    l.mid = v;
+                    return;
+                }
+                break;
+            case "label":
+                if (isMedia && v != null) {
+                    l.label = utf8(v);
+                    return;
+                }
+                break;
+            case "ptime":
+                if (v != null) {
+                    final Integer ms = millis(v, "ptime", offset);
+                    if (ms != null) {
+                        l.ptime = ms;
+                        return;
+                    }
+                }
+                break;
+            case "maxptime":
+                if (v != null) {
+                    final Integer ms = millis(v, "maxptime", offset);
+                    if (ms != null) {
+                        l.maxptime = ms;
+                        return;
+                    }
+                }
+                break;
+            default:
+                break;
+        }
+        l.attributes.add(new Attribute(name, v));
+    }
+
+    private boolean rtpmap(final Level l, final String v, final int offset) {
+        final List<String> t = v == null ? List.of() : tokens(v, 3);
+        if (t.size() == 2) {
+            final int pt = parseNatural(t.get(0), 127);
+            final String[] enc = t.get(1).split("/", 4);
+            if (pt >= 0 && enc.length >= 2 && enc.length <= 3 && !enc[0].isEmpty()) {
+                final int clock = parseNatural(enc[1], Integer.MAX_VALUE);
+                final int channels = enc.length == 3 ? parseNatural(enc[2], 255) : 1;
+                if (clock > 0 && channels > 0) {
+                    l.rtpMaps.add(new RtpMap(pt, enc[0], clock, channels));
+                    return true;
+                }
+            }
+        }
+        warn("bad_rtpmap", offset, "rtpmap:" + clip(v));
+        return false;
+    }
+
+    private boolean fmtp(final Level l, final String v, final int offset) {
+        if (v == null) {
+            warn("bad_fmtp", offset, "fmtp without value");
+            return false;
+        }
+        int sp = 0;
+        while (sp < v.length() && v.charAt(sp) != ' ' && v.charAt(sp) != '\t') {
+            sp++;
+        }
+        final int pt = parseNatural(v.substring(0, sp), 127);
+        if (pt < 0) {
+            if (SdpBody.isRtpProto(l.proto)) {
+                warn("bad_fmtp", offset, "fmtp format " + clip(v));
+            }
+            return false; // non-RTP formats ("t38", "webrtc-datachannel") stay as attributes
+        }
+        l.fmtp.putIfAbsent(pt, v.substring(sp).strip());
+        return true;
+    }
+
+    private boolean rtcp(final Level l, final String v, final int offset) {
+        final List<String> t = v == null ? List.of() : tokens(v, 5);
+        final int port = t.isEmpty() ? -1 : parseNatural(t.get(0), 65535);
+        if (port < 0 || t.size() != 1 && t.size() != 4) {
+            warn("bad_rtcp", offset, "rtcp:" + clip(v));
+            return false;
+        }
+        l.rtcpPort = port;
+        if (t.size() == 4) {
+            final String a = t.get(3);
+            final int slash = a.indexOf('/');
+            l.rtcpAddress = slash >= 0 ? a.substring(0, slash) : a;
+        }
+        return true;
+    }
+
+    private boolean candidate(final Level l, final String v, final int offset) {
+        if (l.candidates.size() >= SdpDissector.MAX_CANDIDATES) {
+            if (!l.reportedTooManyCandidates) {
+                l.reportedTooManyCandidates = true;
+                warn("too_many_candidates", offset, "more than " + SdpDissector.MAX_CANDIDATES + " candidates; rest ignored");
+            }
+            return true;
+        }
+        final List<String> t = v == null ? List.of() : tokens(v, 32);
+        if (t.size() >= 8 && "typ".equals(t.get(6))) {
+            final int component = parseNatural(t.get(1), 256);
+            final long priority = parseLong(t.get(3));
+            final int port = parseNatural(t.get(5), 65535);
+            if (component > 0 && priority >= 0 && priority <= 0xFFFFFFFFL && port >= 0) {
+                String raddr = null;
+                int rport = -1;
+                for (int i = 8; i + 1 < t.size(); i += 2) {
+                    if ("raddr".equals(t.get(i))) {
+                        raddr = t.get(i + 1);
+                    } else if ("rport".equals(t.get(i))) {
+                        rport = parseNatural(t.get(i + 1), 65535);
+                    }
+                }
+                l.candidates.add(new Candidate(v, t.get(0), component, t.get(2), priority, t.get(4), port, t.get(7),
+                    raddr, rport));
+                return true;
+            }
+        }
+        warn("bad_candidate", offset, "candidate:" + clip(v));
+        return false;
+    }
+
+    private boolean fingerprint(final Level l, final String v, final int offset) {
+        final List<String> t = v == null ? List.of() : tokens(v, 3);
+        if (t.size() != 2) {
+            warn("bad_fingerprint", offset, "fingerprint:" + clip(v));
+            return false;
+        }
+        l.fingerprint = new Fingerprint(t.get(0).toLowerCase(Locale.ROOT), t.get(1));
+        return true;
+    }
+
+    private boolean setup(final Level l, final String v, final int offset) {
+        final String s = v == null ? "" : v.toLowerCase(Locale.ROOT);
+        switch (s) {
+            case "actpass": case "active": case "passive": case "holdconn":
+                l.setup = s;
+                return true;
+            default:
+                warn("bad_setup", offset, "setup:" + clip(v));
+                return false;
+        }
+    }
+
+    private boolean crypto(final Level l, final String v, final int offset) {
+        final List<String> t = v == null ? List.of() : tokens(v, 3);
+        if (t.size() >= 3) {
+            final int tag = parseNatural(t.get(0), 999_999_999);
+            final String rest = t.get(2);
+            int sp = 0;
+            while (sp < rest.length() && rest.charAt(sp) != ' ' && rest.charAt(sp) != '\t') {
+                sp++;
+            }
+            final String keyParams = rest.substring(0, sp);
+            final String sessionParams = rest.substring(sp).strip();
+            if (tag >= 0 && keyParams.contains(":")) {
+                l.crypto.add(new Crypto(tag, t.get(1), keyParams, sessionParams.isEmpty() ? null : sessionParams));
+                return true;
+            }
+        }
+        warn("bad_crypto", offset, "crypto: " + (t.isEmpty() ? "empty" : "tag " + clip(t.get(0))));
+        return false;
+    }
+
+    private Integer millis(final String v, final String name, final int offset) {
+        // RFC 8866 allows a decimal ptime such as "20.0"; keep whole milliseconds
+        final int dot = v.indexOf('.');
+        final int ms = parseNatural(dot >= 0 ? v.substring(0, dot) : v, 1_000_000);
+        if (ms < 0 || dot >= 0 && parseNatural(v.substring(dot + 1), Integer.MAX_VALUE) < 0) {
+            warn("bad_" + name, offset, name + ":" + clip(v));
+            return null;
+        }
+        return ms;
+    }
+
+    private void other(final String name, final String value, final int offset) {
+        if (++current.attributeLines > SdpDissector.MAX_ATTRIBUTES) {
+            return;
+        }
+        current.attributes.add(new Attribute(name, value));
+    }
+
+    private SdpBody build(final long tsNanos, final FlowKey flow) {
+        final List<Media> list = new ArrayList<>(media.size());
+        final Level s = session;
+        for (final Level m : media) {
+            final int rtcpPort;
+            if (m.rtcpMux && m.port > 0) {
+                rtcpPort = m.port; // RFC 5761: a=rtcp (often "9 IN IP4 0.0.0.0") is then a placeholder
+            } else if (m.rtcpPort >= 0) {
+                rtcpPort = m.rtcpPort;
+            } else if (m.port <= 0) {
+                rtcpPort = 0;
+            } else {
+                rtcpPort = m.port < 65535 ? m.port + 1 : 0; // RFC 3550 section 11: the next (odd) port
+            }
+            list.add(new Media(m.type, m.port, m.portCount, m.proto, m.formats, or(m.connection, s.connection),
+                m.rtpMaps, m.fmtp, or(m.direction, s.direction), rtcpPort, m.rtcpAddress, m.rtcpMux,
+                or(m.iceUfrag, s.iceUfrag), or(m.icePwd, s.icePwd),
+                or(m.iceOptions, s.iceOptions == null ? List.of() : s.iceOptions), m.candidates,
+                or(m.fingerprint, s.fingerprint), or(m.setup, s.setup), m.crypto, m.mid, or(m.ptime, s.ptime),
+                or(m.maxptime, s.maxptime), m.label, m.attributes));
+        }
+        return new SdpBody(frame, tsNanos, flow, origin, sessionName, s.connection, s.direction, s.iceUfrag, s.icePwd,
+            s.iceOptions == null ? List.of() : s.iceOptions, s.fingerprint, s.setup, s.attributes, list);
+    }
+
+    private static <T> T or(final T a, final T b) {
+        return a != null ? a : b;
+    }
+
+    private void warn(final String reason, final int offset, final String detail) {
+        out.anomaly(new Anomaly("sdp." + reason, Severity.WARN, frame, offset, detail));
+    }
+
+    private void info(final String reason, final int offset, final String detail) {
+        out.anomaly(new Anomaly("sdp." + reason, Severity.INFO, frame, offset, detail));
+    }
+
+    /** Whitespace-separated tokens; the last of {@code max} tokens keeps the rest of the text. */
+    static List<String> tokens(final String s, final int max) {
+        final List<String> t = new ArrayList<>(Math.min(max, 8));
+        int i = 0;
+        final int n = s.length();
+        while (i < n) {
+            while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+                i++;
+            }
+            if (i >= n) {
+                break;
+            }
+            if (t.size() == max - 1) {
+                t.add(s.substring(i).strip());
+                break;
+            }
+            final int start = i;
+            while (i < n && s.charAt(i) != ' ' && s.charAt(i) != '\t') {
+                i++;
+            }
+            t.add(s.substring(start, i));
+        }
+        return t;
+    }
+
+    /** A decimal number of at most 10 digits not above {@code max}, or -1. */
+    static int parseNatural(final String s, final int max) {
+        if (s == null || s.isEmpty() || s.length() > 10) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < s.length(); i++) {
+            final char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v > max ? -1 : (int) v;
+    }
+
+    /** A decimal number of at most 18 digits, or -1. */
+    static long parseLong(final String s) {
+        if (s == null || s.isEmpty() || s.length() > 18) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < s.length(); i++) {
+            final char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    private static String utf8(final String latin1) {
+        return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    private static String clip(final String s) {
+        if (s == null) {
+            return "(none)";
+        }
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+}

@@ -1,0 +1,123 @@
+package dev.callscope.dissect.sdp;
+
+import dev.callscope.core.Direction;
+import dev.callscope.core.Endpoint;
+import dev.callscope.core.FlowKey;
+import dev.callscope.core.Limits;
+import dev.callscope.dissect.Anomaly;
+import dev.callscope.dissect.ConversationContext;
+import dev.callscope.dissect.EventSink;
+import dev.callscope.dissect.PacketContext;
+import dev.callscope.dissect.Payload;
+import dev.callscope.dissect.ProtocolEvent;
+import dev.callscope.dissect.Transport;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Test doubles: a recording conversation and sink, and a one-call driver. */
+final class SdpFakes {
+    private SdpFakes() {
+    }
+
+    /** One expect() call. */
+    record Expectation(Transport transport, String endpoint, String dissectorId, long frame) {
+    }
+
+    static final class Conversation implements ConversationContext {
+        final List<Expectation> expected = new ArrayList<>();
+        private final FlowKey flow = sipFlow();
+
+        @Override
+        public FlowKey flow() {
+            return flow;
+        }
+
+        @Override
+        public Transport transport() {
+            return Transport.UDP;
+        }
+
+        @Override
+        public Limits limits() {
+            return new Limits();
+        }
+
+        @Override
+        public boolean handOff(final String contentType, final Payload body, final PacketContext ctx, final EventSink out) {
+            return false;
+        }
+
+        @Override
+        public void expect(final Transport transport, final Endpoint endpoint, final String dissectorId, final long frame) {
+            expected.add(new Expectation(transport, endpoint.toString(), dissectorId, frame));
+        }
+    }
+
+    static final class Sink implements EventSink {
+        final List<ProtocolEvent> events = new ArrayList<>();
+        final List<Anomaly> anomalies = new ArrayList<>();
+        int confirms;
+
+        @Override
+        public void emit(final ProtocolEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        public void anomaly(final Anomaly anomaly) {
+            anomalies.add(anomaly);
+        }
+
+        @Override
+        public void confirm() {
+            confirms++;
+        }
+
+        List<String> codes() {
+            return anomalies.stream().map(Anomaly::code).toList();
+        }
+
+        SdpBody body() {
+            if (events.size() != 1) {
+                throw new AssertionError("expected one event, got " + events);
+            }
+            return (SdpBody) events.get(0);
+        }
+    }
+
+    /** Result of feeding one body. */
+    record Run(SdpBody body, Sink sink, Conversation conversation) {
+        List<String> codes() {
+            return sink.codes();
+        }
+
+        List<Expectation> expected() {
+            return conversation.expected;
+        }
+    }
+
+    static FlowKey sipFlow() {
+        final FlowKey k = new FlowKey();
+        k.set(17, new byte[] {10, 0, 0, 1}, 5060, new byte[] {10, 0, 0, 2}, 5060, 4);
+        return k.copy();
+    }
+
+    static Run run(final String sdp, final long frame) {
+        return run(sdp.getBytes(StandardCharsets.UTF_8), frame);
+    }
+
+    static Run run(final byte[] sdp, final long frame) {
+        final Conversation c = new Conversation();
+        final Sink sink = new Sink();
+        final PacketContext ctx = new PacketContext().set(frame, 1_000_000_000L * frame, c.flow(), Direction.A_TO_B,
+            Transport.UDP, false);
+        new SdpDissector().open(c).onDatagram(Payload.of(sdp), ctx, sink);
+        return new Run(sink.body(), sink, c);
+    }
+
+    /** Turns the LF line ends of a text block into CRLF, as on the wire. */
+    static String crlf(final String lf) {
+        return lf.replace("\n", "\r\n");
+    }
+}

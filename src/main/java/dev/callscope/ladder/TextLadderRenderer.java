@@ -76,7 +76,7 @@ public final class TextLadderRenderer {
             if (s instanceof Arrow a && a.from() != a.to()) {
                 final int lo = Math.min(a.from(), a.to());
                 final int hi = Math.max(a.from(), a.to());
-                final int need = a.label().length() + 6;
+                final int need = labelOf(a).length() + 6;
                 int have = 0;
                 for (int i = lo; i < hi; i++) {
                     have += gap[i];
@@ -144,8 +144,7 @@ public final class TextLadderRenderer {
     private void arrow(final StringBuilder out, final Arrow a, final int[] x, final int lineWidth, final int[] gap,
                        final long prev) {
         final String colour = colour(a);
-        final boolean retrans = a.flagged("retransmission");
-        String label = a.label() + (retrans ? " (retrans)" : "");
+        String label = labelOf(a);
         final char[] top = lanesLine(x, lineWidth + label.length() + 40);
         final char[] line = lanesLine(x, lineWidth + label.length() + 40);
         put(top, 0, time(a.tsNanos()));
@@ -202,6 +201,10 @@ public final class TextLadderRenderer {
         final String label = " " + fit(b.label(), hi - lo - 5) + " ";
         put(line, lo + (hi - lo - label.length()) / 2 + 1, label);
         out.append(paint(trim(line), "36")).append('\n');
+    }
+
+    private static String labelOf(final Arrow a) {
+        return a.label() + (a.flagged("retransmission") ? " (retrans)" : "");
     }
 
     private String colour(final Arrow a) {

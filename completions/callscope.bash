@@ -157,6 +157,9 @@ function _complete_callscope() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} read" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} flows" ];    then _picocli_callscope; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} calls" ];    then _picocli_callscope; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sip" ];    then _picocli_callscope; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ladder" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} capture" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} interfaces" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} generate-completion" ];    then _picocli_callscope; return $?; fi
@@ -164,13 +167,19 @@ function _complete_callscope() {
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(read)
   local cmds1=(flows)
-  local cmds2=(capture)
-  local cmds3=(interfaces)
-  local cmds4=(generate-completion)
+  local cmds2=(calls)
+  local cmds3=(sip)
+  local cmds4=(ladder)
+  local cmds5=(capture)
+  local cmds6=(interfaces)
+  local cmds7=(generate-completion)
 
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_callscope_interfaces; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_callscope_capture; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_callscope_interfaces; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_callscope_capture; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_callscope_ladder; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_callscope_sip; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_callscope_calls; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_callscope_flows; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_callscope_read; return $?; fi
 
@@ -183,7 +192,7 @@ function _picocli_callscope() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="read flows capture interfaces generate-completion"
+  local commands="read flows calls sip ladder capture interfaces generate-completion"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -204,7 +213,7 @@ function _picocli_callscope_read() {
 
   local commands=""
   local flag_opts="'--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -260,6 +269,9 @@ function _picocli_callscope_read() {
     '--dtls-max-fragments')
       return
       ;;
+    '--max-calls')
+      return
+      ;;
     '--max-violations')
       return
       ;;
@@ -282,7 +294,7 @@ function _picocli_callscope_flows() {
 
   local commands=""
   local flag_opts="'--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "packets" "bytes" "duration") # --sort values
 
@@ -347,6 +359,312 @@ function _picocli_callscope_flows() {
     '--dtls-max-fragments')
       return
       ;;
+    '--max-calls')
+      return
+      ;;
+    '--max-violations')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `calls` subcommand.
+function _picocli_callscope_calls() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
+  local READER_option_args=("builtin" "pcap4j") # --reader values
+  local KEY_option_args=("start" "duration" "messages" "state") # --sort values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--reader')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${READER_option_args[@]}" ) )
+      return $?
+      ;;
+    '-f'|'--bpf')
+      return
+      ;;
+    '--decode-as')
+      return
+      ;;
+    '--disable')
+      return
+      ;;
+    '--from')
+      return
+      ;;
+    '--to')
+      return
+      ;;
+    '--state')
+      return
+      ;;
+    '--method')
+      return
+      ;;
+    '--call-id')
+      return
+      ;;
+    '--sort')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${KEY_option_args[@]}" ) )
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '--max-flows')
+      return
+      ;;
+    '--flow-timeout')
+      return
+      ;;
+    '--tcp-max-buffer')
+      return
+      ;;
+    '--tcp-max-segments')
+      return
+      ;;
+    '--tcp-max-total')
+      return
+      ;;
+    '--ip-max-fragments')
+      return
+      ;;
+    '--ip-max-pending')
+      return
+      ;;
+    '--max-anomalies')
+      return
+      ;;
+    '--sip-max-message')
+      return
+      ;;
+    '--dubbo-max-payload')
+      return
+      ;;
+    '--dtls-max-fragments')
+      return
+      ;;
+    '--max-calls')
+      return
+      ;;
+    '--max-violations')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `sip` subcommand.
+function _picocli_callscope_sip() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--stats' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
+  local READER_option_args=("builtin" "pcap4j") # --reader values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--reader')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${READER_option_args[@]}" ) )
+      return $?
+      ;;
+    '-f'|'--bpf')
+      return
+      ;;
+    '--decode-as')
+      return
+      ;;
+    '--disable')
+      return
+      ;;
+    '--from')
+      return
+      ;;
+    '--to')
+      return
+      ;;
+    '--state')
+      return
+      ;;
+    '--method')
+      return
+      ;;
+    '--call-id')
+      return
+      ;;
+    '--raw')
+      return
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '--max-flows')
+      return
+      ;;
+    '--flow-timeout')
+      return
+      ;;
+    '--tcp-max-buffer')
+      return
+      ;;
+    '--tcp-max-segments')
+      return
+      ;;
+    '--tcp-max-total')
+      return
+      ;;
+    '--ip-max-fragments')
+      return
+      ;;
+    '--ip-max-pending')
+      return
+      ;;
+    '--max-anomalies')
+      return
+      ;;
+    '--sip-max-message')
+      return
+      ;;
+    '--dubbo-max-payload')
+      return
+      ;;
+    '--dtls-max-fragments')
+      return
+      ;;
+    '--max-calls')
+      return
+      ;;
+    '--max-violations')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `ladder` subcommand.
+function _picocli_callscope_ladder() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--extended' '--by-host' '--ascii' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--from' '--to' '--state' '--method' '--call-id' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
+  local READER_option_args=("builtin" "pcap4j") # --reader values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--reader')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${READER_option_args[@]}" ) )
+      return $?
+      ;;
+    '-f'|'--bpf')
+      return
+      ;;
+    '--decode-as')
+      return
+      ;;
+    '--disable')
+      return
+      ;;
+    '--call')
+      return
+      ;;
+    '--from')
+      return
+      ;;
+    '--to')
+      return
+      ;;
+    '--state')
+      return
+      ;;
+    '--method')
+      return
+      ;;
+    '--call-id')
+      return
+      ;;
+    '--width')
+      return
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '--max-flows')
+      return
+      ;;
+    '--flow-timeout')
+      return
+      ;;
+    '--tcp-max-buffer')
+      return
+      ;;
+    '--tcp-max-segments')
+      return
+      ;;
+    '--tcp-max-total')
+      return
+      ;;
+    '--ip-max-fragments')
+      return
+      ;;
+    '--ip-max-pending')
+      return
+      ;;
+    '--max-anomalies')
+      return
+      ;;
+    '--sip-max-message')
+      return
+      ;;
+    '--dubbo-max-payload')
+      return
+      ;;
+    '--dtls-max-fragments')
+      return
+      ;;
+    '--max-calls')
+      return
+      ;;
     '--max-violations')
       return
       ;;
@@ -369,7 +687,7 @@ function _picocli_callscope_capture() {
 
   local commands=""
   local flag_opts="'--no-promiscuous' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-violations'"
+  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -435,6 +753,9 @@ function _picocli_callscope_capture() {
       return
       ;;
     '--dtls-max-fragments')
+      return
+      ;;
+    '--max-calls')
       return
       ;;
     '--max-violations')

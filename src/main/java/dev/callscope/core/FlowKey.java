@@ -70,9 +70,9 @@ public final class FlowKey {
         return protocol;
     }
 
-    /** "udp" or "tcp". */
+    /** "udp", "tcp" or "sctp". */
     public String transportName() {
-        return protocol == 6 ? "tcp" : protocol == 17 ? "udp" : "ip.proto_" + protocol;
+        return protocol == 6 ? "tcp" : protocol == 17 ? "udp" : protocol == 132 ? "sctp" : "ip.proto_" + protocol;
     }
 
     public Endpoint endpointA() {

@@ -29,6 +29,8 @@ public final class PacketDecoder {
         UDP,
         /** Innermost transport is TCP; payload is the segment's data (not reassembled). */
         TCP,
+        /** Innermost transport is SCTP; payload is the chunks after the common header (see {@link SctpChunks}). */
+        SCTP,
         /** IP with another protocol (ICMP, SCTP, ...). */
         OTHER_IP,
         /** A fragment held until its datagram is complete. */
@@ -53,6 +55,7 @@ public final class PacketDecoder {
     static final int IPPROTO_UDP = 17;
     static final int IPPROTO_IPV6 = 41;
     static final int IPPROTO_GRE = 47;
+    static final int IPPROTO_SCTP = 132;
 
     private static final String[] PROTO_NAMES = new String[256];
 
@@ -394,6 +397,8 @@ public final class PacketDecoder {
                     return udp(b, off, capEnd, wireEnd);
                 case IPPROTO_TCP:
                     return tcp(b, off, capEnd, wireEnd);
+                case IPPROTO_SCTP:
+                    return sctp(b, off, capEnd, wireEnd);
                 case IPPROTO_GRE:
                     return gre(b, off, capEnd, wireEnd);
                 case IPPROTO_IPV4:
@@ -543,6 +548,23 @@ public final class PacketDecoder {
             return vxlan(b, payloadOff, udpCapEnd, udpWireEnd);
         }
         return Result.UDP;
+    }
+
+    /** SCTP (RFC 9260): the 12-byte common header; the chunks are left to {@link SctpChunks}. */
+    private Result sctp(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+        info.addLayer("sctp");
+        if (off + SctpChunks.COMMON_HEADER_LENGTH > capEnd) {
+            return shortHeader(off, SctpChunks.COMMON_HEADER_LENGTH, wireEnd, "sctp.short", Result.OTHER_IP);
+        }
+        final PacketInfo.Transport t = addTransport(PacketInfo.Transport.SCTP);
+        if (t == null) {
+            return malformed("decode.too_many_transports");
+        }
+        t.srcPort = TransportHeaders.srcPort(b, off);
+        t.dstPort = TransportHeaders.dstPort(b, off);
+        t.payloadLength = wireEnd - off - SctpChunks.COMMON_HEADER_LENGTH;
+        setPayload(b, off + SctpChunks.COMMON_HEADER_LENGTH, capEnd);
+        return Result.SCTP;
     }
 
     private Result tcp(final byte[] b, final int off, final int capEnd, final int wireEnd) {

@@ -71,13 +71,14 @@ public final class PacketInfo {
     public static final class Transport {
         public static final int UDP = 17;
         public static final int TCP = 6;
+        public static final int SCTP = 132;
 
         /** 4 or 6. */
         public int ipVersion;
         /** Address bytes in [0, 4) or [0, 16). */
         public final byte[] src = new byte[16];
         public final byte[] dst = new byte[16];
-        /** {@link #UDP} or {@link #TCP}. */
+        /** {@link #UDP}, {@link #TCP} or {@link #SCTP}. */
         public int protocol;
         public int srcPort;
         public int dstPort;

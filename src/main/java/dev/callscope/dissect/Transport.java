@@ -2,7 +2,7 @@ package dev.callscope.dissect;
 
 /** The transport a conversation runs over. */
 public enum Transport {
-    UDP(17), TCP(6);
+    UDP(17), TCP(6), SCTP(132);
 
     private final int ipProtocol;
 
@@ -15,6 +15,6 @@ public enum Transport {
     }
 
     public static Transport ofIpProtocol(final int p) {
-        return p == 6 ? TCP : p == 17 ? UDP : null;
+        return p == 6 ? TCP : p == 17 ? UDP : p == 132 ? SCTP : null;
     }
 }

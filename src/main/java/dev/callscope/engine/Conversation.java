@@ -33,6 +33,9 @@ final class Conversation {
     /** Protocol label for a conversation that carries a tunnel (outer GTP-U) instead of a dissector. */
     String tunnelLabel;
 
+    // SCTP: fragment reassembly per direction
+    dev.callscope.decode.SctpChunks.Reassembler[] sctp;
+
     // TCP
     TcpReassembler[] reassemblers;
     StreamBuffer[] pending;

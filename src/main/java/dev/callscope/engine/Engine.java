@@ -8,6 +8,7 @@ import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
 import dev.callscope.decode.PacketDecoder;
 import dev.callscope.decode.PacketInfo;
+import dev.callscope.decode.SctpChunks;
 import dev.callscope.decode.TcpBudget;
 import dev.callscope.decode.TcpReassembler;
 import dev.callscope.dissect.Anomaly;
@@ -129,6 +130,7 @@ public final class Engine {
         switch (result) {
             case UDP:
             case TCP:
+            case SCTP:
                 r.status = FrameRecord.Status.OK;
                 final String app = transports(f.origLen, true);
                 if (app != null) {
@@ -175,7 +177,8 @@ public final class Engine {
         for (int i = 0; i < count; i++) {
             final PacketInfo.Transport t = info.transports[i];
             final boolean inner = dispatchInner && i == count - 1;
-            final Transport tr = t.protocol == PacketInfo.Transport.TCP ? Transport.TCP : Transport.UDP;
+            final Transport tr = t.protocol == PacketInfo.Transport.TCP ? Transport.TCP
+                : t.protocol == PacketInfo.Transport.SCTP ? Transport.SCTP : Transport.UDP;
             final boolean forward = probe.set(t.protocol, t.src, t.srcPort, t.dst, t.dstPort, t.addressLength());
             final Direction dir = forward ? Direction.A_TO_B : Direction.B_TO_A;
             Conversation c = conversations.get(probe);
@@ -199,6 +202,8 @@ public final class Engine {
             ctx.set(info.frameNumber, nowNanos, c.key, dir, tr, info.truncated);
             if (tr == Transport.UDP) {
                 app = udp(c);
+            } else if (tr == Transport.SCTP) {
+                app = sctp(c);
             } else {
                 app = tcp(c, t, di);
             }
@@ -263,6 +268,58 @@ public final class Engine {
             return c.dissector != null ? c.dissector.id() : (len > 0 ? "data" : null);
         }
         return len > 0 ? "data" : null;
+    }
+
+    // ---------------------------------------------------------------- SCTP
+
+    private final SctpSink sctpSink = new SctpSink();
+
+    /** Each whole user message of an SCTP packet goes to the session as a datagram. */
+    private String sctp(final Conversation c) {
+        final byte[] buf = info.payload == null ? frame.data : info.payload;
+        sctpSink.conversation = c;
+        sctpSink.messages = 0;
+        if (c.sctp == null) {
+            c.sctp = new SctpChunks.Reassembler[] {new SctpChunks.Reassembler(limits.tcpMaxBufferedPerDirection),
+                new SctpChunks.Reassembler(limits.tcpMaxBufferedPerDirection)};
+        }
+        final SctpChunks.Outcome o = SctpChunks.forEachData(buf, info.payloadOffset, info.payloadLength,
+            c.sctp[ctx.direction().ordinal()], sctpSink);
+        if (o == SctpChunks.Outcome.MALFORMED) {
+            anomaly(new Anomaly("sctp.bad_chunk", Severity.WARN, info.frameNumber, -1, "a chunk length runs past the packet"));
+        } else if (o == SctpChunks.Outcome.FRAGMENT_DROPPED) {
+            anomaly(new Anomaly("sctp.fragment_dropped", Severity.WARN, info.frameNumber, -1,
+                "an SCTP message fragment out of sequence or over the size limit was dropped"));
+        }
+        if (sctpSink.messages == 0) {
+            return null;
+        }
+        c.bytesCarried = true;
+        return c.dissector != null ? c.dissector.id() : "data";
+    }
+
+    /** Receives SCTP user messages for the current conversation. */
+    private final class SctpSink implements SctpChunks.DataConsumer {
+        Conversation conversation;
+        int messages;
+
+        @Override
+        public void data(final byte[] buf, final int off, final int len, final long ppid) {
+            final Conversation c = conversation;
+            messages++;
+            payload.wrap(buf, off, len);
+            if (c.session == null && !c.dispatchDecided && len > 0) {
+                choose(c, payload);
+            }
+            if (c.session != null) {
+                try {
+                    c.session.onDatagram(payload, ctx, c.sink);
+                } catch (RuntimeException e) {
+                    bug(c, e);
+                }
+                checkViolations(c);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- TCP
@@ -489,7 +546,8 @@ public final class Engine {
     }
 
     private Dissector boundAccepting(final Transport tr, final int port, final Payload p) {
-        for (final Dissector d : registry.byPort(tr, port)) {
+        // SCTP carries messages like UDP datagrams: it shares the UDP port table
+        for (final Dissector d : registry.byPort(tr == Transport.SCTP ? Transport.UDP : tr, port)) {
             if (d.transports().contains(tr) && safeAccept(d, p) != Confidence.NO) {
                 return d;
             }

@@ -22,6 +22,7 @@ public final class CaptureStats implements Tap {
     private long truncated;
     private long udpFlows;
     private long tcpFlows;
+    private long sctpFlows;
     private final long[] linkTypeCounts = new long[512];
     private final Map<Integer, Long> otherLinkTypes = new TreeMap<>();
     private final ProtocolHierarchy hierarchy = new ProtocolHierarchy();
@@ -69,8 +70,10 @@ public final class CaptureStats implements Tap {
     public void onConversation(final ConversationRecord c) {
         if (c.key().protocol() == 6) {
             tcpFlows++;
-        } else {
+        } else if (c.key().protocol() == 17) {
             udpFlows++;
+        } else {
+            sctpFlows++;
         }
     }
 
@@ -127,6 +130,10 @@ public final class CaptureStats implements Tap {
 
     public long tcpFlows() {
         return tcpFlows;
+    }
+
+    public long sctpFlows() {
+        return sctpFlows;
     }
 
     /** Packets per link type, by link type number. */

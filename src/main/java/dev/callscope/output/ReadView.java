@@ -39,7 +39,8 @@ public final class ReadView {
             lt.append(LinkType.name(e.getKey())).append(" (").append(e.getValue()).append(')');
         }
         out.println("Link types:   " + (lt.length() == 0 ? "-" : lt));
-        out.println("Flows:        " + (s.udpFlows() + s.tcpFlows()) + " (UDP " + s.udpFlows() + ", TCP " + s.tcpFlows() + ")");
+        out.println("Flows:        " + (s.udpFlows() + s.tcpFlows() + s.sctpFlows()) + " (UDP " + s.udpFlows() + ", TCP "
+            + s.tcpFlows() + (s.sctpFlows() > 0 ? ", SCTP " + s.sctpFlows() : "") + ")");
         out.println("Malformed:    " + s.malformed() + "   Unsupported link: " + s.unsupported() + "   Not IP: " + s.notIp()
             + "   Cut by snaplen: " + s.truncated());
         out.println("Anomalies:    " + s.anomalies().total());
@@ -89,9 +90,10 @@ public final class ReadView {
         final ArrayNode lts = o.putArray("link_types");
         s.linkTypes().forEach((k, v) -> lts.addObject().put("link_type", k).put("name", LinkType.name(k)).put("packets", v));
         final ObjectNode flows = o.putObject("flows");
-        flows.put("total", s.udpFlows() + s.tcpFlows());
+        flows.put("total", s.udpFlows() + s.tcpFlows() + s.sctpFlows());
         flows.put("udp", s.udpFlows());
         flows.put("tcp", s.tcpFlows());
+        flows.put("sctp", s.sctpFlows());
         o.put("malformed", s.malformed());
         o.put("unsupported", s.unsupported());
         o.put("not_ip", s.notIp());

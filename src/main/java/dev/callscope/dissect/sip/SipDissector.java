@@ -7,6 +7,7 @@ import dev.callscope.dissect.Dissector;
 import dev.callscope.dissect.DissectorSession;
 import dev.callscope.dissect.PacketContext;
 import dev.callscope.dissect.Payload;
+import dev.callscope.dissect.Transport;
 import java.util.Locale;
 import java.util.Set;
 
@@ -26,6 +27,11 @@ public final class SipDissector implements Dissector {
     @Override
     public Set<Binding> bindings() {
         return Set.of(Binding.udpPort(5060), Binding.tcpPort(5060), Binding.tcpPort(5061), Binding.contentType("message/sip"));
+    }
+
+    @Override
+    public Set<Transport> transports() {
+        return Set.of(Transport.UDP, Transport.TCP, Transport.SCTP);
     }
 
     @Override

@@ -49,7 +49,7 @@ final class SipSession implements DissectorSession {
             }
             return;
         }
-        message(payload, true, "UDP", ctx, out);
+        message(payload, true, ctx.transport() == dev.callscope.dissect.Transport.SCTP ? "SCTP" : "UDP", ctx, out);
     }
 
     @Override

@@ -30,8 +30,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * requests by method, responses by code) equal ours, and the calls are the Call-IDs.
  */
 class SipDifferentialTest {
-    /** SIP over SCTP: callscope decodes UDP and TCP transports only (see the closing note). */
-    private static final Set<String> NOT_UDP_OR_TCP = Set.of("heplify__sip_sctp.pcap");
 
     static Stream<String> captures() throws IOException {
         final List<String> out = new ArrayList<>();
@@ -40,7 +38,7 @@ class SipDifferentialTest {
                 s.map(p -> dir + "/" + p.getFileName()).sorted().forEach(out::add);
             }
         }
-        return out.stream().filter(n -> !NOT_UDP_OR_TCP.contains(Path.of(n).getFileName().toString()));
+        return out.stream();
     }
 
     static SipCallTracker analyse(final Path file) throws IOException {

@@ -17,6 +17,13 @@ import java.util.List;
 final class Analysis {
     /** What a run produced besides what the taps collected. */
     record Result(String format, InputException inputError) {
+        /** Fails the command after its output was written when the input broke part way. */
+        int exitCode() throws InputException {
+            if (inputError != null) {
+                throw inputError;
+            }
+            return ExitCodes.OK;
+        }
     }
 
     private Analysis() {

@@ -56,19 +56,10 @@ public final class CallsCommand implements Callable<Integer> {
             default -> Comparator.comparingLong(SipCall::startNanos);
         };
         final List<SipCall> shown = all.stream().filter(filter.predicate()).sorted(order.thenComparingInt(SipCall::index)).toList();
-        try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
-            if (output.json()) {
-                Json.writeDocument(target.writer(), SipViews.callsJson(shown, all.size()));
-            } else if (output.jsonl()) {
-                shown.forEach(c -> Json.writeLine(target.writer(), SipViews.call(c, true)));
-            } else {
-                SipViews.callsText(target.writer(), shown, all.size());
-            }
-            target.commit();
-        }
-        if (r.inputError() != null) {
-            throw r.inputError();
-        }
-        return ExitCodes.OK;
+        output.emit(spec,
+            out -> Json.writeDocument(out, SipViews.callsJson(shown, all.size())),
+            out -> shown.forEach(c -> Json.writeLine(out, SipViews.call(c, true))),
+            out -> SipViews.callsText(out, shown, all.size()));
+        return r.exitCode();
     }
 }

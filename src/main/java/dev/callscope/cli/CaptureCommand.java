@@ -180,20 +180,16 @@ public final class CaptureCommand implements Callable<Integer> {
             extra.put("if_dropped", capStats.ifDropped());
             extra.put("queue_dropped", capStats.queueDropped());
             final List<String> names = List.of("live:" + iface);
-            try (OutputTarget out = OutputTarget.of(output.output, spec.commandLine().getOut())) {
-                if (output.json()) {
-                    Json.writeDocument(out.writer(), ReadView.json(names, "live", stats, null).putPOJO("capture", extra));
-                } else if (output.jsonl()) {
-                    ReadView.jsonl(out.writer(), names, "live", stats, null);
-                } else {
-                    ReadView.text(out.writer(), names, "live", stats, null);
-                    out.writer().println();
-                    out.writer().println("Capture:      " + stats.packets() + " packets; dropped by libpcap " + capStats.dropped()
+            output.emit(spec,
+                out -> Json.writeDocument(out, ReadView.json(names, "live", stats, null).putPOJO("capture", extra)),
+                out -> ReadView.jsonl(out, names, "live", stats, null),
+                out -> {
+                    ReadView.text(out, names, "live", stats, null);
+                    out.println();
+                    out.println("Capture:      " + stats.packets() + " packets; dropped by libpcap " + capStats.dropped()
                         + " (interface " + capStats.ifDropped() + "), by callscope's queue " + capStats.queueDropped()
                         + (target != null ? "; written to " + write : ""));
-                }
-                out.commit();
-            }
+                });
         } finally {
             done.countDown();
             try {

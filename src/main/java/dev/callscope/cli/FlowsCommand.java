@@ -53,19 +53,10 @@ public final class FlowsCommand implements Callable<Integer> {
         final CaptureStats stats = new CaptureStats(0);
         final ConversationTable table = new ConversationTable(ConversationTable.Sort.valueOf(sort.name().toUpperCase(java.util.Locale.ROOT)), top);
         final Analysis.Result r = Analysis.run(input, limits, List.of(stats, table));
-        try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
-            if (output.json()) {
-                Json.writeDocument(target.writer(), FlowsView.json(table.rows(), table.seen(), stats.firstNanos()));
-            } else if (output.jsonl()) {
-                FlowsView.jsonl(target.writer(), table.rows(), stats.firstNanos());
-            } else {
-                FlowsView.text(target.writer(), table.rows(), table.seen(), stats.firstNanos());
-            }
-            target.commit();
-        }
-        if (r.inputError() != null) {
-            throw r.inputError();
-        }
-        return ExitCodes.OK;
+        output.emit(spec,
+            out -> Json.writeDocument(out, FlowsView.json(table.rows(), table.seen(), stats.firstNanos())),
+            out -> FlowsView.jsonl(out, table.rows(), stats.firstNanos()),
+            out -> FlowsView.text(out, table.rows(), table.seen(), stats.firstNanos()));
+        return r.exitCode();
     }
 }

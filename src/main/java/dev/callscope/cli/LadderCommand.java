@@ -98,28 +98,20 @@ public final class LadderCommand implements Callable<Integer> {
             group.forEach(g -> drawn.add(g.callId()));
             ladders.add(SipLadders.of(group, byHost));
         }
-        try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
-            if (output.json()) {
-                final var arr = Json.array();
-                ladders.forEach(l -> arr.add(SipViews.ladderJson(l)));
+        final boolean toFile = output.toFile();
+        final int w = width != null ? width : toFile ? 0 : TerminalInfo.width();
+        final TextLadderRenderer renderer = new TextLadderRenderer(
+            new TextLadderRenderer.Options(!ascii, !toFile && TerminalInfo.colour(), w));
+        output.emit(spec,
+            out -> {
                 final var o = Json.object();
-                o.set("ladders", arr);
-                Json.writeDocument(target.writer(), o);
-            } else if (output.jsonl()) {
-                ladders.forEach(l -> Json.writeLine(target.writer(), SipViews.ladderJson(l)));
-            } else {
-                final boolean toFile = output.output != null && !"-".equals(output.output);
-                final int w = width != null ? width : toFile ? 0 : TerminalInfo.width();
-                final TextLadderRenderer renderer = new TextLadderRenderer(
-                    new TextLadderRenderer.Options(!ascii, !toFile && TerminalInfo.colour(), w));
-                target.writer().print(ladders.isEmpty() ? "no SIP calls\n" : renderer.render(ladders));
-            }
-            target.commit();
-        }
-        if (r.inputError() != null) {
-            throw r.inputError();
-        }
-        return ExitCodes.OK;
+                final var arr = o.putArray("ladders");
+                ladders.forEach(l -> arr.add(SipViews.ladderJson(l)));
+                Json.writeDocument(out, o);
+            },
+            out -> ladders.forEach(l -> Json.writeLine(out, SipViews.ladderJson(l))),
+            out -> out.print(ladders.isEmpty() ? "no SIP calls\n" : renderer.render(ladders)));
+        return r.exitCode();
     }
 
     private static void collectLinked(final SipCall c, final Map<String, SipCall> byId, final List<SipCall> group) {

@@ -21,6 +21,29 @@ public final class OutputOptions {
         boolean jsonl;
     }
 
+    /** Writes one of three renderings of a result. */
+    @FunctionalInterface
+    interface Rendering {
+        void write(java.io.PrintWriter out) throws java.io.IOException;
+    }
+
+    /**
+     * Writes the result in the chosen format to stdout or to the -o file (whole or not at all).
+     * Each rendering receives the writer to print to.
+     */
+    void emit(final picocli.CommandLine.Model.CommandSpec spec, final Rendering json, final Rendering jsonl,
+              final Rendering text) throws java.io.IOException {
+        try (OutputTarget target = OutputTarget.of(output, spec.commandLine().getOut())) {
+            (json() ? json : jsonl() ? jsonl : text).write(target.writer());
+            target.commit();
+        }
+    }
+
+    /** Whether the text goes to a file (no colour, no terminal width). */
+    boolean toFile() {
+        return output != null && !"-".equals(output);
+    }
+
     boolean json() {
         return format != null && format.json;
     }

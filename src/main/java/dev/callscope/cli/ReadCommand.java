@@ -36,19 +36,10 @@ public final class ReadCommand implements Callable<Integer> {
         final CaptureStats stats = new CaptureStats(limits.limits().maxAnomalyRecords);
         final Analysis.Result r = Analysis.run(input, limits, List.of(stats));
         final String err = r.inputError() == null ? null : r.inputError().getMessage();
-        try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
-            if (output.json()) {
-                Json.writeDocument(target.writer(), ReadView.json(input.files, r.format(), stats, err));
-            } else if (output.jsonl()) {
-                ReadView.jsonl(target.writer(), input.files, r.format(), stats, err);
-            } else {
-                ReadView.text(target.writer(), input.files, r.format(), stats, err);
-            }
-            target.commit();
-        }
-        if (r.inputError() != null) {
-            throw r.inputError();
-        }
-        return ExitCodes.OK;
+        output.emit(spec,
+            out -> Json.writeDocument(out, ReadView.json(input.files, r.format(), stats, err)),
+            out -> ReadView.jsonl(out, input.files, r.format(), stats, err),
+            out -> ReadView.text(out, input.files, r.format(), stats, err));
+        return r.exitCode();
     }
 }

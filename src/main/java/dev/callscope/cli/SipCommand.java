@@ -1,5 +1,6 @@
 package dev.callscope.cli;
 
+import dev.callscope.core.InputException;
 import dev.callscope.flow.CaptureStats;
 import dev.callscope.flow.sip.SipCallTracker;
 import dev.callscope.flow.sip.SipEntry;
@@ -50,46 +51,45 @@ public final class SipCommand implements Callable<Integer> {
         final var keep = filter.predicate();
         final List<SipEntry> shown = tracker.messages().stream().filter(e -> keep.test(e.call()))
             .filter(e -> raw == null || e.message().frame() == raw).toList();
-        try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
-            if (raw != null) {
-                if (shown.isEmpty()) {
-                    throw new dev.callscope.core.InputException(dev.callscope.core.InputException.Kind.READ_ERROR,
-                        "frame " + raw + " holds no SIP message");
-                }
-                for (final SipEntry e : shown) {
-                    if (output.json() || output.jsonl()) {
-                        final var o = SipViews.message(e);
-                        o.put("raw", e.message().raw());
-                        Json.writeLine(target.writer(), o);
-                    } else {
-                        target.writer().print(e.message().raw().replace("\r\n", "\n"));
-                        if (!e.message().raw().endsWith("\n")) {
-                            target.writer().println();
-                        }
-                    }
-                }
-            } else if (output.json()) {
+        if (raw != null && shown.isEmpty()) {
+            throw new InputException(InputException.Kind.READ_ERROR, "frame " + raw + " holds no SIP message");
+        }
+        if (raw != null) {
+            output.emit(spec,
+                out -> rawJson(out, shown),
+                out -> rawJson(out, shown),
+                out -> shown.forEach(e -> {
+                    final String text = e.message().raw().replace("\r\n", "\n");
+                    out.print(text.endsWith("\n") ? text : text + "\n");
+                }));
+            return r.exitCode();
+        }
+        output.emit(spec,
+            out -> {
                 final var o = Json.object();
                 o.set("stats", SipViews.statsJson(tracker));
                 final var arr = o.putArray("messages");
                 shown.forEach(e -> arr.add(SipViews.message(e)));
-                Json.writeDocument(target.writer(), o);
-            } else if (output.jsonl()) {
-                shown.forEach(e -> Json.writeLine(target.writer(), SipViews.message(e)));
-            } else {
-                SipViews.messagesText(target.writer(), shown, cap.firstNanos());
+                Json.writeDocument(out, o);
+            },
+            out -> shown.forEach(e -> Json.writeLine(out, SipViews.message(e))),
+            out -> {
+                SipViews.messagesText(out, shown, cap.firstNanos());
                 if (stats) {
-                    target.writer().println();
-                    target.writer().println("Resent: " + tracker.resentMessages());
-                    tracker.requestsByMethod().forEach((k, v) -> target.writer().printf("  %-12s %d%n", k, v));
-                    tracker.responsesByCode().forEach((k, v) -> target.writer().printf("  %-12s %d%n", k, v));
+                    out.println();
+                    out.println("Resent: " + tracker.resentMessages());
+                    tracker.requestsByMethod().forEach((k, v) -> out.printf("  %-12s %d%n", k, v));
+                    tracker.responsesByCode().forEach((k, v) -> out.printf("  %-12s %d%n", k, v));
                 }
-            }
-            target.commit();
+            });
+        return r.exitCode();
+    }
+
+    private static void rawJson(final java.io.PrintWriter out, final List<SipEntry> shown) {
+        for (final SipEntry e : shown) {
+            final var o = SipViews.message(e);
+            o.put("raw", e.message().raw());
+            Json.writeLine(out, o);
         }
-        if (r.inputError() != null) {
-            throw r.inputError();
-        }
-        return ExitCodes.OK;
     }
 }

@@ -73,10 +73,12 @@ public final class TextLadderRenderer {
             gap[i] = Math.max(MIN_GAP, Math.max(lanes.get(i).label().length(), lanes.get(i + 1).label().length()) / 2 * 2 + 4);
         }
         for (final Step s : ladder.steps()) {
-            if (s instanceof Arrow a && a.from() != a.to()) {
-                final int lo = Math.min(a.from(), a.to());
-                final int hi = Math.max(a.from(), a.to());
-                final int need = labelOf(a).length() + 6;
+            final int from = s instanceof Arrow a ? a.from() : s instanceof Bar b ? b.from() : -1;
+            final int to = s instanceof Arrow a ? a.to() : s instanceof Bar b ? b.to() : -1;
+            if (from >= 0 && from != to) {
+                final int lo = Math.min(from, to);
+                final int hi = Math.max(from, to);
+                final int need = (s instanceof Arrow a ? labelOf(a) : ((Bar) s).label()).length() + 6;
                 int have = 0;
                 for (int i = lo; i < hi; i++) {
                     have += gap[i];

@@ -106,6 +106,7 @@ done
 [[ $uac_rc -eq 0 && $uas_rc -eq 0 ]] || echo "WARNING: sipp exit codes uac=$uac_rc uas=$uas_rc (some calls failed); see logs in $WORK" >&2
 
 mv "$WORK/large.pcap" "$OUT/large.pcap"
+chown --reference="$OUT" "$OUT/large.pcap"    # tcpdump wrote it as user tcpdump
 printf 'recording took %.1f s\n' "$(echo "$end - $start" | bc -l 2>/dev/null || python3 -c "print($end - $start)")"
 
 # the same traffic twice: a copy shifted by the capture's duration + 1 s, appended

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Times callscope against tcpdump and tshark on the same capture, in the same run.
+#
+#   usage: bench/run.sh [FILE]        (default: bench/out/large.pcap)
+#   env:   RUNS=3                     runs per command (best wall time is reported)
+#          X2=FILE                    the doubled capture (default: FILE with -x2 before .pcap,
+#                                     i.e. bench/out/large-x2.pcap; skipped if it does not exist)
+#
+# For each command: best wall time of RUNS runs, packets/s (packets counted by
+# capinfos -c), and peak RSS (max of /usr/bin/time -f %M over the runs).
+# Then callscope read once more on the doubled capture, for peak RSS only.
+# Prints a Markdown table on stdout. Builds target/callscope with
+# `mvn -q package -DskipTests` if it is missing; if that fails, the callscope
+# rows say "callscope not built" and the rest still runs.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+FILE=${1:-$HERE/out/large.pcap}
+X2=${X2:-${FILE%.pcap}-x2.pcap}
+RUNS=${RUNS:-3}
+CALLSCOPE=$ROOT/target/callscope
+TIME=/usr/bin/time
+
+die() { echo "run.sh: $*" >&2; exit 1; }
+[[ -r $FILE ]] || die "no capture $FILE (record one with bench/record-large.sh)"
+[[ -x $TIME ]] || die "missing $TIME (apt-get install -y time)"
+for c in capinfos tshark tcpdump; do command -v "$c" >/dev/null || die "missing command: $c"; done
+
+TMP=$(mktemp -d /tmp/callscope-bench.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+if [[ ! -x $CALLSCOPE ]]; then
+  if command -v mvn >/dev/null; then
+    echo "building callscope (mvn -q package -DskipTests)..." >&2
+    (cd "$ROOT" && mvn -q package -DskipTests) >"$TMP/build.log" 2>&1 \
+      || { echo "build failed; last lines:" >&2; tail -5 "$TMP/build.log" >&2; }
+  else
+    echo "mvn not found: cannot build callscope" >&2
+  fi
+fi
+have_callscope=0
+[[ -x $CALLSCOPE ]] && have_callscope=1
+
+packets() { capinfos -c -M -T -r "$1" | awk -F'\t' 'NR==1{print $2}'; }
+PKTS=$(packets "$FILE")
+SIZE=$(stat -c %s "$FILE")
+
+# measure NAME CMD...: sets W (best wall s), R (peak RSS KiB), RC (worst exit code)
+measure() {
+  local i t0 t1 w rss rc
+  W=; R=0; RC=0
+  for (( i = 0; i < RUNS; i++ )); do
+    t0=$EPOCHREALTIME
+    rc=0
+    "$TIME" -f '%M' -o "$TMP/rss" "$@" >/dev/null 2>"$TMP/err" || rc=$?
+    t1=$EPOCHREALTIME
+    w=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')
+    rss=$(tail -1 "$TMP/rss")
+    [[ $rss =~ ^[0-9]+$ ]] || rss=0
+    (( rc > RC )) && RC=$rc
+    (( rss > R )) && R=$rss
+    if [[ -z $W ]] || awk -v a="$w" -v b="$W" 'BEGIN{exit !(a < b)}'; then W=$w; fi
+  done
+  if (( RC != 0 )); then
+    echo "warning: '$*' exited with $RC: $(head -c 300 "$TMP/err")" >&2
+  fi
+}
+
+ROWS=()
+NOOUT=0
+declare -A WALL
+row() {  # row LABEL CMD...
+  local label=$1; shift
+  measure "$@"
+  WALL[$label]=$W
+  local pps mib status=""
+  pps=$(awk -v p="$PKTS" -v w="$W" 'BEGIN{ if (w > 0) printf "%.0f", p / w; else print "-" }')
+  mib=$(awk -v k="$R" 'BEGIN{printf "%.1f", k / 1024}')
+  (( RC != 0 )) && status=" (exit $RC)"
+  # a command that prints nothing is not doing the work (e.g. a stub subcommand)
+  if [[ $label == callscope* ]] && [[ -z $("$@" 2>/dev/null | head -c 1) ]]; then
+    status="$status (no output)"
+    NOOUT=1
+  fi
+  ROWS+=("| \`$label\` | $W$status | $pps | $mib |")
+}
+
+echo "timing $FILE ($PKTS packets, $SIZE bytes), best of $RUNS runs..." >&2
+if (( have_callscope )); then
+  row "callscope read" "$CALLSCOPE" read "$FILE"
+  row "callscope flows" "$CALLSCOPE" flows "$FILE"
+else
+  ROWS+=("| \`callscope read\` | callscope not built | - | - |")
+  ROWS+=("| \`callscope flows\` | callscope not built | - | - |")
+fi
+row "tshark -q -z io,phs" tshark -q -z io,phs -r "$FILE"
+row "tcpdump -w /dev/null" tcpdump -r "$FILE" -w /dev/null
+
+X2ROW=
+if [[ -r $X2 ]]; then
+  X2P=$(packets "$X2")
+  if (( have_callscope )); then
+    RUNS_SAVE=$RUNS; RUNS=1
+    measure "$CALLSCOPE" read "$X2"
+    RUNS=$RUNS_SAVE
+    [[ -z $("$CALLSCOPE" read "$X2" 2>/dev/null | head -c 1) ]] && W="$W (no output)"
+    X2ROW="| \`callscope read\` on $(basename "$X2") ($X2P packets) | $W | $(awk -v k="$R" 'BEGIN{printf "%.1f", k / 1024}') |"
+  else
+    X2ROW="| \`callscope read\` on $(basename "$X2") ($X2P packets) | callscope not built | - |"
+  fi
+fi
+
+echo
+echo "### $(basename "$FILE"): $PKTS packets, $(awk -v s="$SIZE" 'BEGIN{printf "%.1f", s / 1048576}') MiB"
+echo
+echo "| command | wall s (best of $RUNS) | packets/s | peak RSS MiB |"
+echo "|---|---:|---:|---:|"
+printf '%s\n' "${ROWS[@]}"
+if [[ -n $X2ROW ]]; then
+  echo
+  echo "| doubled file | wall s | peak RSS MiB |"
+  echo "|---|---:|---:|"
+  echo "$X2ROW"
+fi
+if (( NOOUT )); then
+  echo
+  echo "callscope printed nothing: its timings are not meaningful, ratios not computed."
+elif [[ -n ${WALL["callscope read"]:-} ]]; then
+  echo
+  awk -v c="${WALL["callscope read"]}" -v d="${WALL["tcpdump -w /dev/null"]}" -v t="${WALL["tshark -q -z io,phs"]}" 'BEGIN{
+    printf "callscope read / tcpdump: %.2fx (target <= 3x); tshark / callscope read: %.1fx (target >= 10x)\n", c / d, t / c }'
+fi
+echo
+echo "host: $(nproc) cpu, $(uname -r), $(tcpdump --version 2>&1 | head -1), $(tshark --version 2>/dev/null | head -1)"

@@ -48,8 +48,14 @@ public final class FlowKey {
             h = 31 * h + a[i];
             h = 31 * h + b[i];
         }
-        h = 31 * h + portA;
-        hash = 31 * h + portB;
+        h ^= (portA << 16) | portB;
+        // spread the bits (MurmurHash3's finaliser): loopback addresses and nearby ports otherwise collide
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        hash = h;
         return forward;
     }
 

@@ -30,6 +30,10 @@ final class Conversation {
     ConversationSink sink;
     boolean dispatchDecided;
     int heuristicTries;
+    /** The two endpoints, made once when expectations are first looked up. */
+    dev.callscope.core.Endpoint[] endpoints;
+    /** The engine's expectation count when this conversation last looked at the expectations. */
+    long expectationsSeen;
     /** Protocol label for a conversation that carries a tunnel (outer GTP-U) instead of a dissector. */
     String tunnelLabel;
 

@@ -30,11 +30,9 @@ import dev.callscope.dissect.TcpEvent;
 import dev.callscope.dissect.Transport;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The pipeline: source → link/IP/transport decode (with IP defragmentation and TCP reassembly) →
@@ -71,9 +69,12 @@ public final class Engine {
     private final PacketContext ctx = new PacketContext();
     private final Payload payload = new Payload();
     private final LinkedHashMap<FlowKey, Conversation> conversations = new LinkedHashMap<>(1024, 0.75f, true);
-    private final Map<ExpectedKey, String> expected = new HashMap<>();
+    /** Conversations announced by a dissector (SDP), oldest first; bounded by Limits.maxFlows. */
+    private final LinkedHashMap<ExpectedKey, String> expected = new LinkedHashMap<>();
     private final ExpectedKey expectProbe = new ExpectedKey();
     private long nextConversationId;
+    /** Bumped by every expect(): tells a conversation decided without a dissector to check the expectations again. */
+    private long expectations;
     private long frameNumber;
     private long nowNanos;
     private long anomalies;
@@ -254,8 +255,12 @@ public final class Engine {
             c.bytesCarried = true;
         }
         payload.wrap(info.payload == null ? frame.data : info.payload, info.payloadOffset, len);
-        if (c.session == null && !c.dispatchDecided && len > 0) {
-            choose(c, payload);
+        if (c.session == null && len > 0) {
+            if (!c.dispatchDecided) {
+                choose(c, payload);
+            } else {
+                recheckExpectations(c);
+            }
         }
         if (c.session != null) {
             final DissectorSession s = c.session;
@@ -500,6 +505,7 @@ public final class Engine {
 
     private void choose(final Conversation c, final Payload p) {
         final Transport tr = c.transport;
+        c.expectationsSeen = expectations;
         Dissector chosen = null;
         for (final DecodeAs rule : decodeAs) {
             if (rule.transport() == tr && (rule.port() == c.key.portA() || rule.port() == c.key.portB())) {
@@ -533,11 +539,27 @@ public final class Engine {
         attach(c, chosen);
     }
 
+    /** A conversation decided without a dissector takes one announced for it since (SDP after early media). */
+    private void recheckExpectations(final Conversation c) {
+        if (c.expectationsSeen == expectations) {
+            return;
+        }
+        c.expectationsSeen = expectations;
+        final Dissector d = expectedFor(c);
+        if (d != null) {
+            attach(c, d);
+        }
+    }
+
     private Dissector expectedFor(final Conversation c) {
-        for (int side = 0; side < 2; side++) {
-            final Endpoint e = side == 0 ? c.key.endpointA() : c.key.endpointB();
-            expectProbe.set(c.transport, e);
-            final String id = expected.get(expectProbe);
+        if (expected.isEmpty()) {
+            return null;
+        }
+        if (c.endpoints == null) {
+            c.endpoints = new Endpoint[] {c.key.endpointA(), c.key.endpointB()};
+        }
+        for (final Endpoint e : c.endpoints) {
+            final String id = expected.get(expectProbe.set(c.transport, e));
             if (id != null && registry.byId(id) != null) {
                 return registry.byId(id);
             }
@@ -729,21 +751,12 @@ public final class Engine {
         @Override
         public void expect(final Transport transport, final Endpoint endpoint, final String dissectorId, final long frame) {
             if (expected.size() >= limits.maxFlows) {
-                anomaly(new Anomaly("flow.expectations_limit", Severity.WARN, frame, -1,
-                    "too many expected conversations; ignoring " + endpoint));
-                return;
+                final Iterator<ExpectedKey> oldest = expected.keySet().iterator();
+                oldest.next();
+                oldest.remove();
             }
             expected.put(new ExpectedKey().set(transport, endpoint), dissectorId);
-            // a conversation already open to that endpoint without a dissector gets it now
-            for (final Conversation o : conversations.values()) {
-                if (o.session == null && o.transport == transport
-                    && (o.key.endpointA().equals(endpoint) || o.key.endpointB().equals(endpoint))) {
-                    final Dissector d = registry.byId(dissectorId);
-                    if (d != null) {
-                        attach(o, d);
-                    }
-                }
-            }
+            expectations++; // conversations left without a dissector look again on their next packet
         }
     }
 

@@ -42,7 +42,7 @@ public final class SipDissector implements Dissector {
         if (SipParser.looksLikeSip(p)) {
             return Confidence.STRONG;
         }
-        if (p.length() > 16 && p.latin1(0, 4).equals("GET ")) {
+        if (p.length() > 16 && p.u8(0) == 'G' && p.u8(1) == 'E' && p.u8(2) == 'T' && p.u8(3) == ' ') {
             final String head = p.latin1(0, Math.min(p.length(), 4096)).toLowerCase(Locale.ROOT);
             if (head.contains("upgrade: websocket") && head.contains("sec-websocket-protocol: sip")) {
                 return Confidence.STRONG;

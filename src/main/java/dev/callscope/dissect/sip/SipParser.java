@@ -67,40 +67,63 @@ public final class SipParser {
         }
     }
 
-    /** Whether {@code p} starts (after optional CR/LF) with a SIP request-line or status-line. */
+    private static final byte[] SIP_VERSION = {'S', 'I', 'P', '/', '2', '.', '0'};
+
+    /**
+     * Whether {@code p} starts (after optional CR/LF) with a SIP request-line or status-line. Reads
+     * bytes in place and rejects most non-SIP payloads (RTP, binary) at the first byte.
+     */
     public static boolean looksLikeSip(final Payload p) {
-        int i = 0;
         final int n = Math.min(p.length(), 2048);
+        int i = 0;
         while (i < n && (p.u8(i) == '\r' || p.u8(i) == '\n')) {
             i++;
         }
-        int eol = i;
+        if (i >= n || p.u8(i) < 'A' || p.u8(i) > 'Z') {
+            return false;
+        }
+        // status line: "SIP/2.0 DDD"
+        if (startsWith(p, i, SIP_VERSION) && p.has(i + 7, 1) && p.u8(i + 7) == ' ') {
+            return p.has(i + 8, 3) && digit(p.u8(i + 8)) && digit(p.u8(i + 9)) && digit(p.u8(i + 10))
+                && (!p.has(i + 11, 1) || p.u8(i + 11) == ' ' || p.u8(i + 11) == '\r' || p.u8(i + 11) == '\n');
+        }
+        // request line: token SP Request-URI SP "SIP/2.0" CRLF
+        int k = i;
+        while (k < n && tokenChar(p.u8(k))) {
+            k++;
+        }
+        if (k == i || k >= n || p.u8(k) != ' ') {
+            return false;
+        }
+        int eol = k;
         while (eol < n && p.u8(eol) != '\r' && p.u8(eol) != '\n') {
             eol++;
         }
         if (eol == n && n == p.length() && eol - i < 12) {
             return false;
         }
-        final String line = p.latin1(i, eol - i);
-        if (line.startsWith("SIP/2.0 ")) {
-            return line.length() >= 11 && Character.isDigit(line.charAt(8)) && Character.isDigit(line.charAt(9))
-                && Character.isDigit(line.charAt(10)) && (line.length() == 11 || line.charAt(11) == ' ');
-        }
-        if (!line.endsWith(" SIP/2.0")) {
+        return eol - k >= 9 && p.u8(eol - 8) == ' ' && startsWith(p, eol - 7, SIP_VERSION);
+    }
+
+    private static boolean startsWith(final Payload p, final int at, final byte[] prefix) {
+        if (!p.has(at, prefix.length)) {
             return false;
         }
-        final int sp = line.indexOf(' ');
-        if (sp <= 0) {
-            return false;
-        }
-        for (int k = 0; k < sp; k++) {
-            final char c = line.charAt(k);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-' || c == '_' || c == '.' || c == '!' || c == '%'
-                || c == '*' || c == '+' || c == '`' || c == '\'' || c == '~' || c >= '0' && c <= '9')) {
+        for (int j = 0; j < prefix.length; j++) {
+            if (p.u8(at + j) != prefix[j]) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean digit(final int c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean tokenChar(final int c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+            || c == '!' || c == '%' || c == '*' || c == '+' || c == '`' || c == '\'' || c == '~';
     }
 
     /**
@@ -176,8 +199,8 @@ public final class SipParser {
             sepLen = 0;
             anomaly(out, ctx, "sip.no_end_of_headers", Severity.WARN, pos, "no empty line ends the headers");
         }
-        final String[] lines = text.substring(pos, headerEnd).split("\r?\n", -1);
-        String start = lines[0];
+        final List<String> lines = lines(text, pos, headerEnd);
+        final String start = lines.get(0);
         String method = null;
         String uri = null;
         int status = 0;
@@ -216,8 +239,8 @@ public final class SipParser {
         final List<SipMessage.Header> headers = new ArrayList<>();
         String curName = null;
         StringBuilder curValue = null;
-        for (int i = 1; i < lines.length; i++) {
-            final String line = lines[i];
+        for (int i = 1; i < lines.size(); i++) {
+            final String line = lines.get(i);
             if (line.isEmpty()) {
                 continue;
             }
@@ -281,13 +304,18 @@ public final class SipParser {
         long cseq = -1;
         String cseqMethod = null;
         if (cseqText != null) {
-            final String[] c = cseqText.trim().split("\\s+");
+            final String c = cseqText.trim();
+            int sp = 0;
+            while (sp < c.length() && !Character.isWhitespace(c.charAt(sp))) {
+                sp++;
+            }
             try {
-                cseq = Long.parseLong(c[0]);
+                cseq = Long.parseLong(c.substring(0, sp));
             } catch (NumberFormatException e) {
                 anomaly(out, ctx, "sip.bad_cseq", Severity.WARN, pos, "CSeq '" + cut(cseqText) + "'");
             }
-            cseqMethod = c.length > 1 ? c[1] : null;
+            final String m = c.substring(sp).trim();
+            cseqMethod = m.isEmpty() ? null : m;
         }
         if (callId == null) {
             anomaly(out, ctx, "sip.missing_call_id", Severity.WARN, pos, "no Call-ID header");
@@ -324,6 +352,24 @@ public final class SipParser {
         return new SipMessage(ctx.frame(), ctx.tsNanos(), flow, src, dst, transport, method, uri, status, reason,
             callId == null ? null : callId.trim(), NameAddr.parse(from), NameAddr.parse(to), cseq, cseqMethod, branches,
             NameAddr.parse(contact), ua, contentType, headers, body, text.substring(pos, bodyStart + bodyLen));
+    }
+
+    /** The lines of {@code text[from, to)}, split at LF with a CR before it dropped (no regular expression). */
+    static List<String> lines(final String text, final int from, final int to) {
+        final List<String> out = new ArrayList<>(16);
+        int start = from;
+        while (true) {
+            int nl = text.indexOf('\n', start);
+            if (nl < 0 || nl >= to) {
+                nl = to;
+            }
+            final int end = nl > start && text.charAt(nl - 1) == '\r' ? nl - 1 : nl;
+            out.add(text.substring(start, end));
+            if (nl >= to) {
+                return out;
+            }
+            start = nl + 1;
+        }
     }
 
     /** Splits a header value on commas outside quotes and angle brackets. */

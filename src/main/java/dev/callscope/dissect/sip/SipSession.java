@@ -196,7 +196,7 @@ final class SipSession implements DissectorSession {
                 }
                 if (sep >= 0) {
                     String partType = "text/plain";
-                    for (final String line : part.substring(0, sep).split("\r?\n")) {
+                    for (final String line : SipParser.lines(part, 0, sep)) {
                         final int colon = line.indexOf(':');
                         if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Content-Type")) {
                             partType = line.substring(colon + 1).trim();

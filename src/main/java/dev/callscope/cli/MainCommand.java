@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
         ReadCommand.class,
         FlowsCommand.class,
+        DubboCommand.class,
         CaptureCommand.class,
         InterfacesCommand.class,
         AutoComplete.GenerateCompletion.class,

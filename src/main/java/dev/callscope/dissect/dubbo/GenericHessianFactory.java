@@ -19,19 +19,6 @@ import java.util.Map;
  * the class factory is in allow-list mode with nothing allowed).
  */
 final class GenericHessianFactory extends SerializerFactory {
-    static {
-        // hessian-lite's static set-up reflects into java.base (BigInteger, StackTraceElement), which Java 17
-        // refuses; it prints those refusals and carries on. They concern classes this factory never uses:
-        // keep them off the user's terminal.
-        final java.io.PrintStream err = System.err;
-        try {
-            System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-            new SerializerFactory();
-        } finally {
-            System.setErr(err);
-        }
-    }
-
     /** Stateless (every deserializer is made per use), so one instance serves every body. */
     static final GenericHessianFactory INSTANCE = new GenericHessianFactory();
 

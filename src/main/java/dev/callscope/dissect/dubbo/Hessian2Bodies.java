@@ -3,6 +3,8 @@ package dev.callscope.dissect.dubbo;
 import com.alibaba.com.caucho.hessian.io.Hessian2Input;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,21 @@ final class Hessian2Bodies {
     static final int RESPONSE_WITH_EXCEPTION_WITH_ATTACHMENTS = 3;
     static final int RESPONSE_VALUE_WITH_ATTACHMENTS = 4;
     static final int RESPONSE_NULL_VALUE_WITH_ATTACHMENTS = 5;
+
+    static {
+        // hessian-lite's static set-up reflects into java.base (BigInteger, StackTraceElement), which Java 17
+        // refuses; it prints each refusal to stderr and carries on. They concern deserializers this decoder
+        // never uses (GenericHessianFactory reads every type generically): keep them off the user's terminal.
+        final PrintStream err = System.err;
+        try {
+            System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+            Class.forName("com.alibaba.com.caucho.hessian.io.SerializerFactory", true, Hessian2Bodies.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("hessian-lite is missing from the class path", e);
+        } finally {
+            System.setErr(err);
+        }
+    }
 
     private Hessian2Bodies() {
     }

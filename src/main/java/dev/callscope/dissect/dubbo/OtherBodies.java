@@ -28,7 +28,11 @@ final class OtherBodies {
                 return json(a, off, len, request, event, status);
             case 8:
             case 25:
-                return kryo(a, off, len, request, event, status);
+                try {
+                    return kryo(a, off, len, request, event, status);
+                } catch (RuntimeException e) {
+                    return new Hessian2Bodies.Result(DubboBody.broken("kryo: " + e), true);
+                }
             default:
                 return new Hessian2Bodies.Result(DubboBody.NONE, false);
         }
@@ -174,7 +178,7 @@ final class OtherBodies {
                 return null;
             }
             pos++;
-            int n = b & 0x3F;
+            long n = b & 0x3F;
             if ((b & 0x40) != 0) {
                 int shift = 6;
                 int c;
@@ -184,20 +188,20 @@ final class OtherBodies {
                         return null;
                     }
                     c = a[pos++] & 0xFF;
-                    n |= (c & 0x7F) << shift;
+                    n |= (long) (c & 0x7F) << shift;
                     shift += 7;
                 } while ((c & 0x80) != 0);
             }
             if (n == 0) {
                 return null;
             }
-            final int chars = n - 1;
+            final long chars = n - 1;
             if (chars > end - pos) {
                 problem = "string longer than the body";
                 return null;
             }
             // UTF-8 of `chars` characters: at least `chars` bytes; ASCII is the common case
-            final StringBuilder sb = new StringBuilder(chars);
+            final StringBuilder sb = new StringBuilder((int) chars);
             while (sb.length() < chars && pos < end) {
                 final int c = a[pos] & 0xFF;
                 final int w = c < 0x80 ? 1 : c < 0xE0 ? 2 : 3;

@@ -41,6 +41,7 @@ class ArchitectureTest {
     private static final Map<String, String> CONFINED = Map.of(
         "org.pcap4j.", "capture",
         "com.fasterxml.jackson.", "output",
+        "com.alibaba.com.caucho.", "dissect",
         "org.jline.", "shell");
 
     private static final List<String[]> IMPORTS = new ArrayList<>(); // {file, package, import}

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
         CallsCommand.class,
         SipCommand.class,
         LadderCommand.class,
+        DubboCommand.class,
         CaptureCommand.class,
         InterfacesCommand.class,
         AutoComplete.GenerateCompletion.class,

@@ -1,0 +1,73 @@
+package dev.callscope.cli;
+
+import dev.callscope.dissect.Anomaly;
+import dev.callscope.dissect.Tap;
+import dev.callscope.flow.AnomalyLog;
+import dev.callscope.flow.CaptureStats;
+import dev.callscope.flow.dubbo.DubboTracker;
+import dev.callscope.output.DubboView;
+import dev.callscope.output.Json;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code callscope dubbo}: Apache Dubbo calls, per-method latency, heartbeats and connections. */
+@Command(name = "dubbo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Apache Dubbo calls (dubbo protocol over TCP, port 20880 or found by its 0xdabb magic): each request paired "
+            + "with its response by request id (latency, status, exception), one-way and unanswered calls, a summary "
+            + "per service#method (count, errors, p50/p90/p99/max latency), heartbeats and the life of each connection.",
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read)", "4:internal error"},
+    footerHeading = "%nExamples:%n",
+    footer = {"  callscope dubbo samples/dubbo/dubbo-calls.pcap",
+        "  callscope dubbo --decode-as tcp.port=37312:dubbo capture.pcap",
+        "  callscope dubbo --jsonl capture.pcap | jq 'select(.record==\"exchange\") | .latency_ms'"})
+public final class DubboCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    InputOptions input;
+    @Mixin
+    OutputOptions output;
+    @Mixin
+    LimitOptions limits;
+
+    @Override
+    public Integer call() throws Exception {
+        final CaptureStats stats = new CaptureStats(0);
+        final DubboTracker tracker = new DubboTracker();
+        final AnomalyLog dubboAnomalies = new AnomalyLog(0);
+        final Tap anomalies = new Tap() {
+            @Override
+            public void onAnomaly(final Anomaly a) {
+                if (a.code().startsWith("dubbo.")) {
+                    dubboAnomalies.add(a);
+                }
+            }
+        };
+        final Analysis.Result r = Analysis.run(input, limits, List.of(stats, tracker, anomalies));
+        final Map<String, Long> counts = new TreeMap<>(dubboAnomalies.counts());
+        tracker.anomalies().forEach(a -> counts.merge(a.code(), 1L, Long::sum));
+        try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
+            if (output.json()) {
+                Json.writeDocument(target.writer(), DubboView.json(tracker, stats.firstNanos(), counts));
+            } else if (output.jsonl()) {
+                DubboView.jsonl(target.writer(), tracker, stats.firstNanos());
+            } else {
+                DubboView.text(target.writer(), tracker, stats.firstNanos(), counts);
+            }
+            target.commit();
+        }
+        if (r.inputError() != null) {
+            throw r.inputError();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.callscope.flow.dubbo;
+
+import dev.callscope.dissect.dubbo.DubboFrame;
+
+/**
+ * A request and, when one came, its response (paired by request id on one connection).
+ * Mutable only while the tracker runs.
+ */
+public final class DubboExchange {
+    /** How an exchange ended. */
+    public enum State {
+        /** The response came. */
+        ANSWERED,
+        /** A one-way request: no response expected. */
+        ONE_WAY,
+        /** No response by the end of the capture. */
+        UNANSWERED_AT_END,
+        /** No response before the connection closed (FIN or RST). */
+        UNANSWERED_AT_CLOSE,
+        /** Still waiting (only while the capture is read). */
+        PENDING
+    }
+
+    private final DubboConnection connection;
+    private final DubboFrame request;
+    private DubboFrame response;
+    private State state;
+    private boolean duplicateId;
+
+    DubboExchange(final DubboConnection connection, final DubboFrame request) {
+        this.connection = connection;
+        this.request = request;
+        this.state = request.twoWay() ? State.PENDING : State.ONE_WAY;
+    }
+
+    public DubboConnection connection() {
+        return connection;
+    }
+
+    public DubboFrame request() {
+        return request;
+    }
+
+    /** The response, or null. */
+    public DubboFrame response() {
+        return response;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Another request on the connection used the same id while this one was pending. */
+    public boolean duplicateId() {
+        return duplicateId;
+    }
+
+    /** Latency in nanoseconds, or -1 without a response. */
+    public long latencyNanos() {
+        return response == null ? -1 : response.tsNanos() - request.tsNanos();
+    }
+
+    public boolean unanswered() {
+        return state == State.UNANSWERED_AT_END || state == State.UNANSWERED_AT_CLOSE;
+    }
+
+    /** The response's status was CLIENT_TIMEOUT (30) or SERVER_TIMEOUT (31). */
+    public boolean timedOut() {
+        return response != null && (response.status() == 30 || response.status() == 31);
+    }
+
+    /** The call failed: a status other than OK, an exception result, or no response. */
+    public boolean error() {
+        if (unanswered()) {
+            return true;
+        }
+        if (response == null) {
+            return false;
+        }
+        final String kind = response.body().resultKind();
+        return response.status() != 20 || (kind != null && kind.startsWith("exception"));
+    }
+
+    /** "service#method" of the request, or "?" when the body did not say. */
+    public String serviceMethod() {
+        final String sm = request.body().serviceMethod();
+        return sm == null ? "?" : sm;
+    }
+
+    void answer(final DubboFrame r) {
+        response = r;
+        state = State.ANSWERED;
+    }
+
+    void unanswered(final State s) {
+        if (state == State.PENDING) {
+            state = s;
+        }
+    }
+
+    void markDuplicate() {
+        duplicateId = true;
+    }
+}

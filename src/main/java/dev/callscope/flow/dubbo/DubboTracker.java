@@ -1,0 +1,535 @@
+package dev.callscope.flow.dubbo;
+
+import dev.callscope.core.Direction;
+import dev.callscope.core.Endpoint;
+import dev.callscope.core.FlowKey;
+import dev.callscope.dissect.Anomaly;
+import dev.callscope.dissect.ConversationRecord;
+import dev.callscope.dissect.ProtocolEvent;
+import dev.callscope.dissect.Severity;
+import dev.callscope.dissect.Tap;
+import dev.callscope.dissect.TcpEvent;
+import dev.callscope.dissect.dubbo.DubboFrame;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Pairs Dubbo requests and responses by request id per connection, follows heartbeats and the TCP
+ * life of each connection, and sums calls per service#method. Bounded: pending requests per
+ * connection, open connections (least recently active evicted), exchanges and timelines kept.
+ * Exceeding a bound records an anomaly and keeps counting.
+ */
+public final class DubboTracker implements Tap {
+    public static final int MAX_SILENCES = 32;
+    public static final int MAX_TIMELINE = 20_000;
+    /** A silence is one Dubbo's idle check would act on when it exceeds this many heartbeat intervals. */
+    public static final int MISSED_HEARTBEAT_FACTOR = 3;
+    private static final int MAX_LATENCY_SAMPLES = 1_000_000;
+
+    /** Bounds, with defaults fit for one capture file on a workstation. */
+    public record Bounds(int maxConnections, int maxPendingPerConnection, int maxExchanges, int maxSynOnly) {
+        public static Bounds defaults() {
+            return new Bounds(10_000, 100_000, 1_000_000, 4096);
+        }
+    }
+
+    /** Calls to one service#method. */
+    public static final class MethodStats {
+        private final String serviceMethod;
+        long count;
+        long errors;
+        long unanswered;
+        long[] latencies = new long[16];
+        int samples;
+
+        MethodStats(final String serviceMethod) {
+            this.serviceMethod = serviceMethod;
+        }
+
+        public String serviceMethod() {
+            return serviceMethod;
+        }
+
+        public long count() {
+            return count;
+        }
+
+        public long errors() {
+            return errors;
+        }
+
+        public long unanswered() {
+            return unanswered;
+        }
+
+        /** Latency at quantile {@code q} (0..1, nearest rank), or -1 without answered calls. */
+        public long latencyNanos(final double q) {
+            if (samples == 0) {
+                return -1;
+            }
+            final long[] s = Arrays.copyOf(latencies, samples);
+            Arrays.sort(s);
+            final int rank = (int) Math.ceil(q * samples);
+            return s[Math.max(0, Math.min(samples - 1, rank - 1))];
+        }
+
+        public long maxLatencyNanos() {
+            return latencyNanos(1.0);
+        }
+
+        void add(final long latency) {
+            if (samples >= MAX_LATENCY_SAMPLES) {
+                return;
+            }
+            if (samples == latencies.length) {
+                latencies = Arrays.copyOf(latencies, samples * 2);
+            }
+            latencies[samples++] = latency;
+        }
+    }
+
+    /** Totals over the capture. */
+    public record Totals(long requests, long responses, long oneWay, long unanswered, long timeouts, long exceptions,
+                         long errors, long duplicateIds, long unmatchedResponses, long heartbeats, long heartbeatRequests,
+                         long heartbeatResponses, long missedHeartbeats, long brokenBodies, long connections,
+                         long reconnects) {
+    }
+
+    private final Bounds bounds;
+    private final LinkedHashMap<FlowKey, Open> open = new LinkedHashMap<>(64, 0.75f, true);
+    private final LinkedHashMap<FlowKey, List<TcpEvent>> synOnly = new LinkedHashMap<>(64, 0.75f, true);
+    private final List<DubboConnection> connections = new ArrayList<>();
+    private final List<DubboExchange> exchanges = new ArrayList<>();
+    private final Map<String, MethodStats> methods = new TreeMap<>();
+    /** provider endpoint + consumer host → when a connection between them last closed */
+    private final Map<String, Long> lastClosed = new HashMap<>();
+    private final List<Anomaly> anomalies = new ArrayList<>();
+    private long nextIndex;
+    private long requests;
+    private long responses;
+    private long oneWay;
+    private long unanswered;
+    private long timeouts;
+    private long exceptions;
+    private long errors;
+    private long duplicates;
+    private long unmatched;
+    private long heartbeatRequests;
+    private long heartbeatResponses;
+    private long missed;
+    private long broken;
+    private long reconnects;
+    private boolean exchangeLimitReported;
+    private boolean finished;
+
+    /** A connection being tracked: its public view and its pending requests per direction of the request. */
+    private static final class Open {
+        final DubboConnection conn;
+        @SuppressWarnings("unchecked")
+        final LinkedHashMap<Long, DubboExchange>[] pending = new LinkedHashMap[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
+        @SuppressWarnings("unchecked")
+        final Map<Long, Long>[] heartbeatPending = new Map[] {new HashMap<>(), new HashMap<>()};
+
+        Open(final DubboConnection conn) {
+            this.conn = conn;
+        }
+    }
+
+    public DubboTracker() {
+        this(Bounds.defaults());
+    }
+
+    public DubboTracker(final Bounds bounds) {
+        this.bounds = bounds;
+    }
+
+    // ------------------------------------------------------------------ events
+
+    @Override
+    public void onEvent(final ProtocolEvent e) {
+        if (e instanceof DubboFrame f) {
+            frame(f);
+        } else if (e instanceof TcpEvent t) {
+            tcp(t);
+        }
+    }
+
+    private void tcp(final TcpEvent t) {
+        final Open o = open.get(t.flow());
+        final boolean syn = (t.flags() & (TcpEvent.SYN | TcpEvent.ACK)) == TcpEvent.SYN;
+        if (o == null || (syn && o.conn.closeNanos >= 0)) {
+            if (o != null) {
+                // the same 4-tuple reused after a close: the old connection is over
+                finish(o, "reused");
+                open.remove(t.flow());
+            }
+            // not (yet) known as Dubbo: keep the handshake until a Dubbo frame claims the flow
+            if (syn) {
+                final List<TcpEvent> l = new ArrayList<>(2);
+                l.add(t);
+                synOnly.put(t.flow(), l);
+                if (synOnly.size() > bounds.maxSynOnly()) {
+                    final Iterator<FlowKey> it = synOnly.keySet().iterator();
+                    it.next();
+                    it.remove();
+                }
+            } else {
+                final List<TcpEvent> l = synOnly.get(t.flow());
+                if (l != null && l.size() < 8) {
+                    l.add(t);
+                }
+            }
+            return;
+        }
+        final DubboConnection c = o.conn;
+        timeline(c, t);
+        c.lastNanos = Math.max(c.lastNanos, t.tsNanos());
+        if ((t.flags() & (TcpEvent.FIN | TcpEvent.RST)) != 0 && c.closeNanos < 0) {
+            c.closeNanos = t.tsNanos();
+            c.closeKind = t.kind();
+        }
+        if ((t.flags() & TcpEvent.RST) != 0) {
+            c.closeKind = "RST";
+        }
+    }
+
+    private Open connection(final DubboFrame f) {
+        Open o = open.get(f.flow());
+        if (o != null) {
+            return o;
+        }
+        if (open.size() >= bounds.maxConnections()) {
+            final Iterator<Open> it = open.values().iterator();
+            final Open eldest = it.next();
+            it.remove();
+            anomaly(new Anomaly("dubbo.connection_limit", Severity.WARN, f.frame(), -1, "more than "
+                + bounds.maxConnections() + " Dubbo connections open: stopped tracking " + eldest.conn));
+            finish(eldest, "evicted");
+        }
+        final DubboConnection c = new DubboConnection(nextIndex++, f.flow(), f.frame(), f.tsNanos());
+        final List<TcpEvent> hs = synOnly.remove(f.flow());
+        if (hs != null) {
+            for (final TcpEvent t : hs) {
+                timeline(c, t);
+                if ((t.flags() & (TcpEvent.SYN | TcpEvent.ACK)) == TcpEvent.SYN) {
+                    c.synNanos = t.tsNanos();
+                    c.firstNanos = Math.min(c.firstNanos, t.tsNanos());
+                    c.firstFrame = Math.min(c.firstFrame, t.frame());
+                    c.clientToServer = t.direction();
+                    c.rolesKnown = true;
+                }
+            }
+            if (c.synNanos >= 0) {
+                final Long closed = lastClosed.get(pairKey(c));
+                if (closed != null && closed <= c.synNanos) {
+                    c.reconnect = true;
+                    reconnects++;
+                }
+            }
+        }
+        o = new Open(c);
+        open.put(f.flow(), o);
+        connections.add(c);
+        return o;
+    }
+
+    private static String pairKey(final DubboConnection c) {
+        return c.server() + "|" + c.client().host();
+    }
+
+    private void frame(final DubboFrame f) {
+        final Open o = connection(f);
+        final DubboConnection c = o.conn;
+        timeline(c, f);
+        silence(c, f.tsNanos());
+        c.lastNanos = Math.max(c.lastNanos, f.tsNanos());
+        if (f.broken()) {
+            broken++;
+        }
+        final int di = f.direction().index();
+        if (f.event()) {
+            heartbeat(o, f, di);
+            return;
+        }
+        if (f.request()) {
+            if (!c.rolesKnown) {
+                c.clientToServer = f.direction();
+                c.rolesKnown = true;
+            }
+            request(o, f, di);
+        } else {
+            response(o, f, di);
+        }
+    }
+
+    private void heartbeat(final Open o, final DubboFrame f, final int di) {
+        if (!f.heartbeat()) {
+            return; // another event (read-only notice): shown on the ladder, not counted
+        }
+        final DubboConnection.Heartbeats h = o.conn.heartbeats[f.request() ? di : 1 - di];
+        if (f.request()) {
+            heartbeatRequests++;
+            h.requests++;
+            if (h.lastRequestNanos >= 0) {
+                final long gap = f.tsNanos() - h.lastRequestNanos;
+                h.intervals++;
+                h.intervalSumNanos += gap;
+                h.minIntervalNanos = Math.min(h.minIntervalNanos, gap);
+                h.maxIntervalNanos = Math.max(h.maxIntervalNanos, gap);
+            }
+            h.lastRequestNanos = f.tsNanos();
+            if (o.heartbeatPending[di].size() < 1024) {
+                o.heartbeatPending[di].put(f.requestId(), f.tsNanos());
+            }
+        } else {
+            heartbeatResponses++;
+            if (o.heartbeatPending[1 - di].remove(f.requestId()) != null) {
+                h.responses++;
+            }
+        }
+    }
+
+    private void request(final Open o, final DubboFrame f, final int di) {
+        requests++;
+        o.conn.requests++;
+        final DubboExchange x = new DubboExchange(o.conn, f);
+        final MethodStats m = methods.computeIfAbsent(x.serviceMethod(), MethodStats::new);
+        m.count++;
+        if (exchanges.size() < bounds.maxExchanges()) {
+            exchanges.add(x);
+        } else if (!exchangeLimitReported) {
+            exchangeLimitReported = true;
+            anomaly(new Anomaly("dubbo.exchange_limit", Severity.WARN, f.frame(), -1,
+                "more than " + bounds.maxExchanges() + " calls: later calls are counted but not listed"));
+        }
+        if (!f.twoWay()) {
+            oneWay++;
+            return;
+        }
+        final LinkedHashMap<Long, DubboExchange> pending = o.pending[di];
+        final DubboExchange previous = pending.put(f.requestId(), x);
+        if (previous != null) {
+            duplicates++;
+            x.markDuplicate();
+            previous.markDuplicate();
+            anomaly(new Anomaly("dubbo.duplicate_request_id", Severity.WARN, f.frame(), -1,
+                "request id " + f.requestId() + " reused on " + o.conn + " while frame " + previous.request().frame()
+                    + " was still waiting for its response"));
+            closeUnanswered(previous, DubboExchange.State.UNANSWERED_AT_END);
+        }
+        if (pending.size() > bounds.maxPendingPerConnection()) {
+            final Iterator<DubboExchange> it = pending.values().iterator();
+            final DubboExchange oldest = it.next();
+            it.remove();
+            anomaly(new Anomaly("dubbo.pending_limit", Severity.WARN, f.frame(), -1, "more than "
+                + bounds.maxPendingPerConnection() + " requests waiting on " + o.conn + ": gave up on request "
+                + oldest.request().requestId()));
+            closeUnanswered(oldest, DubboExchange.State.UNANSWERED_AT_END);
+        }
+    }
+
+    private void response(final Open o, final DubboFrame f, final int di) {
+        responses++;
+        o.conn.responses++;
+        final DubboExchange x = o.pending[1 - di].remove(f.requestId());
+        if (x == null) {
+            unmatched++;
+            anomaly(new Anomaly("dubbo.unmatched_response", Severity.INFO, f.frame(), -1,
+                "response to request id " + f.requestId() + " on " + o.conn + " without a request in the capture"));
+            return;
+        }
+        x.answer(f);
+        final MethodStats m = methods.computeIfAbsent(x.serviceMethod(), MethodStats::new);
+        m.add(x.latencyNanos());
+        if (x.timedOut()) {
+            timeouts++;
+        }
+        final String kind = f.body().resultKind();
+        if (kind != null && kind.startsWith("exception")) {
+            exceptions++;
+        }
+        if (x.error()) {
+            errors++;
+            m.errors++;
+        }
+    }
+
+    private void closeUnanswered(final DubboExchange x, final DubboExchange.State s) {
+        if (x.state() != DubboExchange.State.PENDING) {
+            return;
+        }
+        x.unanswered(s);
+        unanswered++;
+        errors++;
+        final MethodStats m = methods.computeIfAbsent(x.serviceMethod(), MethodStats::new);
+        m.errors++;
+        m.unanswered++;
+    }
+
+    private void silence(final DubboConnection c, final long ts) {
+        if (c.lastFrameNanos >= 0) {
+            recordSilence(c, c.lastFrameNanos, ts - c.lastFrameNanos);
+        }
+        c.lastFrameNanos = ts;
+    }
+
+    /** Keeps the {@link #MAX_SILENCES} longest silences of a connection. */
+    private static void recordSilence(final DubboConnection c, final long start, final long gap) {
+        if (c.silenceCount < MAX_SILENCES) {
+            c.silences[c.silenceCount] = gap;
+            c.silenceStarts[c.silenceCount++] = start;
+            return;
+        }
+        int min = 0;
+        for (int i = 1; i < MAX_SILENCES; i++) {
+            if (c.silences[i] < c.silences[min]) {
+                min = i;
+            }
+        }
+        if (gap > c.silences[min]) {
+            c.silences[min] = gap;
+            c.silenceStarts[min] = start;
+        }
+    }
+
+    private void timeline(final DubboConnection c, final ProtocolEvent e) {
+        if (c.timeline.size() < MAX_TIMELINE) {
+            c.timeline.add(e);
+        } else {
+            c.timelineTruncated = true;
+        }
+    }
+
+    // ------------------------------------------------------------------ connection ends
+
+    @Override
+    public void onConversation(final ConversationRecord r) {
+        if (r.key().protocol() != 6) {
+            return;
+        }
+        synOnly.remove(r.key());
+        final Open o = open.remove(r.key());
+        if (o != null) {
+            o.conn.flowId = r.id();
+            finish(o, r.endReason());
+        }
+    }
+
+    private void finish(final Open o, final String reason) {
+        final DubboConnection c = o.conn;
+        c.endReason = reason;
+        final DubboExchange.State s = c.closeNanos >= 0 ? DubboExchange.State.UNANSWERED_AT_CLOSE
+            : DubboExchange.State.UNANSWERED_AT_END;
+        for (final LinkedHashMap<Long, DubboExchange> p : o.pending) {
+            for (final DubboExchange x : p.values()) {
+                closeUnanswered(x, s);
+            }
+            p.clear();
+        }
+        // missed heartbeats: silences longer than three heartbeat intervals (Dubbo's idle timeout)
+        final long interval = heartbeatInterval(c);
+        if (interval > 0) {
+            final long end = c.closeNanos >= 0 ? c.closeNanos : c.lastNanos;
+            if (c.lastFrameNanos >= 0 && end > c.lastFrameNanos) {
+                recordSilence(c, c.lastFrameNanos, end - c.lastFrameNanos);
+            }
+            for (int i = 0; i < c.silenceCount; i++) {
+                if (c.silences[i] > MISSED_HEARTBEAT_FACTOR * interval) {
+                    c.missedHeartbeats++;
+                    missed++;
+                    anomaly(new Anomaly("dubbo.missed_heartbeat", Severity.WARN, c.firstFrame, -1, String.format(
+                        java.util.Locale.ROOT, "%s silent for %.3f s (heartbeat every %.3f s)", c, c.silences[i] / 1e9,
+                        interval / 1e9)));
+                }
+            }
+        }
+        if (c.closeNanos >= 0) {
+            lastClosed.put(pairKey(c), c.closeNanos);
+            if (lastClosed.size() > bounds.maxConnections()) {
+                lastClosed.clear();
+            }
+        }
+    }
+
+    /** The heartbeat period: the shortest gap between heartbeats seen in either direction, or -1. */
+    private static long heartbeatInterval(final DubboConnection c) {
+        long best = -1;
+        for (final DubboConnection.Heartbeats h : c.heartbeats) {
+            final long m = h.minIntervalNanos();
+            if (m > 0 && (best < 0 || m < best)) {
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public void onEnd() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        final List<Open> rest = new ArrayList<>(open.values());
+        open.clear();
+        for (final Open o : rest) {
+            finish(o, "end");
+        }
+    }
+
+    private void anomaly(final Anomaly a) {
+        if (anomalies.size() < 10_000) {
+            anomalies.add(a);
+        }
+    }
+
+    // ------------------------------------------------------------------ results
+
+    /** Calls in order of request (the first {@code maxExchanges}). */
+    public List<DubboExchange> exchanges() {
+        return Collections.unmodifiableList(exchanges);
+    }
+
+    /** Connections in order of first Dubbo frame. */
+    public List<DubboConnection> connections() {
+        return Collections.unmodifiableList(connections);
+    }
+
+    /** Per service#method, sorted by name. */
+    public List<MethodStats> methods() {
+        return List.copyOf(methods.values());
+    }
+
+    /** Anomalies the tracker found (the dissector's own go to the engine's taps). */
+    public List<Anomaly> anomalies() {
+        return Collections.unmodifiableList(anomalies);
+    }
+
+    public Totals totals() {
+        return new Totals(requests, responses, oneWay, unanswered, timeouts, exceptions, errors, duplicates, unmatched,
+            heartbeatRequests + heartbeatResponses, heartbeatRequests, heartbeatResponses, missed, broken,
+            connections.size(), reconnects);
+    }
+
+    /** The connection of an endpoint pair, for ladders: the first whose client or server is {@code e}. */
+    public List<DubboConnection> connectionsOf(final Endpoint e) {
+        final List<DubboConnection> l = new ArrayList<>();
+        for (final DubboConnection c : connections) {
+            if (c.client().equals(e) || c.server().equals(e)) {
+                l.add(c);
+            }
+        }
+        return l;
+    }
+
+    /** For tests: the direction a request went, as consumer → provider or back. */
+    static boolean fromClient(final DubboConnection c, final Direction d) {
+        return c.clientToServer() == d;
+    }
+}

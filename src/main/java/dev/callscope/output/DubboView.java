@@ -1,0 +1,290 @@
+package dev.callscope.output;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.callscope.core.Timestamps;
+import dev.callscope.dissect.Anomaly;
+import dev.callscope.dissect.dubbo.DubboBody;
+import dev.callscope.dissect.dubbo.DubboFrame;
+import dev.callscope.flow.dubbo.DubboConnection;
+import dev.callscope.flow.dubbo.DubboExchange;
+import dev.callscope.flow.dubbo.DubboTracker;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders {@code callscope dubbo}: the calls, the per service#method summary, the heartbeats per
+ * connection and the totals. JSON records start with ts, frame, flow_id, proto (Zeek style).
+ */
+public final class DubboView {
+    private DubboView() {
+    }
+
+    private static String secs(final long nanos) {
+        return String.format(Locale.ROOT, "%.6f", nanos / 1e9);
+    }
+
+    private static String ms(final long nanos) {
+        return nanos < 0 ? "-" : String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+
+    private static Double msValue(final long nanos) {
+        return nanos < 0 ? null : Math.round(nanos / 1e3) / 1e3;
+    }
+
+    /** The status column: the response's status name, or why there is none. */
+    static String status(final DubboExchange x) {
+        switch (x.state()) {
+            case ONE_WAY:
+                return "one-way";
+            case UNANSWERED_AT_END:
+                return "no response";
+            case UNANSWERED_AT_CLOSE:
+                return "no response (closed)";
+            case PENDING:
+                return "pending";
+            default:
+                final DubboFrame r = x.response();
+                final String kind = r.body().resultKind();
+                return r.statusName() + (kind != null && kind.startsWith("exception") ? " exception" : "");
+        }
+    }
+
+    // ------------------------------------------------------------------ text
+
+    public static void text(final PrintWriter out, final DubboTracker t, final long firstNanos, final Map<String, Long> anomalyCounts) {
+        final List<DubboExchange> xs = t.exchanges();
+        out.println("Dubbo calls");
+        final TextTable calls = new TextTable(">Time s", ">Frame", "Consumer", "", "Provider", "Service#method", "Status",
+            ">Latency ms", ">Req B", ">Resp B");
+        for (final DubboExchange x : xs) {
+            final DubboConnection c = x.connection();
+            final DubboFrame q = x.request();
+            final boolean fromClient = q.direction() == c.clientToServer();
+            calls.row(secs(q.tsNanos() - firstNanos), q.frame(), fromClient ? c.client() : c.server(), "->",
+                fromClient ? c.server() : c.client(), x.serviceMethod() + (x.duplicateId() ? " [duplicate id]" : ""),
+                status(x), ms(x.latencyNanos()), q.frameBytes(), x.response() == null ? "-" : x.response().frameBytes());
+        }
+        calls.print(out);
+        final DubboTracker.Totals tot = t.totals();
+        if (xs.size() < tot.requests()) {
+            out.println("(" + xs.size() + " of " + tot.requests() + " calls listed)");
+        }
+        out.println();
+        out.println("Per service#method");
+        final TextTable m = new TextTable("Service#method", ">Calls", ">Errors", ">No response", ">p50 ms", ">p90 ms",
+            ">p99 ms", ">Max ms");
+        for (final DubboTracker.MethodStats s : t.methods()) {
+            m.row(s.serviceMethod(), s.count(), s.errors(), s.unanswered(), ms(s.latencyNanos(0.5)), ms(s.latencyNanos(0.9)),
+                ms(s.latencyNanos(0.99)), ms(s.maxLatencyNanos()));
+        }
+        m.print(out);
+        out.println();
+        out.println("Connections and heartbeats");
+        final TextTable h = new TextTable(">Flow", "Consumer", "Provider", ">Opened s", ">Closed s", ">Calls",
+            ">HB c->s", ">acked", ">every ms", ">HB s->c", ">acked", ">every ms", ">Missed", "Notes");
+        for (final DubboConnection c : t.connections()) {
+            final DubboConnection.Heartbeats cs = c.clientHeartbeats();
+            final DubboConnection.Heartbeats sc = c.serverHeartbeats();
+            final StringBuilder notes = new StringBuilder();
+            if (c.synNanos() < 0) {
+                notes.append("opened before capture");
+            }
+            if (c.reconnect()) {
+                notes.append(notes.length() > 0 ? ", " : "").append("reconnect");
+            }
+            if (c.closeKind() != null) {
+                notes.append(notes.length() > 0 ? ", " : "").append(c.closeKind());
+            }
+            h.row(c.flowId() < 0 ? "-" : c.flowId(), c.client(), c.server(),
+                c.synNanos() < 0 ? "-" : secs(c.synNanos() - firstNanos),
+                c.closeNanos() < 0 ? "-" : secs(c.closeNanos() - firstNanos), c.requests(), cs.requests(), cs.responses(),
+                ms(cs.meanIntervalNanos()), sc.requests(), sc.responses(), ms(sc.meanIntervalNanos()), c.missedHeartbeats(),
+                notes.toString());
+        }
+        h.print(out);
+        out.println();
+        out.printf(Locale.ROOT, "Totals: %d requests (%d one-way), %d responses, %d unanswered, %d timeouts, %d exceptions,"
+                + " %d errors, %d duplicate ids, %d heartbeats (%d requests, %d responses), %d missed heartbeats,"
+                + " %d broken bodies, %d connections (%d reconnects)%n",
+            tot.requests(), tot.oneWay(), tot.responses(), tot.unanswered(), tot.timeouts(), tot.exceptions(), tot.errors(),
+            tot.duplicateIds(), tot.heartbeats(), tot.heartbeatRequests(), tot.heartbeatResponses(), tot.missedHeartbeats(),
+            tot.brokenBodies(), tot.connections(), tot.reconnects());
+        if (!anomalyCounts.isEmpty()) {
+            final StringBuilder sb = new StringBuilder("Anomalies:");
+            anomalyCounts.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            out.println(sb);
+        }
+    }
+
+    // ------------------------------------------------------------------ JSON
+
+    private static void head(final ObjectNode o, final long ts, final long frame, final long flowId) {
+        o.put("ts", Timestamps.iso(ts));
+        o.put("frame", frame);
+        if (flowId < 0) {
+            o.putNull("flow_id");
+        } else {
+            o.put("flow_id", flowId);
+        }
+        o.put("proto", "dubbo");
+    }
+
+    public static ObjectNode exchange(final DubboExchange x) {
+        final ObjectNode o = Json.object();
+        final DubboConnection c = x.connection();
+        final DubboFrame q = x.request();
+        final DubboFrame r = x.response();
+        final DubboBody b = q.body();
+        head(o, q.tsNanos(), q.frame(), c.flowId());
+        o.put("record", "exchange");
+        o.put("request_id", q.requestId());
+        final ObjectNode conn = o.putObject("connection");
+        final boolean fromClient = q.direction() == c.clientToServer();
+        conn.put("client", (fromClient ? c.client() : c.server()).toString());
+        conn.put("server", (fromClient ? c.server() : c.client()).toString());
+        o.put("service", b.service());
+        o.put("version", b.version());
+        o.put("method", b.method());
+        o.put("parameter_types", b.parameterTypes());
+        o.put("dubbo_version", b.dubboVersion());
+        final ArrayNode args = o.putArray("arguments");
+        b.arguments().forEach(args::add);
+        final ObjectNode att = o.putObject("attachments");
+        b.attachments().forEach(att::put);
+        o.put("serialization", q.serialization());
+        o.put("two_way", q.twoWay());
+        o.put("state", x.state().name().toLowerCase(Locale.ROOT));
+        if (r == null) {
+            o.putNull("status");
+            o.putNull("result_kind");
+            o.putNull("exception_class");
+            o.putNull("exception_message");
+            o.putNull("result");
+            o.putNull("latency_ms");
+            o.putNull("response_frame");
+        } else {
+            final ObjectNode st = o.putObject("status");
+            st.put("code", r.status());
+            st.put("name", r.statusName());
+            o.put("result_kind", r.body().resultKind());
+            o.put("exception_class", r.body().exceptionClass());
+            o.put("exception_message", r.body().exceptionMessage());
+            o.put("result", r.status() == 20 ? r.body().value() : r.body().errorMessage());
+            o.put("latency_ms", msValue(x.latencyNanos()));
+            o.put("response_frame", r.frame());
+        }
+        o.put("timeout", x.timedOut());
+        o.put("duplicate_id", x.duplicateId());
+        o.put("request_bytes", q.frameBytes());
+        if (r == null) {
+            o.putNull("response_bytes");
+        } else {
+            o.put("response_bytes", r.frameBytes());
+        }
+        o.put("broken", q.broken() || (r != null && r.broken()));
+        return o;
+    }
+
+    public static ObjectNode service(final DubboTracker.MethodStats s, final long firstNanos) {
+        final ObjectNode o = Json.object();
+        head(o, firstNanos, 0, -1);
+        o.put("record", "service");
+        o.put("service_method", s.serviceMethod());
+        o.put("calls", s.count());
+        o.put("errors", s.errors());
+        o.put("unanswered", s.unanswered());
+        o.put("p50_ms", msValue(s.latencyNanos(0.5)));
+        o.put("p90_ms", msValue(s.latencyNanos(0.9)));
+        o.put("p99_ms", msValue(s.latencyNanos(0.99)));
+        o.put("max_ms", msValue(s.maxLatencyNanos()));
+        return o;
+    }
+
+    private static ObjectNode heartbeats(final DubboConnection.Heartbeats h) {
+        final ObjectNode o = Json.object();
+        o.put("requests", h.requests());
+        o.put("responses", h.responses());
+        o.put("mean_interval_ms", msValue(h.meanIntervalNanos()));
+        o.put("min_interval_ms", msValue(h.minIntervalNanos()));
+        o.put("max_interval_ms", msValue(h.maxIntervalNanos()));
+        return o;
+    }
+
+    public static ObjectNode connection(final DubboConnection c) {
+        final ObjectNode o = Json.object();
+        head(o, c.firstNanos(), c.firstFrame(), c.flowId());
+        o.put("record", "connection");
+        o.put("client", c.client().toString());
+        o.put("server", c.server().toString());
+        o.put("syn_ts", c.synNanos() < 0 ? null : Timestamps.iso(c.synNanos()));
+        o.put("close_ts", c.closeNanos() < 0 ? null : Timestamps.iso(c.closeNanos()));
+        o.put("close_kind", c.closeKind());
+        o.put("reconnect", c.reconnect());
+        o.put("end_reason", c.endReason());
+        o.put("requests", c.requests());
+        o.put("responses", c.responses());
+        final ObjectNode hb = o.putObject("heartbeats");
+        hb.set("client_to_server", heartbeats(c.clientHeartbeats()));
+        hb.set("server_to_client", heartbeats(c.serverHeartbeats()));
+        o.put("missed_heartbeats", c.missedHeartbeats());
+        return o;
+    }
+
+    public static ObjectNode totals(final DubboTracker.Totals t, final long firstNanos) {
+        final ObjectNode o = Json.object();
+        head(o, firstNanos, 0, -1);
+        o.put("record", "totals");
+        o.put("requests", t.requests());
+        o.put("responses", t.responses());
+        o.put("one_way", t.oneWay());
+        o.put("unanswered", t.unanswered());
+        o.put("timeouts", t.timeouts());
+        o.put("exceptions", t.exceptions());
+        o.put("errors", t.errors());
+        o.put("duplicate_ids", t.duplicateIds());
+        o.put("unmatched_responses", t.unmatchedResponses());
+        o.put("heartbeats", t.heartbeats());
+        o.put("heartbeat_requests", t.heartbeatRequests());
+        o.put("heartbeat_responses", t.heartbeatResponses());
+        o.put("missed_heartbeats", t.missedHeartbeats());
+        o.put("broken_bodies", t.brokenBodies());
+        o.put("connections", t.connections());
+        o.put("reconnects", t.reconnects());
+        return o;
+    }
+
+    private static ObjectNode anomaly(final Anomaly a) {
+        final ObjectNode o = Json.object();
+        o.put("code", a.code());
+        o.put("severity", a.severity().name().toLowerCase(Locale.ROOT));
+        o.put("frame", a.frame());
+        o.put("detail", a.detail());
+        return o;
+    }
+
+    public static ObjectNode json(final DubboTracker t, final long firstNanos, final Map<String, Long> anomalyCounts) {
+        final ObjectNode o = Json.object();
+        final ArrayNode xs = o.putArray("exchanges");
+        t.exchanges().forEach(x -> xs.add(exchange(x)));
+        final ArrayNode ss = o.putArray("services");
+        t.methods().forEach(s -> ss.add(service(s, firstNanos)));
+        final ArrayNode cs = o.putArray("connections");
+        t.connections().forEach(c -> cs.add(connection(c)));
+        o.set("totals", totals(t.totals(), firstNanos));
+        final ObjectNode ac = o.putObject("anomaly_counts");
+        anomalyCounts.forEach(ac::put);
+        final ArrayNode an = o.putArray("tracker_anomalies");
+        t.anomalies().forEach(a -> an.add(anomaly(a)));
+        return o;
+    }
+
+    public static void jsonl(final PrintWriter out, final DubboTracker t, final long firstNanos) {
+        t.exchanges().forEach(x -> Json.writeLine(out, exchange(x)));
+        t.methods().forEach(s -> Json.writeLine(out, service(s, firstNanos)));
+        t.connections().forEach(c -> Json.writeLine(out, connection(c)));
+        Json.writeLine(out, totals(t.totals(), firstNanos));
+    }
+}

@@ -160,6 +160,7 @@ function _complete_callscope() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} calls" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sip" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ladder" ];    then _picocli_callscope; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dubbo" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} capture" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} interfaces" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} generate-completion" ];    then _picocli_callscope; return $?; fi
@@ -170,13 +171,15 @@ function _complete_callscope() {
   local cmds2=(calls)
   local cmds3=(sip)
   local cmds4=(ladder)
-  local cmds5=(capture)
-  local cmds6=(interfaces)
-  local cmds7=(generate-completion)
+  local cmds5=(dubbo)
+  local cmds6=(capture)
+  local cmds7=(interfaces)
+  local cmds8=(generate-completion)
 
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_callscope_interfaces; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_callscope_capture; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_callscope_interfaces; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_callscope_capture; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_callscope_dubbo; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_callscope_ladder; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_callscope_sip; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_callscope_calls; return $?; fi
@@ -192,7 +195,7 @@ function _picocli_callscope() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="read flows calls sip ladder capture interfaces generate-completion"
+  local commands="read flows calls sip ladder dubbo capture interfaces generate-completion"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -585,8 +588,9 @@ function _picocli_callscope_ladder() {
 
   local commands=""
   local flag_opts="'--extended' '--by-host' '--ascii' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--from' '--to' '--state' '--method' '--call-id' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
+  local PROTO_option_args=("sip" "dubbo") # --protocol values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -608,6 +612,14 @@ function _picocli_callscope_ladder() {
     '--call')
       return
       ;;
+    '--connection')
+      return
+      ;;
+    '--protocol')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${PROTO_option_args[@]}" ) )
+      return $?
+      ;;
     '--from')
       return
       ;;
@@ -624,6 +636,87 @@ function _picocli_callscope_ladder() {
       return
       ;;
     '--width')
+      return
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '--max-flows')
+      return
+      ;;
+    '--flow-timeout')
+      return
+      ;;
+    '--tcp-max-buffer')
+      return
+      ;;
+    '--tcp-max-segments')
+      return
+      ;;
+    '--tcp-max-total')
+      return
+      ;;
+    '--ip-max-fragments')
+      return
+      ;;
+    '--ip-max-pending')
+      return
+      ;;
+    '--max-anomalies')
+      return
+      ;;
+    '--sip-max-message')
+      return
+      ;;
+    '--dubbo-max-payload')
+      return
+      ;;
+    '--dtls-max-fragments')
+      return
+      ;;
+    '--max-calls')
+      return
+      ;;
+    '--max-violations')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `dubbo` subcommand.
+function _picocli_callscope_dubbo() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
+  local READER_option_args=("builtin" "pcap4j") # --reader values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--reader')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${READER_option_args[@]}" ) )
+      return $?
+      ;;
+    '-f'|'--bpf')
+      return
+      ;;
+    '--decode-as')
+      return
+      ;;
+    '--disable')
       return
       ;;
     '-o'|'--output')

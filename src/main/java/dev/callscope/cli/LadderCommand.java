@@ -1,8 +1,11 @@
 package dev.callscope.cli;
 
 import dev.callscope.flow.CaptureStats;
+import dev.callscope.flow.dubbo.DubboConnection;
+import dev.callscope.flow.dubbo.DubboTracker;
 import dev.callscope.flow.sip.SipCall;
 import dev.callscope.flow.sip.SipCallTracker;
+import dev.callscope.ladder.DubboLadders;
 import dev.callscope.ladder.Ladder;
 import dev.callscope.ladder.SipLadders;
 import dev.callscope.ladder.TextLadderRenderer;
@@ -24,13 +27,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code callscope ladder}: sequence diagrams of SIP calls. */
 @Command(name = "ladder", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Draw SIP calls as ladders (sequence diagrams) like sngrep's call flow: one column per endpoint, "
-        + "one arrow per message with time and delta, the SDP under offers and answers, retransmissions marked."},
+    description = {"Draw SIP calls and Dubbo connections as ladders (sequence diagrams) like sngrep's call flow: one "
+        + "column per endpoint, one arrow per message with time and delta; for SIP the SDP under offers and answers "
+        + "and retransmissions marked; for Dubbo requests, responses with latency, heartbeats and the TCP connection's life."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "2:usage error", "3:input error, or no call matches --call", "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  callscope ladder samples/sip-call.pcap", "  callscope ladder --call 2 --by-host --ascii capture.pcap",
-        "  callscope ladder --call a84b4c76e66710 --extended b2bua.pcapng"})
+        "  callscope ladder --call a84b4c76e66710 --extended b2bua.pcapng",
+        "  callscope ladder --protocol dubbo --connection 1 samples/dubbo/dubbo-calls.pcap"})
 public final class LadderCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,6 +45,17 @@ public final class LadderCommand implements Callable<Integer> {
     @Option(names = "--call", paramLabel = "CALL", split = ",",
         description = "Calls to draw, by index (as 'calls' numbers them) or Call-ID (repeatable; default: every call).")
     List<String> calls = new ArrayList<>();
+
+    @Option(names = "--connection", paramLabel = "N", split = ",",
+        description = "Dubbo connections to draw, by index as 'dubbo' numbers them (repeatable; default: every connection).")
+    List<Long> connections = new ArrayList<>();
+
+    @Option(names = "--protocol", paramLabel = "PROTO", split = ",", defaultValue = "sip,dubbo",
+        description = "What to draw: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    List<Proto> protocols = new ArrayList<>();
+
+    /** Protocols with ladders. */
+    enum Proto { sip, dubbo }
 
     @Mixin
     SipFilterOptions filter;
@@ -64,11 +80,16 @@ public final class LadderCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final SipCallTracker tracker = new SipCallTracker(limits.limits().maxCalls);
-        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker));
+        final DubboTracker dubbo = new DubboTracker();
+        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, dubbo));
+        final boolean sip = protocols.contains(Proto.sip) && (connections.isEmpty() || !calls.isEmpty());
+        final boolean rpc = protocols.contains(Proto.dubbo) && (calls.isEmpty() || !connections.isEmpty());
         final List<SipCall> all = tracker.calls();
         final Map<String, SipCall> byId = all.stream().collect(Collectors.toMap(SipCall::callId, Function.identity(), (a, b) -> a));
         final List<SipCall> chosen = new ArrayList<>();
-        if (calls.isEmpty()) {
+        if (!sip) {
+            // SIP not asked for
+        } else if (calls.isEmpty()) {
             all.stream().filter(filter.predicate()).forEach(chosen::add);
         } else {
             for (final String c : calls) {
@@ -98,6 +119,19 @@ public final class LadderCommand implements Callable<Integer> {
             group.forEach(g -> drawn.add(g.callId()));
             ladders.add(SipLadders.of(group, byHost));
         }
+        if (rpc) {
+            for (final DubboConnection c : dubbo.connections()) {
+                if (connections.isEmpty() || connections.contains(c.index())) {
+                    ladders.add(DubboLadders.of(c, dubbo.exchanges()));
+                }
+            }
+            for (final Long n : connections) {
+                if (dubbo.connections().stream().noneMatch(c -> c.index() == n)) {
+                    throw new dev.callscope.core.InputException(dev.callscope.core.InputException.Kind.READ_ERROR,
+                        "no Dubbo connection " + n + " in the capture (see 'callscope dubbo')");
+                }
+            }
+        }
         final boolean toFile = output.toFile();
         final int w = width != null ? width : toFile ? 0 : TerminalInfo.width();
         final TextLadderRenderer renderer = new TextLadderRenderer(
@@ -110,7 +144,7 @@ public final class LadderCommand implements Callable<Integer> {
                 Json.writeDocument(out, o);
             },
             out -> ladders.forEach(l -> Json.writeLine(out, SipViews.ladderJson(l))),
-            out -> out.print(ladders.isEmpty() ? "no SIP calls\n" : renderer.render(ladders)));
+            out -> out.print(ladders.isEmpty() ? "nothing to draw: no SIP call or Dubbo connection matched\n" : renderer.render(ladders)));
         return r.exitCode();
     }
 

@@ -189,13 +189,31 @@ class PacketDecoderTest {
         assertThat(info.payloadLength).isEqualTo(8);
         assertThat(decode(LinkType.RAW, ipv4(2, new byte[8]))).isEqualTo(Result.OTHER_IP);
         assertThat(layers()).containsExactly("raw", "ip", "igmp");
-        assertThat(decode(LinkType.RAW, ipv4(132, new byte[12]))).isEqualTo(Result.OTHER_IP);
-        assertThat(layers()).containsExactly("raw", "ip", "sctp");
+        assertThat(decode(LinkType.RAW, ipv4(132, new byte[8]))).as("SCTP shorter than its common header")
+            .isEqualTo(Result.MALFORMED);
+        assertThat(info.reason).isEqualTo("sctp.short");
         assertThat(decode(LinkType.RAW, ipv6(58, new byte[8]))).isEqualTo(Result.OTHER_IP);
         assertThat(layers()).containsExactly("raw", "ipv6", "icmpv6");
         assertThat(decode(LinkType.RAW, ipv4(253, new byte[8]))).isEqualTo(Result.OTHER_IP);
         assertThat(layers()).containsExactly("raw", "ip", "ip.proto_253");
-        assertThat(decoder.stats().otherIp()).isEqualTo(5);
+        assertThat(decoder.stats().otherIp()).isEqualTo(4);
+    }
+
+    @Test
+    void sctpCommonHeader() {
+        final byte[] sctp = new byte[12 + 4];
+        sctp[0] = 0x13;
+        sctp[1] = (byte) 0xc4; // 5060
+        sctp[2] = 0x13;
+        sctp[3] = (byte) 0xc5; // 5061
+        sctp[12] = 3; // a SACK-like chunk header
+        sctp[15] = 4;
+        assertThat(decode(LinkType.RAW, ipv4(132, sctp))).isEqualTo(Result.SCTP);
+        assertThat(layers()).containsExactly("raw", "ip", "sctp");
+        assertThat(info.transport().srcPort).isEqualTo(5060);
+        assertThat(info.transport().dstPort).isEqualTo(5061);
+        assertThat(info.transport().protocol).isEqualTo(132);
+        assertThat(info.payloadLength).isEqualTo(4);
     }
 
     // ---------------------------------------------------------------- tunnels

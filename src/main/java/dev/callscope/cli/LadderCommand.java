@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  callscope ladder samples/sip-call.pcap", "  callscope ladder --call 2 --by-host --ascii capture.pcap",
         "  callscope ladder --call a84b4c76e66710 --extended b2bua.pcapng",
-        "  callscope ladder --protocol dubbo --connection 1 samples/dubbo/dubbo-calls.pcap"})
+        "  callscope ladder --protocol dubbo --connection 0 samples/dubbo/dubbo-calls.pcap"})
 public final class LadderCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -47,7 +47,7 @@ public final class LadderCommand implements Callable<Integer> {
     List<String> calls = new ArrayList<>();
 
     @Option(names = "--connection", paramLabel = "N", split = ",",
-        description = "Dubbo connections to draw, by index as 'dubbo' numbers them (repeatable; default: every connection).")
+        description = "Dubbo connections to draw, by flow id as 'dubbo' and 'flows' show them (repeatable; default: every connection).")
     List<Long> connections = new ArrayList<>();
 
     @Option(names = "--protocol", paramLabel = "PROTO", split = ",", defaultValue = "sip,dubbo",
@@ -121,12 +121,12 @@ public final class LadderCommand implements Callable<Integer> {
         }
         if (rpc) {
             for (final DubboConnection c : dubbo.connections()) {
-                if (connections.isEmpty() || connections.contains(c.index())) {
+                if (connections.isEmpty() || connections.contains(c.flowId())) {
                     ladders.add(DubboLadders.of(c, dubbo.exchanges()));
                 }
             }
             for (final Long n : connections) {
-                if (dubbo.connections().stream().noneMatch(c -> c.index() == n)) {
+                if (dubbo.connections().stream().noneMatch(c -> c.flowId() == n)) {
                     throw new dev.callscope.core.InputException(dev.callscope.core.InputException.Kind.READ_ERROR,
                         "no Dubbo connection " + n + " in the capture (see 'callscope dubbo')");
                 }

@@ -68,6 +68,7 @@ public final class SipCommand implements Callable<Integer> {
             out -> {
                 final var o = Json.object();
                 o.set("stats", SipViews.statsJson(tracker));
+                o.set("tls", SipViews.tlsJson(tracker.tls()));
                 final var arr = o.putArray("messages");
                 shown.forEach(e -> arr.add(SipViews.message(e)));
                 Json.writeDocument(out, o);
@@ -75,6 +76,7 @@ public final class SipCommand implements Callable<Integer> {
             out -> shown.forEach(e -> Json.writeLine(out, SipViews.message(e))),
             out -> {
                 SipViews.messagesText(out, shown, cap.firstNanos());
+                SipViews.tlsText(out, tracker.tls());
                 if (stats) {
                     out.println();
                     out.println("Resent: " + tracker.resentMessages());

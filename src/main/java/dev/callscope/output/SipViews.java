@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callscope.core.Timestamps;
 import dev.callscope.dissect.sip.SipMessage;
+import dev.callscope.dissect.sip.SipTls;
 import dev.callscope.flow.sip.SipCall;
 import dev.callscope.flow.sip.SipCallTracker;
 import dev.callscope.flow.sip.SipEntry;
@@ -82,6 +83,7 @@ public final class SipViews {
         t.put("ring_time_ms", c.ringTimeMs() < 0 ? null : c.ringTimeMs());
         t.put("duration_s", c.durationSeconds() < 0 ? null : c.durationSeconds());
         o.put("message_count", c.entries().size());
+        o.put("transactions", c.transactions().size());
         o.put("retransmissions", c.retransmissions());
         final ArrayNode dialogs = o.putArray("dialogs");
         c.dialogs().forEach(dialogs::add);
@@ -140,6 +142,38 @@ public final class SipViews {
     }
 
     // ------------------------------------------------------------------ messages
+
+    /** SIP over TLS seen (encrypted: no message could be read), one line per conversation and direction. */
+    public static void tlsText(final PrintWriter out, final List<SipTls> tls) {
+        for (final SipTls t : tls) {
+            out.println("SIP over TLS (encrypted, not decoded): " + src(t) + " -> " + dst(t) + ", " + t.version()
+                + ", first record in frame " + t.frame());
+        }
+    }
+
+    private static dev.callscope.core.Endpoint src(final SipTls t) {
+        return t.direction() == dev.callscope.core.Direction.A_TO_B ? t.flow().endpointA() : t.flow().endpointB();
+    }
+
+    private static dev.callscope.core.Endpoint dst(final SipTls t) {
+        return t.direction() == dev.callscope.core.Direction.A_TO_B ? t.flow().endpointB() : t.flow().endpointA();
+    }
+
+    public static ArrayNode tlsJson(final List<SipTls> tls) {
+        final ArrayNode arr = Json.array();
+        for (final SipTls t : tls) {
+            final ObjectNode o = arr.addObject();
+            o.put("ts", Timestamps.iso(t.tsNanos()));
+            o.put("frame", t.frame());
+            o.put("flow_id", t.flow().toString());
+            o.put("proto", "sip");
+            o.put("encrypted", true);
+            o.put("src", src(t).toString());
+            o.put("dst", dst(t).toString());
+            o.put("tls_version", t.version());
+        }
+        return arr;
+    }
 
     public static void messagesText(final PrintWriter out, final List<SipEntry> entries, final long firstNanos) {
         final TextTable t = new TextTable(">Frame", ">Time", "Source", "Destination", "Proto", "Info", ">Call");

@@ -69,6 +69,15 @@ class SipCommandsTest {
     }
 
     @Test
+    void sipOverTlsIsReportedAsEncrypted() throws Exception {
+        final String f = SharedCaptures.file("sip/sngrep__tlssaved.pcap").toString();
+        assertThat(run("sip", f).out()).contains("SIP over TLS (encrypted, not decoded): 10.10.1.142:5071 -> 10.10.9.40:5061, TLS 1.0");
+        final JsonNode tls = JSON.readTree(run("sip", "--json", f).out()).get("tls");
+        assertThat(tls).hasSize(4);
+        assertThat(tls.get(0).get("encrypted").asBoolean()).isTrue();
+    }
+
+    @Test
     void ladderByIndexOrCallIdInUnicodeAndAscii() throws Exception {
         final CliTest.Run u = run("ladder", "--call", "5", b2bua());
         assertThat(u.code()).isZero();

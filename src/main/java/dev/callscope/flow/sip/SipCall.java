@@ -18,6 +18,7 @@ public final class SipCall {
     private final String callId;
     private final List<SipEntry> entries = new ArrayList<>();
     private final Set<String> dialogs = new LinkedHashSet<>();
+    private final Set<String> transactions = new LinkedHashSet<>();
     private final Set<String> linked = new LinkedHashSet<>();
     private final Set<String> media = new LinkedHashSet<>();
     private String method;
@@ -60,6 +61,11 @@ public final class SipCall {
         }
         if (contact == null && m.contact() != null) {
             contact = m.contact();
+        }
+        if (!m.branch().isEmpty() && m.cseqMethod() != null) {
+            // RFC 3261 §17: a transaction is a branch and a method; the ACK to a failure belongs to its INVITE
+            transactions.add(m.branch() + " " + ("ACK".equals(m.cseqMethod()) && transactions.contains(m.branch() + " INVITE")
+                ? "INVITE" : m.cseqMethod()));
         }
         if (m.from() != null && m.to() != null && m.from().tag() != null && m.to().tag() != null) {
             dialogs.add(m.from().tag() + "/" + m.to().tag());
@@ -220,6 +226,11 @@ public final class SipCall {
     /** Dialogs (from-tag/to-tag pairs) seen. */
     public Set<String> dialogs() {
         return Collections.unmodifiableSet(dialogs);
+    }
+
+    /** Transactions (top Via branch and method) seen. */
+    public Set<String> transactions() {
+        return Collections.unmodifiableSet(transactions);
     }
 
     /** Call-IDs of other legs of the same call (B2BUA): by X-Call-ID/X-CID headers or shared media. */

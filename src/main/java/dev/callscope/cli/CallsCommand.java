@@ -47,7 +47,8 @@ public final class CallsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final SipCallTracker tracker = new SipCallTracker(limits.limits().maxCalls);
-        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker));
+        final dev.callscope.flow.rtp.RtpStreamTracker rtp = new dev.callscope.flow.rtp.RtpStreamTracker();
+        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, rtp));
         final List<SipCall> all = tracker.calls();
         final Comparator<SipCall> order = switch (sort) {
             case duration -> Comparator.comparingDouble(SipCall::durationSeconds).reversed();
@@ -58,9 +59,9 @@ public final class CallsCommand implements Callable<Integer> {
         final List<SipCall> shown = all.stream().filter(filter.predicate()).sorted(order.thenComparingInt(SipCall::index)).toList();
         try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
             if (output.json()) {
-                Json.writeDocument(target.writer(), SipViews.callsJson(shown, all.size()));
+                Json.writeDocument(target.writer(), SipViews.callsJson(shown, all.size(), rtp));
             } else if (output.jsonl()) {
-                shown.forEach(c -> Json.writeLine(target.writer(), SipViews.call(c, true)));
+                shown.forEach(c -> Json.writeLine(target.writer(), SipViews.call(c, true, rtp)));
             } else {
                 SipViews.callsText(target.writer(), shown, all.size());
             }

@@ -64,7 +64,8 @@ public final class LadderCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final SipCallTracker tracker = new SipCallTracker(limits.limits().maxCalls);
-        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker));
+        final dev.callscope.flow.rtp.RtpStreamTracker rtp = new dev.callscope.flow.rtp.RtpStreamTracker();
+        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, rtp));
         final List<SipCall> all = tracker.calls();
         final Map<String, SipCall> byId = all.stream().collect(Collectors.toMap(SipCall::callId, Function.identity(), (a, b) -> a));
         final List<SipCall> chosen = new ArrayList<>();
@@ -96,7 +97,10 @@ public final class LadderCommand implements Callable<Integer> {
                 collectLinked(c, byId, group);
             }
             group.forEach(g -> drawn.add(g.callId()));
-            ladders.add(SipLadders.of(group, byHost));
+            final List<dev.callscope.flow.rtp.RtpStream> media = new ArrayList<>();
+            group.forEach(g -> dev.callscope.flow.rtp.CallMedia.streamsOf(g, rtp.streams()).stream()
+                .filter(m -> !media.contains(m)).forEach(media::add));
+            ladders.add(SipLadders.of(group, byHost, media));
         }
         try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
             if (output.json()) {

@@ -91,9 +91,22 @@ public final class CallMedia {
         return out;
     }
 
-    /** The streams of a call. */
+    /** A stream may start this long before its call's first message (clock skew between capture points). */
+    static final long EARLY_NANOS = 1_000_000_000L;
+
+    /**
+     * The streams of a call: to or from its SDP endpoints, starting no earlier than the call's first
+     * message (less {@link #EARLY_NANOS}) and, once a BYE was seen, no later than the BYE (media
+     * endpoints are often reused by the next call).
+     */
     public static List<RtpStream> streamsOf(final SipCall call, final Collection<RtpStream> streams) {
-        return streamsFor(call.mediaEndpoints(), streams);
+        final List<RtpStream> out = new ArrayList<>();
+        for (final RtpStream s : streamsFor(call.mediaEndpoints(), streams)) {
+            if (s.startNanos() >= call.startNanos() - EARLY_NANOS && (call.byeNanos() < 0 || s.startNanos() <= call.byeNanos())) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** Judges the media of a call from its streams (only answered calls are judged). */

@@ -6,8 +6,10 @@ package dev.callscope.flow.rtp;
  * with tshark's: lost = expected - received where expected follows the first and last sequence
  * numbers and the counted wrap-arounds; delta, jitter (RFC 3550 A.8, in ms, with the codec's clock
  * rate) and skew are taken only from "regular" packets (not the first, no marker, no comfort noise
- * or packet after one, timestamp not going back). Times are milliseconds relative to the capture's
- * first frame.
+ * or packet after one, timestamp not before the stream's first one, as tshark 4.0 judges "in time").
+ * The expected arrival is measured from the last packet that had a known clock rate, so
+ * telephone-events (no clock) do not disturb the audio's jitter. Times are milliseconds relative
+ * to the capture's first frame. Matched against tshark 4.0.17 on every shared capture.
  */
 final class RtpStatistics {
     static final int FLAG_FIRST = 0x01;

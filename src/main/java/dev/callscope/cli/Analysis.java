@@ -11,7 +11,9 @@ import dev.callscope.engine.EngineOptions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Builds the engine from the options and runs the files through it with the given taps. */
 final class Analysis {
@@ -31,6 +33,15 @@ final class Analysis {
 
     /** An engine configured from the dissector and limit options; bad values are usage errors. */
     static Engine engine(final DissectOptions d, final Limits limits, final List<? extends Tap> taps) {
+        return engine(d, limits, taps, Map.of());
+    }
+
+    /**
+     * An engine whose dissectors also get {@code preferences} (e.g. "rtp.keep_payload"); the
+     * options add their own ("rtp.heuristic" for --rtp-heuristic).
+     */
+    static Engine engine(final DissectOptions d, final Limits limits, final List<? extends Tap> taps,
+                         final Map<String, String> preferences) {
         final List<DecodeAs> rules = new ArrayList<>();
         for (final String r : d.decodeAs) {
             try {
@@ -41,7 +52,11 @@ final class Analysis {
         }
         final DissectorRegistry registry;
         try {
-            registry = DissectorRegistry.builtIn(new LinkedHashSet<>(d.disabled));
+            final Map<String, String> prefs = new HashMap<>(preferences);
+            if (d.rtpHeuristic) {
+                prefs.put("rtp.heuristic", "true");
+            }
+            registry = DissectorRegistry.builtIn(new LinkedHashSet<>(d.disabled), prefs);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--disable: " + e.getMessage());
         }
@@ -53,7 +68,12 @@ final class Analysis {
     }
 
     static Result run(final InputOptions in, final LimitOptions limitOptions, final List<? extends Tap> taps) throws IOException {
-        final Engine engine = engine(in.dissect, limitOptions.limits(), taps);
+        return run(in, limitOptions, taps, Map.of());
+    }
+
+    static Result run(final InputOptions in, final LimitOptions limitOptions, final List<? extends Tap> taps,
+                      final Map<String, String> preferences) throws IOException {
+        final Engine engine = engine(in.dissect, limitOptions.limits(), taps, preferences);
         try (PacketSource source = Sources.open(in)) {
             try {
                 engine.run(source);

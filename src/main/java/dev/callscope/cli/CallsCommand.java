@@ -47,7 +47,8 @@ public final class CallsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final SipCallTracker tracker = new SipCallTracker(limits.limits().maxCalls);
-        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker));
+        final dev.callscope.flow.rtp.RtpStreamTracker rtp = new dev.callscope.flow.rtp.RtpStreamTracker();
+        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, rtp));
         final List<SipCall> all = tracker.calls();
         final Comparator<SipCall> order = switch (sort) {
             case duration -> Comparator.comparingDouble(SipCall::durationSeconds).reversed();
@@ -57,8 +58,8 @@ public final class CallsCommand implements Callable<Integer> {
         };
         final List<SipCall> shown = all.stream().filter(filter.predicate()).sorted(order.thenComparingInt(SipCall::index)).toList();
         output.emit(spec,
-            out -> Json.writeDocument(out, SipViews.callsJson(shown, all.size())),
-            out -> shown.forEach(c -> Json.writeLine(out, SipViews.call(c, true))),
+            out -> Json.writeDocument(out, SipViews.callsJson(shown, all.size(), rtp)),
+            out -> shown.forEach(c -> Json.writeLine(out, SipViews.call(c, true, rtp))),
             out -> SipViews.callsText(out, shown, all.size()));
         return r.exitCode();
     }

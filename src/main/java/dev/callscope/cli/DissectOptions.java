@@ -14,4 +14,9 @@ public final class DissectOptions {
     @Option(names = "--disable", paramLabel = "PROTOCOL", split = ",",
         description = "Turn a dissector off (repeatable or comma-separated).")
     List<String> disabled = new ArrayList<>();
+
+    @Option(names = "--rtp-heuristic",
+        description = "Also look for RTP on UDP conversations that no SDP announced (like Wireshark's rtp_udp "
+            + "heuristic; off by default because almost any UDP payload can pass for RTP).")
+    boolean rtpHeuristic;
 }

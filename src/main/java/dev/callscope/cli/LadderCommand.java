@@ -81,7 +81,8 @@ public final class LadderCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final SipCallTracker tracker = new SipCallTracker(limits.limits().maxCalls);
         final DubboTracker dubbo = new DubboTracker();
-        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, dubbo));
+        final dev.callscope.flow.rtp.RtpStreamTracker rtp = new dev.callscope.flow.rtp.RtpStreamTracker();
+        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, dubbo, rtp));
         final boolean sip = protocols.contains(Proto.sip) && (connections.isEmpty() || !calls.isEmpty());
         final boolean rpc = protocols.contains(Proto.dubbo) && (calls.isEmpty() || !connections.isEmpty());
         final List<SipCall> all = tracker.calls();
@@ -117,7 +118,10 @@ public final class LadderCommand implements Callable<Integer> {
                 collectLinked(c, byId, group);
             }
             group.forEach(g -> drawn.add(g.callId()));
-            ladders.add(SipLadders.of(group, byHost));
+            final List<dev.callscope.flow.rtp.RtpStream> media = new ArrayList<>();
+            group.forEach(g -> dev.callscope.flow.rtp.CallMedia.streamsOf(g, rtp.streams()).stream()
+                .filter(m -> !media.contains(m)).forEach(media::add));
+            ladders.add(SipLadders.of(group, byHost, media));
         }
         if (rpc) {
             for (final DubboConnection c : dubbo.connections()) {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         FlowsCommand.class,
         CallsCommand.class,
         SipCommand.class,
+        RtpCommand.class,
         LadderCommand.class,
         DubboCommand.class,
         CaptureCommand.class,

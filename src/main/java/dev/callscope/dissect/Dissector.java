@@ -1,5 +1,6 @@
 package dev.callscope.dissect;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,6 +20,14 @@ public interface Dissector {
     /** Whether it may be tried as a heuristic on conversations no binding claimed. */
     default boolean heuristic() {
         return true;
+    }
+
+    /**
+     * Preferences for this run (Wireshark's {@code -o proto.pref:value}), given once before the
+     * registry reads {@link #bindings()} and {@link #heuristic()}. Keys are {@code <id>.<name>}
+     * ("rtp.heuristic"); a dissector ignores keys it does not know. Default: nothing to configure.
+     */
+    default void configure(final Map<String, String> preferences) {
     }
 
     /** Transports it understands. */

@@ -71,6 +71,19 @@ public final class DissectorRegistry {
         return load(DissectorRegistry.class.getClassLoader(), disabled);
     }
 
+    /**
+     * The built-in dissectors, each given {@code preferences} (see {@link Dissector#configure})
+     * before its bindings and heuristic flag are read.
+     */
+    public static DissectorRegistry builtIn(final Set<String> disabled, final Map<String, String> preferences) {
+        final List<Dissector> all = new ArrayList<>();
+        for (final Dissector d : ServiceLoader.load(Dissector.class, DissectorRegistry.class.getClassLoader())) {
+            d.configure(Map.copyOf(preferences));
+            all.add(d);
+        }
+        return new DissectorRegistry(all, disabled);
+    }
+
     /** Exactly these dissectors (tests, embedding). */
     public static DissectorRegistry of(final List<Dissector> dissectors) {
         return new DissectorRegistry(dissectors, Set.of());

@@ -2,6 +2,7 @@ package dev.callscope.ladder;
 
 import dev.callscope.core.Endpoint;
 import dev.callscope.dissect.sip.SipMessage;
+import dev.callscope.flow.rtp.RtpStream;
 import dev.callscope.flow.sip.SipCall;
 import dev.callscope.flow.sip.SipEntry;
 import java.util.ArrayList;
@@ -73,5 +74,38 @@ public final class SipLadders {
             lanes.add(new Ladder.Lane(k, k));
             return lanes.size() - 1;
         });
+    }
+
+    // ------------------------------------------------------------------ media (RTP streams as bars)
+
+    /**
+     * As {@link #of(List, boolean)}, plus one bar per RTP stream of the calls (from its first to its
+     * last packet, between its source and destination lanes), labelled with codec, SSRC, packets,
+     * loss, jitter and the estimated MOS.
+     */
+    public static Ladder of(final List<SipCall> calls, final boolean byHost, final List<RtpStream> streams) {
+        final Ladder base = of(calls, byHost);
+        if (streams.isEmpty()) {
+            return base;
+        }
+        final Map<String, Integer> laneIndex = new LinkedHashMap<>();
+        final List<Ladder.Lane> lanes = new ArrayList<>(base.lanes());
+        for (int i = 0; i < lanes.size(); i++) {
+            laneIndex.put(lanes.get(i).id(), i);
+        }
+        final List<Ladder.Step> steps = new ArrayList<>(base.steps());
+        for (final RtpStream s : streams) {
+            final int from = lane(laneIndex, lanes, s.src(), byHost);
+            final int to = lane(laneIndex, lanes, s.dst(), byHost);
+            steps.add(new Ladder.Bar(s.startNanos(), s.endNanos(), from, to, barLabel(s)));
+        }
+        steps.sort(Comparator.comparingLong(Ladder.Step::tsNanos));
+        return new Ladder(base.title(), lanes, steps);
+    }
+
+    /** "RTP PCMA/8000 0x58F33DEA 891 pkts, lost 0 (0.0%), jitter 0.10/0.25 ms, MOS~4.40". */
+    static String barLabel(final RtpStream s) {
+        return String.format(Locale.ROOT, "RTP %s %s %d pkts, lost %d (%.1f%%), jitter %.2f/%.2f ms, MOS~%.2f",
+            s.codec(), s.ssrcHex(), s.packets(), s.lost(), s.lostPercent(), s.meanJitterMs(), s.maxJitterMs(), s.mosEstimate());
     }
 }

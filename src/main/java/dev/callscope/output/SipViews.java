@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callscope.core.Timestamps;
 import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.dissect.sip.SipTls;
+import dev.callscope.flow.rtp.CallMedia;
+import dev.callscope.flow.rtp.DtmfEvent;
+import dev.callscope.flow.rtp.RtpStream;
+import dev.callscope.flow.rtp.RtpStreamTracker;
 import dev.callscope.flow.sip.SipCall;
 import dev.callscope.flow.sip.SipCallTracker;
 import dev.callscope.flow.sip.SipEntry;
@@ -232,6 +236,31 @@ public final class SipViews {
                 j.put("text", n.text());
             }
         }
+        return o;
+    }
+
+    // ------------------------------------------------------------------ calls with media (RTP)
+
+    /**
+     * As {@link #call(SipCall, boolean)}, with {@code streams} filled from the RTP streams of the
+     * call's media endpoints, a {@code media_verdict} ("ok", "no media", "one-way audio", "-" for
+     * calls never answered) and the call's {@code dtmf} (SIP INFO and RFC 4733).
+     */
+    public static ObjectNode call(final SipCall c, final boolean withMessages, final RtpStreamTracker rtp) {
+        final ObjectNode o = call(c, withMessages);
+        final List<RtpStream> streams = CallMedia.streamsOf(c, rtp.streams());
+        final List<DtmfEvent> info = rtp.sipInfoDtmf().stream().filter(e -> c.callId().equals(e.callId())).toList();
+        RtpViews.putCallMedia(o, CallMedia.verdict(c, streams), streams, info, rtp.firstNanos());
+        return o;
+    }
+
+    /** As {@link #callsJson(List, long)}, each call with its media. */
+    public static ObjectNode callsJson(final List<SipCall> calls, final long total, final RtpStreamTracker rtp) {
+        final ObjectNode o = Json.object();
+        o.put("total_calls", total);
+        o.put("shown", calls.size());
+        final ArrayNode arr = o.putArray("calls");
+        calls.forEach(c -> arr.add(call(c, true, rtp)));
         return o;
     }
 }

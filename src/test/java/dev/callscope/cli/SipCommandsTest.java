@@ -89,7 +89,7 @@ class SipCommandsTest {
         assertThat(run("ladder", "--call", "999", b2bua()).code()).isEqualTo(3);
         final JsonNode j = JSON.readTree(run("ladder", "--json", "--call", "6", "--extended", b2bua()).out());
         final JsonNode l = j.get("ladders").get(0);
-        assertThat(l.get("lanes")).hasSize(3);
+        assertThat(l.get("lanes")).hasSize(5); // 3 SIP endpoints + the 2 RTP endpoints of the call's stream bars
         assertThat(l.get("steps").get(0).get("label").asText()).isEqualTo("INVITE (SDP)");
         assertThat(l.get("steps").get(0).get("details").get(0).asText()).isEqualTo("audio 172.16.98.1:8000 PCMU/8000 telephone-event/8000 sendrecv");
     }

@@ -1,0 +1,381 @@
+package dev.callscope.flow.rtp;
+
+import dev.callscope.core.Endpoint;
+import dev.callscope.core.FlowKey;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One RTP stream: a source (SSRC) sending from one endpoint to another over one transport. The
+ * counters that tshark's {@code rtp,streams} shows follow Wireshark's analysis exactly
+ * ({@link RtpStatistics}); duplicates and out-of-order packets are counted with an RFC 3550
+ * A.1-style extended sequence number and a window of the last {@value #WINDOW} numbers. RTCP
+ * reports about this SSRC, DTMF events and (on request) a time series and the payloads are kept.
+ */
+public final class RtpStream {
+    static final int WINDOW = 2048;
+
+    private final int index;
+    private final FlowKey flow;
+    private final Endpoint src;
+    private final Endpoint dst;
+    private final long ssrc;
+    private final String transport;
+    private final long firstFrame;
+    private final long startNanos;
+    final RtpStatistics stats = new RtpStatistics();
+    long endNanos;
+    long bytes;
+    long markers;
+    long duplicates;
+    long outOfOrder;
+    final Map<Integer, Long> payloadTypes = new LinkedHashMap<>();
+    final Map<Integer, String> codecs = new LinkedHashMap<>();
+    final Map<Integer, Integer> codecClock = new LinkedHashMap<>();
+    final List<DtmfEvent> dtmf = new ArrayList<>();
+    final List<RtcpReport> rtcp = new ArrayList<>();
+    final List<Interval> intervals = new ArrayList<>();
+    final List<AudioChunk> audio = new ArrayList<>();
+    boolean audioTruncated;
+
+    // extended sequence numbers for duplicates / out-of-order
+    private long highest = -1;
+    private final long[] seen = new long[WINDOW / 64];
+
+    // cached SDP resolution
+    int sdpVersion = -1;
+    Object media;
+
+    // RFC 4733 event in progress
+    long eventTimestamp = -1;
+    int eventIndex = -1;
+
+    RtpStream(final int index, final FlowKey flow, final Endpoint src, final Endpoint dst, final long ssrc,
+              final String transport, final long firstFrame, final long startNanos) {
+        this.index = index;
+        this.flow = flow;
+        this.src = src;
+        this.dst = dst;
+        this.ssrc = ssrc;
+        this.transport = transport;
+        this.firstFrame = firstFrame;
+        this.startNanos = startNanos;
+        this.endNanos = startNanos;
+    }
+
+    /** A stretch of a stream's time series. */
+    public record Interval(long startNanos, long packets, long lost, double maxJitterMs, double meanJitterMs) {
+    }
+
+    /** An RTCP report block (SR/RR) or XR VoIP metrics about this stream, as its receiver sent it. */
+    public record RtcpReport(long frame, long tsNanos, String type, double fractionLostPercent, long cumulativeLost,
+                             double jitterMs, double rttMs, double xrMos) {
+    }
+
+    /** One packet's payload for audio export. */
+    record AudioChunk(long extSequence, long extTimestamp, int payloadType, byte[] payload) {
+    }
+
+    /**
+     * Records {@code seq} in the extended sequence space: 0 new and in order (or a jump forward),
+     * 1 duplicate, 2 late (out of order). Returns the extended sequence number in {@code out[0]}.
+     */
+    int sequence(final int seq, final long[] out) {
+        if (highest < 0) {
+            highest = 65536L + seq;
+            mark(highest);
+            out[0] = highest;
+            return 0;
+        }
+        final int delta = (short) (seq - (int) (highest & 0xFFFF));
+        final long ext = highest + delta;
+        out[0] = ext;
+        if (delta > 0) {
+            for (long s = highest + 1; s < ext && s - highest <= WINDOW; s++) {
+                clear(s);
+            }
+            if (delta >= WINDOW) {
+                java.util.Arrays.fill(seen, 0);
+            }
+            highest = ext;
+            mark(ext);
+            return 0;
+        }
+        if (highest - ext >= WINDOW) {
+            outOfOrder++;
+            return 2;
+        }
+        if (isMarked(ext)) {
+            duplicates++;
+            return 1;
+        }
+        mark(ext);
+        outOfOrder++;
+        return 2;
+    }
+
+    private void mark(final long s) {
+        final int bit = (int) Math.floorMod(s, (long) WINDOW);
+        seen[bit >>> 6] |= 1L << (bit & 63);
+    }
+
+    private void clear(final long s) {
+        final int bit = (int) Math.floorMod(s, (long) WINDOW);
+        seen[bit >>> 6] &= ~(1L << (bit & 63));
+    }
+
+    private boolean isMarked(final long s) {
+        final int bit = (int) Math.floorMod(s, (long) WINDOW);
+        return (seen[bit >>> 6] & (1L << (bit & 63))) != 0;
+    }
+
+    long highestExtended() {
+        return highest;
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    /** 1-based, in order of first packet. */
+    public int index() {
+        return index;
+    }
+
+    public FlowKey flow() {
+        return flow;
+    }
+
+    public Endpoint src() {
+        return src;
+    }
+
+    public Endpoint dst() {
+        return dst;
+    }
+
+    public long ssrc() {
+        return ssrc;
+    }
+
+    /** "0x0A7328F3", as tshark prints it. */
+    public String ssrcHex() {
+        return String.format("0x%08X", ssrc);
+    }
+
+    /** "udp" or "tcp". */
+    public String transport() {
+        return transport;
+    }
+
+    public long firstFrame() {
+        return firstFrame;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public long endNanos() {
+        return endNanos;
+    }
+
+    public double durationSeconds() {
+        return (endNanos - startNanos) / 1e9;
+    }
+
+    public long packets() {
+        return stats.totalNr;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    public long expected() {
+        return stats.expected();
+    }
+
+    /** Expected minus received (negative with duplicates), as tshark counts it. */
+    public long lost() {
+        return stats.lost();
+    }
+
+    public double lostPercent() {
+        return stats.lostPercent();
+    }
+
+    /** Packets whose sequence number was not the next one (tshark's "wrong sequence"). */
+    public long sequenceErrors() {
+        return stats.sequenceErrors;
+    }
+
+    public long duplicates() {
+        return duplicates;
+    }
+
+    public long outOfOrder() {
+        return outOfOrder;
+    }
+
+    /** Packets whose RTP timestamp went back. */
+    public long wrongTimestamps() {
+        return stats.wrongTimestamps;
+    }
+
+    public long markers() {
+        return markers;
+    }
+
+    /** Largest gap between regular packets, ms (tshark's Max Delta). */
+    public double maxDeltaMs() {
+        return stats.maxDelta;
+    }
+
+    /** Smallest gap between regular packets, ms, or -1 when none. */
+    public double minDeltaMs() {
+        return stats.minDelta;
+    }
+
+    public double meanDeltaMs() {
+        return stats.meanDelta;
+    }
+
+    /** Frame of the packet that ended the largest gap (0 when none). */
+    public long maxDeltaFrame() {
+        return stats.maxDeltaFrame;
+    }
+
+    public double maxJitterMs() {
+        return stats.maxJitter;
+    }
+
+    public double meanJitterMs() {
+        return stats.meanJitter;
+    }
+
+    /** Smallest jitter, ms, or -1 when no jitter could be computed (unknown clock rate). */
+    public double minJitterMs() {
+        return stats.minJitter;
+    }
+
+    /** Largest skew (nominal minus arrival time), ms, signed. */
+    public double maxSkewMs() {
+        return stats.maxSkew;
+    }
+
+    /** The clock rate jitter was computed with, 0 when unknown. */
+    public int clockRate() {
+        return stats.clockRate;
+    }
+
+    /** Sequence or timestamp problems (tshark's "Problems?" X). */
+    public boolean problem() {
+        return stats.problem;
+    }
+
+    /** Packets per payload type, in order of first appearance. */
+    public Map<Integer, Long> payloadTypes() {
+        return Collections.unmodifiableMap(payloadTypes);
+    }
+
+    /** The main payload type: the most frequent one that is not comfort noise or telephone-event. */
+    public int payloadType() {
+        int best = -1;
+        long n = -1;
+        for (final Map.Entry<Integer, Long> e : payloadTypes.entrySet()) {
+            final String c = codecs.get(e.getKey());
+            final boolean aux = e.getKey() == 13 || e.getKey() == 19 || c != null && c.toLowerCase(java.util.Locale.ROOT).startsWith("telephone-event");
+            final long v = aux ? 0 : e.getValue();
+            if (v > n || best < 0) {
+                best = e.getKey();
+                n = v;
+            }
+        }
+        return best;
+    }
+
+    /** Codec of the main payload type ("PCMA/8000", "opus/48000/2", "PT96" when unknown). */
+    public String codec() {
+        return codecOf(payloadType());
+    }
+
+    /** Codec name of a payload type seen in this stream. */
+    public String codecOf(final int pt) {
+        final String c = codecs.get(pt);
+        return c != null ? c : "PT" + pt;
+    }
+
+    /** Every payload type's codec, in order of appearance ("PCMA/8000, CN/8000"). */
+    public List<String> codecNames() {
+        final List<String> l = new ArrayList<>();
+        payloadTypes.keySet().forEach(pt -> l.add(codecOf(pt)));
+        return l;
+    }
+
+    public List<DtmfEvent> dtmf() {
+        return Collections.unmodifiableList(dtmf);
+    }
+
+    /** RTCP report blocks and XR VoIP metrics about this stream, in capture order. */
+    public List<RtcpReport> rtcpReports() {
+        return Collections.unmodifiableList(rtcp);
+    }
+
+    /** The last RTCP round-trip time computed from LSR/DLSR, ms, or -1. */
+    public double rttMs() {
+        for (int i = rtcp.size() - 1; i >= 0; i--) {
+            if (rtcp.get(i).rttMs() >= 0) {
+                return rtcp.get(i).rttMs();
+            }
+        }
+        return -1;
+    }
+
+    /** The per-interval series (empty unless the tracker was asked for one). */
+    public List<Interval> intervals() {
+        return Collections.unmodifiableList(intervals);
+    }
+
+    /**
+     * One-way delay the E-model is given: the packetisation interval (mean delta), a jitter buffer
+     * of twice the mean jitter, and half the RTCP round trip when known.
+     */
+    public double estimatedDelayMs() {
+        final double rtt = rttMs();
+        return Math.max(0, stats.meanDelta) + 2 * stats.meanJitter + (rtt > 0 ? rtt / 2 : 0);
+    }
+
+    /** Estimated MOS (ITU-T G.107 E-model, see {@link EModel}); an estimate, not a measurement. */
+    public double mosEstimate() {
+        final double loss = Math.max(0, lostPercent());
+        return EModel.mos(EModel.rFactor(codec(), loss, estimatedDelayMs()));
+    }
+
+    /** The E-model rating factor behind {@link #mosEstimate()}. */
+    public double rFactorEstimate() {
+        return EModel.rFactor(codec(), Math.max(0, lostPercent()), estimatedDelayMs());
+    }
+
+    /** Whether payloads were kept and this stream's main codec is G.711 (PT 0 or 8, or PCMU/PCMA). */
+    public boolean exportableAudio() {
+        final String c = codec().toUpperCase(java.util.Locale.ROOT);
+        return !audio.isEmpty() && (c.startsWith("PCMU/") || c.startsWith("PCMA/"));
+    }
+
+    /** The stream's audio as 16-bit linear samples at 8 kHz (see {@link AudioExport}). */
+    public short[] decodeAudio() {
+        return AudioExport.decode(this);
+    }
+
+    /** The audio was cut at the tracker's limit. */
+    public boolean audioTruncated() {
+        return audioTruncated;
+    }
+
+    @Override
+    public String toString() {
+        return src + " -> " + dst + " " + ssrcHex() + " " + codec();
+    }
+}

@@ -159,6 +159,7 @@ function _complete_callscope() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} flows" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} calls" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sip" ];    then _picocli_callscope; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rtp" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ladder" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dubbo" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} capture" ];    then _picocli_callscope; return $?; fi
@@ -170,17 +171,19 @@ function _complete_callscope() {
   local cmds1=(flows)
   local cmds2=(calls)
   local cmds3=(sip)
-  local cmds4=(ladder)
-  local cmds5=(dubbo)
-  local cmds6=(capture)
-  local cmds7=(interfaces)
-  local cmds8=(generate-completion)
+  local cmds4=(rtp)
+  local cmds5=(ladder)
+  local cmds6=(dubbo)
+  local cmds7=(capture)
+  local cmds8=(interfaces)
+  local cmds9=(generate-completion)
 
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_callscope_interfaces; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_callscope_capture; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_callscope_dubbo; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_callscope_ladder; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_callscope_interfaces; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_callscope_capture; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_callscope_dubbo; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_callscope_ladder; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_callscope_rtp; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_callscope_sip; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_callscope_calls; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_callscope_flows; return $?; fi
@@ -195,7 +198,7 @@ function _picocli_callscope() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="read flows calls sip ladder dubbo capture interfaces generate-completion"
+  local commands="read flows calls sip rtp ladder dubbo capture interfaces generate-completion"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -215,7 +218,7 @@ function _picocli_callscope_read() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
@@ -296,7 +299,7 @@ function _picocli_callscope_flows() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "packets" "bytes" "duration") # --sort values
@@ -386,7 +389,7 @@ function _picocli_callscope_calls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "duration" "messages" "state") # --sort values
@@ -488,7 +491,7 @@ function _picocli_callscope_sip() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--stats' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--rtp-heuristic' '--stats' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
@@ -580,6 +583,96 @@ function _picocli_callscope_sip() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `rtp` subcommand.
+function _picocli_callscope_rtp() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--interval' '--export-wav' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
+  local READER_option_args=("builtin" "pcap4j") # --reader values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--reader')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${READER_option_args[@]}" ) )
+      return $?
+      ;;
+    '-f'|'--bpf')
+      return
+      ;;
+    '--decode-as')
+      return
+      ;;
+    '--disable')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '--export-wav')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '--max-flows')
+      return
+      ;;
+    '--flow-timeout')
+      return
+      ;;
+    '--tcp-max-buffer')
+      return
+      ;;
+    '--tcp-max-segments')
+      return
+      ;;
+    '--tcp-max-total')
+      return
+      ;;
+    '--ip-max-fragments')
+      return
+      ;;
+    '--ip-max-pending')
+      return
+      ;;
+    '--max-anomalies')
+      return
+      ;;
+    '--sip-max-message')
+      return
+      ;;
+    '--dubbo-max-payload')
+      return
+      ;;
+    '--dtls-max-fragments')
+      return
+      ;;
+    '--max-calls')
+      return
+      ;;
+    '--max-violations')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `ladder` subcommand.
 function _picocli_callscope_ladder() {
   # Get completion data
@@ -587,7 +680,7 @@ function _picocli_callscope_ladder() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--extended' '--by-host' '--ascii' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--rtp-heuristic' '--extended' '--by-host' '--ascii' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local PROTO_option_args=("sip" "dubbo") # --protocol values
@@ -698,7 +791,7 @@ function _picocli_callscope_dubbo() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
@@ -779,7 +872,7 @@ function _picocli_callscope_capture() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-promiscuous' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--no-promiscuous' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
 
   type compopt &>/dev/null && compopt +o default

@@ -27,11 +27,27 @@ public final class FlowKey {
                        final int addrLen) {
         this.protocol = protocol;
         this.addrLen = addrLen;
+        final boolean forward;
+        if (addrLen == 4) {
+            // IPv4, the common case: compare and hash the addresses as ints
+            final int s = be32(src);
+            final int d = be32(dst);
+            final int c = s != d ? Integer.compareUnsigned(s, d) : Integer.compare(srcPort, dstPort);
+            forward = c <= 0;
+            final int lo = forward ? s : d;
+            final int hi = forward ? d : s;
+            put32(a, lo);
+            put32(b, hi);
+            portA = forward ? srcPort : dstPort;
+            portB = forward ? dstPort : srcPort;
+            hash = mix(31 * (31 * protocol + lo) + hi, portA, portB);
+            return forward;
+        }
         int c = Arrays.compareUnsigned(src, 0, addrLen, dst, 0, addrLen);
         if (c == 0) {
             c = Integer.compare(srcPort, dstPort);
         }
-        final boolean forward = c <= 0;
+        forward = c <= 0;
         if (forward) {
             System.arraycopy(src, 0, a, 0, addrLen);
             System.arraycopy(dst, 0, b, 0, addrLen);
@@ -48,15 +64,30 @@ public final class FlowKey {
             h = 31 * h + a[i];
             h = 31 * h + b[i];
         }
-        h ^= (portA << 16) | portB;
-        // spread the bits (MurmurHash3's finaliser): loopback addresses and nearby ports otherwise collide
+        hash = mix(h, portA, portB);
+        return forward;
+    }
+
+    private static int be32(final byte[] x) {
+        return ((x[0] & 0xFF) << 24) | ((x[1] & 0xFF) << 16) | ((x[2] & 0xFF) << 8) | (x[3] & 0xFF);
+    }
+
+    private static void put32(final byte[] x, final int v) {
+        x[0] = (byte) (v >>> 24);
+        x[1] = (byte) (v >>> 16);
+        x[2] = (byte) (v >>> 8);
+        x[3] = (byte) v;
+    }
+
+    /** Spreads the bits (MurmurHash3's finaliser): loopback addresses and nearby ports otherwise collide. */
+    private static int mix(final int seed, final int portA, final int portB) {
+        int h = seed ^ ((portA << 16) | portB);
         h ^= h >>> 16;
         h *= 0x85ebca6b;
         h ^= h >>> 13;
         h *= 0xc2b2ae35;
         h ^= h >>> 16;
-        hash = h;
-        return forward;
+        return h;
     }
 
     /** An immutable copy of this key, for storing. */

@@ -11,15 +11,37 @@ import java.util.List;
  */
 public final class ProtocolHierarchy {
     private final Node root = new Node("", null);
+    /** The previous frame's path and nodes: most frames repeat it (eth:ip:udp:rtp), so it is matched by reference first. */
+    private final String[] lastPath = new String[64];
+    private final Node[] lastNodes = new Node[64];
+    private int lastCount = -1;
 
     /** Adds one frame with its protocol path. */
     public void add(final String[] layers, final int count, final long bytes) {
+        if (count == lastCount) {
+            int i = 0;
+            while (i < count && layers[i] == lastPath[i]) {
+                i++;
+            }
+            if (i == count) {
+                for (int k = 0; k < count; k++) {
+                    lastNodes[k].frames++;
+                    lastNodes[k].bytes += bytes;
+                }
+                return;
+            }
+        }
         Node n = root;
         for (int i = 0; i < count; i++) {
             n = n.child(layers[i]);
             n.frames++;
             n.bytes += bytes;
+            if (i < lastNodes.length) {
+                lastPath[i] = layers[i];
+                lastNodes[i] = n;
+            }
         }
+        lastCount = count <= lastNodes.length ? count : -1;
     }
 
     /** Top-level nodes (link layers). */

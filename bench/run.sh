@@ -44,7 +44,7 @@ have_callscope=0
 
 packets() { capinfos -c -M -T -r "$1" | awk -F'\t' 'NR==1{print $2}'; }
 PKTS=$(packets "$FILE")
-SIZE=$(stat -c %s "$FILE")
+SIZE=$(stat -L -c %s "$FILE")
 
 # measure NAME CMD...: sets W (best wall s), R (peak RSS KiB), RC (worst exit code)
 measure() {

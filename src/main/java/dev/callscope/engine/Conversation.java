@@ -1,7 +1,8 @@
 package dev.callscope.engine;
 
-import dev.callscope.core.Direction;
+import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
+import dev.callscope.decode.SctpChunks;
 import dev.callscope.decode.TcpReassembler;
 import dev.callscope.dissect.Dissector;
 import dev.callscope.dissect.DissectorSession;
@@ -24,6 +25,8 @@ final class Conversation {
     long gaps;
     /** Set once both FINs or a RST were seen (TCP). */
     boolean closed;
+    /** Some packet carried payload (a conversation without one has no protocol to name). */
+    boolean bytesCarried;
 
     Dissector dissector;
     DissectorSession session;
@@ -31,14 +34,14 @@ final class Conversation {
     boolean dispatchDecided;
     int heuristicTries;
     /** The two endpoints, made once when expectations are first looked up. */
-    dev.callscope.core.Endpoint[] endpoints;
+    Endpoint[] endpoints;
     /** The engine's expectation count when this conversation last looked at the expectations. */
     long expectationsSeen;
     /** Protocol label for a conversation that carries a tunnel (outer GTP-U) instead of a dissector. */
     String tunnelLabel;
 
     // SCTP: fragment reassembly per direction
-    dev.callscope.decode.SctpChunks.Reassembler[] sctp;
+    SctpChunks.Reassembler[] sctp;
 
     // TCP
     TcpReassembler[] reassemblers;
@@ -63,12 +66,6 @@ final class Conversation {
         if (tunnelLabel != null) {
             return tunnelLabel;
         }
-        return (bytesCarried ? "data" : "");
-    }
-
-    boolean bytesCarried;
-
-    static int index(final Direction d) {
-        return d.ordinal();
+        return bytesCarried ? "data" : "";
     }
 }

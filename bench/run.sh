@@ -90,6 +90,10 @@ echo "timing $FILE ($PKTS packets, $SIZE bytes), best of $RUNS runs..." >&2
 if (( have_callscope )); then
   row "callscope read" "$CALLSCOPE" read "$FILE"
   row "callscope flows" "$CALLSCOPE" flows "$FILE"
+  # the libpcap reader (--reader pcap4j), to show why the built-in reader is the default
+  if [[ -z ${NO_PCAP4J:-} ]]; then
+    row "callscope read --reader pcap4j" "$CALLSCOPE" read --reader pcap4j "$FILE"
+  fi
 else
   ROWS+=("| \`callscope read\` | callscope not built | - | - |")
   ROWS+=("| \`callscope flows\` | callscope not built | - | - |")

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code callscope ladder}: sequence diagrams of SIP calls. */
 @Command(name = "ladder", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Draw SIP calls and Dubbo connections as ladders (sequence diagrams) like sngrep's call flow: one "
+    description = {"Draw SIP calls, Dubbo connections and WebRTC sessions as ladders (sequence diagrams) like sngrep's call flow: one "
         + "column per endpoint, one arrow per message with time and delta; for SIP the SDP under offers and answers "
         + "and retransmissions marked; for Dubbo requests, responses with latency, heartbeats and the TCP connection's life."},
     exitCodeListHeading = "%nExit codes:%n",
@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  callscope ladder samples/sip-call.pcap", "  callscope ladder --call 2 --by-host --ascii capture.pcap",
         "  callscope ladder --call a84b4c76e66710 --extended b2bua.pcapng",
-        "  callscope ladder --protocol dubbo --connection 0 samples/dubbo/dubbo-calls.pcap"})
+        "  callscope ladder --protocol dubbo --connection 0 samples/dubbo/dubbo-calls.pcap",
+        "  callscope ladder --protocol webrtc --session 0 samples/webrtc/chromium-loopback.pcap"})
 public final class LadderCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -50,12 +51,16 @@ public final class LadderCommand implements Callable<Integer> {
         description = "Dubbo connections to draw, by flow id as 'dubbo' and 'flows' show them (repeatable; default: every connection).")
     List<Long> connections = new ArrayList<>();
 
+    @Option(names = "--session", paramLabel = "N", split = ",",
+        description = "WebRTC sessions to draw, by index as 'webrtc' numbers them (repeatable; default: every session).")
+    List<Integer> sessions = new ArrayList<>();
+
     @Option(names = "--protocol", paramLabel = "PROTO", split = ",", defaultValue = "sip,dubbo",
         description = "What to draw: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     List<Proto> protocols = new ArrayList<>();
 
     /** Protocols with ladders. */
-    enum Proto { sip, dubbo }
+    enum Proto { sip, dubbo, webrtc }
 
     @Mixin
     SipFilterOptions filter;
@@ -82,9 +87,10 @@ public final class LadderCommand implements Callable<Integer> {
         final SipCallTracker tracker = new SipCallTracker(limits.limits().maxCalls);
         final DubboTracker dubbo = new DubboTracker();
         final dev.callscope.flow.rtp.RtpStreamTracker rtp = new dev.callscope.flow.rtp.RtpStreamTracker();
-        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, dubbo, rtp));
-        final boolean sip = protocols.contains(Proto.sip) && (connections.isEmpty() || !calls.isEmpty());
-        final boolean rpc = protocols.contains(Proto.dubbo) && (calls.isEmpty() || !connections.isEmpty());
+        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = new dev.callscope.flow.webrtc.WebrtcTracker();
+        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, dubbo, rtp, webrtc));
+        final boolean sip = protocols.contains(Proto.sip) && (connections.isEmpty() && sessions.isEmpty() || !calls.isEmpty());
+        final boolean rpc = protocols.contains(Proto.dubbo) && (calls.isEmpty() && sessions.isEmpty() || !connections.isEmpty());
         final List<SipCall> all = tracker.calls();
         final Map<String, SipCall> byId = all.stream().collect(Collectors.toMap(SipCall::callId, Function.identity(), (a, b) -> a));
         final List<SipCall> chosen = new ArrayList<>();
@@ -133,6 +139,19 @@ public final class LadderCommand implements Callable<Integer> {
                 if (dubbo.connections().stream().noneMatch(c -> c.flowId() == n)) {
                     throw new dev.callscope.core.InputException(dev.callscope.core.InputException.Kind.READ_ERROR,
                         "no Dubbo connection " + n + " in the capture (see 'callscope dubbo')");
+                }
+            }
+        }
+        if (protocols.contains(Proto.webrtc) && (calls.isEmpty() && connections.isEmpty() || !sessions.isEmpty())) {
+            for (final dev.callscope.flow.webrtc.WebrtcSession s : webrtc.sessions()) {
+                if (sessions.isEmpty() ? !s.pairs().isEmpty() || s.dtls().seen() : sessions.contains(s.index())) {
+                    ladders.add(dev.callscope.ladder.WebrtcLadders.of(s));
+                }
+            }
+            for (final Integer n : sessions) {
+                if (webrtc.sessions().stream().noneMatch(s -> s.index() == n)) {
+                    throw new dev.callscope.core.InputException(dev.callscope.core.InputException.Kind.READ_ERROR,
+                        "no WebRTC session " + n + " in the capture (see 'callscope webrtc')");
                 }
             }
         }

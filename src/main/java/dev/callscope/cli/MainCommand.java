@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
         RtpCommand.class,
         LadderCommand.class,
         DubboCommand.class,
+        WebrtcCommand.class,
         CaptureCommand.class,
         InterfacesCommand.class,
         AutoComplete.GenerateCompletion.class,

@@ -1,5 +1,6 @@
 package dev.callscope.dissect.rtp;
 
+import dev.callscope.dissect.Binding;
 import dev.callscope.dissect.Confidence;
 import dev.callscope.dissect.ConversationContext;
 import dev.callscope.dissect.Dissector;
@@ -44,6 +45,17 @@ public final class RtpDissector implements Dissector {
     public void configure(final Map<String, String> preferences) {
         heuristic = Boolean.parseBoolean(preferences.get(PREF_HEURISTIC));
         keepPayload = Boolean.parseBoolean(preferences.get(PREF_KEEP_PAYLOAD));
+    }
+
+    /**
+     * Content type under which other dissectors hand on RTP or RTCP packets they demultiplexed (the
+     * WebRTC 5-tuple's RFC 7983 demultiplexer gives it first bytes 128-191).
+     */
+    public static final String CONTENT_TYPE = "application/x-rtp";
+
+    @Override
+    public Set<Binding> bindings() {
+        return Set.of(Binding.contentType(CONTENT_TYPE));
     }
 
     @Override

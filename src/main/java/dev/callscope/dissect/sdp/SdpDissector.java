@@ -79,4 +79,24 @@ public final class SdpDissector implements Dissector {
     public DissectorSession open(final ConversationContext conversation) {
         return new SdpSession(conversation);
     }
+
+    /**
+     * Parses SDP text given outside a capture (callscope webrtc --sdp FILE); anomalies are dropped.
+     * Frame 0, time 0, no flow.
+     */
+    public static SdpBody parseText(final byte[] text) {
+        return SdpParser.parse(Payload.of(text), 0, 0, null, new dev.callscope.dissect.EventSink() {
+            @Override
+            public void emit(final dev.callscope.dissect.ProtocolEvent event) {
+            }
+
+            @Override
+            public void anomaly(final dev.callscope.dissect.Anomaly anomaly) {
+            }
+
+            @Override
+            public void confirm() {
+            }
+        });
+    }
 }

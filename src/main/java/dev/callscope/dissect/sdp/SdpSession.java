@@ -29,6 +29,8 @@ import java.util.Set;
 final class SdpSession implements DissectorSession {
     static final String RTP = "rtp";
     static final String RTCP = "rtcp";
+    /** Media with ICE (a=ice-ufrag) or DTLS-SRTP: STUN, DTLS and SRTP share the 5-tuple (RFC 7983). */
+    static final String WEBRTC = "webrtc";
 
     private final ConversationContext conversation;
 
@@ -56,13 +58,14 @@ final class SdpSession implements DissectorSession {
             if (addr == null) {
                 continue;
             }
+            final boolean ice = m.iceUfrag() != null || body.iceUfrag() != null || m.proto() != null && m.proto().startsWith("UDP/TLS/");
             final int pairs = Math.min(m.portCount(), SdpDissector.MAX_PORT_COUNT);
             for (int i = 0; i < pairs; i++) {
                 final int rtpPort = m.port() + 2 * i;
                 if (rtpPort > 65535) {
                     break;
                 }
-                expect(new Endpoint(addr, rtpPort), RTP, body.frame(), done);
+                expect(new Endpoint(addr, rtpPort), ice ? WEBRTC : RTP, body.frame(), done);
             }
             if (m.rtcpMux()) {
                 continue;
@@ -72,7 +75,7 @@ final class SdpSession implements DissectorSession {
                 final byte[] rtcpAddr = m.rtcpAddress() == null ? addr
                     : address(m.rtcpAddress(), body.frame(), out, m.type() + " rtcp");
                 if (rtcpAddr != null && m.rtcpPort() > 0) {
-                    expect(new Endpoint(rtcpAddr, m.rtcpPort()), RTCP, body.frame(), done);
+                    expect(new Endpoint(rtcpAddr, m.rtcpPort()), ice ? WEBRTC : RTCP, body.frame(), done);
                 }
                 continue;
             }
@@ -81,7 +84,7 @@ final class SdpSession implements DissectorSession {
                 if (rtcpPort > 65535) {
                     break;
                 }
-                expect(new Endpoint(addr, rtcpPort), RTCP, body.frame(), done);
+                expect(new Endpoint(addr, rtcpPort), ice ? WEBRTC : RTCP, body.frame(), done);
             }
         }
     }

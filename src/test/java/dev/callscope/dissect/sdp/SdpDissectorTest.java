@@ -40,7 +40,7 @@ class SdpDissectorTest {
     @Test
     void webRtcBundleAnnouncesOneRtpFlowAndNoRtcp() {
         final Run r = run(SdpParserTest.WEBRTC, 12);
-        assertThat(r.expected()).containsExactly(new Expectation(Transport.UDP, "203.0.113.7:54400", "rtp", 12));
+        assertThat(r.expected()).containsExactly(new Expectation(Transport.UDP, "203.0.113.7:54400", "webrtc", 12));
     }
 
     @Test

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Records samples/webrtc/chromium-loopback.pcap: headless Chromium, two RTCPeerConnections in one
+# page on 127.0.0.1 (fake camera and microphone, a data channel), ICE host candidates on loopback,
+# DTLS 1.3 (Chromium no longer offers 1.2) and SRTP. Saves offer.sdp and answer.sdp beside it.
+# Needs root (tcpdump on lo), chromium, python3. Everything stays on 127.0.0.1 and is time-bounded.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=${1:-$HERE}
+PORT=${PORT:-18765}
+TMP=$(mktemp -d)
+rm -f "$OUT/done" "$OUT/error"
+python3 "$HERE/server.py" "$PORT" "$OUT" & SERVER=$!
+# UDP only on loopback, without the HTTP traffic; a short run keeps the file small
+timeout 30 tcpdump -i lo -s 1500 -w "$TMP/raw.pcap" udp and not port 53 2>/dev/null & DUMP=$!
+sleep 1
+timeout 20 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync --user-data-dir="$TMP/profile" \
+  --use-fake-device-for-media-stream --use-fake-ui-for-media-stream --allow-loopback-in-peer-connection \
+  --disable-features=WebRtcHideLocalIpsWithMdns,WebRtcPqcForDtls --disable-field-trial-config \
+  --remote-debugging-port=0 "http://127.0.0.1:$PORT/page.html" >"$TMP/chromium.log" 2>&1 & BROWSER=$!
+i=0
+while [ ! -f "$OUT/done" ] && [ ! -f "$OUT/error" ] && [ $i -lt 20 ]; do sleep 1; i=$((i + 1)); done
+kill $BROWSER 2>/dev/null || true
+sleep 1
+kill $DUMP 2>/dev/null || true
+kill $SERVER 2>/dev/null || true
+wait $DUMP 2>/dev/null || true
+cp "$TMP/raw.pcap" "$OUT/chromium-loopback.pcap"
+rm -rf "$TMP" "$OUT/done"
+if [ -f "$OUT/error" ]; then cat "$OUT/error"; exit 1; fi
+ls -l "$OUT/chromium-loopback.pcap" "$OUT/offer.sdp" "$OUT/answer.sdp"

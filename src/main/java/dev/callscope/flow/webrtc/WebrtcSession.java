@@ -1,0 +1,454 @@
+package dev.callscope.flow.webrtc;
+
+import dev.callscope.core.Endpoint;
+import dev.callscope.core.FlowKey;
+import dev.callscope.dissect.ProtocolEvent;
+import dev.callscope.dissect.webrtc.DtlsHandshake;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One WebRTC session as the wire shows it: the ICE checks of one ufrag pair (or, without ICE
+ * usernames, the traffic of one 5-tuple: a STUN server query, a bare DTLS exchange), its DTLS
+ * handshake, SRTP/SRTCP streams and TURN allocations. Filled by {@link WebrtcTracker}.
+ */
+public final class WebrtcSession {
+    /** Events kept per session for the ladder. */
+    static final int MAX_TIMELINE = 4000;
+
+    private final int index;
+    String ufragA;
+    String ufragB;
+    final FlowKey firstFlow;
+    final long firstTsNanos;
+    long lastTsNanos;
+    final Set<FlowKey> flows = new LinkedHashSet<>();
+    final Map<String, Pair> pairs = new LinkedHashMap<>();
+    final Map<Endpoint, String> ufragOf = new LinkedHashMap<>();
+    final Dtls dtls = new Dtls();
+    final Map<String, SrtpStream> streams = new LinkedHashMap<>();
+    final Turn turn = new Turn();
+    final List<ProtocolEvent> timeline = new ArrayList<>();
+    long stunMessages;
+    long srtpPackets;
+    long srtcpPackets;
+    final List<String> sdpMismatches = new ArrayList<>();
+    final List<String> sdpMatches = new ArrayList<>();
+
+    WebrtcSession(final int index, final FlowKey flow, final long ts) {
+        this.index = index;
+        this.firstFlow = flow;
+        this.firstTsNanos = ts;
+        this.lastTsNanos = ts;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    /** "ufragA:ufragB" (sorted), or null for a session without ICE usernames. */
+    public String ufragPair() {
+        return ufragA == null ? null : ufragA + ":" + ufragB;
+    }
+
+    public FlowKey firstFlow() {
+        return firstFlow;
+    }
+
+    public long firstTsNanos() {
+        return firstTsNanos;
+    }
+
+    public long lastTsNanos() {
+        return lastTsNanos;
+    }
+
+    public Set<FlowKey> flows() {
+        return flows;
+    }
+
+    public List<Pair> pairs() {
+        return List.copyOf(pairs.values());
+    }
+
+    /** Each endpoint's ICE ufrag, as its Binding requests' USERNAME ("remote:local") say. */
+    public Map<Endpoint, String> ufrags() {
+        return ufragOf;
+    }
+
+    public Dtls dtls() {
+        return dtls;
+    }
+
+    public List<SrtpStream> srtpStreams() {
+        return List.copyOf(streams.values());
+    }
+
+    public Turn turn() {
+        return turn;
+    }
+
+    public List<ProtocolEvent> timeline() {
+        return timeline;
+    }
+
+    public long stunMessages() {
+        return stunMessages;
+    }
+
+    public long srtpPackets() {
+        return srtpPackets;
+    }
+
+    public long srtcpPackets() {
+        return srtcpPackets;
+    }
+
+    /** What the signalling (SDP) said that the wire agrees with. */
+    public List<String> sdpMatches() {
+        return sdpMatches;
+    }
+
+    /** What the signalling said that the wire contradicts. */
+    public List<String> sdpMismatches() {
+        return sdpMismatches;
+    }
+
+    /** The nominated pair (a successful check with USE-CANDIDATE), or null. */
+    public Pair nominated() {
+        Pair last = null;
+        for (final Pair p : pairs.values()) {
+            if (p.nominated && (last == null || p.nominatedTsNanos > last.nominatedTsNanos)) {
+                last = p; // renomination (Chromium switching pairs): the latest wins
+            }
+        }
+        return last;
+    }
+
+    /** One ICE candidate pair, from the side that sent the checks ({@code local}) to the other. */
+    public static final class Pair {
+        final Endpoint local;
+        final Endpoint remote;
+        final boolean relayed;
+        String role;
+        int requests;
+        int successes;
+        int errors;
+        final Map<Integer, Integer> errorCodes = new TreeMap<>();
+        final List<Double> rttMs = new ArrayList<>();
+        boolean useCandidate;
+        boolean nominated;
+        long nominatedFrame;
+        long nominatedTsNanos;
+        int consentChecks;
+        long lastConsentTsNanos;
+        final List<Double> consentIntervalsMs = new ArrayList<>();
+        long firstTsNanos;
+        long lastTsNanos;
+        long firstFrame;
+
+        Pair(final Endpoint local, final Endpoint remote, final boolean relayed) {
+            this.local = local;
+            this.remote = remote;
+            this.relayed = relayed;
+        }
+
+        public Endpoint local() {
+            return local;
+        }
+
+        public Endpoint remote() {
+            return remote;
+        }
+
+        public boolean relayed() {
+            return relayed;
+        }
+
+        /** "controlling", "controlled" or null (no ICE-CONTROLLING/CONTROLLED seen). */
+        public String role() {
+            return role;
+        }
+
+        public int bindingRequests() {
+            return requests;
+        }
+
+        public int bindingSuccesses() {
+            return successes;
+        }
+
+        public int bindingErrors() {
+            return errors;
+        }
+
+        /** Error responses by code (487 role conflict, 401, 400...). */
+        public Map<Integer, Integer> errorCodes() {
+            return errorCodes;
+        }
+
+        public List<Double> rttMs() {
+            return rttMs;
+        }
+
+        /** Mean round-trip time of the answered checks, or NaN. */
+        public double meanRttMs() {
+            return rttMs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        }
+
+        public boolean nominated() {
+            return nominated;
+        }
+
+        public long nominatedFrame() {
+            return nominatedFrame;
+        }
+
+        /** Binding requests on the pair after its nomination (RFC 7675 consent freshness). */
+        public int consentChecks() {
+            return consentChecks;
+        }
+
+        /** Mean interval between consent checks in ms, or NaN with fewer than two. */
+        public double consentIntervalMs() {
+            return consentIntervalsMs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        }
+
+        public long firstTsNanos() {
+            return firstTsNanos;
+        }
+
+        public long lastTsNanos() {
+            return lastTsNanos;
+        }
+
+        public long firstFrame() {
+            return firstFrame;
+        }
+    }
+
+    /** The DTLS handshake of the session (the first one seen; later ones add messages). */
+    public static final class Dtls {
+        Endpoint client;
+        Endpoint server;
+        int version = -1;
+        int offeredMaxVersion = -1;
+        int cipherSuite = -1;
+        int srtpProfile = -1;
+        final List<Integer> offeredSrtpProfiles = new ArrayList<>();
+        final Map<Endpoint, String> fingerprints = new LinkedHashMap<>();
+        final List<DtlsHandshake> messages = new ArrayList<>();
+        final List<String> alerts = new ArrayList<>();
+        long records;
+        long encryptedRecords;
+        boolean encryptedHandshake;
+        Boolean fingerprintsMatchSdp;
+
+        public boolean seen() {
+            return records > 0;
+        }
+
+        /** The DTLS client (sent ClientHello), or null. */
+        public Endpoint client() {
+            return client;
+        }
+
+        public Endpoint server() {
+            return server;
+        }
+
+        /** The negotiated version (ServerHello, supported_versions first), or -1. */
+        public int version() {
+            return version;
+        }
+
+        public int cipherSuite() {
+            return cipherSuite;
+        }
+
+        public int srtpProfile() {
+            return srtpProfile;
+        }
+
+        public List<Integer> offeredSrtpProfiles() {
+            return offeredSrtpProfiles;
+        }
+
+        /** SHA-256 fingerprints of each side's certificate (leaf), "AB:CD:...". */
+        public Map<Endpoint, String> fingerprints() {
+            return fingerprints;
+        }
+
+        public List<DtlsHandshake> messages() {
+            return messages;
+        }
+
+        public List<String> alerts() {
+            return alerts;
+        }
+
+        public long records() {
+            return records;
+        }
+
+        public long encryptedRecords() {
+            return encryptedRecords;
+        }
+
+        /** DTLS 1.3: the handshake after ServerHello is encrypted (certificates not visible). */
+        public boolean encryptedHandshake() {
+            return encryptedHandshake;
+        }
+
+        /** Whether the certificates match the SDP's a=fingerprint; null when nothing to compare. */
+        public Boolean fingerprintsMatchSdp() {
+            return fingerprintsMatchSdp;
+        }
+    }
+
+    /** One SRTP (or SRTCP) stream from its clear header: SSRC, direction, payload types, gaps, jitter. */
+    public static final class SrtpStream {
+        final long ssrc;
+        final Endpoint src;
+        final Endpoint dst;
+        final boolean rtcp;
+        long packets;
+        final Set<Integer> payloadTypes = new LinkedHashSet<>();
+        long firstTsNanos;
+        long lastTsNanos;
+        long firstFrame;
+        int baseSeq = -1;
+        long maxExtSeq = -1;
+        int cycles;
+        int lastSeq = -1;
+        double jitter;
+        double maxJitterTs;
+        long lastTransit;
+        boolean haveTransit;
+        int clockRate;
+
+        SrtpStream(final long ssrc, final Endpoint src, final Endpoint dst, final boolean rtcp) {
+            this.ssrc = ssrc;
+            this.src = src;
+            this.dst = dst;
+            this.rtcp = rtcp;
+        }
+
+        public long ssrc() {
+            return ssrc;
+        }
+
+        public String ssrcHex() {
+            return String.format("0x%08X", ssrc);
+        }
+
+        public Endpoint src() {
+            return src;
+        }
+
+        public Endpoint dst() {
+            return dst;
+        }
+
+        /** SRTCP (packet type 200-207 on the 5-tuple) rather than SRTP. */
+        public boolean rtcp() {
+            return rtcp;
+        }
+
+        public long packets() {
+            return packets;
+        }
+
+        public Set<Integer> payloadTypes() {
+            return payloadTypes;
+        }
+
+        public long firstTsNanos() {
+            return firstTsNanos;
+        }
+
+        public long lastTsNanos() {
+            return lastTsNanos;
+        }
+
+        /** Packets missing by sequence number (expected minus received, never negative). */
+        public long lost() {
+            if (rtcp || baseSeq < 0) {
+                return 0;
+            }
+            return Math.max(0, maxExtSeq - baseSeq + 1 - packets);
+        }
+
+        /** RFC 3550 interarrival jitter at the end, in ms, or NaN when the clock rate is unknown. */
+        public double jitterMs() {
+            return clockRate > 0 ? jitter * 1000.0 / clockRate : Double.NaN;
+        }
+
+        public double maxJitterMs() {
+            return clockRate > 0 ? maxJitterTs * 1000.0 / clockRate : Double.NaN;
+        }
+
+        /** The clock rate used for jitter (from the SDP's a=rtpmap), or 0. */
+        public int clockRate() {
+            return clockRate;
+        }
+    }
+
+    /** TURN (RFC 8656) seen in the session. */
+    public static final class Turn {
+        final List<String> allocations = new ArrayList<>();
+        int allocateRequests;
+        int allocateErrors;
+        final Set<String> permissions = new LinkedHashSet<>();
+        final Map<Integer, String> channels = new TreeMap<>();
+        final Map<Integer, Long> channelData = new TreeMap<>();
+        long sendIndications;
+        long dataIndications;
+
+        /** Relayed addresses granted (XOR-RELAYED-ADDRESS of Allocate success responses), with lifetime. */
+        public List<String> allocations() {
+            return allocations;
+        }
+
+        public int allocateRequests() {
+            return allocateRequests;
+        }
+
+        public int allocateErrors() {
+            return allocateErrors;
+        }
+
+        /** Peer addresses of CreatePermission requests. */
+        public Set<String> permissions() {
+            return permissions;
+        }
+
+        /** Channel number to peer, from ChannelBind requests. */
+        public Map<Integer, String> channels() {
+            return channels;
+        }
+
+        /** ChannelData messages per channel. */
+        public Map<Integer, Long> channelData() {
+            return channelData;
+        }
+
+        public long sendIndications() {
+            return sendIndications;
+        }
+
+        public long dataIndications() {
+            return dataIndications;
+        }
+
+        public boolean seen() {
+            return allocateRequests > 0 || !permissions.isEmpty() || !channels.isEmpty() || !channelData.isEmpty()
+                || sendIndications > 0 || dataIndications > 0;
+        }
+    }
+}

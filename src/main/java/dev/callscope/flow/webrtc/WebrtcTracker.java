@@ -1,0 +1,470 @@
+package dev.callscope.flow.webrtc;
+
+import dev.callscope.core.Endpoint;
+import dev.callscope.core.FlowKey;
+import dev.callscope.dissect.ProtocolEvent;
+import dev.callscope.dissect.Tap;
+import dev.callscope.dissect.rtp.RtcpPacket;
+import dev.callscope.dissect.rtp.RtpPacket;
+import dev.callscope.dissect.sdp.SdpBody;
+import dev.callscope.dissect.webrtc.ChannelData;
+import dev.callscope.dissect.webrtc.DtlsAlert;
+import dev.callscope.dissect.webrtc.DtlsHandshake;
+import dev.callscope.dissect.webrtc.DtlsNames;
+import dev.callscope.dissect.webrtc.DtlsRecord;
+import dev.callscope.dissect.webrtc.StunMessage;
+import dev.callscope.dissect.webrtc.WebrtcEvent;
+import dev.callscope.dissect.webrtc.WebrtcFlow;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rebuilds WebRTC sessions from the WebRTC demultiplexer's events: ICE checklists per ufrag pair
+ * (checks, successes, errors, RTT by transaction id, the nominated pair, consent freshness), the
+ * DTLS handshake, SRTP/SRTCP streams (RTP and RTCP events on the demultiplexed 5-tuples), TURN,
+ * and the correlation with SDP (from the capture, or given with {@link #addSdp}). Bounded: at most
+ * {@code maxSessions} sessions and {@value #MAX_TRANSACTIONS} open transactions (oldest dropped).
+ */
+public final class WebrtcTracker implements Tap {
+    public static final int DEFAULT_MAX_SESSIONS = 1000;
+    static final int MAX_TRANSACTIONS = 10_000;
+    static final int MAX_STREAMS = 256;
+
+    private final int maxSessions;
+    private final Map<String, WebrtcSession> byUfrags = new HashMap<>();
+    private final Map<FlowKey, WebrtcSession> byFlow = new HashMap<>();
+    private final List<WebrtcSession> sessions = new ArrayList<>();
+    private final Set<FlowKey> webrtcFlows = new HashSet<>();
+    private final LinkedHashMap<String, Tx> transactions = new LinkedHashMap<>();
+    private final List<SdpBody> sdps = new ArrayList<>();
+    private long droppedSessions;
+
+    private record Tx(StunMessage request, WebrtcSession session, WebrtcSession.Pair pair) {
+    }
+
+    public WebrtcTracker() {
+        this(DEFAULT_MAX_SESSIONS);
+    }
+
+    public WebrtcTracker(final int maxSessions) {
+        this.maxSessions = maxSessions;
+    }
+
+    /** SDP from outside the capture (an offer/answer pair given with --sdp). */
+    public void addSdp(final SdpBody sdp) {
+        sdps.add(sdp);
+    }
+
+    /** Sessions in order of their first packet; those without any WebRTC traffic are left out. */
+    public List<WebrtcSession> sessions() {
+        return sessions;
+    }
+
+    public List<SdpBody> sdps() {
+        return sdps;
+    }
+
+    public long droppedSessions() {
+        return droppedSessions;
+    }
+
+    @Override
+    public void onEvent(final ProtocolEvent e) {
+        if (e instanceof SdpBody b) {
+            sdps.add(b);
+        } else if (e instanceof WebrtcFlow f) {
+            webrtcFlows.add(f.flow());
+            flowSession(f.flow(), f.tsNanos());
+        } else if (e instanceof StunMessage m) {
+            stun(m);
+        } else if (e instanceof ChannelData c) {
+            final WebrtcSession s = flowSession(c.flow(), c.tsNanos());
+            if (s != null) {
+                s.turn.channelData.merge(c.channel(), 1L, Long::sum);
+            }
+        } else if (e instanceof DtlsRecord r) {
+            final WebrtcSession s = flowSession(r.flow(), r.tsNanos());
+            if (s != null) {
+                s.dtls.records++;
+                if (r.encrypted()) {
+                    s.dtls.encryptedRecords++;
+                }
+                if (r.contentType() == DtlsRecord.CHANGE_CIPHER_SPEC) {
+                    keep(s, r);
+                }
+            }
+        } else if (e instanceof DtlsHandshake h) {
+            handshake(h);
+        } else if (e instanceof DtlsAlert a) {
+            final WebrtcSession s = flowSession(a.flow(), a.tsNanos());
+            if (s != null) {
+                s.dtls.alerts.add(a.src() + " " + a.summary());
+                keep(s, a);
+            }
+        } else if (e instanceof RtpPacket p && webrtcFlows.contains(p.flow())) {
+            srtp(p);
+        } else if (e instanceof RtcpPacket p && webrtcFlows.contains(p.flow()) && p.index() == 0) {
+            final WebrtcSession s = flowSession(p.flow(), p.tsNanos());
+            if (s != null) {
+                s.srtcpPackets++;
+                final WebrtcSession.SrtpStream st = stream(s, p.ssrc(), p.src(), p.dst(), true, p.tsNanos(), p.frame());
+                if (st != null) {
+                    st.packets++;
+                    st.payloadTypes.add(p.packetType());
+                    st.lastTsNanos = p.tsNanos();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        sessions.removeIf(s -> s.stunMessages == 0 && s.dtls.records == 0 && s.srtpPackets == 0 && s.srtcpPackets == 0
+            && !s.turn.seen());
+        for (final WebrtcSession s : sessions) {
+            Correlation.correlate(s, sdps);
+        }
+    }
+
+    // ------------------------------------------------------------------ sessions
+
+    private WebrtcSession flowSession(final FlowKey flow, final long ts) {
+        WebrtcSession s = byFlow.get(flow);
+        if (s == null) {
+            s = newSession(flow, ts);
+            if (s != null) {
+                byFlow.put(flow, s);
+            }
+        }
+        if (s != null) {
+            s.flows.add(flow);
+            s.lastTsNanos = Math.max(s.lastTsNanos, ts);
+        }
+        return s;
+    }
+
+    private WebrtcSession newSession(final FlowKey flow, final long ts) {
+        if (sessions.size() >= maxSessions) {
+            droppedSessions++;
+            return null;
+        }
+        final WebrtcSession s = new WebrtcSession(sessions.size(), flow, ts);
+        sessions.add(s);
+        return s;
+    }
+
+    /** The ICE session of a ufrag pair; the flow's own session is taken over when it has no ufrags yet. */
+    private WebrtcSession iceSession(final String a, final String b, final StunMessage m) {
+        final String key = a.compareTo(b) <= 0 ? a + ":" + b : b + ":" + a;
+        WebrtcSession s = byUfrags.get(key);
+        if (s == null) {
+            final WebrtcSession own = byFlow.get(m.flow());
+            if (own != null && own.ufragA == null) {
+                s = own;
+            } else {
+                s = newSession(m.flow(), m.tsNanos());
+                if (s == null) {
+                    return null;
+                }
+            }
+            s.ufragA = a.compareTo(b) <= 0 ? a : b;
+            s.ufragB = a.compareTo(b) <= 0 ? b : a;
+            byUfrags.put(key, s);
+        }
+        if (!byFlow.containsKey(m.flow()) || byFlow.get(m.flow()).ufragA == null) {
+            byFlow.put(m.flow(), s);
+        }
+        s.flows.add(m.flow());
+        s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
+        return s;
+    }
+
+    private static void keep(final WebrtcSession s, final ProtocolEvent e) {
+        if (s.timeline.size() < WebrtcSession.MAX_TIMELINE) {
+            s.timeline.add(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ STUN, ICE, TURN
+
+    private void stun(final StunMessage m) {
+        final Tx tx = m.response() ? transactions.remove(m.transactionId()) : null;
+        WebrtcSession s;
+        final String[] uf = ufrags(m.username());
+        if (tx != null) {
+            s = tx.session();
+        } else if (m.method() == StunMessage.BINDING && m.request() && uf != null) {
+            s = iceSession(uf[0], uf[1], m);
+        } else {
+            s = flowSession(m.flow(), m.tsNanos());
+        }
+        if (s == null) {
+            return;
+        }
+        s.stunMessages++;
+        s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
+        s.flows.add(m.flow());
+        keep(s, m);
+        WebrtcSession.Pair pair = tx == null ? null : tx.pair();
+        if (m.method() == StunMessage.BINDING && m.request() && uf != null) {
+            s.ufragOf.putIfAbsent(m.src(), uf[1]);
+            s.ufragOf.putIfAbsent(m.dst(), uf[0]);
+            final String key = m.src() + " " + m.dst();
+            pair = s.pairs.get(key);
+            if (pair == null) {
+                pair = new WebrtcSession.Pair(m.src(), m.dst(), m.relayed());
+                pair.firstTsNanos = m.tsNanos();
+                pair.firstFrame = m.frame();
+                s.pairs.put(key, pair);
+            }
+            pair.requests++;
+            pair.lastTsNanos = m.tsNanos();
+            if (m.iceControlling() != null) {
+                pair.role = "controlling";
+            } else if (m.iceControlled() != null) {
+                pair.role = "controlled";
+            }
+            if (m.useCandidate()) {
+                pair.useCandidate = true;
+            }
+            if (pair.nominated) {
+                pair.consentChecks++;
+                pair.consentIntervalsMs.add((m.tsNanos() - pair.lastConsentTsNanos) / 1e6);
+                pair.lastConsentTsNanos = m.tsNanos();
+            }
+        }
+        if (m.request()) {
+            if (transactions.size() >= MAX_TRANSACTIONS) {
+                final Iterator<String> it = transactions.keySet().iterator();
+                it.next();
+                it.remove();
+            }
+            transactions.put(m.transactionId(), new Tx(m, s, pair));
+        }
+        if (tx != null && pair != null && m.method() == StunMessage.BINDING) {
+            pair.lastTsNanos = m.tsNanos();
+            if (m.messageClass() == StunMessage.SUCCESS) {
+                pair.successes++;
+                pair.rttMs.add((m.tsNanos() - tx.request().tsNanos()) / 1e6);
+                if (tx.request().useCandidate() && !pair.nominated) {
+                    pair.nominated = true;
+                    pair.nominatedFrame = m.frame();
+                    pair.nominatedTsNanos = m.tsNanos();
+                    pair.lastConsentTsNanos = tx.request().tsNanos();
+                }
+            } else {
+                pair.errors++;
+                pair.errorCodes.merge(m.errorCode() == null ? 0 : m.errorCode(), 1, Integer::sum);
+            }
+        }
+        turn(s, m);
+    }
+
+    private static void turn(final WebrtcSession s, final StunMessage m) {
+        final WebrtcSession.Turn t = s.turn;
+        switch (m.method()) {
+            case StunMessage.ALLOCATE -> {
+                if (m.request()) {
+                    t.allocateRequests++;
+                } else if (m.messageClass() == StunMessage.ERROR) {
+                    t.allocateErrors++;
+                } else if (m.messageClass() == StunMessage.SUCCESS && m.xorRelayedAddress() != null) {
+                    t.allocations.add(m.xorRelayedAddress() + (m.lifetime() != null ? " lifetime " + m.lifetime() + " s" : ""));
+                }
+            }
+            case StunMessage.CREATE_PERMISSION -> {
+                if (m.request()) {
+                    m.xorPeerAddresses().forEach(p -> t.permissions.add(p.host()));
+                }
+            }
+            case StunMessage.CHANNEL_BIND -> {
+                if (m.request() && m.channelNumber() != null && !m.xorPeerAddresses().isEmpty()) {
+                    t.channels.put(m.channelNumber(), m.xorPeerAddresses().get(0).toString());
+                }
+            }
+            case StunMessage.SEND -> {
+                if (m.messageClass() == StunMessage.INDICATION) {
+                    t.sendIndications++;
+                }
+            }
+            case StunMessage.DATA -> {
+                if (m.messageClass() == StunMessage.INDICATION) {
+                    t.dataIndications++;
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    static String[] ufrags(final String username) {
+        if (username == null) {
+            return null;
+        }
+        final int c = username.indexOf(':');
+        if (c <= 0 || c == username.length() - 1) {
+            return null;
+        }
+        return new String[] {username.substring(0, c), username.substring(c + 1)};
+    }
+
+    // ------------------------------------------------------------------ DTLS
+
+    private WebrtcSession sessionOf(final WebrtcEvent e) {
+        return flowSession(e.flow(), e.tsNanos());
+    }
+
+    private void handshake(final DtlsHandshake h) {
+        final WebrtcSession s = sessionOf(h);
+        if (s == null) {
+            return;
+        }
+        final WebrtcSession.Dtls d = s.dtls;
+        keep(s, h);
+        if (d.messages.size() < WebrtcSession.MAX_TIMELINE) {
+            d.messages.add(h);
+        }
+        if (h.retransmission()) {
+            return;
+        }
+        switch (h.msgType()) {
+            case DtlsHandshake.CLIENT_HELLO -> {
+                if (d.client == null) {
+                    d.client = h.src();
+                    d.server = h.dst();
+                }
+                if (d.offeredSrtpProfiles.isEmpty()) {
+                    d.offeredSrtpProfiles.addAll(h.srtpProfiles());
+                }
+                int max = h.version();
+                for (final int v : h.supportedVersions()) {
+                    if ((v & 0xFF00) == 0xFE00 && (max == -1 || v < max)) {
+                        max = v; // DTLS versions count down: 0xfefc (1.3) < 0xfefd (1.2)
+                    }
+                }
+                d.offeredMaxVersion = max;
+            }
+            case DtlsHandshake.SERVER_HELLO -> {
+                d.server = h.src();
+                if (d.client == null) {
+                    d.client = h.dst();
+                }
+                d.version = h.effectiveVersion();
+                if (!h.cipherSuites().isEmpty()) {
+                    d.cipherSuite = h.cipherSuites().get(0);
+                }
+                if (!h.srtpProfiles().isEmpty()) {
+                    d.srtpProfile = h.srtpProfiles().get(0);
+                }
+                if (d.version == 0xFEFC) {
+                    d.encryptedHandshake = true;
+                }
+            }
+            case DtlsHandshake.HELLO_VERIFY_REQUEST -> {
+                d.server = h.src();
+                d.client = h.dst();
+            }
+            case DtlsHandshake.CERTIFICATE -> {
+                if (!h.certificateFingerprints().isEmpty()) {
+                    d.fingerprints.put(h.src(), h.certificateFingerprints().get(0));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** The version as text ("DTLS 1.2"), or null when no ServerHello was seen. */
+    public static String versionText(final WebrtcSession.Dtls d) {
+        return d.version < 0 ? null : DtlsNames.version(d.version);
+    }
+
+    // ------------------------------------------------------------------ SRTP
+
+    private void srtp(final RtpPacket p) {
+        final WebrtcSession s = flowSession(p.flow(), p.tsNanos());
+        if (s == null) {
+            return;
+        }
+        s.srtpPackets++;
+        final WebrtcSession.SrtpStream st = stream(s, p.ssrc(), p.src(), p.dst(), false, p.tsNanos(), p.frame());
+        if (st == null) {
+            return;
+        }
+        st.packets++;
+        if (!st.payloadTypes.isEmpty() && !st.payloadTypes.contains(p.payloadType())) {
+            st.haveTransit = false; // another payload type (RTX, RED) has its own timestamps
+        }
+        st.payloadTypes.add(p.payloadType());
+        st.lastTsNanos = p.tsNanos();
+        final int seq = p.sequence();
+        if (st.baseSeq < 0) {
+            st.baseSeq = seq;
+            st.maxExtSeq = seq;
+            st.lastSeq = seq;
+        } else {
+            final int delta = (seq - st.lastSeq) & 0xFFFF;
+            if (delta > 0 && delta < 0x8000) {
+                if (seq < st.lastSeq) {
+                    st.cycles++;
+                }
+                st.lastSeq = seq;
+                st.maxExtSeq = ((long) st.cycles << 16) + seq;
+            }
+        }
+        if (st.clockRate == 0) {
+            st.clockRate = clockRate(p.payloadType());
+        }
+        if (st.clockRate > 0) {
+            final long arrival = (long) (p.tsNanos() / 1e9 * st.clockRate);
+            final long transit = arrival - p.timestamp();
+            if (st.haveTransit) {
+                final long dd = Math.abs(transit - st.lastTransit);
+                st.jitter += (dd - st.jitter) / 16.0;
+                st.maxJitterTs = Math.max(st.maxJitterTs, st.jitter);
+            }
+            st.lastTransit = transit;
+            st.haveTransit = true;
+        }
+    }
+
+    private static WebrtcSession.SrtpStream stream(final WebrtcSession s, final long ssrc, final Endpoint src,
+                                                   final Endpoint dst, final boolean rtcp, final long ts, final long frame) {
+        final String key = (rtcp ? "rtcp " : "rtp ") + src + " " + dst + " " + ssrc;
+        WebrtcSession.SrtpStream st = s.streams.get(key);
+        if (st == null) {
+            if (s.streams.size() >= MAX_STREAMS) {
+                return null;
+            }
+            st = new WebrtcSession.SrtpStream(ssrc, src, dst, rtcp);
+            st.firstTsNanos = ts;
+            st.firstFrame = frame;
+            s.streams.put(key, st);
+        }
+        return st;
+    }
+
+    /** The clock rate an SDP's a=rtpmap gives the payload type, or 0. */
+    private int clockRate(final int pt) {
+        for (final SdpBody b : sdps) {
+            for (final SdpBody.Media m : b.media()) {
+                final SdpBody.RtpMap r = m.rtpMap(pt);
+                if (r != null && r.clockRate() > 0) {
+                    return r.clockRate();
+                }
+            }
+        }
+        return 0;
+    }
+
+    static String lower(final String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,229 @@
+package dev.callscope.output;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.callscope.core.Endpoint;
+import dev.callscope.core.Timestamps;
+import dev.callscope.dissect.webrtc.DtlsHandshake;
+import dev.callscope.dissect.webrtc.DtlsNames;
+import dev.callscope.flow.webrtc.WebrtcSession;
+import dev.callscope.flow.webrtc.WebrtcTracker;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code callscope webrtc}: one record per session. JSON schema (snake_case): index, ufrags,
+ * first_ts, flows, stun_messages, pairs[] (local, remote, role, relayed, binding_requests,
+ * binding_successes, binding_errors, error_codes, rtt_ms, nominated, consent_checks,
+ * consent_interval_ms), nominated_pair, dtls (version "DTLS 1.2", client, server, cipher_suite,
+ * srtp_profile, offered_srtp_profiles, fingerprints, fingerprints_match_sdp, encrypted_handshake,
+ * records, encrypted_records, alerts, handshake[] in order), srtp_streams[] (ssrc, src, dst,
+ * rtcp, packets, payload_types, lost, max_jitter_ms), srtp_packets, srtcp_packets, turn
+ * (allocations, allocate_errors, permissions, channels, channel_data, send_indications,
+ * data_indications), sdp_matches, sdp_mismatches.
+ */
+public final class WebrtcViews {
+    private WebrtcViews() {
+    }
+
+    private static String ep(final Endpoint e) {
+        return e == null ? null : e.toString();
+    }
+
+    private static Double num(final double v) {
+        return Double.isNaN(v) ? null : Math.round(v * 1000.0) / 1000.0;
+    }
+
+    public static ObjectNode json(final WebrtcTracker t) {
+        final ObjectNode root = Json.object();
+        final ArrayNode arr = root.putArray("sessions");
+        t.sessions().forEach(s -> arr.add(session(s)));
+        root.put("sdp_count", t.sdps().size());
+        root.put("dropped_sessions", t.droppedSessions());
+        return root;
+    }
+
+    public static ObjectNode session(final WebrtcSession s) {
+        final ObjectNode o = Json.object();
+        o.put("index", s.index());
+        o.put("ufrags", s.ufragPair());
+        o.put("first_ts", Timestamps.iso(s.firstTsNanos()));
+        o.put("duration_s", num((s.lastTsNanos() - s.firstTsNanos()) / 1e9));
+        final ArrayNode flows = o.putArray("flows");
+        s.flows().forEach(f -> flows.add(f.toString()));
+        o.put("stun_messages", s.stunMessages());
+        final ArrayNode pairs = o.putArray("pairs");
+        for (final WebrtcSession.Pair p : s.pairs()) {
+            pairs.add(pair(p));
+        }
+        final WebrtcSession.Pair n = s.nominated();
+        o.set("nominated_pair", n == null ? null : pair(n));
+        o.set("dtls", dtls(s.dtls()));
+        final ArrayNode streams = o.putArray("srtp_streams");
+        for (final WebrtcSession.SrtpStream st : s.srtpStreams()) {
+            final ObjectNode x = streams.addObject();
+            x.put("ssrc", st.ssrcHex());
+            x.put("src", ep(st.src()));
+            x.put("dst", ep(st.dst()));
+            x.put("rtcp", st.rtcp());
+            x.put("packets", st.packets());
+            final ArrayNode pts = x.putArray("payload_types");
+            st.payloadTypes().forEach(pts::add);
+            x.put("lost", st.lost());
+            x.put("max_jitter_ms", num(st.maxJitterMs()));
+        }
+        o.put("srtp_packets", s.srtpPackets());
+        o.put("srtcp_packets", s.srtcpPackets());
+        final WebrtcSession.Turn tu = s.turn();
+        final ObjectNode turn = o.putObject("turn");
+        final ArrayNode allocs = turn.putArray("allocations");
+        tu.allocations().forEach(allocs::add);
+        turn.put("allocate_requests", tu.allocateRequests());
+        turn.put("allocate_errors", tu.allocateErrors());
+        final ArrayNode perms = turn.putArray("permissions");
+        tu.permissions().forEach(perms::add);
+        final ObjectNode ch = turn.putObject("channels");
+        tu.channels().forEach((k, v) -> ch.put(String.format("0x%04x", k), v));
+        final ObjectNode cd = turn.putObject("channel_data");
+        tu.channelData().forEach((k, v) -> cd.put(String.format("0x%04x", k), v));
+        turn.put("send_indications", tu.sendIndications());
+        turn.put("data_indications", tu.dataIndications());
+        final ArrayNode ok = o.putArray("sdp_matches");
+        s.sdpMatches().forEach(ok::add);
+        final ArrayNode bad = o.putArray("sdp_mismatches");
+        s.sdpMismatches().forEach(bad::add);
+        return o;
+    }
+
+    private static ObjectNode pair(final WebrtcSession.Pair p) {
+        final ObjectNode x = Json.object();
+        x.put("local", ep(p.local()));
+        x.put("remote", ep(p.remote()));
+        x.put("role", p.role());
+        x.put("relayed", p.relayed());
+        x.put("binding_requests", p.bindingRequests());
+        x.put("binding_successes", p.bindingSuccesses());
+        x.put("binding_errors", p.bindingErrors());
+        final ObjectNode codes = x.putObject("error_codes");
+        p.errorCodes().forEach((k, v) -> codes.put(Integer.toString(k), v));
+        x.put("rtt_ms", num(p.meanRttMs()));
+        x.put("nominated", p.nominated());
+        x.put("consent_checks", p.consentChecks());
+        x.put("consent_interval_ms", num(p.consentIntervalMs()));
+        return x;
+    }
+
+    private static ObjectNode dtls(final WebrtcSession.Dtls d) {
+        final ObjectNode x = Json.object();
+        x.put("version", WebrtcTracker.versionText(d));
+        x.put("client", ep(d.client()));
+        x.put("server", ep(d.server()));
+        x.put("cipher_suite", d.cipherSuite() < 0 ? null : DtlsNames.cipherSuite(d.cipherSuite()));
+        x.put("srtp_profile", d.srtpProfile() < 0 ? null : DtlsNames.srtpProfile(d.srtpProfile()));
+        final ArrayNode offered = x.putArray("offered_srtp_profiles");
+        d.offeredSrtpProfiles().forEach(p -> offered.add(DtlsNames.srtpProfile(p)));
+        final ObjectNode fps = x.putObject("fingerprints");
+        d.fingerprints().forEach((k, v) -> fps.put(k.toString(), "sha-256 " + v));
+        if (d.fingerprintsMatchSdp() == null) {
+            x.putNull("fingerprints_match_sdp");
+        } else {
+            x.put("fingerprints_match_sdp", d.fingerprintsMatchSdp());
+        }
+        x.put("encrypted_handshake", d.encryptedHandshake());
+        x.put("records", d.records());
+        x.put("encrypted_records", d.encryptedRecords());
+        final ArrayNode alerts = x.putArray("alerts");
+        d.alerts().forEach(alerts::add);
+        final ArrayNode hs = x.putArray("handshake");
+        for (final DtlsHandshake h : d.messages()) {
+            final ObjectNode m = hs.addObject();
+            m.put("frame", h.frame());
+            m.put("from", ep(h.src()));
+            m.put("type", h.typeName());
+            if (h.retransmission()) {
+                m.put("retransmission", true);
+            }
+            if (h.relayed()) {
+                m.put("relayed", true);
+            }
+        }
+        return x;
+    }
+
+    /** The text report: per session the pairs table, DTLS summary, SRTP streams, TURN, SDP checks. */
+    public static void text(final PrintWriter out, final WebrtcTracker t) {
+        if (t.sessions().isEmpty()) {
+            out.println("no WebRTC session (no STUN, DTLS or SRTP on an ICE 5-tuple)");
+            return;
+        }
+        for (final WebrtcSession s : t.sessions()) {
+            out.printf(Locale.ROOT, "Session %d  %s  %s  %d STUN, %d SRTP, %d SRTCP%n", s.index(),
+                s.ufragPair() == null ? "(no ICE username) " + s.firstFlow() : "ufrags " + s.ufragPair(),
+                Timestamps.iso(s.firstTsNanos()), s.stunMessages(), s.srtpPackets(), s.srtcpPackets());
+            if (!s.pairs().isEmpty()) {
+                out.printf(Locale.ROOT, "  %-46s %-46s %-11s %5s %5s %5s %8s  %s%n", "local", "remote", "role", "req",
+                    "ok", "err", "rtt ms", "");
+                for (final WebrtcSession.Pair p : s.pairs()) {
+                    final StringBuilder flags = new StringBuilder();
+                    if (p.nominated()) {
+                        flags.append("NOMINATED");
+                        if (p.consentChecks() > 0) {
+                            flags.append(String.format(Locale.ROOT, " consent %d every %.0f ms", p.consentChecks(),
+                                p.consentIntervalMs()));
+                        }
+                    }
+                    if (!p.errorCodes().isEmpty()) {
+                        flags.append(flags.length() > 0 ? " " : "").append("errors ").append(p.errorCodes());
+                    }
+                    if (p.relayed()) {
+                        flags.append(flags.length() > 0 ? " " : "").append("relayed");
+                    }
+                    out.printf(Locale.ROOT, "  %-46s %-46s %-11s %5d %5d %5d %8s  %s%n", p.local(), p.remote(),
+                        p.role() == null ? "-" : p.role(), p.bindingRequests(), p.bindingSuccesses(), p.bindingErrors(),
+                        Double.isNaN(p.meanRttMs()) ? "-" : String.format(Locale.ROOT, "%.3f", p.meanRttMs()), flags);
+                }
+            }
+            final WebrtcSession.Dtls d = s.dtls();
+            if (d.seen()) {
+                out.printf(Locale.ROOT, "  DTLS %s  client %s  server %s%n",
+                    WebrtcTracker.versionText(d) == null ? "(version not seen)" : WebrtcTracker.versionText(d), d.client(),
+                    d.server());
+                if (d.cipherSuite() >= 0 || d.srtpProfile() >= 0) {
+                    out.printf(Locale.ROOT, "    cipher %s  use_srtp %s%n",
+                        d.cipherSuite() < 0 ? "-" : DtlsNames.cipherSuite(d.cipherSuite()),
+                        d.srtpProfile() < 0 ? "-" : DtlsNames.srtpProfile(d.srtpProfile()));
+                }
+                for (final Map.Entry<Endpoint, String> f : d.fingerprints().entrySet()) {
+                    out.printf(Locale.ROOT, "    certificate %s sha-256 %s%n", f.getKey(), f.getValue());
+                }
+                if (d.encryptedHandshake()) {
+                    out.println("    handshake encrypted after ServerHello (DTLS 1.3): certificates not visible");
+                }
+                final StringBuilder seq = new StringBuilder();
+                for (final DtlsHandshake h : d.messages()) {
+                    seq.append(seq.length() > 0 ? ", " : "").append(h.typeName()).append(h.retransmission() ? " (retransmission)" : "");
+                }
+                out.printf(Locale.ROOT, "    handshake: %s%n", seq);
+                out.printf(Locale.ROOT, "    records %d, encrypted %d, fingerprints match SDP: %s%n", d.records(),
+                    d.encryptedRecords(), d.fingerprintsMatchSdp() == null ? "n/a" : d.fingerprintsMatchSdp() ? "yes" : "NO");
+                d.alerts().forEach(a -> out.println("    alert " + a));
+            }
+            for (final WebrtcSession.SrtpStream st : s.srtpStreams()) {
+                out.printf(Locale.ROOT, "  %s %s %s -> %s  %d packets  PT %s%s%n", st.rtcp() ? "SRTCP" : "SRTP ", st.ssrcHex(),
+                    st.src(), st.dst(), st.packets(), st.payloadTypes(),
+                    st.rtcp() ? "" : String.format(Locale.ROOT, "  lost %d%s", st.lost(), Double.isNaN(st.maxJitterMs()) ? ""
+                        : String.format(Locale.ROOT, "  max jitter %.2f ms", st.maxJitterMs())));
+            }
+            final WebrtcSession.Turn tu = s.turn();
+            if (tu.seen()) {
+                out.printf(Locale.ROOT, "  TURN allocate %d (errors %d) allocations %s permissions %s channels %s channel data %s "
+                        + "send %d data %d%n", tu.allocateRequests(), tu.allocateErrors(), tu.allocations(), tu.permissions(),
+                    tu.channels(), tu.channelData(), tu.sendIndications(), tu.dataIndications());
+            }
+            s.sdpMatches().forEach(m -> out.println("  SDP ok: " + m));
+            s.sdpMismatches().forEach(m -> out.println("  SDP MISMATCH: " + m));
+            out.println();
+        }
+    }
+}

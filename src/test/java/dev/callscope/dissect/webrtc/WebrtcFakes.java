@@ -1,0 +1,84 @@
+package dev.callscope.dissect.webrtc;
+
+import dev.callscope.core.Direction;
+import dev.callscope.core.Endpoint;
+import dev.callscope.core.FlowKey;
+import dev.callscope.core.Limits;
+import dev.callscope.dissect.Anomaly;
+import dev.callscope.dissect.ConversationContext;
+import dev.callscope.dissect.EventSink;
+import dev.callscope.dissect.PacketContext;
+import dev.callscope.dissect.Payload;
+import dev.callscope.dissect.ProtocolEvent;
+import dev.callscope.dissect.Transport;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Test helpers: hex, a UDP packet context, a recording sink and a conversation without an engine. */
+final class WebrtcFakes {
+    private WebrtcFakes() {
+    }
+
+    static byte[] hex(final String text) {
+        return HexFormat.of().parseHex(text.replaceAll("\\s+", ""));
+    }
+
+    static PacketContext udp(final long frame) {
+        final FlowKey k = new FlowKey();
+        final boolean fwd = k.set(17, new byte[] {10, 0, 0, 1}, 50000, new byte[] {10, 0, 0, 2}, 3478, 4);
+        return new PacketContext().set(frame, frame * 1_000_000L, k, fwd ? Direction.A_TO_B : Direction.B_TO_A,
+            Transport.UDP, false);
+    }
+
+    static final class Sink implements EventSink {
+        final List<ProtocolEvent> events = new ArrayList<>();
+        final List<Anomaly> anomalies = new ArrayList<>();
+
+        @Override
+        public void emit(final ProtocolEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        public void anomaly(final Anomaly anomaly) {
+            anomalies.add(anomaly);
+        }
+
+        @Override
+        public void confirm() {
+        }
+
+        <T> List<T> of(final Class<T> type) {
+            return events.stream().filter(type::isInstance).map(type::cast).toList();
+        }
+    }
+
+    static ConversationContext conversation(final PacketContext ctx) {
+        return new ConversationContext() {
+            @Override
+            public FlowKey flow() {
+                return ctx.flow();
+            }
+
+            @Override
+            public Transport transport() {
+                return Transport.UDP;
+            }
+
+            @Override
+            public Limits limits() {
+                return new Limits();
+            }
+
+            @Override
+            public boolean handOff(final String contentType, final Payload body, final PacketContext pc, final EventSink out) {
+                return false;
+            }
+
+            @Override
+            public void expect(final Transport transport, final Endpoint endpoint, final String dissectorId, final long frame) {
+            }
+        };
+    }
+}

@@ -74,7 +74,7 @@ public final class SpecReader {
         } catch (JsonProcessingException e) {
             final JsonLocation l = e.getLocation();
             throw new SpecException(source, l == null ? 0 : l.getLineNr(), l == null ? 0 : l.getColumnNr(),
-                "not valid " + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage());
+                "not valid " + (json ? "JSON" : "YAML") + ": " + oneLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new SpecException(source, 0, 0, e.getMessage());
         }
@@ -95,6 +95,17 @@ public final class SpecReader {
             throw error(root, "the spec asserts nothing: give a 'sip' or a 'dubbo' section");
         }
         return new VerifySpec(name, sip, dubbo, List.of());
+    }
+
+    /** A parser message on one line: SnakeYAML's echo of the source and its caret lines left out. */
+    static String oneLine(final String message) {
+        final List<String> keep = new ArrayList<>();
+        for (final String l : String.valueOf(message).split("\n")) {
+            if (!l.isBlank() && !Character.isWhitespace(l.charAt(0))) {
+                keep.add(l.trim());
+            }
+        }
+        return String.join("; ", keep);
     }
 
     private static String baseName(final String path) {

@@ -46,12 +46,11 @@ public final class VerifyViews {
     static void sideBySide(final PrintWriter out, final String left, final String right, final boolean unicode) {
         final List<String> l = lines(left);
         final List<String> r = lines(right);
-        int w = "expected".length();
+        int w = 0;
         for (final String s : l) {
             w = Math.max(w, s.codePointCount(0, s.length()));
         }
         final String sep = unicode ? " │ " : " | ";
-        out.println("      " + pad("expected", w) + sep + "actual");
         for (int i = 0; i < Math.max(l.size(), r.size()); i++) {
             final String a = i < l.size() ? l.get(i) : "";
             final String b = i < r.size() ? r.get(i) : "";

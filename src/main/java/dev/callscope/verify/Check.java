@@ -165,13 +165,20 @@ public final class Check {
         return Outcome.of(got == n, "expected " + n + " call(s) to " + method + ", got " + got);
     }
 
+    /** The status name a spec uses for an OK response whose result is an exception. */
+    public static final String EXCEPTION = "EXCEPTION";
+
+    /**
+     * Every response's status is one of {@code allowed}: Dubbo's names (OK, CLIENT_TIMEOUT,
+     * SERVER_TIMEOUT, BAD_REQUEST, SERVICE_NOT_FOUND, SERVICE_ERROR, ...) and {@link #EXCEPTION}.
+     */
     public static Outcome statuses(final DubboTracker t, final String method, final List<String> allowed) {
         final java.util.Map<String, Long> seen = new java.util.TreeMap<>();
         for (final DubboExchange x : exchanges(t, method)) {
             if (x.response() != null) {
                 String s = x.response().statusName();
                 if (s != null && "OK".equals(s) && x.error()) {
-                    s = "OK(exception)";
+                    s = EXCEPTION; // status OK, but the result is an exception thrown by the provider
                 }
                 seen.merge(s == null ? "?" : s, 1L, Long::sum);
             }

@@ -61,7 +61,8 @@ class VerifyCommandTest {
         final CliTest.Run bad = run("verify", "--spec", SPECS + "dubbo-slow.yaml", "samples/dubbo/dubbo-calls.pcap");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.out()).contains("✘ p99 latency: p99 latency 1506.874 ms over 100 ms")
-            .contains("✘ statuses: statuses {OK(exception)=1}, allowed [OK]");
+            .contains("✘ statuses: statuses {EXCEPTION=1}, allowed [OK]")
+            .contains("✔ statuses: statuses {EXCEPTION=1}, allowed [OK, EXCEPTION]");
     }
 
     @Test

@@ -6,7 +6,12 @@ import dev.callscope.flow.dubbo.DubboTracker;
 import dev.callscope.flow.sip.SipCall;
 import dev.callscope.flow.sip.SipCallTracker;
 import dev.callscope.ladder.DubboLadders;
+import dev.callscope.ladder.HtmlLadderRenderer;
 import dev.callscope.ladder.Ladder;
+import dev.callscope.ladder.Ladders;
+import dev.callscope.ladder.MermaidLadderRenderer;
+import dev.callscope.ladder.PlantUmlLadderRenderer;
+import dev.callscope.ladder.SvgLadderRenderer;
 import dev.callscope.ladder.SipLadders;
 import dev.callscope.ladder.TextLadderRenderer;
 import dev.callscope.output.Json;
@@ -36,7 +41,9 @@ import picocli.CommandLine.Spec;
     footer = {"  callscope ladder samples/sip-call.pcap", "  callscope ladder --call 2 --by-host --ascii capture.pcap",
         "  callscope ladder --call a84b4c76e66710 --extended b2bua.pcapng",
         "  callscope ladder --protocol dubbo --connection 0 samples/dubbo/dubbo-calls.pcap",
-        "  callscope ladder --protocol webrtc --session 0 samples/webrtc/chromium-loopback.pcap"})
+        "  callscope ladder --protocol webrtc --session 0 samples/webrtc/chromium-loopback.pcap",
+        "  callscope ladder --format html -o call.html samples/sip-call.pcap",
+        "  callscope ladder --call 1 --connection 0 --merge --format svg -o both.svg capture.pcapng"})
 public final class LadderCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -73,6 +80,17 @@ public final class LadderCommand implements Callable<Integer> {
 
     @Option(names = "--ascii", description = "ASCII lines instead of Unicode box drawing.")
     boolean ascii;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+        description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). svg is self-contained; html is one "
+            + "file with the SVG and each message's full text on click; mermaid and plantuml render in their own tools.")
+    Format format = Format.text;
+
+    /** Ladder output formats. */
+    enum Format { text, svg, html, mermaid, plantuml, json }
+
+    @Option(names = "--merge", description = "Draw every selected ladder (SIP calls and Dubbo connections) as one, on a shared time axis.")
+    boolean merge;
 
     @Option(names = "--width", paramLabel = "COLUMNS", description = "Fit the ladder to this width (default: the terminal's, unlimited when piped).")
     Integer width;
@@ -154,6 +172,26 @@ public final class LadderCommand implements Callable<Integer> {
                         "no WebRTC session " + n + " in the capture (see 'callscope webrtc')");
                 }
             }
+        }
+        if (merge && ladders.size() > 1) {
+            final Ladder merged = Ladders.merge(ladders);
+            ladders.clear();
+            ladders.add(merged);
+        }
+        if (format != Format.text && format != Format.json && !ladders.isEmpty()) {
+            try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
+                target.writer().print(switch (format) {
+                    case svg -> new SvgLadderRenderer().render(ladders);
+                    case html -> new HtmlLadderRenderer().render(ladders);
+                    case mermaid -> new MermaidLadderRenderer().render(ladders);
+                    default -> new PlantUmlLadderRenderer().render(ladders);
+                });
+                target.commit();
+            }
+            return r.exitCode();
+        }
+        if (format == Format.json) {
+            output.format.json = true;
         }
         final boolean toFile = output.toFile();
         final int w = width != null ? width : toFile ? 0 : TerminalInfo.width();

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
         SipCommand.class,
         RtpCommand.class,
         LadderCommand.class,
+        VerifyCommand.class,
         DubboCommand.class,
         WebrtcCommand.class,
         CaptureCommand.class,

@@ -1,0 +1,116 @@
+package dev.callscope.cli;
+
+import dev.callscope.flow.CaptureStats;
+import dev.callscope.flow.dubbo.DubboTracker;
+import dev.callscope.flow.rtp.RtpStreamTracker;
+import dev.callscope.flow.sip.SipCallTracker;
+import dev.callscope.output.Json;
+import dev.callscope.output.SpecException;
+import dev.callscope.output.SpecReader;
+import dev.callscope.output.VerifyViews;
+import dev.callscope.verify.Evidence;
+import dev.callscope.verify.VerificationReport;
+import dev.callscope.verify.Verifier;
+import dev.callscope.verify.VerifySpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code callscope verify}: checks captures against call-flow specs, for CI. */
+@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Check that captures show the call flows a spec (YAML or JSON) demands: which SIP calls, their "
+        + "message sequence (INVITE, 100?, 18x*, 200, ACK, BYE, 200), end state, timing budgets and media quality; "
+        + "Dubbo calls per service#method, statuses, latency percentiles and heartbeats. Prints ✔/✘ per assertion, "
+        + "with expected and actual ladders side by side for a failed sequence, and can write JUnit XML for CI."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:every assertion passed", "1:an assertion failed", "2:usage error or bad spec (file:line:column: what is wrong)",
+        "3:input error", "4:internal error"},
+    footerHeading = "%nExamples:%n",
+    footer = {"  callscope verify --spec call.yaml samples/sip-call.pcap",
+        "  callscope verify --spec call.yaml --spec dubbo.yaml --junit target/callscope.xml capture.pcapng"})
+public final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    InputOptions input;
+
+    @Option(names = "--spec", paramLabel = "SPEC", required = true,
+        description = "The spec file (YAML, or JSON); repeatable: one JUnit testsuite per spec.")
+    List<Path> specs = new ArrayList<>();
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write JUnit XML to FILE (written whole or not at all).")
+    String junit;
+
+    @Option(names = "--json", description = "Print the report as one JSON document.")
+    boolean json;
+
+    @Option(names = "--ascii", description = "ASCII marks and lines instead of ✔/✘ and box drawing.")
+    boolean ascii;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+        description = "Write the report to FILE instead of standard output (written whole or not at all).")
+    String output;
+
+    @Mixin
+    LimitOptions limits;
+
+    @Override
+    public Integer call() throws Exception {
+        final List<VerifySpec> parsed = new ArrayList<>();
+        for (final Path p : specs) {
+            final String text;
+            try {
+                text = Files.readString(p, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return specError(p + ": cannot read the spec: " + e.getMessage());
+            }
+            try {
+                parsed.add(SpecReader.read(p.toString(), text));
+            } catch (SpecException e) {
+                return specError(e.getMessage());
+            }
+        }
+        final SipCallTracker sip = new SipCallTracker(limits.limits().maxCalls);
+        final RtpStreamTracker rtp = new RtpStreamTracker();
+        final DubboTracker dubbo = new DubboTracker();
+        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), sip, rtp, dubbo));
+        if (r.inputError() != null) {
+            throw r.inputError(); // a partly read capture proves nothing
+        }
+        final Evidence ev = new Evidence(sip.calls(), rtp.streams(), rtp.sipInfoDtmf(), dubbo);
+        final Verifier verifier = new Verifier();
+        final List<VerificationReport.Suite> suites = new ArrayList<>();
+        parsed.forEach(s -> suites.add(verifier.verify(s, ev)));
+        final VerificationReport report = new VerificationReport(suites);
+        if (junit != null) {
+            try (OutputTarget t = OutputTarget.of(junit, spec.commandLine().getOut())) {
+                t.writer().print(VerifyViews.junitXml(report));
+                t.commit();
+            }
+        }
+        try (OutputTarget t = OutputTarget.of(output, spec.commandLine().getOut())) {
+            if (json) {
+                Json.writeDocument(t.writer(), VerifyViews.json(report));
+            } else {
+                VerifyViews.text(t.writer(), report, !ascii);
+            }
+            t.commit();
+        }
+        return report.passed() ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
+    }
+
+    private int specError(final String message) {
+        spec.commandLine().getErr().println("callscope: bad spec: " + message);
+        spec.commandLine().getErr().flush();
+        return ExitCodes.USAGE;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.callscope.verify.assertj;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.callscope.api.Capture;
+import dev.callscope.verify.Evidence;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The AssertJ API on the samples: passing chains, and failure messages that say what was found. */
+class CaptureAssertTest {
+    private static Evidence call;
+    private static Evidence busy;
+    private static Evidence dubbo;
+
+    @BeforeAll
+    static void read() {
+        call = Capture.read(Path.of("samples/sip-call.pcap"));
+        busy = Capture.read(Path.of("samples/sip-busy.pcap"));
+        dubbo = Capture.read(Path.of("samples/dubbo/dubbo-calls.pcap"));
+    }
+
+    @Test
+    void theIssuesExamplePasses() {
+        CaptureAssert.assertThat(call).sipCalls().singleElement()
+            .hasFlow("INVITE", "100", "180", "200", "ACK", "BYE", "200")
+            .hasRtpLossBelow(1.0)
+            .hasFlow("INVITE", "100?", "18x*", "2xx", "ACK", "BYE", "200")
+            .hasState("COMPLETED")
+            .hasSetupTimeBelow(1000)
+            .hasPostDialDelayBelow(200)
+            .hasDurationBetween(5, 10)
+            .hasNoRetransmissions()
+            .hasMediaBothWays()
+            .hasCodec("PCMA")
+            .hasJitterBelow(5)
+            .hasMosAbove(4.0)
+            .hasDtmf("");
+        CaptureAssert.assertThat(call).inviteCalls().hasSize(1).matching("alice", "bob", null, null).hasSize(1)
+            .allSatisfy(c -> c.hasState("completed"));
+    }
+
+    @Test
+    void failuresSayWhatTheCaptureShows() {
+        assertThatThrownBy(() -> CaptureAssert.assertThat(busy).sipCalls().singleElement()
+            .hasFlow("INVITE", "100", "180", "200", "ACK", "BYE", "200"))
+            .isInstanceOf(AssertionError.class)
+            .hasMessage("Call 1 (1-27607@127.0.0.11): flow: expected INVITE, 100, 180, 200, ACK, BYE, 200; actual INVITE, 100, 486, ACK");
+        assertThatThrownBy(() -> CaptureAssert.assertThat(busy).sipCalls().singleElement().hasRtpLossBelow(1.0))
+            .hasMessage("Call 1 (1-27607@127.0.0.11): RTP loss: no RTP stream for this call, so no loss");
+        assertThatThrownBy(() -> CaptureAssert.assertThat(busy).sipCalls().singleElement().hasState("IN CALL"))
+            .hasMessage("Call 1 (1-27607@127.0.0.11): state: expected IN CALL, was BUSY");
+        assertThatThrownBy(() -> CaptureAssert.assertThat(call).sipCalls().singleElement().hasMosAbove(4.5))
+            .hasMessage("Call 1 (1-27528@127.0.0.11): MOS: estimated MOS 127.0.0.12:7000->127.0.0.11:6000 4.395 ✘, "
+                + "127.0.0.11:6000->127.0.0.12:7000 4.395 ✘ (at least 4.5)");
+        assertThatThrownBy(() -> CaptureAssert.assertThat(call).sipCalls().hasSize(2))
+            .hasMessageStartingWith("Expected 2 SIP call(s) but the capture has 1:")
+            .hasMessageContaining("call 1 1-27528@127.0.0.11 INVITE COMPLETED");
+        assertThatThrownBy(() -> CaptureAssert.assertThat(dubbo).sipCalls().singleElement())
+            .hasMessageStartingWith("Expected exactly one SIP call but the capture has 0");
+        assertThatThrownBy(() -> CaptureAssert.assertThat(call).sipCalls().singleElement().hasFlow("INVITE", "1x"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sequence item 2 '1x'");
+    }
+
+    @Test
+    void dubboEntryPoints() {
+        CaptureAssert.assertThat(dubbo).dubbo()
+            .hasNoUnansweredRequests()
+            .hasHeartbeats()
+            .hasNoMissedHeartbeats()
+            .method("GreetingService#greet").wasCalled(3).hasStatuses("OK").hasNoUnansweredRequests()
+            .hasLatencyBelow("p50", 10).hasLatencyBelow("max", 100);
+        assertThatThrownBy(() -> CaptureAssert.assertThat(dubbo).dubbo().method("GreetingService#slow").hasLatencyBelow("p99", 100))
+            .hasMessage("Dubbo GreetingService#slow: latency: p99 latency 1506.874 ms over 100 ms");
+        assertThatThrownBy(() -> CaptureAssert.assertThat(dubbo).dubbo().method("GreetingService#greet").wasCalled(4))
+            .hasMessage("Dubbo GreetingService#greet: calls: expected 4 call(s) to GreetingService#greet, got 3");
+        assertThatThrownBy(() -> CaptureAssert.assertThat(dubbo).dubbo().method("UserService#login"))
+            .hasMessageStartingWith("Expected calls to UserService#login but the capture has none; methods called: "
+                + "[dev.callscope.samples.dubbo.GreetingService#add");
+        assertThatThrownBy(() -> CaptureAssert.assertThat(call).dubbo().hasHeartbeats())
+            .hasMessage("Dubbo: heartbeats: 0 heartbeat(s)");
+    }
+}

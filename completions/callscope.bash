@@ -161,6 +161,7 @@ function _complete_callscope() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sip" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rtp" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ladder" ];    then _picocli_callscope; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} verify" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dubbo" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webrtc" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} capture" ];    then _picocli_callscope; return $?; fi
@@ -174,17 +175,19 @@ function _complete_callscope() {
   local cmds3=(sip)
   local cmds4=(rtp)
   local cmds5=(ladder)
-  local cmds6=(dubbo)
-  local cmds7=(webrtc)
-  local cmds8=(capture)
-  local cmds9=(interfaces)
-  local cmds10=(generate-completion)
+  local cmds6=(verify)
+  local cmds7=(dubbo)
+  local cmds8=(webrtc)
+  local cmds9=(capture)
+  local cmds10=(interfaces)
+  local cmds11=(generate-completion)
 
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_callscope_interfaces; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_callscope_capture; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_callscope_webrtc; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_callscope_dubbo; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_callscope_interfaces; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_callscope_capture; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_callscope_webrtc; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_callscope_dubbo; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_callscope_verify; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_callscope_ladder; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_callscope_rtp; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_callscope_sip; return $?; fi
@@ -201,7 +204,7 @@ function _picocli_callscope() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="read flows calls sip rtp ladder dubbo webrtc capture interfaces generate-completion"
+  local commands="read flows calls sip rtp ladder verify dubbo webrtc capture interfaces generate-completion"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -683,10 +686,11 @@ function _picocli_callscope_ladder() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--rtp-heuristic' '--extended' '--by-host' '--ascii' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--session' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
+  local flag_opts="'--rtp-heuristic' '--extended' '--by-host' '--ascii' '--merge' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--session' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local PROTO_option_args=("sip" "dubbo" "webrtc") # --protocol values
+  local FORMAT_option_args=("text" "svg" "html" "mermaid" "plantuml" "json") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -734,7 +738,102 @@ function _picocli_callscope_ladder() {
     '--call-id')
       return
       ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '--width')
+      return
+      ;;
+    '-o'|'--output')
+      return
+      ;;
+    '--max-flows')
+      return
+      ;;
+    '--flow-timeout')
+      return
+      ;;
+    '--tcp-max-buffer')
+      return
+      ;;
+    '--tcp-max-segments')
+      return
+      ;;
+    '--tcp-max-total')
+      return
+      ;;
+    '--ip-max-fragments')
+      return
+      ;;
+    '--ip-max-pending')
+      return
+      ;;
+    '--max-anomalies')
+      return
+      ;;
+    '--sip-max-message')
+      return
+      ;;
+    '--dubbo-max-payload')
+      return
+      ;;
+    '--dtls-max-fragments')
+      return
+      ;;
+    '--max-calls')
+      return
+      ;;
+    '--max-violations')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `verify` subcommand.
+function _picocli_callscope_verify() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--rtp-heuristic' '--json' '--ascii' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--spec' '--junit' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
+  local READER_option_args=("builtin" "pcap4j") # --reader values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--reader')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${READER_option_args[@]}" ) )
+      return $?
+      ;;
+    '-f'|'--bpf')
+      return
+      ;;
+    '--decode-as')
+      return
+      ;;
+    '--disable')
+      return
+      ;;
+    '--spec')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--junit')
       return
       ;;
     '-o'|'--output')

@@ -43,6 +43,9 @@ public final class MainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The shell's in-memory captures when the tree runs inside {@code callscope shell}; null otherwise. */
+    ShellSession session;
+
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
     boolean debug;
 

@@ -83,6 +83,9 @@ public final class LadderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (ShellSession.of(spec) != null) {
+            ShellSession.callsNamedAsFiles(input.files, calls); // in the shell, 'ladder 2' draws call 2
+        }
         final ShellSession session = ShellSession.of(spec, input);
         final ShellSession.Analysed held = session == null ? null : session.analyse();
         final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(limits.limits().maxCalls);

@@ -31,6 +31,15 @@ public final class Main {
         final CommandLine cmd = commandLine();
         cmd.setOut(out);
         cmd.setErr(err);
+        configure(cmd, debug);
+        final int code = cmd.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** Colours and the error handlers that map exceptions to exit codes (also used by the shell's tree). */
+    static void configure(final CommandLine cmd, final boolean debug) {
         if (System.getenv("NO_COLOR") != null) {
             cmd.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         }
@@ -68,10 +77,6 @@ public final class Main {
             e.flush();
             return code;
         });
-        final int code = cmd.execute(args);
-        out.flush();
-        err.flush();
-        return code;
     }
 
     /** The command tree (also used by the man page and completion generators). */

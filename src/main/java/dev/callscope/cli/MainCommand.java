@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
         DubboCommand.class,
         CaptureCommand.class,
         InterfacesCommand.class,
+        ShellCommand.class,
         AutoComplete.GenerateCompletion.class,
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -105,6 +105,20 @@ public final class ShellSession {
         return root instanceof MainCommand m ? m.session : null;
     }
 
+    /**
+     * In the shell {@code ladder 2} means call 2: positional words that are not files (a number, a
+     * Call-ID) move from {@code files} to {@code calls}.
+     */
+    static void callsNamedAsFiles(final List<String> files, final List<String> calls) {
+        for (final java.util.Iterator<String> it = files.iterator(); it.hasNext();) {
+            final String w = it.next();
+            if (!java.nio.file.Files.exists(java.nio.file.Path.of(w))) {
+                calls.add(w);
+                it.remove();
+            }
+        }
+    }
+
     /** Reads the files into memory (replacing what was open) and analyses them. */
     public void open(final List<String> paths) throws IOException {
         final List<RawFrame> read = new ArrayList<>();

@@ -129,6 +129,7 @@ public final class ShellSession {
             final RawFrame f = new RawFrame();
             try {
                 while (source.next(f)) {
+                    cancelled();
                     if (read.size() >= MAX_FRAMES) {
                         error = new InputException(InputException.Kind.READ_ERROR, "more than " + MAX_FRAMES
                             + " frames: the shell keeps only the first " + MAX_FRAMES + " in memory");
@@ -205,6 +206,7 @@ public final class ShellSession {
             List.of(a.stats, a.sip, a.rtp, a.dubbo, recorder));
         final List<RawFrame> snapshot = snapshot(n);
         for (final RawFrame f : snapshot) {
+            cancelled();
             engine.process(f);
         }
         engine.finish();
@@ -231,6 +233,7 @@ public final class ShellSession {
 
             @Override
             public boolean next(final RawFrame frame) {
+                cancelled();
                 if (next >= snapshot.size()) {
                     return false;
                 }
@@ -253,6 +256,13 @@ public final class ShellSession {
                 // nothing held
             }
         };
+    }
+
+    /** Ctrl-C in the shell interrupts the command's thread: stop reading or analysing, keep the session as it was. */
+    private static void cancelled() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("cancelled");
+        }
     }
 
     private List<RawFrame> snapshot(final int n) {

@@ -100,6 +100,12 @@ public final class Shell {
         return new Shell(commands, t, historyFile, completions, prompt);
     }
 
+    /** Cancels the running command, as Ctrl-C does; false when none runs. */
+    public boolean cancelRunning() {
+        final Future<?> f = running;
+        return f != null && f.cancel(true);
+    }
+
     /** The terminal's width in columns (0 when unknown). */
     public int width() {
         final int w = terminal.getWidth();
@@ -141,12 +147,7 @@ public final class Shell {
             b.variable(LineReader.HISTORY_FILE, historyFile);
         }
         final LineReader reader = b.build();
-        terminal.handle(Terminal.Signal.INT, s -> {
-            final Future<?> f = running;
-            if (f != null) {
-                f.cancel(true);
-            }
-        });
+        terminal.handle(Terminal.Signal.INT, s -> cancelRunning());
         try {
             for (final String s : startup) {
                 execute(registry, s, out);

@@ -61,6 +61,9 @@ public final class Main {
                 e.println("callscope: " + t.getMessage());
                 e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
                 code = ExitCodes.USAGE;
+            } else if (t instanceof java.util.concurrent.CancellationException) {
+                e.println("callscope: cancelled");
+                code = ExitCodes.INTERNAL;
             } else if (t instanceof InputException) {
                 e.println("callscope: error: " + t.getMessage());
                 code = ExitCodes.INPUT;

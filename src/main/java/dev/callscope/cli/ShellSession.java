@@ -93,7 +93,11 @@ public final class ShellSession {
         if (in != null && !in.files.isEmpty()) {
             return null;
         }
-        return of(spec);
+        final ShellSession s = of(spec);
+        if (s != null && !s.isOpen()) {
+            throw new UsageException("no capture open: use 'open FILE...' first, or give the command a file");
+        }
+        return s;
     }
 
     /** The session of the shell a command runs in, or null outside the shell. */

@@ -29,6 +29,7 @@ import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.DumbTerminal;
 import picocli.CommandLine;
 import picocli.shell.jline3.PicocliCommands;
 
@@ -95,8 +96,9 @@ public final class Shell {
     /** A shell on a dumb terminal over the given streams (scripted input, tests). */
     public static Shell onStreams(final CommandLine commands, final InputStream in, final OutputStream out, final Path historyFile,
                                   final Completions completions, final Supplier<String> prompt) throws IOException {
-        final Terminal t = TerminalBuilder.builder().system(false).streams(in, out).type(Terminal.TYPE_DUMB).dumb(true)
-            .encoding(StandardCharsets.UTF_8).size(new Size(120, 40)).build();
+        // DumbTerminal itself: TerminalBuilder would put the streams behind a pseudo-terminal that drops buffered input at EOF
+        final Terminal t = new DumbTerminal("callscope", Terminal.TYPE_DUMB, in, out, StandardCharsets.UTF_8);
+        t.setSize(new Size(120, 40));
         return new Shell(commands, t, historyFile, completions, prompt);
     }
 

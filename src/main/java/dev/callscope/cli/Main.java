@@ -62,8 +62,7 @@ public final class Main {
                 e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
                 code = ExitCodes.USAGE;
             } else if (t instanceof java.util.concurrent.CancellationException) {
-                e.println("callscope: cancelled");
-                code = ExitCodes.INTERNAL;
+                code = ExitCodes.INTERNAL; // Ctrl-C in the shell, which already said so
             } else if (t instanceof InputException) {
                 e.println("callscope: error: " + t.getMessage());
                 code = ExitCodes.INPUT;

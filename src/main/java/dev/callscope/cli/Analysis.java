@@ -74,7 +74,8 @@ final class Analysis {
     static Result run(final InputOptions in, final LimitOptions limitOptions, final List<? extends Tap> taps,
                       final Map<String, String> preferences) throws IOException {
         final Engine engine = engine(in.dissect, limitOptions.limits(), taps, preferences);
-        try (PacketSource source = Sources.open(in)) {
+        final ShellSession session = ShellSession.of(in.mixee, in);
+        try (PacketSource source = session != null ? session.source() : Sources.open(in)) {
             try {
                 engine.run(source);
             } catch (InputException e) {

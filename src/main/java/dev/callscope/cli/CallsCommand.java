@@ -46,9 +46,11 @@ public final class CallsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final SipCallTracker tracker = new SipCallTracker(limits.limits().maxCalls);
-        final dev.callscope.flow.rtp.RtpStreamTracker rtp = new dev.callscope.flow.rtp.RtpStreamTracker();
-        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, rtp));
+        final ShellSession session = ShellSession.of(spec, input);
+        final ShellSession.Analysed held = session == null ? null : session.analyse();
+        final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(limits.limits().maxCalls);
+        final dev.callscope.flow.rtp.RtpStreamTracker rtp = held != null ? held.rtp() : new dev.callscope.flow.rtp.RtpStreamTracker();
+        final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, rtp));
         final List<SipCall> all = tracker.calls();
         final Comparator<SipCall> order = switch (sort) {
             case duration -> Comparator.comparingDouble(SipCall::durationSeconds).reversed();
@@ -56,7 +58,7 @@ public final class CallsCommand implements Callable<Integer> {
             case state -> Comparator.comparing(SipCall::state);
             default -> Comparator.comparingLong(SipCall::startNanos);
         };
-        final List<SipCall> shown = all.stream().filter(filter.predicate()).sorted(order.thenComparingInt(SipCall::index)).toList();
+        final List<SipCall> shown = all.stream().filter(filter.predicate().and(session != null ? session.filter() : c -> true)).sorted(order.thenComparingInt(SipCall::index)).toList();
         output.emit(spec,
             out -> Json.writeDocument(out, SipViews.callsJson(shown, all.size(), rtp)),
             out -> shown.forEach(c -> Json.writeLine(out, SipViews.call(c, true, rtp))),

@@ -74,6 +74,14 @@ public final class CaptureCommand implements Callable<Integer> {
         description = "libpcap's kernel buffer size (default: ${DEFAULT-VALUE}).")
     int bufferSize;
 
+    @Option(names = "--view", paramLabel = "VIEW",
+        description = "What to show while capturing: calls (a SIP calls table refreshed in place on a terminal, like sngrep's "
+            + "call list; one line per new call or state change otherwise). Default: only the summary at the end.")
+    View view;
+
+    /** Live views. */
+    enum View { calls }
+
     @Mixin
     DissectOptions dissect;
     @Mixin
@@ -94,7 +102,10 @@ public final class CaptureCommand implements Callable<Integer> {
         }
         final Limits l = limits.limits();
         final CaptureStats stats = new CaptureStats(l.maxAnomalyRecords);
-        final Engine engine = Analysis.engine(dissect, l, List.of(stats));
+        final dev.callscope.flow.sip.SipCallTracker sipCalls = view == View.calls ? new dev.callscope.flow.sip.SipCallTracker(l.maxCalls) : null;
+        final Engine engine = Analysis.engine(dissect, l, sipCalls == null ? List.of(stats) : List.of(stats, sipCalls));
+        final LiveCallsView callsView = sipCalls == null ? null
+            : new LiveCallsView(spec.commandLine().getOut(), sipCalls, TerminalInfo.isTerminal() && !output.toFile(), iface);
         final Path target = write == null ? null : Path.of(write).toAbsolutePath();
         if (target != null && (target.getParent() == null || !Files.isDirectory(target.getParent()))) {
             throw new InputException(InputException.Kind.READ_ERROR, write + ": directory does not exist");
@@ -144,12 +155,18 @@ public final class CaptureCommand implements Callable<Integer> {
                     writer.write(frame);
                 }
                 engine.process(frame);
+                if (callsView != null) {
+                    callsView.frame();
+                }
                 if (count != null && ++n >= count) {
                     live.stop();
                     break;
                 }
             }
             engine.finish();
+            if (callsView != null) {
+                callsView.finish();
+            }
             if (writer != null) {
                 writer.close();
                 writer = null;

@@ -41,9 +41,11 @@ public final class DubboCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final CaptureStats stats = new CaptureStats(0);
-        final DubboTracker tracker = new DubboTracker();
-        final AnomalyLog dubboAnomalies = new AnomalyLog(0);
+        final ShellSession session = ShellSession.of(spec, input);
+        final ShellSession.Analysed held = session == null ? null : session.analyse();
+        final CaptureStats stats = held != null ? held.stats() : new CaptureStats(0);
+        final DubboTracker tracker = held != null ? held.dubbo() : new DubboTracker();
+        final AnomalyLog dubboAnomalies = held != null ? held.dubboAnomalies : new AnomalyLog(0);
         final Tap anomalies = new Tap() {
             @Override
             public void onAnomaly(final Anomaly a) {
@@ -52,7 +54,7 @@ public final class DubboCommand implements Callable<Integer> {
                 }
             }
         };
-        final Analysis.Result r = Analysis.run(input, limits, List.of(stats, tracker, anomalies));
+        final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(stats, tracker, anomalies));
         final Map<String, Long> counts = new TreeMap<>(dubboAnomalies.counts());
         tracker.anomalies().forEach(a -> counts.merge(a.code(), 1L, Long::sum));
         try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {

@@ -50,9 +50,14 @@ public final class FlowsCommand implements Callable<Integer> {
         if (top < 0) {
             throw new UsageException("--top must not be negative");
         }
-        final CaptureStats stats = new CaptureStats(0);
+        final ShellSession session = ShellSession.of(spec, input);
+        final ShellSession.Analysed held = session == null ? null : session.analyse();
+        final CaptureStats stats = held != null ? held.stats() : new CaptureStats(0);
         final ConversationTable table = new ConversationTable(ConversationTable.Sort.valueOf(sort.name().toUpperCase(java.util.Locale.ROOT)), top);
-        final Analysis.Result r = Analysis.run(input, limits, List.of(stats, table));
+        if (held != null) {
+            held.conversations.forEach(table::onConversation);
+        }
+        final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(stats, table));
         output.emit(spec,
             out -> Json.writeDocument(out, FlowsView.json(table.rows(), table.seen(), stats.firstNanos())),
             out -> FlowsView.jsonl(out, table.rows(), stats.firstNanos()),

@@ -3,8 +3,10 @@ package dev.callscope.cli;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** Capture files and how to read and dissect them (shared by the analysis commands). */
 public final class InputOptions {
@@ -27,4 +29,8 @@ public final class InputOptions {
 
     @Mixin
     DissectOptions dissect = new DissectOptions();
+
+    /** The command using these options (to find the shell's in-memory captures, see {@link ShellSession#of}). */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 }

@@ -92,6 +92,10 @@ public final class LadderCommand implements Callable<Integer> {
     @Option(names = "--merge", description = "Draw every selected ladder (SIP calls and Dubbo connections) as one, on a shared time axis.")
     boolean merge;
 
+    @Option(names = "--explain", description = "Explain the ladder message by message for a lab handout: what each message does, "
+        + "why it comes now, the RFC section (or Dubbo rule), and what is unusual in this capture.")
+    boolean explain;
+
     @Option(names = "--width", paramLabel = "COLUMNS", description = "Fit the ladder to this width (default: the terminal's, unlimited when piped).")
     Integer width;
 
@@ -102,11 +106,17 @@ public final class LadderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final SipCallTracker tracker = new SipCallTracker(limits.limits().maxCalls);
-        final DubboTracker dubbo = new DubboTracker();
-        final dev.callscope.flow.rtp.RtpStreamTracker rtp = new dev.callscope.flow.rtp.RtpStreamTracker();
+        if (ShellSession.of(spec) != null) {
+            ShellSession.callsNamedAsFiles(input.files, calls); // in the shell, 'ladder 2' draws call 2
+        }
+        final ShellSession session = ShellSession.of(spec, input);
+        final ShellSession.Analysed held = session == null ? null : session.analyse();
+        final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(limits.limits().maxCalls);
+        final DubboTracker dubbo = held != null ? held.dubbo() : new DubboTracker();
+        final dev.callscope.flow.rtp.RtpStreamTracker rtp = held != null ? held.rtp() : new dev.callscope.flow.rtp.RtpStreamTracker();
         final dev.callscope.flow.webrtc.WebrtcTracker webrtc = new dev.callscope.flow.webrtc.WebrtcTracker();
-        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, dubbo, rtp, webrtc));
+        final Analysis.Result r = held != null ? held.result()
+            : Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, dubbo, rtp, webrtc));
         final boolean sip = protocols.contains(Proto.sip) && (connections.isEmpty() && sessions.isEmpty() || !calls.isEmpty());
         final boolean rpc = protocols.contains(Proto.dubbo) && (calls.isEmpty() && sessions.isEmpty() || !connections.isEmpty());
         final List<SipCall> all = tracker.calls();
@@ -115,7 +125,7 @@ public final class LadderCommand implements Callable<Integer> {
         if (!sip) {
             // SIP not asked for
         } else if (calls.isEmpty()) {
-            all.stream().filter(filter.predicate()).forEach(chosen::add);
+            all.stream().filter(filter.predicate().and(session != null ? session.filter() : c -> true)).forEach(chosen::add);
         } else {
             for (final String c : calls) {
                 SipCall found = byId.get(c);
@@ -178,6 +188,9 @@ public final class LadderCommand implements Callable<Integer> {
             ladders.clear();
             ladders.add(merged);
         }
+        if (explain && (output.json() || output.jsonl() || format != Format.text)) {
+            throw new UsageException("--explain writes text only; drop --json/--jsonl/--format");
+        }
         if (format != Format.text && format != Format.json && !ladders.isEmpty()) {
             try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
                 target.writer().print(switch (format) {
@@ -194,7 +207,7 @@ public final class LadderCommand implements Callable<Integer> {
             output.format.json = true;
         }
         final boolean toFile = output.toFile();
-        final int w = width != null ? width : toFile ? 0 : TerminalInfo.width();
+        final int w = width != null ? width : toFile ? 0 : session != null && session.width() > 0 ? session.width() : TerminalInfo.width();
         final TextLadderRenderer renderer = new TextLadderRenderer(
             new TextLadderRenderer.Options(!ascii, !toFile && TerminalInfo.colour(), w));
         output.emit(spec,
@@ -205,8 +218,21 @@ public final class LadderCommand implements Callable<Integer> {
                 Json.writeDocument(out, o);
             },
             out -> ladders.forEach(l -> Json.writeLine(out, SipViews.ladderJson(l))),
-            out -> out.print(ladders.isEmpty() ? "nothing to draw: no SIP call or Dubbo connection matched\n" : renderer.render(ladders)));
+            out -> out.print(ladders.isEmpty() ? "nothing to draw: no SIP call or Dubbo connection matched\n"
+                : explain ? explained(ladders) : renderer.render(ladders)));
         return r.exitCode();
+    }
+
+    /** Each ladder's explanations, as {@code explain} prints them in the shell. */
+    static String explained(final List<Ladder> ladders) {
+        final StringBuilder sb = new StringBuilder();
+        for (final Ladder l : ladders) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append(dev.callscope.ladder.explain.Explainer.text(l, dev.callscope.ladder.explain.Explainer.explain(l)));
+        }
+        return sb.toString();
     }
 
     private static void collectLinked(final SipCall c, final Map<String, SipCall> byId, final List<SipCall> group) {

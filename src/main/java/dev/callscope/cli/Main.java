@@ -31,6 +31,15 @@ public final class Main {
         final CommandLine cmd = commandLine();
         cmd.setOut(out);
         cmd.setErr(err);
+        configure(cmd, debug);
+        final int code = cmd.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** Colours and the error handlers that map exceptions to exit codes (also used by the shell's tree). */
+    static void configure(final CommandLine cmd, final boolean debug) {
         if (System.getenv("NO_COLOR") != null) {
             cmd.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         }
@@ -52,6 +61,8 @@ public final class Main {
                 e.println("callscope: " + t.getMessage());
                 e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
                 code = ExitCodes.USAGE;
+            } else if (t instanceof java.util.concurrent.CancellationException) {
+                code = ExitCodes.INTERNAL; // Ctrl-C in the shell, which already said so
             } else if (t instanceof InputException) {
                 e.println("callscope: error: " + t.getMessage());
                 code = ExitCodes.INPUT;
@@ -68,10 +79,6 @@ public final class Main {
             e.flush();
             return code;
         });
-        final int code = cmd.execute(args);
-        out.flush();
-        err.flush();
-        return code;
     }
 
     /** The command tree (also used by the man page and completion generators). */

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
         WebrtcCommand.class,
         CaptureCommand.class,
         InterfacesCommand.class,
+        ShellCommand.class,
         AutoComplete.GenerateCompletion.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -44,6 +45,9 @@ import picocli.CommandLine.Spec;
 public final class MainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    /** The shell's in-memory captures when the tree runs inside {@code callscope shell}; null otherwise. */
+    ShellSession session;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
     boolean debug;

@@ -76,9 +76,11 @@ public final class RtpCommand implements Callable<Integer> {
         if (exportWav != null && Files.exists(exportWav) && !Files.isDirectory(exportWav)) {
             throw new UsageException("--export-wav " + exportWav + ": not a directory");
         }
-        final RtpStreamTracker tracker = new RtpStreamTracker(RtpStreamTracker.DEFAULT_MAX_STREAMS, intervalNanos);
+        final ShellSession session = intervalNanos == 0 && exportWav == null ? ShellSession.of(spec, input) : null;
+        final ShellSession.Analysed held = session == null ? null : session.analyse();
+        final RtpStreamTracker tracker = held != null ? held.rtp() : new RtpStreamTracker(RtpStreamTracker.DEFAULT_MAX_STREAMS, intervalNanos);
         final Map<String, String> prefs = exportWav == null ? Map.of() : Map.of(RtpDissector.PREF_KEEP_PAYLOAD, "true");
-        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker), prefs);
+        final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(new CaptureStats(0), tracker), prefs);
         try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
             if (output.json()) {
                 Json.writeDocument(target.writer(), RtpViews.json(tracker));

@@ -45,10 +45,12 @@ public final class SipCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final SipCallTracker tracker = new SipCallTracker(limits.limits().maxCalls);
-        final CaptureStats cap = new CaptureStats(0);
-        final Analysis.Result r = Analysis.run(input, limits, List.of(cap, tracker));
-        final var keep = filter.predicate();
+        final ShellSession session = ShellSession.of(spec, input);
+        final ShellSession.Analysed held = session == null ? null : session.analyse();
+        final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(limits.limits().maxCalls);
+        final CaptureStats cap = held != null ? held.stats() : new CaptureStats(0);
+        final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(cap, tracker));
+        final var keep = filter.predicate().and(session != null ? session.filter() : c -> true);
         final List<SipEntry> shown = tracker.messages().stream().filter(e -> keep.test(e.call()))
             .filter(e -> raw == null || e.message().frame() == raw).toList();
         if (raw != null && shown.isEmpty()) {

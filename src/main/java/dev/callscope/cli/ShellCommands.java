@@ -1,0 +1,616 @@
+package dev.callscope.cli;
+
+import dev.callscope.capture.LiveSource;
+import dev.callscope.core.InputException;
+import dev.callscope.core.IpFormat;
+import dev.callscope.core.Limits;
+import dev.callscope.core.LinkType;
+import dev.callscope.core.RawFrame;
+import dev.callscope.decode.PacketDecoder;
+import dev.callscope.decode.PacketInfo;
+import dev.callscope.dissect.ProtocolEvent;
+import dev.callscope.dissect.sip.SipMessage;
+import dev.callscope.flow.dubbo.DubboConnection;
+import dev.callscope.flow.rtp.CallMedia;
+import dev.callscope.flow.rtp.RtpStream;
+import dev.callscope.flow.sip.SipCall;
+import dev.callscope.flow.sip.SipEntry;
+import dev.callscope.ladder.DubboLadders;
+import dev.callscope.ladder.Ladder;
+import dev.callscope.ladder.SipLadders;
+import dev.callscope.ladder.TextLadderRenderer;
+import dev.callscope.ladder.explain.Explainer;
+import dev.callscope.ladder.explain.Explanation;
+import dev.callscope.pcap.PcapngWriter;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The commands that exist only inside {@code callscope shell}; they work on its {@link ShellSession}. */
+final class ShellCommands {
+    private ShellCommands() {
+    }
+
+    /** New instances of every shell-only command. */
+    static List<Object> all() {
+        return List.of(new Open(), new Show(), new Filter(), new Export(), new Explain(), new StepCommand(), new BackgroundCapture(),
+            new NotYet("verify", "not available until the verify command exists (issue 7)"),
+            new NotYet("compare", "not available until the verify command exists (issue 7): compare needs its specs"),
+            new NotYet("webrtc", "not available until the WebRTC analysis exists (issue 6)"));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static ShellSession session(final CommandSpec spec) {
+        final ShellSession s = ShellSession.of(spec);
+        if (s == null) {
+            throw new UsageException("only available in 'callscope shell'");
+        }
+        return s;
+    }
+
+    static ShellSession open(final CommandSpec spec) {
+        final ShellSession s = session(spec);
+        if (!s.isOpen()) {
+            throw new UsageException("no capture open: use 'open FILE...' first");
+        }
+        return s;
+    }
+
+    /** A call by number (as 'calls' shows it) or Call-ID. */
+    static SipCall call(final ShellSession s, final String name) throws InputException {
+        for (final SipCall c : s.analyse().calls()) {
+            if (c.callId().equals(name) || name.matches("\\d+") && c.index() == Integer.parseInt(name)) {
+                return c;
+            }
+        }
+        throw new InputException(InputException.Kind.READ_ERROR, "no call '" + name + "' (see 'calls')");
+    }
+
+    static DubboConnection connection(final ShellSession s, final long flowId) throws InputException {
+        return s.analyse().dubbo().connections().stream().filter(c -> c.flowId() == flowId).findFirst()
+            .orElseThrow(() -> new InputException(InputException.Kind.READ_ERROR, "no Dubbo connection " + flowId + " (see 'dubbo')"));
+    }
+
+    static List<RtpStream> media(final ShellSession s, final SipCall c) {
+        return CallMedia.streamsOf(c, s.analyse().rtp().streams());
+    }
+
+    static Ladder ladder(final ShellSession s, final SipCall c) {
+        return SipLadders.of(List.of(c), false, media(s, c));
+    }
+
+    /** The ladder named by a call or, with {@code connection}, a Dubbo connection; the first shown call by default. */
+    static Ladder ladder(final ShellSession s, final String call, final Long connection) throws InputException {
+        if (connection != null) {
+            return DubboLadders.of(connection(s, connection), s.analyse().dubbo().exchanges());
+        }
+        if (call != null) {
+            return ladder(s, call(s, call));
+        }
+        final List<SipCall> shown = s.shownCalls();
+        if (!shown.isEmpty()) {
+            return ladder(s, shown.get(0));
+        }
+        final List<DubboConnection> conns = s.analyse().dubbo().connections();
+        if (!conns.isEmpty()) {
+            return DubboLadders.of(conns.get(0), s.analyse().dubbo().exchanges());
+        }
+        throw new InputException(InputException.Kind.READ_ERROR, "no SIP call or Dubbo connection in the capture");
+    }
+
+    static TextLadderRenderer renderer(final ShellSession s, final boolean unicode) {
+        return new TextLadderRenderer(new TextLadderRenderer.Options(unicode, TerminalInfo.colour(), s.width() > 0 ? s.width() : 0));
+    }
+
+    // ------------------------------------------------------------------ open
+
+    @Command(name = "open", mixinStandardHelpOptions = true,
+        description = {"Open capture files: read them into memory once and analyse them; the other commands then use them "
+            + "(replaces what was open)."})
+    static final class Open implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "pcap or pcapng files (merged by timestamp).")
+        List<String> files = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            final ShellSession s = session(spec);
+            s.open(files);
+            final ShellSession.Analysed a = s.analyse();
+            final PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "opened %s: %d frames, %d SIP calls, %d RTP streams, %d Dubbo connections, %d conversations%n",
+                String.join(", ", files), a.frames, a.calls().size(), a.rtp().streams().size(), a.dubbo().connections().size(),
+                a.conversations.size());
+            if (a.inputError != null) {
+                spec.commandLine().getErr().println("callscope: error: " + a.inputError.getMessage() + " (kept what was read)");
+                return ExitCodes.INPUT;
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    // ------------------------------------------------------------------ show
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+        description = {"Show one frame decoded in full, field by field: capture data, the layers down to the transport, every "
+            + "message the dissectors found in it (all fields; a SIP message whole) and a hex dump."})
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FRAME", description = "Frame number (as 'sip', 'ladder' and 'dubbo' show them).")
+        long frame;
+
+        @Option(names = "--no-hex", description = "Leave out the hex dump.")
+        boolean noHex;
+
+        @Override
+        public Integer call() throws Exception {
+            final ShellSession s = open(spec);
+            final RawFrame f = s.frame(frame);
+            if (f == null) {
+                throw new InputException(InputException.Kind.READ_ERROR, "no frame " + frame + " (1.." + s.frameCount() + ")");
+            }
+            final PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "Frame %d: %d bytes on the wire, %d captured%n", frame, f.origLen, f.capLen);
+            out.printf(Locale.ROOT, "  time          %s (%d.%09d)%n", Explainer.time(f.tsNanos), f.tsNanos / 1_000_000_000L,
+                f.tsNanos % 1_000_000_000L);
+            out.printf(Locale.ROOT, "  link type     %d (%s)%n", f.linkType, LinkType.name(f.linkType));
+            final PacketInfo info = new PacketInfo();
+            final PacketDecoder.Result r = new PacketDecoder(new Limits()).decode(copy(f), frame, info);
+            final List<String> layers = new ArrayList<>();
+            for (int i = 0; i < info.layerCount; i++) {
+                layers.add(info.layers[i]);
+            }
+            out.println("  layers        " + String.join(" / ", layers) + "  [" + r
+                + (info.reason == null ? "" : ": " + info.reason) + "]");
+            if (info.transportCount > 0) {
+                final PacketInfo.Transport t = info.transport();
+                final int al = t.addressLength();
+                out.printf(Locale.ROOT, "  addresses     IPv%d %s -> %s%n", t.ipVersion, IpFormat.format(t.src, 0, al), IpFormat.format(t.dst, 0, al));
+                out.printf(Locale.ROOT, "  transport     %s %d -> %d%s%n", t.protocol == PacketInfo.Transport.UDP ? "UDP"
+                    : t.protocol == PacketInfo.Transport.TCP ? "TCP" : t.protocol == PacketInfo.Transport.SCTP ? "SCTP" : "IP proto " + t.protocol,
+                    t.srcPort, t.dstPort, t.protocol == PacketInfo.Transport.TCP ? String.format(Locale.ROOT, "  flags 0x%02x seq %d ack %d",
+                        t.tcpFlags, t.tcpSeq, t.tcpAck) : "");
+            }
+            if (info.payloadLength > 0) {
+                out.println("  payload       " + info.payloadLength + " bytes");
+            }
+            final List<ProtocolEvent> events = s.events(frame);
+            for (final ProtocolEvent e : events) {
+                out.println();
+                out.println(e.protocol().toUpperCase(Locale.ROOT) + " (" + e.getClass().getSimpleName() + ")");
+                fields(out, e, "  ");
+                if (e instanceof SipMessage m) {
+                    out.println("  message:");
+                    for (final String line : m.raw().replace("\r\n", "\n").split("\n", -1)) {
+                        out.println("    " + line);
+                    }
+                }
+            }
+            if (events.isEmpty()) {
+                out.println();
+                out.println("(no dissector reported a message in this frame)");
+            }
+            if (!noHex) {
+                out.println();
+                hex(out, f.data, f.capLen);
+            }
+            return ExitCodes.OK;
+        }
+
+        private static RawFrame copy(final RawFrame f) {
+            final RawFrame c = new RawFrame();
+            c.copyFrom(f);
+            return c;
+        }
+
+        /** Every component of an event record, nested records indented, long text cut. */
+        static void fields(final PrintWriter out, final Object o, final String indent) {
+            final RecordComponent[] rc = o.getClass().getRecordComponents();
+            if (rc == null) {
+                out.println(indent + o);
+                return;
+            }
+            for (final RecordComponent c : rc) {
+                if (c.getName().equals("raw") || o instanceof SipMessage && (c.getName().equals("headers") || c.getName().equals("body"))) {
+                    continue;
+                }
+                Object v;
+                try {
+                    v = c.getAccessor().invoke(o);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    v = "?";
+                }
+                if (v instanceof byte[] b) {
+                    v = b.length + " bytes";
+                }
+                String text = String.valueOf(v);
+                if (v instanceof List<?> l && !l.isEmpty() && l.get(0) != null && l.get(0).getClass().isRecord()) {
+                    out.printf(Locale.ROOT, "%s%-16s%n", indent, c.getName());
+                    for (final Object x : l) {
+                        out.println(indent + "  - " + x);
+                    }
+                    continue;
+                }
+                if (text.length() > 200) {
+                    text = text.substring(0, 197) + "...";
+                }
+                out.printf(Locale.ROOT, "%s%-16s %s%n", indent, c.getName(), text);
+            }
+        }
+
+        static void hex(final PrintWriter out, final byte[] data, final int len) {
+            for (int off = 0; off < len; off += 16) {
+                final StringBuilder h = new StringBuilder();
+                final StringBuilder a = new StringBuilder();
+                for (int i = 0; i < 16; i++) {
+                    if (off + i < len) {
+                        final int b = data[off + i] & 0xff;
+                        h.append(String.format(Locale.ROOT, "%02x ", b));
+                        a.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+                    } else {
+                        h.append("   ");
+                    }
+                    if (i == 7) {
+                        h.append(' ');
+                    }
+                }
+                out.printf(Locale.ROOT, "%04x  %s %s%n", off, h, a);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ filter
+
+    @Command(name = "filter", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Narrow what calls, sip, ladder, explain, step and completion show to the matching SIP calls "
+            + "(until 'filter --clear'); without options, print the current filter."})
+    static final class Filter implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        SipFilterOptions filter;
+
+        @Option(names = "--clear", description = "Show every call again.")
+        boolean clear;
+
+        @Override
+        public Integer call() {
+            final ShellSession s = session(spec);
+            final PrintWriter out = spec.commandLine().getOut();
+            final List<String> words = new ArrayList<>();
+            add(words, "--from", filter.from);
+            add(words, "--to", filter.to);
+            add(words, "--call-id", filter.callId);
+            add(words, "--state", filter.states.isEmpty() ? null : String.join(",", filter.states));
+            add(words, "--method", filter.methods.isEmpty() ? null : String.join(",", filter.methods));
+            if (clear) {
+                s.filter(c -> true, "");
+                out.println("filter cleared");
+            } else if (!words.isEmpty()) {
+                s.filter(filter.predicate(), String.join(" ", words));
+            }
+            if (!clear) {
+                out.println(s.filterText().isEmpty() ? "no filter" : "filter: " + s.filterText());
+            }
+            if (s.isOpen()) {
+                out.println(s.shownCalls().size() + " of " + s.analyse().calls().size() + " calls shown");
+            }
+            return ExitCodes.OK;
+        }
+
+        private static void add(final List<String> words, final String option, final String value) {
+            if (value != null) {
+                words.add(option + " " + value);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ export
+
+    @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write a call's (or Dubbo connection's) ladder to a text file, or a call to a pcapng file with its "
+            + "SIP messages and RTP packets (-o name.pcap or name.pcapng)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  export 1 -o call1.txt", "  export 1 -o call1.pcapng", "  export --connection 0 -o dubbo.txt"})
+    static final class Export implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "CALL", arity = "0..1", description = "Call number or Call-ID (default: the first call shown).")
+        String call;
+
+        @Option(names = "--connection", paramLabel = "N", description = "A Dubbo connection (flow id) instead of a call.")
+        Long connection;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
+            description = "Target file: .pcap/.pcapng writes packets, anything else the text ladder.")
+        Path output;
+
+        @Option(names = "--ascii", description = "ASCII lines in the text ladder.")
+        boolean ascii;
+
+        @Option(names = "--explain", description = "Add the explanations after the text ladder.")
+        boolean explain;
+
+        @Override
+        public Integer call() throws Exception {
+            final ShellSession s = open(spec);
+            final String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
+            final PrintWriter out = spec.commandLine().getOut();
+            if (name.endsWith(".pcap") || name.endsWith(".pcapng")) {
+                if (connection != null) {
+                    throw new UsageException("packet export is for SIP calls; use a .txt file for a Dubbo ladder");
+                }
+                final SipCall c = call != null ? ShellCommands.call(s, call) : s.shownCalls().stream().findFirst()
+                    .orElseThrow(() -> new InputException(InputException.Kind.READ_ERROR, "no SIP call to export"));
+                final long n = writePackets(s, c);
+                out.println("wrote " + n + " frames (call " + c.index() + ": SIP and RTP) to " + output);
+                return ExitCodes.OK;
+            }
+            final Ladder l = ladder(s, call, connection);
+            String text = new TextLadderRenderer(new TextLadderRenderer.Options(!ascii, false, 0)).render(List.of(l));
+            if (explain) {
+                text += "\n" + Explainer.text(l, Explainer.explain(l));
+            }
+            Files.writeString(output, text);
+            out.println("wrote the ladder of " + l.title().lines().findFirst().orElse("") + " to " + output);
+            return ExitCodes.OK;
+        }
+
+        private long writePackets(final ShellSession s, final SipCall c) throws IOException {
+            final Set<Long> frames = new TreeSet<>();
+            for (final SipEntry e : c.entries()) {
+                frames.add(e.message().frame());
+            }
+            final Set<Object> flows = new HashSet<>();
+            media(s, c).forEach(m -> flows.add(m.flow()));
+            for (long f = 1; f <= s.frameCount(); f++) {
+                for (final ProtocolEvent e : s.events(f)) {
+                    if (flows.contains(e.flow()) && (e.protocol().equals("rtp") || e.protocol().equals("rtcp"))) {
+                        frames.add(f);
+                    }
+                }
+            }
+            final Map<Integer, Integer> ifaces = new HashMap<>();
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(output));
+                 PcapngWriter w = new PcapngWriter(os, "callscope shell export")) {
+                for (final long n : frames) {
+                    final RawFrame f = s.frame(n);
+                    final int iface = ifaces.computeIfAbsent(f.linkType, lt -> {
+                        try {
+                            return w.addInterface(lt, PcapngWriter.DEFAULT_SNAPLEN, "callscope");
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    final RawFrame copy = new RawFrame();
+                    copy.copyFrom(f);
+                    copy.interfaceId = iface;
+                    w.write(copy);
+                }
+            }
+            return frames.size();
+        }
+    }
+
+    // ------------------------------------------------------------------ explain and step
+
+    @Command(name = "explain", mixinStandardHelpOptions = true,
+        description = {"Explain a ladder message by message: what each message does, why it comes now, the RFC section "
+            + "(SIP RFC 3261/3262/3264, RTP RFC 3550, the Dubbo header and heartbeat rules) and what is unusual in this capture."})
+    static final class Explain implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "CALL", arity = "0..1", description = "Call number or Call-ID (default: the first call shown).")
+        String call;
+
+        @Option(names = "--connection", paramLabel = "N", description = "A Dubbo connection (flow id) instead of a call.")
+        Long connection;
+
+        @Option(names = "--unusual", description = "Only the messages with something unusual.")
+        boolean unusual;
+
+        @Override
+        public Integer call() throws Exception {
+            final ShellSession s = open(spec);
+            final Ladder l = ladder(s, call, connection);
+            final List<Explanation> all = Explainer.explain(l);
+            spec.commandLine().getOut().print(Explainer.text(l, unusual ? all.stream().filter(e -> !e.unusual().isEmpty()).toList() : all));
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Where {@code step} is in which ladder; kept between commands. */
+    static final class StepState {
+        Ladder ladder;
+        int position;
+    }
+
+    @Command(name = "step", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Walk a ladder one message at a time: 'step CALL' starts at the first message, then 'step' shows the "
+            + "next, 'step --back' the previous, 'step --to K' message K. Shows the ladder so far and the explanation of "
+            + "the newest message."})
+    static final class StepCommand implements Callable<Integer> {
+        private final StepState state = new StepState();
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "CALL", arity = "0..1", description = "Start on this call (number or Call-ID).")
+        String call;
+
+        @Option(names = "--connection", paramLabel = "N", description = "Start on a Dubbo connection (flow id).")
+        Long connection;
+
+        @Option(names = "--back", description = "Go one message back.")
+        boolean back;
+
+        @Option(names = "--to", paramLabel = "K", description = "Go to message K.")
+        Integer to;
+
+        @Override
+        public Integer call() throws Exception {
+            final ShellSession s = open(spec);
+            if (call != null || connection != null || state.ladder == null) {
+                state.ladder = ladder(s, call, connection);
+                state.position = 0;
+            }
+            final List<Ladder.Step> shown = state.ladder.steps().stream()
+                .filter(x -> x instanceof Ladder.Arrow || x instanceof Ladder.Bar).toList();
+            final List<Explanation> ex = Explainer.explain(state.ladder);
+            int p = to != null ? to : back ? state.position - 1 : state.position + 1;
+            final PrintWriter out = spec.commandLine().getOut();
+            if (p > shown.size()) {
+                out.println("end of the ladder (" + shown.size() + " messages); 'step --to 1' starts again");
+                return ExitCodes.OK;
+            }
+            p = Math.max(1, p);
+            state.position = p;
+            final Ladder.Step last = shown.get(p - 1);
+            final List<Ladder.Step> upTo = new ArrayList<>();
+            for (final Ladder.Step x : state.ladder.steps()) {
+                if (x.tsNanos() > last.tsNanos() || x instanceof Ladder.Note) {
+                    continue;
+                }
+                upTo.add(x);
+                if (x == last) {
+                    break;
+                }
+            }
+            final Ladder partial = new Ladder(state.ladder.title(), state.ladder.lanes(), upTo);
+            out.print(renderer(s, true).render(List.of(partial)));
+            out.println();
+            out.print(Explainer.format(ex.get(p - 1)));
+            out.println("[" + p + "/" + shown.size() + "]  step: next   step --back: previous   step --to K");
+            return ExitCodes.OK;
+        }
+    }
+
+    // ------------------------------------------------------------------ background capture
+
+    @Command(name = "capture", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Capture live in the background (libpcap; root or cap_net_raw needed) into the session: the other "
+            + "commands analyse what has arrived so far. 'capture --stop' ends it, 'capture' alone tells how far it got."})
+    static final class BackgroundCapture implements Callable<Integer> {
+        private volatile LiveSource live;
+        private volatile Thread thread;
+        private volatile String error;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", description = "Interface to capture on.")
+        String iface;
+
+        @Option(names = {"-f", "--bpf"}, paramLabel = "FILTER", description = "BPF capture filter.")
+        String bpf;
+
+        @Option(names = "--stop", description = "Stop the background capture (what arrived stays open).")
+        boolean stop;
+
+        @Override
+        public Integer call() throws Exception {
+            final ShellSession s = session(spec);
+            final PrintWriter out = spec.commandLine().getOut();
+            if (stop) {
+                final LiveSource l = live;
+                if (l == null) {
+                    out.println("no capture running");
+                    return ExitCodes.OK;
+                }
+                l.stop();
+                thread.join(5_000);
+                live = null;
+                out.println("capture stopped: " + s.frameCount() + " frames in the session");
+                return ExitCodes.OK;
+            }
+            if (iface == null) {
+                out.println(live != null ? "capturing: " + s.frameCount() + " frames so far" : "no capture running"
+                    + (error != null ? " (last one failed: " + error + ")" : ""));
+                return ExitCodes.OK;
+            }
+            if (live != null) {
+                throw new UsageException("a capture is already running; 'capture --stop' first");
+            }
+            final LiveSource l = LiveSource.open(iface, bpf, LiveSource.DEFAULT_SNAPLEN, true, LiveSource.DEFAULT_BUFFER_SIZE);
+            s.startLive(iface);
+            error = null;
+            live = l;
+            final Thread t = new Thread(() -> {
+                final RawFrame f = new RawFrame();
+                try (l) {
+                    while (l.next(f)) {
+                        f.interfaceId = 0;
+                        s.append(f);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    error = e.getMessage();
+                }
+            }, "callscope-shell-capture");
+            t.setDaemon(true);
+            thread = t;
+            t.start();
+            out.println("capturing on " + iface + " in the background; the other commands see what has arrived; 'capture --stop' ends it");
+            return ExitCodes.OK;
+        }
+    }
+
+    // ------------------------------------------------------------------ not yet
+
+    /** A command of the issue that depends on another engineer's work. */
+    @Command(mixinStandardHelpOptions = true, description = "Not available yet.")
+    static final class NotYet implements Callable<Integer> {
+        private final String name;
+        private final String why;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "0..*", hidden = true)
+        List<String> ignored;
+
+        NotYet(final String name, final String why) {
+            this.name = name;
+            this.why = why;
+        }
+
+        String name() {
+            return name;
+        }
+
+        String why() {
+            return why;
+        }
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getErr().println("callscope: " + name + ": " + why);
+            return ExitCodes.USAGE;
+        }
+    }
+}

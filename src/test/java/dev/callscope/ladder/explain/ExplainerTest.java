@@ -1,0 +1,115 @@
+package dev.callscope.ladder.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.callscope.cli.Main;
+import dev.callscope.ladder.Ladder;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExplainerTest {
+    private static final long S = 1_000_000_000L;
+    private static final List<Ladder.Lane> LANES = List.of(new Ladder.Lane("a", "10.0.0.1:5060"), new Ladder.Lane("b", "10.0.0.2:5060"));
+
+    private static Ladder.Arrow sip(final long ts, final long frame, final boolean aToB, final String label, final String cseq,
+                                    final String... flags) {
+        final boolean request = !Character.isDigit(label.charAt(0));
+        final List<String> f = new ArrayList<>();
+        f.add(request ? "request" : label.startsWith("1") ? "provisional" : label.startsWith("2") ? "success" : "error");
+        f.addAll(List.of(flags));
+        final String text = (request ? label + " sip:b SIP/2.0" : "SIP/2.0 " + label) + "\r\nCall-ID: x\r\nCSeq: " + cseq + "\r\n\r\n";
+        return new Ladder.Arrow(ts, frame, aToB ? 0 : 1, aToB ? 1 : 0, label, List.of(), f, text);
+    }
+
+    private static List<String> unusual(final List<Explanation> ex, final int number) {
+        return ex.get(number - 1).unusual();
+    }
+
+    @Test
+    void retransmittedInviteAndTwoHundredWithoutAck() {
+        final Ladder l = new Ladder("Call 1", LANES, List.of(
+            sip(0, 1, true, "INVITE", "1 INVITE"),
+            sip(S / 2, 2, true, "INVITE", "1 INVITE", "retransmission"),
+            sip(S, 3, false, "180 Ringing", "1 INVITE"),
+            sip(2 * S, 4, false, "200 OK", "1 INVITE"),
+            sip(2 * S + S / 2, 5, false, "200 OK", "1 INVITE", "retransmission")));
+        final List<Explanation> ex = Explainer.explain(l);
+        assertThat(ex).hasSize(5);
+        assertThat(unusual(ex, 2)).singleElement().asString().startsWith("Retransmission of frame 1 after 0.500 s").contains("Timer A");
+        assertThat(ex.get(2).why()).isEqualTo("It answers the INVITE of frame 1 (1.000 s later).");
+        assertThat(unusual(ex, 4)).singleElement().asString().startsWith("Missing ACK");
+        assertThat(unusual(ex, 5)).anySatisfy(u -> assertThat(u).startsWith("Retransmitted 200 OK: the callee had not received the ACK"));
+        assertThat(ex.get(3).spec()).contains("RFC 3261 §13.3.1.4");
+    }
+
+    @Test
+    void lateTwoHundredAfterCancelAndAfterTimerB() {
+        final Ladder l = new Ladder("Call 1", LANES, List.of(
+            sip(0, 1, true, "INVITE", "1 INVITE"),
+            sip(S, 2, true, "CANCEL", "1 CANCEL"),
+            sip(40 * S, 3, false, "200 OK", "1 INVITE"),
+            sip(40 * S, 4, true, "ACK", "1 ACK")));
+        final List<Explanation> ex = Explainer.explain(l);
+        assertThat(ex.get(1).what()).contains("Cancels an INVITE");
+        assertThat(ex.get(1).why()).contains("INVITE of frame 1");
+        assertThat(unusual(ex, 3)).anySatisfy(u -> assertThat(u).startsWith("Late 200: the answer crossed the CANCEL of frame 2"))
+            .anySatisfy(u -> assertThat(u).startsWith("Late 200: 40.000 s after the INVITE, past Timer B"));
+        assertThat(ex.get(3).what()).startsWith("Acknowledges the 2xx");
+    }
+
+    @Test
+    void authChallengeAndCredentialsRetry() {
+        final Ladder.Arrow invite2 = new Ladder.Arrow(2, 4, 0, 1, "INVITE", List.of(), List.of("request"),
+            "INVITE sip:b SIP/2.0\r\nCSeq: 2 INVITE\r\nProxy-Authorization: Digest x\r\n\r\n");
+        final Ladder l = new Ladder("Call 1", LANES, List.of(
+            sip(0, 1, true, "INVITE", "1 INVITE"),
+            sip(1, 2, false, "407 Proxy Authentication Required", "1 INVITE"),
+            sip(1, 3, true, "ACK", "1 ACK"),
+            invite2));
+        final List<Explanation> ex = Explainer.explain(l);
+        assertThat(unusual(ex, 2)).singleElement().asString().startsWith("Auth challenge");
+        assertThat(ex.get(1).spec()).contains("§21.4.8 (407)");
+        assertThat(ex.get(2).spec()).contains("§17.1.1.3");
+        assertThat(ex.get(3).what()).contains("Proxy-Authorization");
+        assertThat(unusual(ex, 4)).singleElement().asString().startsWith("No final response to this INVITE");
+    }
+
+    @Test
+    void missedHeartbeatAndUnansweredDubboRequest() {
+        final List<Ladder.Lane> lanes = List.of(new Ladder.Lane("c", "c (consumer)"), new Ladder.Lane("p", "p (provider)"));
+        final List<Ladder.Step> steps = new ArrayList<>();
+        long id = 1;
+        for (final long t : new long[] {1, 2, 3, 10}) {
+            steps.add(new Ladder.Arrow(t * S, id * 2, 0, 1, "heartbeat", List.of("id=" + id + " hessian2 17 B"), List.of("heartbeat"), null));
+            steps.add(new Ladder.Arrow(t * S + 1000, id * 2 + 1, 1, 0, "heartbeat ack", List.of("id=" + id + " hessian2 17 B"),
+                List.of("heartbeat"), null));
+            id++;
+        }
+        steps.add(new Ladder.Arrow(11 * S, 20, 0, 1, "Svc#m", List.of("id=99 hessian2 200 B"), List.of(), null));
+        final Ladder l = new Ladder("Dubbo c -> p", lanes, steps);
+        final List<Explanation> ex = Explainer.explain(l);
+        assertThat(unusual(ex, 7)).singleElement().asString().startsWith("Missed heartbeat: 7.000 s since the previous heartbeat");
+        assertThat(unusual(ex, 1)).isEmpty();
+        assertThat(ex.get(1).why()).startsWith("It answers the heartbeat of frame 2");
+        assertThat(unusual(ex, 9)).singleElement().asString().startsWith("Unanswered: no response with request id 99");
+        assertThat(ex.get(8).spec()).contains("magic 0xdabb");
+    }
+
+    @Test
+    void ladderExplainOnTheCommandLine() {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = Main.run(new PrintWriter(out), new PrintWriter(err), "ladder", "--explain", "samples/sip-call.pcap");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("Call 1  1-27528@127.0.0.11")
+            .contains(" 1. 00:29:33.185  frame 1  127.0.0.11:5060 -> 127.0.0.12:5060  INVITE (SDP)")
+            .contains("RFC 3264 §5 (generating the offer)")
+            .contains("RTP PCMA/8000").contains("RFC 3550 §5.1")
+            .endsWith("Nothing unusual in this exchange.\n");
+        final int json = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "ladder", "--explain", "--json", "samples/sip-call.pcap");
+        assertThat(json).isEqualTo(2);
+    }
+}

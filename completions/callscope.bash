@@ -166,6 +166,7 @@ function _complete_callscope() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webrtc" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} capture" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} interfaces" ];    then _picocli_callscope; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} generate-completion" ];    then _picocli_callscope; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
@@ -180,9 +181,11 @@ function _complete_callscope() {
   local cmds8=(webrtc)
   local cmds9=(capture)
   local cmds10=(interfaces)
-  local cmds11=(generate-completion)
+  local cmds11=(shell)
+  local cmds12=(generate-completion)
 
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_callscope_shell; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_callscope_interfaces; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_callscope_capture; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_callscope_webrtc; return $?; fi
@@ -204,7 +207,7 @@ function _picocli_callscope() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="read flows calls sip rtp ladder verify dubbo webrtc capture interfaces generate-completion"
+  local commands="read flows calls sip rtp ladder verify dubbo webrtc capture interfaces shell generate-completion"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -686,7 +689,7 @@ function _picocli_callscope_ladder() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--rtp-heuristic' '--extended' '--by-host' '--ascii' '--merge' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'--rtp-heuristic' '--extended' '--by-host' '--ascii' '--merge' '--explain' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--session' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local PROTO_option_args=("sip" "dubbo" "webrtc") # --protocol values
@@ -1065,7 +1068,8 @@ function _picocli_callscope_capture() {
 
   local commands=""
   local flag_opts="'--no-promiscuous' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
+  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--view' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-violations'"
+  local VIEW_option_args=("calls") # --view values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1090,6 +1094,11 @@ function _picocli_callscope_capture() {
       ;;
     '--buffer-size')
       return
+      ;;
+    '--view')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${VIEW_option_args[@]}" ) )
+      return $?
       ;;
     '--decode-as')
       return
@@ -1158,6 +1167,36 @@ function _picocli_callscope_interfaces() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `shell` subcommand.
+function _picocli_callscope_shell() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--history'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--history')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -53,8 +53,8 @@ final class ShellCommands {
     /** New instances of every shell-only command. */
     static List<Object> all() {
         return List.of(new Open(), new Show(), new Filter(), new Export(), new Explain(), new StepCommand(), new BackgroundCapture(),
+            new Compare(),
             new NotYet("verify", "not available until the verify command exists (issue 7)"),
-            new NotYet("compare", "not available until the verify command exists (issue 7): compare needs its specs"),
             new NotYet("webrtc", "not available until the WebRTC analysis exists (issue 6)"));
     }
 
@@ -580,9 +580,66 @@ final class ShellCommands {
         }
     }
 
+    // ------------------------------------------------------------------ compare
+
+    /** {@code compare SPEC|FILE}: what should happen next to what did. */
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Expected against actual, side by side. With a spec (.yaml, .yml, .json) it runs 'verify' on the open "
+            + "captures: each assertion with ✔/✘ and, for a failed sequence, the expected and actual ladders. With a capture "
+            + "file it draws that file's call N next to this session's call N (a reference call against today's)."})
+    static final class Compare implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "SPEC|FILE", description = "A verify spec, or a reference capture.")
+        String what;
+
+        @Option(names = "--call", paramLabel = "N", defaultValue = "1",
+            description = "Which call of each side to draw when comparing with a capture (default: ${DEFAULT-VALUE}).")
+        int call;
+
+        @Override
+        public Integer call() {
+            session(spec);
+            final picocli.CommandLine root = spec.root().commandLine();
+            final String lower = what.toLowerCase(java.util.Locale.ROOT);
+            if (lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json")) {
+                return root.getSubcommands().get("verify").execute("--spec", what);
+            }
+            final String[] here = ladderText(root, "--call", Integer.toString(call));
+            if (here == null) {
+                return ExitCodes.INPUT;
+            }
+            final String[] there = ladderText(root, "--call", Integer.toString(call), what);
+            if (there == null) {
+                return ExitCodes.INPUT;
+            }
+            final java.io.PrintWriter out = spec.commandLine().getOut();
+            dev.callscope.output.VerifyViews.sideBySide(out, "this capture\n" + here[0], what + "\n" + there[0], true);
+            out.flush();
+            return ExitCodes.OK;
+        }
+
+        /** Runs 'ladder' with these arguments and returns its text, or null after it printed an error. */
+        private String[] ladderText(final picocli.CommandLine root, final String... args) {
+            final picocli.CommandLine ladder = root.getSubcommands().get("ladder");
+            final java.io.PrintWriter saved = ladder.getOut();
+            final java.io.StringWriter text = new java.io.StringWriter();
+            ladder.setOut(new java.io.PrintWriter(text));
+            try {
+                final int code = ladder.execute(java.util.stream.Stream.concat(java.util.stream.Stream.of("--width", "0"),
+                    java.util.stream.Stream.of(args)).toArray(String[]::new));
+                ladder.getOut().flush();
+                return code == ExitCodes.OK ? new String[] {text.toString()} : null;
+            } finally {
+                ladder.setOut(saved);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ not yet
 
-    /** A command of the issue that depends on another engineer's work. */
+    /** A command that depends on work not present in this build; replaced by the real command when it exists. */
     @Command(mixinStandardHelpOptions = true, description = "Not available yet.")
     static final class NotYet implements Callable<Integer> {
         private final String name;

@@ -43,7 +43,7 @@ public final class VerifyViews {
     }
 
     /** Two blocks of text as columns, the left one padded to its widest line. */
-    static void sideBySide(final PrintWriter out, final String left, final String right, final boolean unicode) {
+    public static void sideBySide(final PrintWriter out, final String left, final String right, final boolean unicode) {
         final List<String> l = lines(left);
         final List<String> r = lines(right);
         int w = 0;

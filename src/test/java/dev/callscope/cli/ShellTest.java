@@ -116,18 +116,24 @@ class ShellTest {
     }
 
     @Test
-    void historyIsKeptBetweenRunsAndStubsSayWhyTheyAreMissing(@TempDir final Path dir) throws Exception {
+    void historyIsKeptBetweenRunsAndCommandsWithoutACaptureSaySo(@TempDir final Path dir) throws Exception {
         final Path history = dir.resolve("history");
         final String out = shell(history, List.of(), "calls", "verify x", "compare y", "webrtc", "help");
-        assertThat(out).contains("no capture open").doesNotContain("Exception");
-        assertThat(out).contains("verify: not available until the verify command exists")
-            .contains("compare: not available until the verify command exists")
-            .contains("webrtc: not available until the WebRTC analysis exists");
+        assertThat(out).contains("no capture open").doesNotContain("Exception").doesNotContain("not available");
         assertThat(out).contains("explain").contains("export").contains("filter").contains("show").contains("step");
         assertThat(Files.readString(history)).contains("verify x").contains("help");
         final String again = shell(history, List.of(), "exit");
         assertThat(again).doesNotContain("error");
         assertThat(Files.readString(history)).contains("verify x");
+    }
+
+    @Test
+    void compareRunsASpecOrDrawsAReferenceCallBesideThisOne(@TempDir final Path dir) throws Exception {
+        final String out = shell(dir.resolve("history"), List.of("samples/sip-busy.pcap"),
+            "compare src/test/resources/specs/sip-call.yaml", "compare samples/sip-call.pcap", "webrtc");
+        assertThat(out).contains("✘ state: expected COMPLETED, was BUSY").contains("3 of 13 assertion(s) passed");
+        assertThat(out).containsPattern("this capture\\s+│ samples/sip-call.pcap");
+        assertThat(out).containsPattern("486 Busy Here.*│.*180 Ringing");
     }
 
     @Test

@@ -2,10 +2,19 @@
 # Records samples/webrtc/chromium-loopback.pcap: headless Chromium, two RTCPeerConnections in one
 # page on 127.0.0.1 (fake camera and microphone, a data channel), ICE host candidates on loopback,
 # DTLS 1.3 (Chromium no longer offers 1.2) and SRTP. Saves offer.sdp and answer.sdp beside it.
-# Needs root (tcpdump on lo), chromium, python3. Everything stays on 127.0.0.1 and is time-bounded.
+# Needs root (tcpdump on lo, ip netns), chromium, python3. Everything runs in a network namespace of
+# its own with only lo, so no candidate but 127.0.0.1 and ::1 exists; every step is time-bounded.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE}
+if [ "${CALLSCOPE_IN_NETNS:-}" != 1 ]; then
+  NS=callscope-webrtc-$$
+  ip netns add "$NS"
+  trap 'ip netns delete "$NS" 2>/dev/null || true' EXIT
+  ip -n "$NS" link set lo up
+  CALLSCOPE_IN_NETNS=1 ip netns exec "$NS" sh "$0" "$OUT"
+  exit $?
+fi
 PORT=${PORT:-18765}
 TMP=$(mktemp -d)
 rm -f "$OUT/done" "$OUT/error"

@@ -8,6 +8,7 @@ import dev.callscope.engine.EngineOptions;
 import dev.callscope.flow.dubbo.DubboTracker;
 import dev.callscope.flow.rtp.RtpStreamTracker;
 import dev.callscope.flow.sip.SipCallTracker;
+import dev.callscope.flow.webrtc.WebrtcTracker;
 import dev.callscope.pcap.CaptureFiles;
 import dev.callscope.verify.Evidence;
 import java.io.IOException;
@@ -43,13 +44,14 @@ public final class Capture {
         final SipCallTracker sip = new SipCallTracker(limits.maxCalls);
         final RtpStreamTracker rtp = new RtpStreamTracker();
         final DubboTracker dubbo = new DubboTracker();
+        final WebrtcTracker webrtc = new WebrtcTracker();
         final Engine engine = new Engine(DissectorRegistry.builtIn(Set.of()), new EngineOptions(limits, List.of()),
-            List.of(sip, rtp, dubbo));
+            List.of(sip, rtp, dubbo, webrtc));
         try (PacketSource source = CaptureFiles.openAll(paths)) {
             engine.run(source);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + paths + ": " + e.getMessage(), e);
         }
-        return new Evidence(sip.calls(), rtp.streams(), rtp.sipInfoDtmf(), dubbo);
+        return new Evidence(sip.calls(), rtp.streams(), rtp.sipInfoDtmf(), dubbo, webrtc.sessions());
     }
 }

@@ -43,6 +43,10 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     InputOptions input;
 
+    @Option(names = "--sdp", paramLabel = "FILE", split = ",",
+        description = "SDP offer and answer from the signalling (repeatable), for the WebRTC fingerprint and ICE checks.")
+    List<java.nio.file.Path> sdp = new ArrayList<>();
+
     @Option(names = "--spec", paramLabel = "SPEC", required = true,
         description = "The spec file (YAML, or JSON); repeatable: one JUnit testsuite per spec.")
     List<Path> specs = new ArrayList<>();
@@ -82,12 +86,13 @@ public final class VerifyCommand implements Callable<Integer> {
         final SipCallTracker sip = new SipCallTracker(limits.limits().maxCalls);
         final RtpStreamTracker rtp = new RtpStreamTracker();
         final DubboTracker dubbo = new DubboTracker();
-        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), sip, rtp, dubbo));
+        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = WebrtcCommand.tracker(sdp);
+        final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), sip, rtp, dubbo, webrtc));
         if (r.inputError() != null) {
             throw r.inputError(); // a partly read capture proves nothing
         }
-        final Evidence ev = new Evidence(sip.calls(), rtp.streams(), rtp.sipInfoDtmf(), dubbo);
-        final Verifier verifier = new Verifier();
+        final Evidence ev = new Evidence(sip.calls(), rtp.streams(), rtp.sipInfoDtmf(), dubbo, webrtc.sessions());
+        final Verifier verifier = new Verifier(new dev.callscope.verify.WebRtcChecks(ev.webrtc()));
         final List<VerificationReport.Suite> suites = new ArrayList<>();
         parsed.forEach(s -> suites.add(verifier.verify(s, ev)));
         final VerificationReport report = new VerificationReport(suites);

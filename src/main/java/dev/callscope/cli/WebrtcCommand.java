@@ -48,19 +48,25 @@ public final class WebrtcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final WebrtcTracker tracker = new WebrtcTracker();
-        for (final Path p : sdp) {
-            try {
-                tracker.addSdp(SdpDissector.parseText(Files.readAllBytes(p)));
-            } catch (IOException e) {
-                throw new InputException(InputException.Kind.READ_ERROR, "--sdp " + p + ": " + e.getMessage());
-            }
-        }
+        final WebrtcTracker tracker = tracker(sdp);
         final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker));
         output.emit(spec,
             out -> Json.writeDocument(out, WebrtcViews.json(tracker)),
             out -> tracker.sessions().forEach(s -> Json.writeLine(out, WebrtcViews.session(s))),
             out -> WebrtcViews.text(out, tracker));
         return r.exitCode();
+    }
+
+    /** A WebRTC tracker that knows the SDP of these files (an offer and an answer from the signalling). */
+    static WebrtcTracker tracker(final List<Path> sdpFiles) throws InputException {
+        final WebrtcTracker tracker = new WebrtcTracker();
+        for (final Path p : sdpFiles) {
+            try {
+                tracker.addSdp(SdpDissector.parseText(Files.readAllBytes(p)));
+            } catch (IOException e) {
+                throw new InputException(InputException.Kind.READ_ERROR, "--sdp " + p + ": " + e.getMessage());
+            }
+        }
+        return tracker;
     }
 }

@@ -88,13 +88,20 @@ public final class SpecReader {
             }
         }
         final VerifySpec.DubboRule dubbo = top.containsKey("dubbo") ? dubbo(top.get("dubbo")) : null;
+        final List<VerifySpec.WebRtcRule> webrtc = new ArrayList<>();
         if (top.containsKey("webrtc")) {
-            throw error(top.get("webrtc"), "webrtc assertions are not supported yet: this build has no WebRTC tracker");
+            final Map<String, Node> w = object(top.get("webrtc"), "the webrtc section",
+                new java.util.LinkedHashSet<>(dev.callscope.verify.WebRtcChecks.CHECKS));
+            for (final String check : dev.callscope.verify.WebRtcChecks.CHECKS) {
+                if (w.containsKey(check) && bool(w.get(check))) {
+                    webrtc.add(new VerifySpec.WebRtcRule(check.replace('_', ' '), check));
+                }
+            }
         }
-        if (sip.isEmpty() && dubbo == null) {
-            throw error(root, "the spec asserts nothing: give a 'sip' or a 'dubbo' section");
+        if (sip.isEmpty() && dubbo == null && webrtc.isEmpty()) {
+            throw error(root, "the spec asserts nothing: give a 'sip', 'dubbo' or 'webrtc' section");
         }
-        return new VerifySpec(name, sip, dubbo, List.of());
+        return new VerifySpec(name, sip, dubbo, webrtc);
     }
 
     /** A parser message on one line: SnakeYAML's echo of the source and its caret lines left out. */

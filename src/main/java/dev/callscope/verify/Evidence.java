@@ -4,6 +4,7 @@ import dev.callscope.flow.dubbo.DubboTracker;
 import dev.callscope.flow.rtp.DtmfEvent;
 import dev.callscope.flow.rtp.RtpStream;
 import dev.callscope.flow.sip.SipCall;
+import dev.callscope.flow.webrtc.WebrtcSession;
 import java.util.List;
 
 /**
@@ -13,11 +14,20 @@ import java.util.List;
  * @param streams RTP streams
  * @param sipInfoDtmf DTMF sent as SIP INFO
  * @param dubbo the Dubbo tracker after the end of the capture
+ * @param webrtc the WebRTC sessions (ICE, DTLS, SRTP)
  */
-public record Evidence(List<SipCall> calls, List<RtpStream> streams, List<DtmfEvent> sipInfoDtmf, DubboTracker dubbo) {
+public record Evidence(List<SipCall> calls, List<RtpStream> streams, List<DtmfEvent> sipInfoDtmf, DubboTracker dubbo,
+                       List<WebrtcSession> webrtc) {
     public Evidence {
         calls = List.copyOf(calls);
         streams = List.copyOf(streams);
         sipInfoDtmf = List.copyOf(sipInfoDtmf);
+        webrtc = List.copyOf(webrtc);
+    }
+
+    /** Without WebRTC sessions. */
+    public Evidence(final List<SipCall> calls, final List<RtpStream> streams, final List<DtmfEvent> sipInfoDtmf,
+                    final DubboTracker dubbo) {
+        this(calls, streams, sipInfoDtmf, dubbo, List.of());
     }
 }

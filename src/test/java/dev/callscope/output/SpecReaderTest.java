@@ -80,8 +80,9 @@ class SpecReaderTest {
         e = error("name: nothing\n");
         assertThat(e.problem()).startsWith("the spec asserts nothing");
 
-        e = error("webrtc:\n  - check: pair_nominated\n");
-        assertThat(e.problem()).startsWith("webrtc assertions are not supported yet");
+        e = error("webrtc:\n  nominated: true\n");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.problem()).contains("nominated");
 
         e = error("{\"sip\": [{\"calls\": 1,}]}");
         assertThat(e.line()).isEqualTo(1);

@@ -149,6 +149,11 @@ public final class SvgLadderRenderer {
                 b.append("<g class=\"bar\"><title>").append(esc(bar.label() + " (" + Ladders.duration(bar) + ")")).append("</title>");
                 b.append("<line x1=\"").append(f(x1)).append("\" y1=\"").append(rowY + 6).append("\" x2=\"").append(f(x2))
                     .append("\" y2=\"").append(rowY + 6).append("\" stroke=\"#2e7d32\" stroke-width=\"6\" stroke-linecap=\"round\"/>");
+                // an arrowhead at the receiving end: which way the media flows
+                final double dir = x2 >= x1 ? 1 : -1;
+                b.append("<polygon points=\"").append(f(x2)).append(',').append(rowY + 6).append(' ')
+                    .append(f(x2 - dir * 12)).append(',').append(rowY).append(' ').append(f(x2 - dir * 12)).append(',')
+                    .append(rowY + 12).append("\" fill=\"#2e7d32\"/>");
                 b.append("<text x=\"").append(f((x1 + x2) / 2)).append("\" y=\"").append(rowY - 2)
                     .append("\" text-anchor=\"middle\" fill=\"#2e7d32\">").append(esc(bar.label() + "  " + Ladders.duration(bar)))
                     .append("</text></g>\n");

@@ -13,10 +13,13 @@ import org.assertj.core.api.AbstractAssert;
  *     .hasRtpLossBelow(1.0);
  * CaptureAssert.assertThat(Capture.read(path)).dubbo()
  *     .method("GreetingService#sayHello").wasCalled(3).hasLatencyBelow("p99", 50);
+ * CaptureAssert.assertThat(Capture.read(path)).webrtc()
+ *     .hasNominatedPair().hasDtlsCompleted().hasUseSrtp();
  * }</pre>
  *
  * The checks and their wording are the ones {@code callscope verify} uses
- * ({@link dev.callscope.verify.Check}). WebRTC entry points will join when the WebRTC tracker does.
+ * ({@link dev.callscope.verify.Check}); {@link #webrtc()} checks ICE, DTLS and SRTP the way a spec's
+ * {@code webrtc:} section does.
  */
 public final class CaptureAssert extends AbstractAssert<CaptureAssert, Evidence> {
     private CaptureAssert(final Evidence actual) {
@@ -37,6 +40,12 @@ public final class CaptureAssert extends AbstractAssert<CaptureAssert, Evidence>
     public SipCallsAssert inviteCalls() {
         isNotNull();
         return new SipCallsAssert(actual.calls().stream().filter(c -> "INVITE".equals(c.method())).toList(), actual);
+    }
+
+    /** The capture's WebRTC sessions (ICE, DTLS, SRTP). */
+    public WebRtcAssert webrtc() {
+        isNotNull();
+        return new WebRtcAssert(actual.webrtc());
     }
 
     /** The capture's Apache Dubbo traffic. */

@@ -42,6 +42,17 @@ class CaptureAssertTest {
     }
 
     @Test
+    void webrtcEntryPoint() {
+        final Evidence webrtc = Capture.read(Path.of("samples/webrtc/chromium-loopback.pcap"));
+        CaptureAssert.assertThat(webrtc).webrtc().hasNominatedPair().hasDtlsCompleted().hasUseSrtp();
+        // the sample's media flows one way only
+        assertThatThrownBy(() -> CaptureAssert.assertThat(webrtc).webrtc().hasSrtpBothWays())
+            .hasMessage("WebRTC: srtp both ways: session 0: SRTP packets one way 0, the other 213");
+        assertThatThrownBy(() -> CaptureAssert.assertThat(call).webrtc().hasNominatedPair())
+            .hasMessage("WebRTC: nominated pair: no WebRTC session (no STUN or DTLS on an ICE 5-tuple) in the capture");
+    }
+
+    @Test
     void failuresSayWhatTheCaptureShows() {
         assertThatThrownBy(() -> CaptureAssert.assertThat(busy).sipCalls().singleElement()
             .hasFlow("INVITE", "100", "180", "200", "ACK", "BYE", "200"))

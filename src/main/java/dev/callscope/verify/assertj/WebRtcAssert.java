@@ -1,0 +1,55 @@
+package dev.callscope.verify.assertj;
+
+import dev.callscope.flow.webrtc.WebrtcSession;
+import dev.callscope.verify.Check;
+import dev.callscope.verify.VerifySpec;
+import dev.callscope.verify.WebRtcChecks;
+import java.util.List;
+import org.assertj.core.api.AbstractAssert;
+
+/**
+ * Assertions on a capture's WebRTC sessions (ICE, DTLS, SRTP), with the wording of {@code callscope
+ * verify}'s {@code webrtc:} section. Each passes when at least one session satisfies it.
+ */
+public final class WebRtcAssert extends AbstractAssert<WebRtcAssert, List<WebrtcSession>> {
+    private final WebRtcChecks checks;
+
+    WebRtcAssert(final List<WebrtcSession> sessions) {
+        super(sessions, WebRtcAssert.class);
+        this.checks = new WebRtcChecks(sessions == null ? List.of() : sessions);
+    }
+
+    private WebRtcAssert require(final String check) {
+        isNotNull();
+        final Check.Outcome o = checks.check(new VerifySpec.WebRtcRule(check.replace('_', ' '), check));
+        if (!o.passed()) {
+            failWithMessage("WebRTC: %s: %s", check.replace('_', ' '), o.message());
+        }
+        return this;
+    }
+
+    /** An ICE candidate pair was nominated (a successful check with USE-CANDIDATE). */
+    public WebRtcAssert hasNominatedPair() {
+        return require("nominated_pair");
+    }
+
+    /** The DTLS handshake got as far as encrypted data. */
+    public WebRtcAssert hasDtlsCompleted() {
+        return require("dtls_completed");
+    }
+
+    /** A use_srtp protection profile was negotiated (or, under DTLS 1.3, offered before the handshake went dark). */
+    public WebRtcAssert hasUseSrtp() {
+        return require("use_srtp");
+    }
+
+    /** SRTP flowed in both directions of one session. */
+    public WebRtcAssert hasSrtpBothWays() {
+        return require("srtp_both_ways");
+    }
+
+    /** The SDP's a=fingerprint values equal the certificates' SHA-256 fingerprints. */
+    public WebRtcAssert hasFingerprintsMatchingSdp() {
+        return require("fingerprints_match_sdp");
+    }
+}

@@ -97,12 +97,17 @@ public final class Engine {
 
     /**
      * Reads the whole source through the pipeline. On an input error the frames read so far have
-     * been dispatched and every open conversation reported before the exception propagates.
+     * been dispatched and every open conversation reported before the exception propagates. An
+     * interrupted thread stops with a {@link java.util.concurrent.CancellationException}.
      */
     public void run(final PacketSource source) throws IOException {
         try {
             while (source.next(frame)) {
                 process(frame);
+                if ((frameNumber & 4095) == 0 && Thread.currentThread().isInterrupted()) {
+                    // the shell's Ctrl-C interrupts the command's thread: stop here
+                    throw new java.util.concurrent.CancellationException("cancelled after " + frameNumber + " frames");
+                }
             }
         } finally {
             finish();

@@ -387,6 +387,38 @@ class EngineTest {
     }
 
     @Test
+    void anInterruptedThreadStopsTheRun() throws Exception {
+        final Recorder r = new Recorder();
+        final Engine e = new Engine(DissectorRegistry.of(List.of()), EngineOptions.defaults(), List.of(r));
+        final RawFrame f = udpFrame(A4, 1, B4, 2, "x", SEC);
+        final dev.callscope.core.PacketSource endless = new dev.callscope.core.PacketSource() {
+            @Override
+            public boolean next(final RawFrame frame) {
+                frame.copyFrom(f);
+                return true;
+            }
+
+            @Override
+            public String describe() {
+                return "endless";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Thread.currentThread().interrupt();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> e.run(endless))
+                .isInstanceOf(java.util.concurrent.CancellationException.class);
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(e.frames()).isEqualTo(4096);
+        assertThat(r.ended).as("conversations still reported").isTrue();
+    }
+
+    @Test
     void idleConversationsAreClosedInPacketTime() {
         final dev.callscope.core.Limits limits = new dev.callscope.core.Limits();
         limits.flowIdleTimeoutNanos = 10 * SEC;

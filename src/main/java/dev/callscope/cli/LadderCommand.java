@@ -114,12 +114,9 @@ public final class LadderCommand implements Callable<Integer> {
         final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(limits.limits().maxCalls);
         final DubboTracker dubbo = held != null ? held.dubbo() : new DubboTracker();
         final dev.callscope.flow.rtp.RtpStreamTracker rtp = held != null ? held.rtp() : new dev.callscope.flow.rtp.RtpStreamTracker();
-        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = new dev.callscope.flow.webrtc.WebrtcTracker();
+        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = held != null ? held.webrtc() : new dev.callscope.flow.webrtc.WebrtcTracker();
         final Analysis.Result r = held != null ? held.result()
             : Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, dubbo, rtp, webrtc));
-        if (held != null && protocols.contains(Proto.webrtc)) {
-            Analysis.run(input, limits, List.of(webrtc)); // the shell's session keeps no WebRTC tracker: replay its frames
-        }
         final boolean sip = protocols.contains(Proto.sip) && (connections.isEmpty() && sessions.isEmpty() || !calls.isEmpty());
         final boolean rpc = protocols.contains(Proto.dubbo) && (calls.isEmpty() && sessions.isEmpty() || !connections.isEmpty());
         final List<SipCall> all = tracker.calls();

@@ -115,7 +115,11 @@ final class ShellCommands {
         if (!conns.isEmpty()) {
             return DubboLadders.of(conns.get(0), s.analyse().dubbo().exchanges());
         }
-        throw new InputException(InputException.Kind.READ_ERROR, "no SIP call or Dubbo connection in the capture");
+        final List<dev.callscope.flow.webrtc.WebrtcSession> sessions = s.analyse().webrtc().sessions();
+        if (!sessions.isEmpty()) {
+            return dev.callscope.ladder.WebrtcLadders.of(sessions.get(0));
+        }
+        throw new InputException(InputException.Kind.READ_ERROR, "no SIP call, Dubbo connection or WebRTC session in the capture");
     }
 
     static TextLadderRenderer renderer(final ShellSession s, final boolean unicode) {

@@ -45,6 +45,7 @@ public final class ShellSession {
         final SipCallTracker sip = new SipCallTracker(new Limits().maxCalls);
         final RtpStreamTracker rtp = new RtpStreamTracker();
         final DubboTracker dubbo = new DubboTracker();
+        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = new dev.callscope.flow.webrtc.WebrtcTracker();
         final AnomalyLog dubboAnomalies = new AnomalyLog(0);
         final List<ConversationRecord> conversations = new ArrayList<>();
         final Map<Long, List<ProtocolEvent>> eventsByFrame = new HashMap<>();
@@ -69,6 +70,10 @@ public final class ShellSession {
 
         public CaptureStats stats() {
             return stats;
+        }
+
+        public dev.callscope.flow.webrtc.WebrtcTracker webrtc() {
+            return webrtc;
         }
 
         /** What the command run produced besides the trackers (an input error reading the files). */
@@ -207,7 +212,7 @@ public final class ShellSession {
             }
         };
         final Engine engine = Analysis.engine(new DissectOptions(), new Limits(),
-            List.of(a.stats, a.sip, a.rtp, a.dubbo, recorder));
+            List.of(a.stats, a.sip, a.rtp, a.dubbo, a.webrtc, recorder));
         final List<RawFrame> snapshot = snapshot(n);
         for (final RawFrame f : snapshot) {
             cancelled();

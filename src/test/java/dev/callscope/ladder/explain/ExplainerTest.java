@@ -112,4 +112,18 @@ class ExplainerTest {
         final int json = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "ladder", "--explain", "--json", "samples/sip-call.pcap");
         assertThat(json).isEqualTo(2);
     }
+
+    @Test
+    void webrtcLaddersAreExplainedWithIceAndDtlsTexts() {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = Main.run(new PrintWriter(out), new PrintWriter(err), "ladder", "--protocol", "webrtc", "--explain",
+            "samples/webrtc/chromium-loopback.pcap");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("WebRTC session 0")
+            .contains("STUN Binding x5 NOMINATED").contains("this pair was nominated").contains("RFC 7675 (consent freshness)")
+            .contains("DTLS ClientHello: starts the handshake").contains("RFC 9147 §5, §4")
+            .contains("SRTP media (encrypted RTP)").contains("RFC 3711")
+            .doesNotContain("RFC 3261").doesNotContain("request failure");
+    }
 }

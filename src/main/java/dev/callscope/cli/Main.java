@@ -6,6 +6,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
@@ -28,7 +31,7 @@ public final class Main {
     /** Runs one command line; never exits the JVM. */
     public static int run(final PrintWriter out, final PrintWriter err, final String... args) {
         final boolean debug = Arrays.asList(args).contains("--debug");
-        final CommandLine cmd = commandLine();
+        final CommandLine cmd = commandLineFor(args);
         cmd.setOut(out);
         cmd.setErr(err);
         configure(cmd, debug);
@@ -84,6 +87,53 @@ public final class Main {
     /** The command tree (also used by the man page and completion generators). */
     public static CommandLine commandLine() {
         final CommandLine cmd = new CommandLine(new MainCommand());
+        for (final Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
+            cmd.addSubcommand(e.getKey(), e.getValue().get());
+        }
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        return cmd;
+    }
+
+    /** The subcommands in the order help lists them. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("read", ReadCommand::new);
+        SUBCOMMANDS.put("flows", FlowsCommand::new);
+        SUBCOMMANDS.put("calls", CallsCommand::new);
+        SUBCOMMANDS.put("sip", SipCommand::new);
+        SUBCOMMANDS.put("rtp", RtpCommand::new);
+        SUBCOMMANDS.put("ladder", LadderCommand::new);
+        SUBCOMMANDS.put("verify", VerifyCommand::new);
+        SUBCOMMANDS.put("dubbo", DubboCommand::new);
+        SUBCOMMANDS.put("webrtc", WebrtcCommand::new);
+        SUBCOMMANDS.put("capture", CaptureCommand::new);
+        SUBCOMMANDS.put("interfaces", InterfacesCommand::new);
+        SUBCOMMANDS.put("shell", ShellCommand::new);
+        SUBCOMMANDS.put("generate-completion", picocli.AutoComplete.GenerateCompletion::new);
+    }
+
+    /**
+     * The tree a command line needs: for an analysis command only the root and that subcommand
+     * (building all of them costs more start-up time than reading a small capture); the whole tree
+     * for help, completion and the shell.
+     */
+    static CommandLine commandLineFor(final String... args) {
+        String sub = null;
+        for (final String a : args) {
+            if (!a.startsWith("-")) {
+                sub = a;
+                break;
+            }
+            if (!a.equals("--debug")) {
+                return commandLine(); // a root option (--help, --version, ...) first
+            }
+        }
+        if (sub == null || !SUBCOMMANDS.containsKey(sub) || sub.equals("generate-completion") || sub.equals("shell")) {
+            return commandLine();
+        }
+        final CommandLine cmd = new CommandLine(new MainCommand());
+        cmd.addSubcommand(sub, SUBCOMMANDS.get(sub).get());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         return cmd;
     }

@@ -1,35 +1,19 @@
 package dev.callscope.cli;
 
 import java.util.concurrent.Callable;
-import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-/** {@code callscope}: the root of the command tree. */
+/** {@code callscope}: the root of the command tree (its subcommands are added by {@link Main}). */
 @Command(name = "callscope",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
         "Network protocol analyzer for SIP/RTP, Apache Dubbo and WebRTC: reads pcap/pcapng files or captures live, "
             + "reconstructs conversations and calls.",
-    },
-    subcommands = {
-        ReadCommand.class,
-        FlowsCommand.class,
-        CallsCommand.class,
-        SipCommand.class,
-        RtpCommand.class,
-        LadderCommand.class,
-        VerifyCommand.class,
-        DubboCommand.class,
-        WebrtcCommand.class,
-        CaptureCommand.class,
-        InterfacesCommand.class,
-        ShellCommand.class,
-        AutoComplete.GenerateCompletion.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

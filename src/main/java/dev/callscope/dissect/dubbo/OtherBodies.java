@@ -12,8 +12,8 @@ import java.util.Map;
  *     {@link MiniJson} (no Jackson in a dissector);</li>
  * <li>kryo (8) and kryo2 (25): the leading strings of a request (dubbo version, service, version,
  *     method) and a response's one-byte kind; the rest stays opaque;</li>
- * <li>anything else (java, fastjson2's binary JSONB, protobuf, ...): opaque, shown by its
- *     serialization's name and size.</li>
+ * <li>fastjson2 (23): length-prefixed JSONB documents, read by {@link Fastjson2Bodies};</li>
+ * <li>anything else (java, protobuf, ...): opaque, shown by its serialization's name and size.</li>
  * </ul>
  */
 final class OtherBodies {
@@ -26,6 +26,8 @@ final class OtherBodies {
             case 6:
             case 16:
                 return json(a, off, len, request, event, status);
+            case 23:
+                return Fastjson2Bodies.decode(a, off, len, request, event, status);
             case 8:
             case 25:
                 try {
@@ -101,7 +103,7 @@ final class OtherBodies {
         return new Hessian2Bodies.Result(p.build(), p.problem != null);
     }
 
-    private static void kind(final Hessian2Bodies.Partial p, final int kind) {
+    static void kind(final Hessian2Bodies.Partial p, final int kind) {
         switch (kind) {
             case Hessian2Bodies.RESPONSE_VALUE: p.resultKind = "value"; break;
             case Hessian2Bodies.RESPONSE_NULL_VALUE: p.resultKind = "null"; break;

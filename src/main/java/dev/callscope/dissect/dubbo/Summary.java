@@ -47,6 +47,8 @@ final class Summary {
                 sb.append("...");
             }
             sb.append('"');
+        } else if (v instanceof JsonbReader.Note) {
+            sb.append(((JsonbReader.Note) v).text());
         } else if (v instanceof byte[]) {
             sb.append("<").append(((byte[]) v).length).append(" bytes>");
         } else if (v instanceof Number || v instanceof Boolean || v instanceof Character) {

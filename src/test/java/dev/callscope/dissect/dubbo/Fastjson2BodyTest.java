@@ -283,7 +283,6 @@ class Fastjson2BodyTest {
             }));
         final long seed = 20250523L;
         final Random rnd = new Random(seed);
-        final long t0 = System.nanoTime();
         int decoded = 0;
         for (int iter = 0; iter < 20_000; iter++) {
             final byte[] s = seeds.get(rnd.nextInt(seeds.size()));
@@ -314,7 +313,6 @@ class Fastjson2BodyTest {
             }
         }
         assertThat(decoded).isEqualTo(40_000);
-        assertThat(System.nanoTime() - t0).as("20,000 mutated bodies decode quickly").isLessThan(60_000_000_000L);
     }
 
     /** A Dubbo frame: magic, flags (request, two-way, serialization), status, request id, body length, body. */

@@ -62,7 +62,7 @@ public final class WebrtcCommand implements Callable<Integer> {
         final WebrtcTracker tracker = new WebrtcTracker();
         for (final Path p : sdpFiles) {
             try {
-                tracker.addSdp(SdpDissector.parseText(Files.readAllBytes(p)));
+                tracker.addSdp(SdpDissector.parseText(Files.readAllBytes(p)), "--sdp " + p);
             } catch (IOException e) {
                 throw new InputException(InputException.Kind.READ_ERROR, "--sdp " + p + ": " + e.getMessage());
             }

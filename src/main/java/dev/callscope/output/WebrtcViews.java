@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.Timestamps;
+import dev.callscope.dissect.sdp.SdpBody;
 import dev.callscope.dissect.webrtc.DtlsHandshake;
+import dev.callscope.dissect.websocket.SignallingMessage;
 import dev.callscope.dissect.webrtc.DtlsNames;
 import dev.callscope.flow.webrtc.WebrtcSession;
 import dev.callscope.flow.webrtc.WebrtcTracker;
@@ -21,7 +23,10 @@ import java.util.Map;
  * records, encrypted_records, alerts, handshake[] in order), srtp_streams[] (ssrc, src, dst,
  * rtcp, packets, payload_types, lost, max_jitter_ms), srtp_packets, srtcp_packets, turn
  * (allocations, allocate_errors, permissions, channels, channel_data, send_indications,
- * data_indications), sdp_matches, sdp_mismatches.
+ * data_indications), sdp_matches, sdp_mismatches. Beside the sessions: sdps[] (source, frame,
+ * ice_ufrag, fingerprint, setup: each SDP and where it came from, e.g. "websocket frame 7 message 2
+ * (offer)") and signalling[] (frame, flow, direction, message, type, length, sdp_length, candidate:
+ * the JSON signalling messages seen over WebSocket).
  */
 public final class WebrtcViews {
     private WebrtcViews() {
@@ -40,8 +45,53 @@ public final class WebrtcViews {
         final ArrayNode arr = root.putArray("sessions");
         t.sessions().forEach(s -> arr.add(session(s)));
         root.put("sdp_count", t.sdps().size());
+        final ArrayNode sdps = root.putArray("sdps");
+        for (int i = 0; i < t.sdps().size(); i++) {
+            final SdpBody b = t.sdps().get(i);
+            final ObjectNode x = sdps.addObject();
+            x.put("source", i < t.sdpSources().size() ? t.sdpSources().get(i) : null);
+            x.put("frame", b.frame());
+            x.put("ice_ufrag", ufrag(b));
+            x.put("fingerprint", fingerprint(b));
+            x.put("setup", setup(b));
+        }
+        final ArrayNode sig = root.putArray("signalling");
+        for (final SignallingMessage m : t.signalling()) {
+            final ObjectNode x = sig.addObject();
+            x.put("frame", m.frame());
+            x.put("flow", m.flow() == null ? null : m.flow().toString());
+            x.put("direction", m.direction().name());
+            x.put("message", m.index());
+            x.put("type", m.type());
+            x.put("length", m.length());
+            x.put("sdp_length", m.sdpLength());
+            x.put("candidate", m.candidate());
+        }
+        root.put("signalling_messages", t.signallingMessages());
         root.put("dropped_sessions", t.droppedSessions());
         return root;
+    }
+
+    private static String ufrag(final SdpBody b) {
+        if (b.iceUfrag() != null) {
+            return b.iceUfrag();
+        }
+        return b.media().stream().map(SdpBody.Media::iceUfrag).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
+    private static String fingerprint(final SdpBody b) {
+        if (b.fingerprint() != null) {
+            return b.fingerprint().hash() + " " + b.fingerprint().value();
+        }
+        return b.media().stream().map(SdpBody.Media::fingerprint).filter(java.util.Objects::nonNull)
+            .map(f -> f.hash() + " " + f.value()).findFirst().orElse(null);
+    }
+
+    private static String setup(final SdpBody b) {
+        if (b.setup() != null) {
+            return b.setup();
+        }
+        return b.media().stream().map(SdpBody.Media::setup).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     public static ObjectNode session(final WebrtcSession s) {
@@ -155,6 +205,7 @@ public final class WebrtcViews {
     public static void text(final PrintWriter out, final WebrtcTracker t) {
         if (t.sessions().isEmpty()) {
             out.println("no WebRTC session (no STUN, DTLS or SRTP on an ICE 5-tuple)");
+            sdpSources(out, t);
             return;
         }
         for (final WebrtcSession s : t.sessions()) {
@@ -224,6 +275,21 @@ public final class WebrtcViews {
             s.sdpMatches().forEach(m -> out.println("  SDP ok: " + m));
             s.sdpMismatches().forEach(m -> out.println("  SDP MISMATCH: " + m));
             out.println();
+        }
+        sdpSources(out, t);
+    }
+
+    /** Where each SDP came from, and how many JSON signalling messages went over WebSocket. */
+    private static void sdpSources(final PrintWriter out, final WebrtcTracker t) {
+        if (t.signallingMessages() > 0) {
+            final java.util.Map<String, Long> types = new java.util.TreeMap<>();
+            t.signalling().forEach(m -> types.merge(m.type(), 1L, Long::sum));
+            out.printf(Locale.ROOT, "Signalling over WebSocket: %d messages %s%n", t.signallingMessages(), types);
+        }
+        for (int i = 0; i < t.sdps().size() && i < t.sdpSources().size(); i++) {
+            final SdpBody b = t.sdps().get(i);
+            out.printf(Locale.ROOT, "SDP from %s: ice-ufrag %s, setup %s%n", t.sdpSources().get(i),
+                ufrag(b) == null ? "-" : ufrag(b), setup(b) == null ? "-" : setup(b));
         }
     }
 }

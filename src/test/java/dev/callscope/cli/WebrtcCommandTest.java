@@ -63,6 +63,33 @@ class WebrtcCommandTest {
         assertThat(r[1]).contains("ClientHello", "SRTP");
     }
 
+    /** samples/webrtc/record-ws.sh: the same call, its offer, answer and candidates sent as JSON over WebSockets. */
+    @Test
+    void sdpFromWebSocketSignallingInTheCaptureIsMatched() throws Exception {
+        final String ws = "samples/webrtc/chromium-websocket.pcap";
+        final String[] r = run("webrtc", "--json", ws);
+        assertThat(r[0]).isEqualTo("0");
+        final JsonNode j = JSON.readTree(r[1]);
+        final JsonNode s = j.get("sessions").get(0);
+        assertThat(s.get("sdp_mismatches")).isEmpty();
+        assertThat(s.get("sdp_matches").toString()).contains("matches the SDP from websocket frame",
+            "agrees with a=setup:active from websocket frame");
+        final JsonNode sdps = j.get("sdps");
+        assertThat(sdps).hasSize(4); // the offer and the answer, each as sent and as relayed
+        assertThat(sdps.get(0).get("source").asText()).matches("websocket frame \\d+ message 1 \\(offer\\)");
+        assertThat(sdps.get(0).get("setup").asText()).isEqualTo("actpass");
+        assertThat(sdps.get(3).get("source").asText()).endsWith("(answer)");
+        // the SDP taken from the JSON is the one the page saved
+        final String offer = java.nio.file.Files.readString(java.nio.file.Path.of("samples/webrtc/ws-offer.sdp"));
+        assertThat(offer).contains("a=ice-ufrag:" + sdps.get(0).get("ice_ufrag").asText() + "\r\n",
+            "a=fingerprint:" + sdps.get(0).get("fingerprint").asText() + "\r\n");
+        final java.util.Map<String, Integer> types = new java.util.TreeMap<>();
+        j.get("signalling").forEach(m -> types.merge(m.get("type").asText(), 1, Integer::sum));
+        assertThat(types).containsEntry("offer", 2).containsEntry("answer", 2).containsKey("candidate");
+        final String[] text = run("webrtc", ws);
+        assertThat(text[1]).contains("Signalling over WebSocket:", "SDP from websocket frame").doesNotContain("MISMATCH");
+    }
+
     @Test
     void missingSdpFileIsAnInputError() {
         assertThat(run("webrtc", "--sdp", "no/such.sdp", SAMPLE)[0]).isEqualTo("3");

@@ -8,6 +8,7 @@ import dev.callscope.dissect.PacketContext;
 import dev.callscope.dissect.Payload;
 import dev.callscope.dissect.Severity;
 import dev.callscope.dissect.StreamFramer;
+import dev.callscope.dissect.WebSocketFrames;
 import dev.callscope.core.Direction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -27,7 +28,7 @@ final class SipSession implements DissectorSession {
     private final ConversationContext conversation;
     private final Mode[] mode = {Mode.UNKNOWN, Mode.UNKNOWN};
     private final StreamFramer[] framers = new StreamFramer[2];
-    private final WebSocketDecoder[] websockets = new WebSocketDecoder[2];
+    private final WebSocketFrames[] websockets = new WebSocketFrames[2];
     private final boolean[] tlsReported = new boolean[2];
     private final long[] tlsRemaining = new long[2];
     private boolean confirmed;
@@ -37,7 +38,7 @@ final class SipSession implements DissectorSession {
         final int max = conversation.limits().sipMaxMessage;
         for (int i = 0; i < 2; i++) {
             framers[i] = StreamFramer.textDelimited("sip", max, SipParser::streamBodyLength);
-            websockets[i] = new WebSocketDecoder(max);
+            websockets[i] = new WebSocketFrames(max);
         }
     }
 
@@ -91,7 +92,7 @@ final class SipSession implements DissectorSession {
                 return end + 4;
             }
             case WEBSOCKET:
-                return websockets[d].feed(buffered, ctx, out, (msg, c, o) -> {
+                return websockets[d].feed(buffered, ctx, out, (opcode, compressed, msg, c, o) -> {
                     if (SipParser.looksLikeSip(msg)) {
                         message(msg, false, "WS", c, o);
                     }
@@ -150,6 +151,7 @@ final class SipSession implements DissectorSession {
     @Override
     public void onGap(final long seq, final int length, final Direction dir, final EventSink out) {
         framers[dir.ordinal()].reset();
+        websockets[dir.ordinal()].reset();
         tlsRemaining[dir.ordinal()] = 0;
     }
 

@@ -15,8 +15,8 @@ final class Correlation {
     }
 
     /** What one SDP says about ICE and DTLS (session level, else the first media section saying it). */
-    record Said(String ufrag, String fingerprint, String setup) {
-        static Said of(final SdpBody b) {
+    record Said(String ufrag, String fingerprint, String setup, String source) {
+        static Said of(final SdpBody b, final String source) {
             String ufrag = b.iceUfrag();
             String fp = b.fingerprint() == null ? null : b.fingerprint().value();
             String setup = b.setup();
@@ -25,15 +25,26 @@ final class Correlation {
                 fp = fp != null ? fp : m.fingerprint() == null ? null : m.fingerprint().value();
                 setup = setup != null ? setup : m.setup();
             }
-            return new Said(ufrag, fp, setup);
+            return new Said(ufrag, fp, setup, source);
         }
     }
 
     static void correlate(final WebrtcSession s, final List<SdpBody> sdps) {
+        correlate(s, sdps, List.of());
+    }
+
+    /** @param sources where each SDP came from, index for index (may be shorter: unknown) */
+    static void correlate(final WebrtcSession s, final List<SdpBody> sdps, final List<String> sources) {
         if (sdps.isEmpty()) {
             return;
         }
-        final List<Said> said = sdps.stream().map(Said::of).filter(x -> x.ufrag() != null || x.fingerprint() != null).toList();
+        final List<Said> said = new java.util.ArrayList<>();
+        for (int i = 0; i < sdps.size(); i++) {
+            final Said x = Said.of(sdps.get(i), i < sources.size() ? sources.get(i) : null);
+            if (x.ufrag() != null || x.fingerprint() != null) {
+                said.add(x);
+            }
+        }
         if (said.isEmpty()) {
             return;
         }
@@ -45,8 +56,9 @@ final class Correlation {
                 return;
             }
             for (final String u : new String[] {s.ufragA, s.ufragB}) {
-                if (said.stream().anyMatch(x -> u.equals(x.ufrag()))) {
-                    s.sdpMatches.add("ice-ufrag " + u + " matches the SDP");
+                final Said m = said.stream().filter(x -> u.equals(x.ufrag())).findFirst().orElse(null);
+                if (m != null) {
+                    s.sdpMatches.add("ice-ufrag " + u + " matches the SDP" + from(m));
                 } else {
                     s.sdpMismatches.add("ice-ufrag " + u + " on the wire is in no SDP");
                 }
@@ -60,10 +72,11 @@ final class Correlation {
                 ? mine.fingerprint().equalsIgnoreCase(f.getValue())
                 : said.stream().anyMatch(x -> f.getValue().equalsIgnoreCase(x.fingerprint()));
             if (ok) {
-                s.sdpMatches.add("certificate of " + f.getKey() + " matches a=fingerprint");
+                s.sdpMatches.add("certificate of " + f.getKey() + " matches a=fingerprint"
+                    + (mine != null && mine.fingerprint() != null ? from(mine) : ""));
             } else {
                 s.sdpMismatches.add("certificate of " + f.getKey() + " has sha-256 " + f.getValue() + ", SDP says "
-                    + (mine == null || mine.fingerprint() == null ? "none of its fingerprints" : mine.fingerprint()));
+                    + (mine == null || mine.fingerprint() == null ? "none of its fingerprints" : mine.fingerprint() + from(mine)));
             }
             all = (all == null || all) && ok;
         }
@@ -75,13 +88,18 @@ final class Correlation {
                 final boolean ok = "active".equals(c.setup())
                     || "actpass".equals(c.setup()) && sv != null && "passive".equals(sv.setup());
                 if (ok) {
-                    s.sdpMatches.add("DTLS client " + d.client + " agrees with a=setup:" + c.setup());
+                    s.sdpMatches.add("DTLS client " + d.client + " agrees with a=setup:" + c.setup() + from(c));
                 } else {
-                    s.sdpMismatches.add("DTLS client is " + d.client + " but its SDP says a=setup:" + c.setup()
+                    s.sdpMismatches.add("DTLS client is " + d.client + " but its SDP" + from(c) + " says a=setup:" + c.setup()
                         + (sv != null && sv.setup() != null ? " and the other side's a=setup:" + sv.setup() : ""));
                 }
             }
         }
+    }
+
+    /** " from websocket frame 7 message 2 (offer)", or "" when the source is not known. */
+    private static String from(final Said x) {
+        return x.source() == null ? "" : " from " + x.source();
     }
 
     private static Said forEndpoint(final WebrtcSession s, final Endpoint e, final List<Said> said) {

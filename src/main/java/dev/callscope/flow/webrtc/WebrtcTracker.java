@@ -7,6 +7,7 @@ import dev.callscope.dissect.Tap;
 import dev.callscope.dissect.rtp.RtcpPacket;
 import dev.callscope.dissect.rtp.RtpPacket;
 import dev.callscope.dissect.sdp.SdpBody;
+import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.dissect.webrtc.ChannelData;
 import dev.callscope.dissect.webrtc.DtlsAlert;
 import dev.callscope.dissect.webrtc.DtlsHandshake;
@@ -15,6 +16,7 @@ import dev.callscope.dissect.webrtc.DtlsRecord;
 import dev.callscope.dissect.webrtc.StunMessage;
 import dev.callscope.dissect.webrtc.WebrtcEvent;
 import dev.callscope.dissect.webrtc.WebrtcFlow;
+import dev.callscope.dissect.websocket.SignallingMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,13 +31,16 @@ import java.util.Set;
  * Rebuilds WebRTC sessions from the WebRTC demultiplexer's events: ICE checklists per ufrag pair
  * (checks, successes, errors, RTT by transaction id, the nominated pair, consent freshness), the
  * DTLS handshake, SRTP/SRTCP streams (RTP and RTCP events on the demultiplexed 5-tuples), TURN,
- * and the correlation with SDP (from the capture, or given with {@link #addSdp}). Bounded: at most
- * {@code maxSessions} sessions and {@value #MAX_TRANSACTIONS} open transactions (oldest dropped).
+ * and the correlation with SDP (from SIP or JSON signalling over WebSocket in the capture, or given
+ * with {@link #addSdp}); each SDP keeps where it came from ({@link #sdpSources()}). Bounded: at most
+ * {@code maxSessions} sessions, {@value #MAX_TRANSACTIONS} open transactions (oldest dropped) and
+ * {@value #MAX_SIGNALLING} signalling messages kept.
  */
 public final class WebrtcTracker implements Tap {
     public static final int DEFAULT_MAX_SESSIONS = 1000;
     static final int MAX_TRANSACTIONS = 10_000;
     static final int MAX_STREAMS = 256;
+    static final int MAX_SIGNALLING = 1000;
 
     private final int maxSessions;
     private final Map<String, WebrtcSession> byUfrags = new HashMap<>();
@@ -44,6 +49,10 @@ public final class WebrtcTracker implements Tap {
     private final Set<FlowKey> webrtcFlows = new HashSet<>();
     private final LinkedHashMap<String, Tx> transactions = new LinkedHashMap<>();
     private final List<SdpBody> sdps = new ArrayList<>();
+    private final List<String> sdpSources = new ArrayList<>();
+    private final List<SignallingMessage> signalling = new ArrayList<>();
+    private long signallingMessages;
+    private ProtocolEvent lastCarrier;
     private long droppedSessions;
 
     private record Tx(StunMessage request, WebrtcSession session, WebrtcSession.Pair pair) {
@@ -59,7 +68,13 @@ public final class WebrtcTracker implements Tap {
 
     /** SDP from outside the capture (an offer/answer pair given with --sdp). */
     public void addSdp(final SdpBody sdp) {
+        addSdp(sdp, "file");
+    }
+
+    /** SDP from outside the capture, with where it came from ("--sdp offer.sdp"). */
+    public void addSdp(final SdpBody sdp, final String source) {
         sdps.add(sdp);
+        sdpSources.add(source);
     }
 
     /** Sessions in order of their first packet; those without any WebRTC traffic are left out. */
@@ -71,6 +86,24 @@ public final class WebrtcTracker implements Tap {
         return sdps;
     }
 
+    /**
+     * Where each of {@link #sdps()} came from, index for index: "websocket frame 7 message 2 (offer)",
+     * "sip frame 3 (INVITE)", "frame 9" (another carrier), or what {@link #addSdp(SdpBody, String)} was given.
+     */
+    public List<String> sdpSources() {
+        return sdpSources;
+    }
+
+    /** JSON signalling messages seen over WebSocket, the first {@value #MAX_SIGNALLING}. */
+    public List<SignallingMessage> signalling() {
+        return signalling;
+    }
+
+    /** All JSON signalling messages seen over WebSocket. */
+    public long signallingMessages() {
+        return signallingMessages;
+    }
+
     public long droppedSessions() {
         return droppedSessions;
     }
@@ -79,6 +112,15 @@ public final class WebrtcTracker implements Tap {
     public void onEvent(final ProtocolEvent e) {
         if (e instanceof SdpBody b) {
             sdps.add(b);
+            sdpSources.add(source(b));
+        } else if (e instanceof SignallingMessage m) {
+            signallingMessages++;
+            if (signalling.size() < MAX_SIGNALLING) {
+                signalling.add(m);
+            }
+            lastCarrier = m;
+        } else if (e instanceof SipMessage m) {
+            lastCarrier = m;
         } else if (e instanceof WebrtcFlow f) {
             webrtcFlows.add(f.flow());
             flowSession(f.flow(), f.tsNanos());
@@ -129,8 +171,22 @@ public final class WebrtcTracker implements Tap {
         sessions.removeIf(s -> s.stunMessages == 0 && s.dtls.records == 0 && s.srtpPackets == 0 && s.srtcpPackets == 0
             && !s.turn.seen());
         for (final WebrtcSession s : sessions) {
-            Correlation.correlate(s, sdps);
+            Correlation.correlate(s, sdps, sdpSources);
         }
+    }
+
+    /** The message that carried {@code b}: the last WebSocket or SIP message of its frame and flow. */
+    private String source(final SdpBody b) {
+        final ProtocolEvent c = lastCarrier;
+        if (c != null && c.frame() == b.frame() && c.flow() != null && c.flow().equals(b.flow())) {
+            if (c instanceof SignallingMessage m) {
+                return m.source();
+            }
+            if (c instanceof SipMessage m) {
+                return "sip frame " + m.frame() + " (" + m.label() + ")";
+            }
+        }
+        return b.flow() == null ? "file" : "frame " + b.frame();
     }
 
     // ------------------------------------------------------------------ sessions

@@ -1,15 +1,12 @@
-package dev.callscope.dissect.sip;
+package dev.callscope.dissect;
 
-import dev.callscope.dissect.Anomaly;
-import dev.callscope.dissect.EventSink;
-import dev.callscope.dissect.PacketContext;
-import dev.callscope.dissect.Payload;
-import dev.callscope.dissect.Severity;
 import java.util.Arrays;
 
 /**
- * One direction of a WebSocket connection (RFC 6455) carrying SIP (RFC 7118): unmasks frames,
- * joins fragmented messages (bounded), and hands each complete text or binary message on.
+ * One direction of a WebSocket connection (RFC 6455) after its HTTP upgrade: unmasks frames, joins
+ * fragmented messages (bounded), and hands each complete text or binary message on. Control frames
+ * (close, ping, pong) may come between fragments and are skipped. Shared by the dissectors that
+ * ride on WebSocket (SIP, RFC 7118; JSON signalling), so none of them imports another.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -21,30 +18,56 @@ import java.util.Arrays;
  *  +-+-+-+-+-------+-+-------------+ - - - - - - - - - - - - - - - +
  *  |  ... extended length  | Masking-key (0 or 4 bytes) | Payload  |
  * </pre>
+ *
+ * <p>Anomalies: {@code websocket.frame_too_large} (a frame over the limit: the rest of what is
+ * buffered is dropped, since nothing inside a huge frame can be trusted as a header),
+ * {@code websocket.message_too_large} (fragments adding up over the limit: the message is dropped),
+ * {@code websocket.bad_opcode} (reserved opcodes 3-7 and 11-15).
  */
-final class WebSocketDecoder {
-    /** Receives one complete message. */
-    interface MessageHandler {
-        void onMessage(Payload message, PacketContext ctx, EventSink out);
+public final class WebSocketFrames {
+    /** Opcode of a text message. */
+    public static final int TEXT = 1;
+    /** Opcode of a binary message. */
+    public static final int BINARY = 2;
+
+    /** Receives one complete message; {@code message} is only valid during the call. */
+    @FunctionalInterface
+    public interface MessageHandler {
+        /**
+         * @param opcode {@link #TEXT} or {@link #BINARY} (that of the first fragment)
+         * @param compressed RSV1 on the first fragment: permessage-deflate (RFC 7692) compressed it
+         */
+        void onMessage(int opcode, boolean compressed, Payload message, PacketContext ctx, EventSink out);
     }
 
     private final int maxMessage;
     private byte[] message = new byte[0];
     private int messageLength;
+    private int messageOpcode;
+    private boolean messageCompressed;
+    private boolean inMessage;
     private boolean discarding;
+    private long messages;
     private final Payload view = new Payload();
 
-    WebSocketDecoder(final int maxMessage) {
+    /** @param maxMessage the longest frame and the longest reassembled message, in bytes */
+    public WebSocketFrames(final int maxMessage) {
         this.maxMessage = maxMessage;
     }
 
+    /** Complete data messages handed on so far. */
+    public long messages() {
+        return messages;
+    }
+
     /** Consumes every complete frame at the start of {@code p}; returns bytes consumed. */
-    int feed(final Payload p, final PacketContext ctx, final EventSink out, final MessageHandler handler) {
+    public int feed(final Payload p, final PacketContext ctx, final EventSink out, final MessageHandler handler) {
         int pos = 0;
         while (p.length() - pos >= 2) {
             final int b0 = p.u8(pos);
             final int b1 = p.u8(pos + 1);
             final boolean fin = (b0 & 0x80) != 0;
+            final boolean rsv1 = (b0 & 0x40) != 0;
             final int opcode = b0 & 0x0F;
             final boolean masked = (b1 & 0x80) != 0;
             long len = b1 & 0x7F;
@@ -68,20 +91,33 @@ final class WebSocketDecoder {
             if (len < 0 || len > maxMessage) {
                 out.anomaly(new Anomaly("websocket.frame_too_large", Severity.WARN, ctx.frame(), pos,
                     "frame of " + len + " bytes over the " + maxMessage + " byte limit"));
+                inMessage = false;
+                messageLength = 0;
+                discarding = false;
                 return p.length(); // cannot resynchronise inside a huge frame: drop what we have
             }
             if (p.length() - pos < hdr + len) {
                 break;
             }
             final int dataStart = pos + hdr;
-            if (opcode == 0 || opcode == 1 || opcode == 2) {
+            if (opcode == 0 || opcode == TEXT || opcode == BINARY) {
+                if (opcode != 0 || !inMessage) {
+                    // a new message (a continuation without a start is taken as one too)
+                    messageLength = 0;
+                    discarding = false;
+                    messageOpcode = opcode == 0 ? BINARY : opcode;
+                    messageCompressed = rsv1;
+                    inMessage = true;
+                }
                 append(p, dataStart, (int) len, masked ? pos + hdr - 4 : -1, ctx, out);
                 if (fin) {
                     if (!discarding && messageLength > 0) {
-                        handler.onMessage(view.wrap(message, 0, messageLength), ctx, out);
+                        messages++;
+                        handler.onMessage(messageOpcode, messageCompressed, view.wrap(message, 0, messageLength), ctx, out);
                     }
                     messageLength = 0;
                     discarding = false;
+                    inMessage = false;
                 }
             } else if (opcode < 8 || opcode > 10) {
                 out.anomaly(new Anomaly("websocket.bad_opcode", Severity.WARN, ctx.frame(), pos, "opcode " + opcode));
@@ -89,6 +125,13 @@ final class WebSocketDecoder {
             pos = dataStart + (int) len;
         }
         return pos;
+    }
+
+    /** After a gap the next bytes are not a frame start that can be trusted: forget the open message. */
+    public void reset() {
+        messageLength = 0;
+        discarding = false;
+        inMessage = false;
     }
 
     private void append(final Payload p, final int start, final int len, final int maskAt, final PacketContext ctx,
@@ -104,10 +147,12 @@ final class WebSocketDecoder {
             return;
         }
         if (message.length < messageLength + len) {
-            message = Arrays.copyOf(message, Math.max(messageLength + len, message.length * 2));
+            message = Arrays.copyOf(message, Math.max(messageLength + len, Math.min(maxMessage, message.length * 2)));
         }
+        final byte[] src = p.array();
+        final int base = p.offset() + start;
         for (int i = 0; i < len; i++) {
-            int b = p.u8(start + i);
+            int b = src[base + i];
             if (maskAt >= 0) {
                 b ^= p.u8(maskAt + (i & 3));
             }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         + "their first byte (RFC 7983). Per session: the ICE candidate pairs checked (checks, successes, errors, RTT, "
         + "the nominated pair, consent freshness), the DTLS handshake (version, cipher, use_srtp, certificate "
         + "fingerprints), SRTP/SRTCP streams from their clear headers, TURN allocations and channels, and whether the "
-        + "SDP (from SIP in the capture or --sdp) agrees on ice-ufrag, fingerprint and setup."},
+        + "SDP (from SIP or JSON signalling over WebSocket in the capture, or --sdp) agrees on ice-ufrag, fingerprint and setup."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read), or an --sdp file "
         + "could not be read", "4:internal error"},

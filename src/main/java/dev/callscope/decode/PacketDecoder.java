@@ -122,6 +122,9 @@ public final class PacketDecoder {
         final int wireEnd = Math.max(capEnd, frame.origLen);
         final Result r = b == null ? malformed("frame.no_data") : link(frame.linkType, b, capEnd, wireEnd);
         count(r);
+        for (int i = 0; i < info.transportCount; i++) {
+            info.transports[i].computeKey();
+        }
         this.info = null;
         return r;
     }

@@ -1,5 +1,7 @@
 package dev.callscope.decode;
 
+import dev.callscope.core.FlowKey;
+
 /**
  * What {@link PacketDecoder} found in one frame, reused for every frame (no per-packet allocation).
  *
@@ -90,8 +92,18 @@ public final class PacketInfo {
         /** Payload length of this transport layer (for TCP: the segment's data). */
         public int payloadLength;
 
+        /** This layer's conversation key, set by the decoder once the header is read ({@link #computeKey}). */
+        public final FlowKey key = new FlowKey();
+        /** The packet goes from the key's endpoint A to B. */
+        public boolean forward;
+
         public int addressLength() {
             return ipVersion == 6 ? 16 : 4;
+        }
+
+        /** Sets {@link #key} and {@link #forward} from the addresses, ports and protocol. */
+        public void computeKey() {
+            forward = key.set(protocol, src, srcPort, dst, dstPort, addressLength());
         }
     }
 }

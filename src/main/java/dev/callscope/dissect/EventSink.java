@@ -9,4 +9,12 @@ public interface EventSink {
 
     /** The conversation really is this protocol (Zeek's AnalyzerConfirmation): later violations no longer disable it. */
     void confirm();
+
+    /**
+     * False when nobody listens for events: a session may then skip building them (everything else,
+     * validation, confirmation and anomalies, stays the same). Defaults to true.
+     */
+    default boolean wantsEvents() {
+        return true;
+    }
 }

@@ -12,6 +12,15 @@ public interface Tap {
     default void onEvent(final ProtocolEvent event) {
     }
 
+    /**
+     * Whether this tap reads {@link #onEvent} at all. When no tap does, dissector sessions may skip
+     * building events (they still validate, confirm and report anomalies), which keeps a summary such
+     * as {@code callscope read} from allocating an object per RTP packet. Defaults to true.
+     */
+    default boolean wantsEvents() {
+        return true;
+    }
+
     default void onAnomaly(final Anomaly anomaly) {
     }
 

@@ -12,6 +12,9 @@ import dev.callscope.dissect.Transport;
 final class Conversation {
     final long id;
     final FlowKey key;
+    /** Neighbours in the flow table's recency order. */
+    Conversation olderSeen;
+    Conversation newerSeen;
     final Transport transport;
     /** Whether the first packet went from the key's A to B. */
     final boolean firstForward;

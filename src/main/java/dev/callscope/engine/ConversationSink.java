@@ -29,6 +29,11 @@ final class ConversationSink implements EventSink {
     }
 
     @Override
+    public boolean wantsEvents() {
+        return engine.eventsWanted;
+    }
+
+    @Override
     public void confirm() {
         confirmed = true;
     }

@@ -36,8 +36,10 @@ import java.util.List;
 
 /**
  * The pipeline: source → link/IP/transport decode (with IP defragmentation and TCP reassembly) →
- * dissectors → taps. One thread; no per-packet allocation on the common path (frame, decode
- * result, flow-key probe, packet context and payload window are reused).
+ * dissectors → taps. {@link #run} reads and decodes on a second thread a few batches ahead
+ * ({@link DecodeAhead}); everything from the conversation lookup on runs on the caller's thread, so
+ * dissectors and taps see one thread. No per-packet allocation on the common path (frames, decode
+ * results and flow keys live in reused slots; the packet context and payload window are reused).
  *
  * <p>Dispatch order for a conversation that has no dissector yet: {@code --decode-as} rules, then
  * conversations announced by another dissector ({@link ConversationContext#expect}), then port
@@ -59,16 +61,21 @@ public final class Engine {
     private final Limits limits;
     private final List<DecodeAs> decodeAs;
     private final Tap[] taps;
+    /** Some tap reads events (otherwise sessions may skip building them). */
+    final boolean eventsWanted;
     private final PacketDecoder decoder;
     private final TcpBudget tcpBudget;
 
-    private final RawFrame frame = new RawFrame();
-    private final PacketInfo info = new PacketInfo();
+    private final RawFrame ownFrame = new RawFrame();
+    private final PacketInfo ownInfo = new PacketInfo();
+    private final boolean decodeAhead;
+    /** The frame being dispatched and what the decoder found in it (a decode-ahead slot's, or our own). */
+    private RawFrame frame = ownFrame;
+    private PacketInfo info = ownInfo;
     private final FrameRecord record = new FrameRecord();
-    private final FlowKey probe = new FlowKey();
     private final PacketContext ctx = new PacketContext();
     private final Payload payload = new Payload();
-    private final LinkedHashMap<FlowKey, Conversation> conversations = new LinkedHashMap<>(1024, 0.75f, true);
+    private final FlowTable conversations = new FlowTable();
     /** Conversations announced by a dissector (SDP), oldest first; bounded by Limits.maxFlows. */
     private final LinkedHashMap<ExpectedKey, String> expected = new LinkedHashMap<>();
     private final ExpectedKey expectProbe = new ExpectedKey();
@@ -91,7 +98,13 @@ public final class Engine {
             }
         }
         this.taps = taps.toArray(new Tap[0]);
+        boolean wanted = false;
+        for (final Tap t : this.taps) {
+            wanted |= t.wantsEvents();
+        }
+        this.eventsWanted = wanted;
         this.decoder = new PacketDecoder(limits);
+        this.decodeAhead = options.decodeAhead();
         this.tcpBudget = new TcpBudget(limits.tcpMaxBufferedTotal);
     }
 
@@ -101,12 +114,15 @@ public final class Engine {
      * interrupted thread stops with a {@link java.util.concurrent.CancellationException}.
      */
     public void run(final PacketSource source) throws IOException {
+        if (decodeAhead) {
+            runAhead(source);
+            return;
+        }
         try {
-            while (source.next(frame)) {
-                process(frame);
+            while (source.next(ownFrame)) {
+                process(ownFrame);
                 if ((frameNumber & 4095) == 0 && Thread.currentThread().isInterrupted()) {
-                    // the shell's Ctrl-C interrupts the command's thread: stop here
-                    throw new java.util.concurrent.CancellationException("cancelled after " + frameNumber + " frames");
+                    throw cancelled();
                 }
             }
         } finally {
@@ -114,12 +130,71 @@ public final class Engine {
         }
     }
 
+    /** {@link #run} with reading and decoding on a second thread ({@link DecodeAhead}). */
+    private void runAhead(final PacketSource source) throws IOException {
+        final DecodeAhead ahead = new DecodeAhead(source, decoder, frameNumber);
+        try {
+            while (true) {
+                final DecodeAhead.Batch b = ahead.take();
+                final DecodeAhead.Slot[] slots = b.slots;
+                final int count = b.count;
+                for (int i = 0; i < count; i++) {
+                    final DecodeAhead.Slot s = slots[i];
+                    dispatch(s.frame, s.info, s.result);
+                    if ((frameNumber & 4095) == 0 && Thread.currentThread().isInterrupted()) {
+                        throw cancelled();
+                    }
+                }
+                if (b.end) {
+                    rethrow(b.error);
+                    break;
+                }
+                ahead.release(b);
+            }
+        } finally {
+            ahead.close();
+            try {
+                finish(); // the last frame's slot is still intact: the batch holding it was not given back
+            } finally {
+                frame = ownFrame;
+                info = ownInfo;
+            }
+        }
+    }
+
+    private static void rethrow(final Throwable t) throws IOException {
+        if (t == null) {
+            return;
+        }
+        if (t instanceof IOException) {
+            throw (IOException) t;
+        }
+        if (t instanceof RuntimeException) {
+            throw (RuntimeException) t;
+        }
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        throw new IllegalStateException(t);
+    }
+
+    /** The shell's Ctrl-C interrupts the command's thread: stop here. */
+    private java.util.concurrent.CancellationException cancelled() {
+        return new java.util.concurrent.CancellationException("cancelled after " + frameNumber + " frames");
+    }
+
     /** Processes one frame (for sources driven from outside). */
     public void process(final RawFrame f) {
+        final PacketDecoder.Result result = decoder.decode(f, frameNumber + 1, ownInfo);
+        dispatch(f, ownInfo, result);
+    }
+
+    /** Everything after decoding: conversations, dissectors, taps. */
+    private void dispatch(final RawFrame f, final PacketInfo decoded, final PacketDecoder.Result result) {
         final long n = ++frameNumber;
+        frame = f;
+        info = decoded;
         nowNanos = f.tsNanos;
-        info.reset(n, f.tsNanos, f.capLen, f.origLen);
-        final PacketDecoder.Result result = decoder.decode(f, n, info);
         final FrameRecord r = record;
         r.frame = n;
         r.tsNanos = f.tsNanos;
@@ -185,9 +260,12 @@ public final class Engine {
             final boolean inner = dispatchInner && i == count - 1;
             final Transport tr = t.protocol == PacketInfo.Transport.TCP ? Transport.TCP
                 : t.protocol == PacketInfo.Transport.SCTP ? Transport.SCTP : Transport.UDP;
-            final boolean forward = probe.set(t.protocol, t.src, t.srcPort, t.dst, t.dstPort, t.addressLength());
+            final boolean forward = t.forward;
             final Direction dir = forward ? Direction.A_TO_B : Direction.B_TO_A;
-            Conversation c = conversations.get(probe);
+            Conversation c = conversations.get(t.key);
+            if (c != null) {
+                conversations.touch(c);
+            }
             if (c != null && tr == Transport.TCP && c.closed && (t.tcpFlags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
                 close(c, "reused");
                 c = null;
@@ -234,21 +312,20 @@ public final class Engine {
 
     private Conversation open(final Transport tr, final boolean forward, final PacketInfo.Transport t) {
         if (conversations.size() >= limits.maxFlows) {
-            final Iterator<Conversation> it = conversations.values().iterator();
-            final Conversation eldest = it.next();
-            it.remove();
+            final Conversation eldest = conversations.eldest();
+            conversations.remove(eldest);
             anomaly(new Anomaly("flow.evicted", Severity.WARN, info.frameNumber, -1,
                 "more than " + limits.maxFlows + " conversations: closed the least recently seen " + eldest.key));
             report(eldest, "evicted");
         }
-        final FlowKey key = probe.copy();
+        final FlowKey key = t.key.copy();
         final Conversation c = new Conversation(nextConversationId++, key, tr, forward, info.frameNumber, nowNanos);
         if (tr == Transport.TCP) {
             c.reassemblers = new TcpReassembler[] {new TcpReassembler(limits, tcpBudget), new TcpReassembler(limits, tcpBudget)};
             c.pending = new StreamBuffer[] {new StreamBuffer(), new StreamBuffer()};
             c.finSeen = new boolean[2];
         }
-        conversations.put(key, c);
+        conversations.put(c);
         return c;
     }
 
@@ -634,19 +711,16 @@ public final class Engine {
 
     private void expireIdle() {
         final long deadline = nowNanos - limits.flowIdleTimeoutNanos;
-        final Iterator<Conversation> it = conversations.values().iterator();
-        while (it.hasNext()) {
-            final Conversation c = it.next();
-            if (c.lastNanos >= deadline) {
-                break; // access order: the rest were seen more recently
-            }
-            it.remove();
+        Conversation c;
+        while ((c = conversations.eldest()) != null && c.lastNanos < deadline) {
+            // recency order: the rest were seen more recently
+            conversations.remove(c);
             report(c, "idle");
         }
     }
 
     private void close(final Conversation c, final String reason) {
-        conversations.remove(c.key);
+        conversations.remove(c);
         report(c, reason);
     }
 
@@ -679,7 +753,7 @@ public final class Engine {
 
     /** Reports every open conversation in order of first packet and tells the taps the capture ended. */
     public void finish() {
-        final List<Conversation> open = new ArrayList<>(conversations.values());
+        final List<Conversation> open = conversations.values();
         open.sort((x, y) -> Long.compare(x.id, y.id));
         conversations.clear();
         for (final Conversation c : open) {

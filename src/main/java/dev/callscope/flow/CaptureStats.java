@@ -10,6 +10,11 @@ import java.util.TreeMap;
 
 /** Capture-level numbers for {@code callscope read}: counts, time span, link types, protocol hierarchy. */
 public final class CaptureStats implements Tap {
+    @Override
+    public boolean wantsEvents() {
+        return false;
+    }
+
     private long packets;
     private long bytes;
     private long capturedBytes;

@@ -13,6 +13,11 @@ import java.util.PriorityQueue;
  * sort key are kept (a heap), so memory stays bounded on captures with millions of flows.
  */
 public final class ConversationTable implements Tap {
+    @Override
+    public boolean wantsEvents() {
+        return false;
+    }
+
     /** Orders for the table. */
     public enum Sort {
         START(Comparator.comparingLong(ConversationRecord::startNanos).thenComparingLong(ConversationRecord::id)),

@@ -389,7 +389,8 @@ class EngineTest {
     @Test
     void anInterruptedThreadStopsTheRun() throws Exception {
         final Recorder r = new Recorder();
-        final Engine e = new Engine(DissectorRegistry.of(List.of()), EngineOptions.defaults(), List.of(r));
+        // on one thread the interrupt is looked at every 4096 frames (DecodeAheadTest covers two threads)
+        final Engine e = new Engine(DissectorRegistry.of(List.of()), EngineOptions.defaults().withDecodeAhead(false), List.of(r));
         final RawFrame f = udpFrame(A4, 1, B4, 2, "x", SEC);
         final dev.callscope.core.PacketSource endless = new dev.callscope.core.PacketSource() {
             @Override

@@ -95,6 +95,10 @@ final class RtpSession implements DissectorSession {
             }
             payloadLen = Math.max(0, payloadLen - pad);
         }
+        if (!out.wantsEvents()) {
+            out.confirm();
+            return;
+        }
         final int head = payloadLen >= 4 ? (int) p.u32(hdr) : -1;
         final byte[] copy = keepPayload ? p.bytes(hdr, payloadLen) : null;
         out.emit(new RtpPacket(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(), RtpHeader.marker(p),

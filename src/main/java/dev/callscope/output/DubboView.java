@@ -23,7 +23,7 @@ public final class DubboView {
     }
 
     private static String secs(final long nanos) {
-        return String.format(Locale.ROOT, "%.6f", nanos / 1e9);
+        return Timestamps.secondsText(nanos);
     }
 
     private static String ms(final long nanos) {

@@ -23,7 +23,7 @@ public final class FlowsView {
     }
 
     private static String secs(final long nanos) {
-        return String.format(Locale.ROOT, "%.6f", nanos / 1e9);
+        return Timestamps.secondsText(nanos);
     }
 
     public static void text(final PrintWriter out, final List<ConversationRecord> rows, final long total, final long firstNanos) {

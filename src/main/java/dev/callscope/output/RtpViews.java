@@ -25,7 +25,7 @@ public final class RtpViews {
     }
 
     private static String rel(final long nanos, final long first) {
-        return String.format(Locale.ROOT, "%.6f", (nanos - first) / 1e9);
+        return Timestamps.secondsText(nanos - first);
     }
 
     /** The DTMF digits of a list, concatenated ("12*#"). */

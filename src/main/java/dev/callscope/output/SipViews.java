@@ -183,7 +183,7 @@ public final class SipViews {
         final TextTable t = new TextTable(">Frame", ">Time", "Source", "Destination", "Proto", "Info", ">Call");
         for (final SipEntry e : entries) {
             final SipMessage m = e.message();
-            t.row(m.frame(), String.format(Locale.ROOT, "%.6f", (m.tsNanos() - firstNanos) / 1e9), m.src(), m.dst(),
+            t.row(m.frame(), Timestamps.secondsText(m.tsNanos() - firstNanos), m.src(), m.dst(),
                 m.transport(), m.summary() + (e.sdpSummary() != null ? " (SDP)" : "") + (e.retransmission() ? " [resent]" : ""),
                 e.call().index());
         }

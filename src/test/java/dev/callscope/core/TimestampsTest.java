@@ -1,0 +1,28 @@
+package dev.callscope.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TimestampsTest {
+    @Test
+    void secondsTextPrintsWhatFormatPrints() {
+        final Random rnd = new Random(11);
+        final long[] fixed = {0, 1, 499, 500, 501, 999, 1000, 1500, 2500, 999_999_499, 999_999_500, 1_000_000_000L,
+            -1, -499, -500, -501, -1500, -2_500_000_000L, 86_400_000_000_000L + 123_456_789L};
+        for (final long n : fixed) {
+            assertThat(Timestamps.secondsText(n)).as("%d ns", n).isEqualTo(String.format(Locale.ROOT, "%.6f", n / 1e9));
+        }
+        for (int i = 0; i < 200_000; i++) {
+            final long n = switch (i % 4) {
+                case 0 -> rnd.nextInt(1_000_000_000);
+                case 1 -> (long) rnd.nextInt(100_000_000) * 1000 + 500; // exact half microseconds
+                case 2 -> rnd.nextLong() % 10_000_000_000_000L;
+                default -> (long) rnd.nextInt(1_000_000) * 1000;
+            };
+            assertThat(Timestamps.secondsText(n)).as("%d ns", n).isEqualTo(String.format(Locale.ROOT, "%.6f", n / 1e9));
+        }
+    }
+}

@@ -4,14 +4,16 @@ import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
 import dev.callscope.decode.PacketDecoder;
 import dev.callscope.decode.PacketInfo;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads and decodes frames (link, IP, fragment reassembly, transport headers) on a second thread,
- * a few batches ahead of the engine's thread, which runs dissectors and taps. The two threads meet
- * only at the two queues of batches, so each frame costs no synchronisation of its own; every slot
- * is reused, so nothing is allocated per frame.
+ * a few batches ahead of the engine's thread, which runs dissectors and taps. The threads meet at
+ * a ring of batches with two counters (filled, given back): no lock, and a thread parks only when
+ * it has nothing to do, so a frame costs no synchronisation of its own. (Spinning instead of
+ * parking was measured and made things slower: on two cores the spinner takes the cycles the other
+ * thread and the JIT need.) Every slot is reused, so nothing is allocated per frame.
  *
  * <p>Memory is bounded: {@value #BATCHES} batches of {@value #BATCH} slots, and a slot whose frame
  * buffer grew past {@value #KEEP_FRAME_BYTES} bytes gets a small one back before it is refilled.
@@ -22,6 +24,8 @@ final class DecodeAhead implements AutoCloseable {
     static final int BATCH = 256;
     static final int BATCHES = 4;
     static final int KEEP_FRAME_BYTES = 16 * 1024;
+    /** A reader that found every batch full sleeps until this many are free again (fewer wake-ups). */
+    private static final int RESUME = 2;
 
     /** One decoded frame. */
     static final class Slot {
@@ -47,9 +51,18 @@ final class DecodeAhead implements AutoCloseable {
 
     private final PacketSource source;
     private final PacketDecoder decoder;
-    private final ArrayBlockingQueue<Batch> filled = new ArrayBlockingQueue<>(BATCHES);
-    private final ArrayBlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
+    /** Batch i lives in ring[i % BATCHES]; the reader fills, the engine takes and gives back, in order. */
+    private final Batch[] ring = new Batch[BATCHES];
     private final Thread thread;
+    private final Thread engineThread;
+    /** Batches the reader has filled (written by the reader only). */
+    private volatile long filled;
+    /** Batches the engine has given back (written by the engine only). */
+    private volatile long released;
+    /** Batches the engine has taken (engine-local). */
+    private long taken;
+    private volatile boolean readerParked;
+    private volatile boolean engineParked;
     private volatile boolean stop;
     private long frameNumber;
 
@@ -59,60 +72,94 @@ final class DecodeAhead implements AutoCloseable {
         this.decoder = decoder;
         this.frameNumber = lastFrameNumber;
         for (int i = 0; i < BATCHES; i++) {
-            free.add(new Batch());
+            ring[i] = new Batch();
         }
+        engineThread = Thread.currentThread();
         thread = new Thread(this::loop, "callscope-decode");
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** The next batch in order; blocks until it is ready. An interrupt becomes a cancellation. */
+    /** The next batch in order; waits until it is ready. An interrupt becomes a cancellation. */
     Batch take() {
-        try {
-            return filled.take();
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("cancelled");
+        final long want = taken;
+        while (filled <= want) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("cancelled");
+            }
+            engineParked = true;
+            if (filled <= want) {
+                LockSupport.park(this);
+            }
+            engineParked = false;
+        }
+        taken = want + 1;
+        return ring[(int) (want % BATCHES)];
+    }
+
+    /** Gives the batch taken last back for refilling. */
+    void release(final Batch b) {
+        final long r = released + 1;
+        released = r;
+        if (readerParked && taken - r <= 0 && filledGap(r)) {
+            LockSupport.unpark(thread);
         }
     }
 
-    /** Gives a processed batch back for refilling. */
-    void release(final Batch b) {
-        free.add(b);
+    /** Whether the reader, parked on a full ring, now has RESUME batches to fill. */
+    private boolean filledGap(final long releasedNow) {
+        return filled - releasedNow <= BATCHES - RESUME;
     }
 
     private void loop() {
-        try {
-            while (!stop) {
-                final Batch b = free.take();
-                b.count = 0;
-                b.end = false;
-                b.error = null;
-                try {
-                    while (b.count < BATCH) {
-                        final Slot s = b.slots[b.count];
-                        if (s.frame.data.length > KEEP_FRAME_BYTES) {
-                            s.frame.data = new byte[2048];
-                        }
-                        if (!source.next(s.frame)) {
-                            b.end = true;
-                            break;
-                        }
-                        s.result = decoder.decode(s.frame, ++frameNumber, s.info);
-                        keepPayload(s);
-                        b.count++;
+        long n = 0;
+        while (true) {
+            if (n - released >= BATCHES) {
+                // all full: sleep until the engine has given back RESUME of them
+                while (n - released > BATCHES - RESUME) {
+                    if (stop) {
+                        return;
                     }
-                } catch (final Throwable t) {
-                    b.error = t;
-                    b.end = true;
-                }
-                filled.put(b);
-                if (b.end) {
-                    return;
+                    readerParked = true;
+                    if (n - released > BATCHES - RESUME && !stop) {
+                        LockSupport.park(this);
+                    }
+                    readerParked = false;
                 }
             }
-        } catch (final InterruptedException e) {
-            // close() while waiting: nothing more to do
+            if (stop) {
+                return;
+            }
+            final Batch b = ring[(int) (n % BATCHES)];
+            b.count = 0;
+            b.end = false;
+            b.error = null;
+            try {
+                while (b.count < BATCH) {
+                    final Slot s = b.slots[b.count];
+                    if (s.frame.data.length > KEEP_FRAME_BYTES) {
+                        s.frame.data = new byte[2048];
+                    }
+                    if (!source.next(s.frame)) {
+                        b.end = true;
+                        break;
+                    }
+                    s.result = decoder.decode(s.frame, ++frameNumber, s.info);
+                    keepPayload(s);
+                    b.count++;
+                }
+            } catch (final Throwable t) {
+                b.error = t;
+                b.end = true;
+            }
+            n++;
+            filled = n;
+            if (engineParked) {
+                LockSupport.unpark(engineThread);
+            }
+            if (b.end) {
+                return;
+            }
         }
     }
 
@@ -131,23 +178,17 @@ final class DecodeAhead implements AutoCloseable {
     }
 
     /**
-     * Stops the reading thread and waits for it, so the caller may close the source. Batches it
-     * still hands over are dropped. A thread stopped part way (an input error or a cancellation
-     * on the engine's side) is interrupted, which may close an interruptible file channel under
-     * it: the source is being abandoned anyway.
+     * Stops the reading thread and waits for it, so the caller may close the source. A thread
+     * stopped part way (an input error or a cancellation on the engine's side) is interrupted, which
+     * may close an interruptible file channel under it: the source is being abandoned anyway.
      */
     @Override
     public void close() {
         stop = true;
-        if (thread.isAlive()) {
-            thread.interrupt();
-        }
         boolean interrupted = false;
         while (thread.isAlive()) {
-            Batch b;
-            while ((b = filled.poll()) != null) {
-                free.offer(b);
-            }
+            thread.interrupt();
+            LockSupport.unpark(thread);
             try {
                 thread.join(5);
             } catch (final InterruptedException e) {

@@ -97,6 +97,53 @@ class DecodeAheadTest {
         assertThat(one).last().isEqualTo("end");
     }
 
+    /** Many batches: the biggest SIP capture read twenty times over, compared frame by frame. */
+    @Test
+    void manyBatchesComeThroughInOrder() throws Exception {
+        final Path file = largestSip();
+        final List<String> one = repeated(file, 20, false);
+        final List<String> two = repeated(file, 20, true);
+        assertThat(one.size()).isGreaterThan(20 * DecodeAhead.BATCH);
+        assertThat(two).isEqualTo(one);
+    }
+
+    private static List<String> repeated(final Path file, final int times, final boolean ahead) throws IOException {
+        final Transcript t = new Transcript();
+        final Engine e = new Engine(DissectorRegistry.builtIn(Set.of(), Map.of()),
+            EngineOptions.defaults().withDecodeAhead(ahead), List.of(t));
+        final PacketSource src = new PacketSource() {
+            int round;
+            PacketSource cur = CaptureFiles.open(file.toString());
+
+            @Override
+            public boolean next(final RawFrame frame) throws IOException {
+                while (!cur.next(frame)) {
+                    cur.close();
+                    if (++round == times) {
+                        return false;
+                    }
+                    cur = CaptureFiles.open(file.toString());
+                }
+                frame.tsNanos += round * 3_600_000_000_000L; // an hour later each round
+                return true;
+            }
+
+            @Override
+            public String describe() {
+                return "repeated";
+            }
+
+            @Override
+            public void close() throws IOException {
+                cur.close();
+            }
+        };
+        try (src) {
+            e.run(src);
+        }
+        return t.lines;
+    }
+
     /** A source that fails after some frames: those frames are dispatched, then the error propagates. */
     @Test
     void anInputErrorComesAfterTheFramesReadBeforeIt() throws Exception {

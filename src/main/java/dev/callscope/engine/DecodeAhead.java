@@ -136,16 +136,10 @@ final class DecodeAhead implements AutoCloseable {
             b.error = null;
             try {
                 while (b.count < BATCH) {
-                    final Slot s = b.slots[b.count];
-                    if (s.frame.data.length > KEEP_FRAME_BYTES) {
-                        s.frame.data = new byte[2048];
-                    }
-                    if (!source.next(s.frame)) {
+                    if (!readOne(b.slots[b.count])) {
                         b.end = true;
                         break;
                     }
-                    s.result = decoder.decode(s.frame, ++frameNumber, s.info);
-                    keepPayload(s);
                     b.count++;
                 }
             } catch (final Throwable t) {
@@ -161,6 +155,23 @@ final class DecodeAhead implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Reads and decodes one frame into the slot; false at the end of the source. (A method of its
+     * own so that the JIT compiles it after a few hundred frames instead of waiting to replace the
+     * running loop.)
+     */
+    private boolean readOne(final Slot s) throws java.io.IOException {
+        if (s.frame.data.length > KEEP_FRAME_BYTES) {
+            s.frame.data = new byte[2048];
+        }
+        if (!source.next(s.frame)) {
+            return false;
+        }
+        s.result = decoder.decode(s.frame, ++frameNumber, s.info);
+        keepPayload(s);
+        return true;
     }
 
     private static void keepPayload(final Slot s) {

@@ -32,12 +32,27 @@ public record NameAddr(String display, String uri, String user, String tag) {
             uri = semi >= 0 ? v.substring(0, semi).trim() : v;
             params = semi >= 0 ? v.substring(semi) : "";
         }
+        // the last ;tag= parameter wins; each parameter is trimmed first
         String tag = null;
-        for (final String p : params.split(";")) {
-            final String t = p.trim();
-            if (t.regionMatches(true, 0, "tag=", 0, 4)) {
-                tag = t.substring(4);
+        final int len = params.length();
+        int segStart = 0;
+        while (segStart < len) {
+            int segEnd = params.indexOf(';', segStart);
+            if (segEnd < 0) {
+                segEnd = len;
             }
+            int a = segStart;
+            int b = segEnd;
+            while (a < b && params.charAt(a) <= ' ') {
+                a++;
+            }
+            while (b > a && params.charAt(b - 1) <= ' ') {
+                b--;
+            }
+            if (b - a >= 4 && params.regionMatches(true, a, "tag=", 0, 4)) {
+                tag = params.substring(a + 4, b);
+            }
+            segStart = segEnd + 1;
         }
         return new NameAddr(display, uri, userOf(uri), tag);
     }

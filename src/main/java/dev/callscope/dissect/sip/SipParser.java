@@ -199,8 +199,12 @@ public final class SipParser {
             sepLen = 0;
             anomaly(out, ctx, "sip.no_end_of_headers", Severity.WARN, pos, "no empty line ends the headers");
         }
-        final List<String> lines = lines(text, pos, headerEnd);
-        final String start = lines.get(0);
+        // the start line: [pos, end of the first line)
+        int nl = text.indexOf('\n', pos);
+        if (nl < 0 || nl >= headerEnd) {
+            nl = headerEnd;
+        }
+        final String start = text.substring(pos, nl > pos && text.charAt(nl - 1) == '\r' ? nl - 1 : nl);
         String method = null;
         String uri = null;
         int status = 0;
@@ -235,33 +239,48 @@ public final class SipParser {
             }
             uri = parts[1];
         }
-        // headers, with folding
+        // headers, with folding; lines are split at LF with a CR before it dropped, as lines() does,
+        // but walked by index so that only the names and values become strings
         final List<SipMessage.Header> headers = new ArrayList<>();
         String curName = null;
-        StringBuilder curValue = null;
-        for (int i = 1; i < lines.size(); i++) {
-            final String line = lines.get(i);
-            if (line.isEmpty()) {
+        String curValue = null;
+        StringBuilder folded = null;
+        int ls = nl + 1;
+        while (nl < headerEnd) {
+            nl = text.indexOf('\n', ls);
+            if (nl < 0 || nl >= headerEnd) {
+                nl = headerEnd;
+            }
+            final int le = nl > ls && text.charAt(nl - 1) == '\r' ? nl - 1 : nl;
+            final int lineStart = ls;
+            ls = nl + 1;
+            if (le == lineStart) {
                 continue;
             }
-            if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && curName != null) {
-                curValue.append(' ').append(line.trim());
+            final char first = text.charAt(lineStart);
+            if ((first == ' ' || first == '\t') && curName != null) {
+                if (folded == null) {
+                    folded = new StringBuilder(curValue);
+                }
+                folded.append(' ').append(trimmed(text, lineStart, le));
                 continue;
             }
             if (curName != null && headers.size() < MAX_HEADERS) {
-                headers.add(new SipMessage.Header(curName, curValue.toString()));
+                headers.add(new SipMessage.Header(curName, folded != null ? folded.toString() : curValue));
             }
-            final int colon = line.indexOf(':');
-            if (colon <= 0) {
-                anomaly(out, ctx, "sip.bad_header", Severity.WARN, pos, "header line without a colon: " + cut(line));
+            folded = null;
+            final int colon = text.indexOf(':', lineStart);
+            if (colon < 0 || colon >= le || colon == lineStart) {
+                anomaly(out, ctx, "sip.bad_header", Severity.WARN, pos,
+                    "header line without a colon: " + cut(text.substring(lineStart, le)));
                 curName = null;
                 continue;
             }
-            curName = longName(line.substring(0, colon).trim());
-            curValue = new StringBuilder(line.substring(colon + 1).trim());
+            curName = longName(trimmed(text, lineStart, colon));
+            curValue = trimmed(text, colon + 1, le);
         }
         if (curName != null && headers.size() < MAX_HEADERS) {
-            headers.add(new SipMessage.Header(curName, curValue.toString()));
+            headers.add(new SipMessage.Header(curName, folded != null ? folded.toString() : curValue));
         }
         if (headers.size() >= MAX_HEADERS) {
             anomaly(out, ctx, "sip.too_many_headers", Severity.WARN, pos, "more than " + MAX_HEADERS + " headers");
@@ -276,9 +295,9 @@ public final class SipParser {
         String contentType = null;
         String contentLength = null;
         final List<String> branches = new ArrayList<>();
-        for (final SipMessage.Header h : headers) {
-            final String n = h.name().toLowerCase(Locale.ROOT);
-            switch (n) {
+        for (int hi = 0; hi < headers.size(); hi++) {
+            final SipMessage.Header h = headers.get(hi);
+            switch (lowerName(h.name())) {
                 case "call-id": if (callId == null) { callId = h.value(); } break;
                 case "from": if (from == null) { from = h.value(); } break;
                 case "to": if (to == null) { to = h.value(); } break;
@@ -397,14 +416,68 @@ public final class SipParser {
 
     /** A ;name=value parameter of a header value, or "" when absent. */
     static String param(final String value, final String name) {
-        for (final String p : value.split(";")) {
-            final String t = p.trim();
-            final int eq = t.indexOf('=');
-            if (eq > 0 && t.substring(0, eq).trim().equalsIgnoreCase(name)) {
-                return t.substring(eq + 1).trim();
+        final int len = value.length();
+        int segStart = 0;
+        while (segStart <= len) {
+            int segEnd = value.indexOf(';', segStart);
+            if (segEnd < 0) {
+                segEnd = len;
             }
+            // the segment trimmed, then name=value split at the first '='
+            int a = segStart;
+            int b = segEnd;
+            while (a < b && value.charAt(a) <= ' ') {
+                a++;
+            }
+            while (b > a && value.charAt(b - 1) <= ' ') {
+                b--;
+            }
+            final int eq = value.indexOf('=', a);
+            if (eq > a && eq < b) {
+                int ne = eq;
+                while (ne > a && value.charAt(ne - 1) <= ' ') {
+                    ne--;
+                }
+                if (ne - a == name.length() && value.regionMatches(true, a, name, 0, ne - a)) {
+                    return trimmed(value, eq + 1, b);
+                }
+            }
+            segStart = segEnd + 1;
         }
         return "";
+    }
+
+    /** {@code s.substring(from, to).trim()} without the intermediate string. */
+    static String trimmed(final String s, final int from, final int to) {
+        int a = from;
+        int b = to;
+        while (a < b && s.charAt(a) <= ' ') {
+            a++;
+        }
+        while (b > a && s.charAt(b - 1) <= ' ') {
+            b--;
+        }
+        return s.substring(a, b);
+    }
+
+    /**
+     * A header name in lower case for the switch in {@link #parse}: the usual spellings map to
+     * constants without allocating, anything else is lower-cased.
+     */
+    private static String lowerName(final String name) {
+        switch (name) {
+            case "Call-ID": return "call-id";
+            case "From": return "from";
+            case "To": return "to";
+            case "CSeq": return "cseq";
+            case "Contact": return "contact";
+            case "User-Agent": return "user-agent";
+            case "Server": return "server";
+            case "Content-Type": return "content-type";
+            case "Content-Length": return "content-length";
+            case "Via": return "via";
+            default: return name.toLowerCase(Locale.ROOT);
+        }
     }
 
     private static String cut(final String s) {

@@ -2,7 +2,7 @@
 # Times callscope against tcpdump and tshark on the same capture, in the same run.
 #
 #   usage: bench/run.sh [FILE]        (default: bench/out/large.pcap)
-#   env:   RUNS=3                     runs per command (best wall time is reported)
+#   env:   RUNS=5                     runs per command (best wall time is reported)
 #          X2=FILE                    the doubled capture (default: FILE with -x2 before .pcap,
 #                                     i.e. bench/out/large-x2.pcap; skipped if it does not exist)
 #
@@ -18,7 +18,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 FILE=${1:-$HERE/out/large.pcap}
 X2=${X2:-${FILE%.pcap}-x2.pcap}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 CALLSCOPE=$ROOT/target/callscope
 TIME=/usr/bin/time
 

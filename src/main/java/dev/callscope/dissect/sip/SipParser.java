@@ -177,54 +177,117 @@ public final class SipParser {
      */
     public static SipMessage parse(final Payload p, final boolean datagram, final String transport, final PacketContext ctx,
                                    final EventSink out) {
-        final String text = new String(p.array(), p.offset(), p.length(), StandardCharsets.ISO_8859_1);
-        int pos = 0;
-        while (pos < text.length() && (text.charAt(pos) == '\r' || text.charAt(pos) == '\n')) {
-            pos++;
+        return new Parse(new String(p.array(), p.offset(), p.length(), StandardCharsets.ISO_8859_1), datagram, transport,
+            ctx, out).message();
+    }
+
+    /**
+     * One message being parsed. The steps are methods of their own so that each is small: the JIT
+     * compiles small methods sooner and faster than one long one, which matters in the first
+     * thousand messages of a capture.
+     */
+    private static final class Parse {
+        final String text;
+        final boolean datagram;
+        final String transport;
+        final PacketContext ctx;
+        final EventSink out;
+        /** Start of the start line (after keep-alive CRLFs). */
+        int pos;
+        /** Where the empty line that ends the headers starts, and its length (4, 2, or 0 when missing). */
+        int headerEnd;
+        int sepLen;
+        /** End of the start line (its LF, or headerEnd). */
+        int startEnd;
+        String method;
+        String uri;
+        int status;
+        String reason;
+        final List<SipMessage.Header> headers = new ArrayList<>();
+        String callId;
+        String from;
+        String to;
+        String cseqText;
+        String contact;
+        String ua;
+        String contentType;
+        String contentLength;
+        final List<String> branches = new ArrayList<>();
+        long cseq = -1;
+        String cseqMethod;
+
+        Parse(final String text, final boolean datagram, final String transport, final PacketContext ctx,
+              final EventSink out) {
+            this.text = text;
+            this.datagram = datagram;
+            this.transport = transport;
+            this.ctx = ctx;
+            this.out = out;
         }
-        if (pos == text.length()) {
-            return null; // a keep-alive (RFC 5626 CRLF)
-        }
-        int headerEnd = text.indexOf("\r\n\r\n", pos);
-        int sepLen = 4;
-        if (headerEnd < 0) {
-            headerEnd = text.indexOf("\n\n", pos);
-            sepLen = 2;
-            if (headerEnd >= 0) {
-                anomaly(out, ctx, "sip.bare_lf", Severity.WARN, pos, "lines end in LF instead of CRLF");
-            }
-        }
-        if (headerEnd < 0) {
-            headerEnd = text.length();
-            sepLen = 0;
-            anomaly(out, ctx, "sip.no_end_of_headers", Severity.WARN, pos, "no empty line ends the headers");
-        }
-        // the start line: [pos, end of the first line)
-        int nl = text.indexOf('\n', pos);
-        if (nl < 0 || nl >= headerEnd) {
-            nl = headerEnd;
-        }
-        final String start = text.substring(pos, nl > pos && text.charAt(nl - 1) == '\r' ? nl - 1 : nl);
-        String method = null;
-        String uri = null;
-        int status = 0;
-        String reason = null;
-        if (start.startsWith("SIP/2.0 ")) {
-            final String rest = start.substring(8);
-            final int sp = rest.indexOf(' ');
-            final String code = sp < 0 ? rest : rest.substring(0, sp);
-            try {
-                status = Integer.parseInt(code.trim());
-            } catch (NumberFormatException e) {
-                anomaly(out, ctx, "sip.bad_status_line", Severity.WARN, pos, "status code '" + code + "'");
+
+        SipMessage message() {
+            if (!frame() || !startLine()) {
                 return null;
             }
-            reason = sp < 0 ? "" : rest.substring(sp + 1).trim();
-        } else {
+            headers();
+            fields();
+            cseq();
+            if (callId == null) {
+                anomaly(out, ctx, "sip.missing_call_id", Severity.WARN, pos, "no Call-ID header");
+            }
+            return build();
+        }
+
+        /** Skips keep-alive CRLFs and finds the end of the headers; false for a bare keep-alive (RFC 5626). */
+        private boolean frame() {
+            while (pos < text.length() && (text.charAt(pos) == '\r' || text.charAt(pos) == '\n')) {
+                pos++;
+            }
+            if (pos == text.length()) {
+                return false;
+            }
+            headerEnd = text.indexOf("\r\n\r\n", pos);
+            sepLen = 4;
+            if (headerEnd < 0) {
+                headerEnd = text.indexOf("\n\n", pos);
+                sepLen = 2;
+                if (headerEnd >= 0) {
+                    anomaly(out, ctx, "sip.bare_lf", Severity.WARN, pos, "lines end in LF instead of CRLF");
+                }
+            }
+            if (headerEnd < 0) {
+                headerEnd = text.length();
+                sepLen = 0;
+                anomaly(out, ctx, "sip.no_end_of_headers", Severity.WARN, pos, "no empty line ends the headers");
+            }
+            return true;
+        }
+
+        /** The request or status line; false (with an anomaly) when it is not SIP. */
+        private boolean startLine() {
+            int nl = text.indexOf('\n', pos);
+            if (nl < 0 || nl >= headerEnd) {
+                nl = headerEnd;
+            }
+            startEnd = nl;
+            final String start = text.substring(pos, nl > pos && text.charAt(nl - 1) == '\r' ? nl - 1 : nl);
+            if (start.startsWith("SIP/2.0 ")) {
+                final String rest = start.substring(8);
+                final int sp = rest.indexOf(' ');
+                final String code = sp < 0 ? rest : rest.substring(0, sp);
+                try {
+                    status = Integer.parseInt(code.trim());
+                } catch (NumberFormatException e) {
+                    anomaly(out, ctx, "sip.bad_status_line", Severity.WARN, pos, "status code '" + code + "'");
+                    return false;
+                }
+                reason = sp < 0 ? "" : rest.substring(sp + 1).trim();
+                return true;
+            }
             final String[] parts = start.split(" ");
             if (parts.length < 3 || !parts[parts.length - 1].startsWith("SIP/")) {
                 anomaly(out, ctx, "sip.bad_request_line", Severity.WARN, pos, "not a SIP start line: " + cut(start));
-                return null;
+                return false;
             }
             method = parts[0];
             if (!METHODS.contains(method)) {
@@ -238,91 +301,95 @@ public final class SipParser {
                 }
             }
             uri = parts[1];
+            return true;
         }
-        // headers, with folding; lines are split at LF with a CR before it dropped, as lines() does,
-        // but walked by index so that only the names and values become strings
-        final List<SipMessage.Header> headers = new ArrayList<>();
-        String curName = null;
-        String curValue = null;
-        StringBuilder folded = null;
-        int ls = nl + 1;
-        while (nl < headerEnd) {
-            nl = text.indexOf('\n', ls);
-            if (nl < 0 || nl >= headerEnd) {
-                nl = headerEnd;
-            }
-            final int le = nl > ls && text.charAt(nl - 1) == '\r' ? nl - 1 : nl;
-            final int lineStart = ls;
-            ls = nl + 1;
-            if (le == lineStart) {
-                continue;
-            }
-            final char first = text.charAt(lineStart);
-            if ((first == ' ' || first == '\t') && curName != null) {
-                if (folded == null) {
-                    folded = new StringBuilder(curValue);
+
+        /**
+         * The header lines, with folding. Lines are split at LF with a CR before it dropped, as
+         * {@link SipParser#lines} does, but walked by index so that only names and values become strings.
+         */
+        private void headers() {
+            String curName = null;
+            String curValue = null;
+            StringBuilder folded = null;
+            int nl = startEnd;
+            int ls = nl + 1;
+            while (nl < headerEnd) {
+                nl = text.indexOf('\n', ls);
+                if (nl < 0 || nl >= headerEnd) {
+                    nl = headerEnd;
                 }
-                folded.append(' ').append(trimmed(text, lineStart, le));
-                continue;
+                final int le = nl > ls && text.charAt(nl - 1) == '\r' ? nl - 1 : nl;
+                final int lineStart = ls;
+                ls = nl + 1;
+                if (le == lineStart) {
+                    continue;
+                }
+                final char first = text.charAt(lineStart);
+                if ((first == ' ' || first == '\t') && curName != null) {
+                    if (folded == null) {
+                        folded = new StringBuilder(curValue);
+                    }
+                    folded.append(' ').append(trimmed(text, lineStart, le));
+                    continue;
+                }
+                if (curName != null && headers.size() < MAX_HEADERS) {
+                    headers.add(new SipMessage.Header(curName, folded != null ? folded.toString() : curValue));
+                }
+                folded = null;
+                final int colon = text.indexOf(':', lineStart);
+                if (colon < 0 || colon >= le || colon == lineStart) {
+                    anomaly(out, ctx, "sip.bad_header", Severity.WARN, pos,
+                        "header line without a colon: " + cut(text.substring(lineStart, le)));
+                    curName = null;
+                    continue;
+                }
+                curName = longName(trimmed(text, lineStart, colon));
+                curValue = trimmed(text, colon + 1, le);
             }
             if (curName != null && headers.size() < MAX_HEADERS) {
                 headers.add(new SipMessage.Header(curName, folded != null ? folded.toString() : curValue));
             }
-            folded = null;
-            final int colon = text.indexOf(':', lineStart);
-            if (colon < 0 || colon >= le || colon == lineStart) {
-                anomaly(out, ctx, "sip.bad_header", Severity.WARN, pos,
-                    "header line without a colon: " + cut(text.substring(lineStart, le)));
-                curName = null;
-                continue;
+            if (headers.size() >= MAX_HEADERS) {
+                anomaly(out, ctx, "sip.too_many_headers", Severity.WARN, pos, "more than " + MAX_HEADERS + " headers");
             }
-            curName = longName(trimmed(text, lineStart, colon));
-            curValue = trimmed(text, colon + 1, le);
-        }
-        if (curName != null && headers.size() < MAX_HEADERS) {
-            headers.add(new SipMessage.Header(curName, folded != null ? folded.toString() : curValue));
-        }
-        if (headers.size() >= MAX_HEADERS) {
-            anomaly(out, ctx, "sip.too_many_headers", Severity.WARN, pos, "more than " + MAX_HEADERS + " headers");
         }
 
-        String callId = null;
-        String from = null;
-        String to = null;
-        String cseqText = null;
-        String contact = null;
-        String ua = null;
-        String contentType = null;
-        String contentLength = null;
-        final List<String> branches = new ArrayList<>();
-        for (int hi = 0; hi < headers.size(); hi++) {
-            final SipMessage.Header h = headers.get(hi);
-            switch (lowerName(h.name())) {
-                case "call-id": if (callId == null) { callId = h.value(); } break;
-                case "from": if (from == null) { from = h.value(); } break;
-                case "to": if (to == null) { to = h.value(); } break;
-                case "cseq": if (cseqText == null) { cseqText = h.value(); } break;
-                case "contact": if (contact == null) { contact = h.value(); } break;
-                case "user-agent": ua = h.value(); break;
-                case "server": if (ua == null) { ua = h.value(); } break;
-                case "content-type": contentType = h.value(); break;
-                case "content-length": contentLength = h.value(); break;
-                case "via":
-                    for (final String via : splitComma(h.value())) {
-                        if (branches.size() < MAX_VIAS) {
-                            branches.add(param(via, "branch"));
-                        }
-                    }
-                    break;
-                default: break;
+        /** The headers the message record names (the first of each, the last User-Agent, every Via branch). */
+        private void fields() {
+            for (int hi = 0; hi < headers.size(); hi++) {
+                final SipMessage.Header h = headers.get(hi);
+                switch (lowerName(h.name())) {
+                    case "call-id": if (callId == null) { callId = h.value(); } break;
+                    case "from": if (from == null) { from = h.value(); } break;
+                    case "to": if (to == null) { to = h.value(); } break;
+                    case "cseq": if (cseqText == null) { cseqText = h.value(); } break;
+                    case "contact": if (contact == null) { contact = h.value(); } break;
+                    case "user-agent": ua = h.value(); break;
+                    case "server": if (ua == null) { ua = h.value(); } break;
+                    case "content-type": contentType = h.value(); break;
+                    case "content-length": contentLength = h.value(); break;
+                    case "via": vias(h.value()); break;
+                    default: break;
+                }
+            }
+            if (branches.size() >= MAX_VIAS) {
+                anomaly(out, ctx, "sip.too_many_vias", Severity.WARN, pos, "more than " + MAX_VIAS + " Via values");
             }
         }
-        if (branches.size() >= MAX_VIAS) {
-            anomaly(out, ctx, "sip.too_many_vias", Severity.WARN, pos, "more than " + MAX_VIAS + " Via values");
+
+        private void vias(final String value) {
+            for (final String via : splitComma(value)) {
+                if (branches.size() < MAX_VIAS) {
+                    branches.add(param(via, "branch"));
+                }
+            }
         }
-        long cseq = -1;
-        String cseqMethod = null;
-        if (cseqText != null) {
+
+        private void cseq() {
+            if (cseqText == null) {
+                return;
+            }
             final String c = cseqText.trim();
             int sp = 0;
             while (sp < c.length() && !Character.isWhitespace(c.charAt(sp))) {
@@ -336,41 +403,42 @@ public final class SipParser {
             final String m = c.substring(sp).trim();
             cseqMethod = m.isEmpty() ? null : m;
         }
-        if (callId == null) {
-            anomaly(out, ctx, "sip.missing_call_id", Severity.WARN, pos, "no Call-ID header");
-        }
-        // body
-        final int bodyStart = Math.min(text.length(), headerEnd + sepLen);
-        int bodyLen = text.length() - bodyStart;
-        if (contentLength != null) {
-            long cl;
-            try {
-                cl = Long.parseLong(contentLength.trim());
-            } catch (NumberFormatException e) {
-                cl = -1;
-            }
-            if (cl < 0) {
-                anomaly(out, ctx, "sip.bad_content_length", Severity.WARN, pos, "Content-Length '" + cut(contentLength) + "'");
-            } else if (cl > bodyLen) {
-                if (!ctx.truncated()) {
-                    anomaly(out, ctx, "sip.bad_content_length", Severity.WARN, pos,
-                        "Content-Length " + cl + " but only " + bodyLen + " bytes follow");
+
+        /** The body as Content-Length bounds it, and the record. */
+        private SipMessage build() {
+            // body
+            final int bodyStart = Math.min(text.length(), headerEnd + sepLen);
+            int bodyLen = text.length() - bodyStart;
+            if (contentLength != null) {
+                long cl;
+                try {
+                    cl = Long.parseLong(contentLength.trim());
+                } catch (NumberFormatException e) {
+                    cl = -1;
                 }
-            } else if (cl < bodyLen) {
-                if (datagram && !text.substring(bodyStart + (int) cl).isBlank()) {
-                    anomaly(out, ctx, "sip.bad_content_length", Severity.WARN, pos,
-                        "Content-Length " + cl + " but " + bodyLen + " bytes follow");
+                if (cl < 0) {
+                    anomaly(out, ctx, "sip.bad_content_length", Severity.WARN, pos, "Content-Length '" + cut(contentLength) + "'");
+                } else if (cl > bodyLen) {
+                    if (!ctx.truncated()) {
+                        anomaly(out, ctx, "sip.bad_content_length", Severity.WARN, pos,
+                            "Content-Length " + cl + " but only " + bodyLen + " bytes follow");
+                    }
+                } else if (cl < bodyLen) {
+                    if (datagram && !text.substring(bodyStart + (int) cl).isBlank()) {
+                        anomaly(out, ctx, "sip.bad_content_length", Severity.WARN, pos,
+                            "Content-Length " + cl + " but " + bodyLen + " bytes follow");
+                    }
+                    bodyLen = (int) cl;
                 }
-                bodyLen = (int) cl;
             }
+            final String body = text.substring(bodyStart, bodyStart + bodyLen);
+            final FlowKey flow = ctx.flow();
+            final Endpoint src = flow == null ? null : ctx.source();
+            final Endpoint dst = flow == null ? null : ctx.destination();
+            return new SipMessage(ctx.frame(), ctx.tsNanos(), flow, src, dst, transport, method, uri, status, reason,
+                callId == null ? null : callId.trim(), NameAddr.parse(from), NameAddr.parse(to), cseq, cseqMethod, branches,
+                NameAddr.parse(contact), ua, contentType, headers, body, text.substring(pos, bodyStart + bodyLen));
         }
-        final String body = text.substring(bodyStart, bodyStart + bodyLen);
-        final FlowKey flow = ctx.flow();
-        final Endpoint src = flow == null ? null : ctx.source();
-        final Endpoint dst = flow == null ? null : ctx.destination();
-        return new SipMessage(ctx.frame(), ctx.tsNanos(), flow, src, dst, transport, method, uri, status, reason,
-            callId == null ? null : callId.trim(), NameAddr.parse(from), NameAddr.parse(to), cseq, cseqMethod, branches,
-            NameAddr.parse(contact), ua, contentType, headers, body, text.substring(pos, bodyStart + bodyLen));
     }
 
     /** The lines of {@code text[from, to)}, split at LF with a CR before it dropped (no regular expression). */

@@ -7,8 +7,10 @@
 #                                     i.e. bench/out/large-x2.pcap; skipped if it does not exist)
 #
 # For each command: best wall time of RUNS runs, packets/s (packets counted by
-# capinfos -c), and peak RSS (max of /usr/bin/time -f %M over the runs).
-# Then callscope read once more on the doubled capture, for peak RSS only.
+# capinfos -c), and peak RSS (max of /usr/bin/time -f %M over the runs). The
+# commands run in rounds (each once per round) so a slow spell of the host is
+# shared by all of them. Then callscope read on the doubled capture (best of 3),
+# whose peak RSS shows whether memory grows with the file.
 # Prints a Markdown table on stdout. Builds target/callscope with
 # `mvn -q package -DskipTests` if it is missing; if that fails, the callscope
 # rows say "callscope not built" and the rest still runs.
@@ -46,18 +48,24 @@ packets() { capinfos -c -M -T -r "$1" | awk -F'\t' 'NR==1{print $2}'; }
 PKTS=$(packets "$FILE")
 SIZE=$(stat -L -c %s "$FILE")
 
-# measure NAME CMD...: sets W (best wall s), R (peak RSS KiB), RC (worst exit code)
+# one_run CMD...: runs the command once; sets w (wall s), rss (KiB), rc
+one_run() {
+  local t0 t1
+  t0=$EPOCHREALTIME
+  rc=0
+  "$TIME" -f '%M' -o "$TMP/rss" "$@" >/dev/null 2>"$TMP/err" || rc=$?
+  t1=$EPOCHREALTIME
+  w=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')
+  rss=$(tail -1 "$TMP/rss")
+  [[ $rss =~ ^[0-9]+$ ]] || rss=0
+}
+
+# measure CMD...: RUNS runs of one command; sets W (best wall s), R (peak RSS KiB), RC (worst exit code)
 measure() {
-  local i t0 t1 w rss rc
+  local i
   W=; R=0; RC=0
   for (( i = 0; i < RUNS; i++ )); do
-    t0=$EPOCHREALTIME
-    rc=0
-    "$TIME" -f '%M' -o "$TMP/rss" "$@" >/dev/null 2>"$TMP/err" || rc=$?
-    t1=$EPOCHREALTIME
-    w=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}')
-    rss=$(tail -1 "$TMP/rss")
-    [[ $rss =~ ^[0-9]+$ ]] || rss=0
+    one_run "$@"
     (( rc > RC )) && RC=$rc
     (( rss > R )) && R=$rss
     if [[ -z $W ]] || awk -v a="$w" -v b="$W" 'BEGIN{exit !(a < b)}'; then W=$w; fi
@@ -67,45 +75,71 @@ measure() {
   fi
 }
 
+# The commands of the main table. They are timed in rounds (each command once per round, RUNS
+# rounds) rather than one command RUNS times in a row, so that a slow spell of the host (seen
+# here: minutes-long phases in which everything multi-threaded runs 1.5x slower) is spread over
+# all commands instead of landing on one.
+LABELS=()
+CMDS=()
+add() {  # add LABEL CMD... (the command as one shell-quoted string)
+  local label=$1; shift
+  LABELS+=("$label")
+  CMDS+=("$(printf '%q ' "$@")")
+}
+
+echo "timing $FILE ($PKTS packets, $SIZE bytes), best of $RUNS runs..." >&2
 ROWS=()
 NOOUT=0
 declare -A WALL
-row() {  # row LABEL CMD...
-  local label=$1; shift
-  measure "$@"
+if (( have_callscope )); then
+  add "callscope read" "$CALLSCOPE" read "$FILE"
+  add "callscope flows" "$CALLSCOPE" flows "$FILE"
+  # the libpcap reader (--reader pcap4j), to show why the built-in reader is the default
+  if [[ -z ${NO_PCAP4J:-} ]]; then
+    add "callscope read --reader pcap4j" "$CALLSCOPE" read --reader pcap4j "$FILE"
+  fi
+fi
+add "tshark -q -z io,phs" tshark -q -z io,phs -r "$FILE"
+add "tcpdump -w /dev/null" tcpdump -r "$FILE" -w /dev/null
+
+declare -A BEST PEAK WORST
+for (( round = 0; round < RUNS; round++ )); do
+  for (( k = 0; k < ${#LABELS[@]}; k++ )); do
+    eval "one_run ${CMDS[k]}"
+    (( rc > ${WORST[$k]:-0} )) && WORST[$k]=$rc
+    (( rss > ${PEAK[$k]:-0} )) && PEAK[$k]=$rss
+    if [[ -z ${BEST[$k]:-} ]] || awk -v a="$w" -v b="${BEST[$k]}" 'BEGIN{exit !(a < b)}'; then BEST[$k]=$w; fi
+  done
+done
+
+if (( ! have_callscope )); then
+  ROWS+=("| \`callscope read\` | callscope not built | - | - |")
+  ROWS+=("| \`callscope flows\` | callscope not built | - | - |")
+fi
+for (( k = 0; k < ${#LABELS[@]}; k++ )); do
+  label=${LABELS[k]}
+  W=${BEST[$k]}
   WALL[$label]=$W
-  local pps mib status=""
+  status=""
   pps=$(awk -v p="$PKTS" -v w="$W" 'BEGIN{ if (w > 0) printf "%.0f", p / w; else print "-" }')
-  mib=$(awk -v k="$R" 'BEGIN{printf "%.1f", k / 1024}')
-  (( RC != 0 )) && status=" (exit $RC)"
+  mib=$(awk -v k="${PEAK[$k]:-0}" 'BEGIN{printf "%.1f", k / 1024}')
+  if (( ${WORST[$k]:-0} != 0 )); then
+    status=" (exit ${WORST[$k]})"
+    echo "warning: '$label' exited with ${WORST[$k]}" >&2
+  fi
   # a command that prints nothing is not doing the work (e.g. a stub subcommand)
-  if [[ $label == callscope* ]] && [[ -z $("$@" 2>/dev/null | head -c 1) ]]; then
+  if [[ $label == callscope* ]] && [[ -z $(eval "${CMDS[k]}" 2>/dev/null | head -c 1) ]]; then
     status="$status (no output)"
     NOOUT=1
   fi
   ROWS+=("| \`$label\` | $W$status | $pps | $mib |")
-}
-
-echo "timing $FILE ($PKTS packets, $SIZE bytes), best of $RUNS runs..." >&2
-if (( have_callscope )); then
-  row "callscope read" "$CALLSCOPE" read "$FILE"
-  row "callscope flows" "$CALLSCOPE" flows "$FILE"
-  # the libpcap reader (--reader pcap4j), to show why the built-in reader is the default
-  if [[ -z ${NO_PCAP4J:-} ]]; then
-    row "callscope read --reader pcap4j" "$CALLSCOPE" read --reader pcap4j "$FILE"
-  fi
-else
-  ROWS+=("| \`callscope read\` | callscope not built | - | - |")
-  ROWS+=("| \`callscope flows\` | callscope not built | - | - |")
-fi
-row "tshark -q -z io,phs" tshark -q -z io,phs -r "$FILE"
-row "tcpdump -w /dev/null" tcpdump -r "$FILE" -w /dev/null
+done
 
 X2ROW=
 if [[ -r $X2 ]]; then
   X2P=$(packets "$X2")
   if (( have_callscope )); then
-    RUNS_SAVE=$RUNS; RUNS=1
+    RUNS_SAVE=$RUNS; RUNS=3
     measure "$CALLSCOPE" read "$X2"
     RUNS=$RUNS_SAVE
     [[ -z $("$CALLSCOPE" read "$X2" 2>/dev/null | head -c 1) ]] && W="$W (no output)"
@@ -123,7 +157,7 @@ echo "|---|---:|---:|---:|"
 printf '%s\n' "${ROWS[@]}"
 if [[ -n $X2ROW ]]; then
   echo
-  echo "| doubled file | wall s | peak RSS MiB |"
+  echo "| doubled file | wall s (best of 3) | peak RSS MiB |"
   echo "|---|---:|---:|"
   echo "$X2ROW"
 fi

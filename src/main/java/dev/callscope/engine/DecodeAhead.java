@@ -15,8 +15,10 @@ import java.util.concurrent.locks.LockSupport;
  * parking was measured and made things slower: on two cores the spinner takes the cycles the other
  * thread and the JIT need.) Every slot is reused, so nothing is allocated per frame.
  *
- * <p>Memory is bounded: {@value #BATCHES} batches of {@value #BATCH} slots, and a slot whose frame
- * buffer grew past {@value #KEEP_FRAME_BYTES} bytes gets a small one back before it is refilled.
+ * <p>Memory is bounded: {@value #BATCHES} batches of at most {@value #BATCH} slots and about
+ * {@value #BATCH_BYTES} bytes of frames each (a batch of large frames is handed over early), and a
+ * slot whose frame buffer grew past {@value #KEEP_FRAME_BYTES} bytes gets a small one back before it
+ * is refilled.
  * A decoded payload that lives in the decoder's own reassembly buffer is copied into the slot, since
  * the decoder reuses that buffer for later frames.
  */
@@ -24,6 +26,8 @@ final class DecodeAhead implements AutoCloseable {
     static final int BATCH = 256;
     static final int BATCHES = 4;
     static final int KEEP_FRAME_BYTES = 16 * 1024;
+    /** A batch is handed over once its frames hold this many bytes, however few they are. */
+    static final int BATCH_BYTES = 4 * 1024 * 1024;
     /** A reader that found every batch full sleeps until this many are free again (fewer wake-ups). */
     private static final int RESUME = 2;
 
@@ -135,11 +139,14 @@ final class DecodeAhead implements AutoCloseable {
             b.end = false;
             b.error = null;
             try {
-                while (b.count < BATCH) {
-                    if (!readOne(b.slots[b.count])) {
+                long bytes = 0;
+                while (b.count < BATCH && bytes < BATCH_BYTES) {
+                    final Slot s = b.slots[b.count];
+                    if (!readOne(s)) {
                         b.end = true;
                         break;
                     }
+                    bytes += s.frame.data.length;
                     b.count++;
                 }
             } catch (final Throwable t) {

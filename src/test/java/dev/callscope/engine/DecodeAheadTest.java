@@ -144,6 +144,56 @@ class DecodeAheadTest {
         return t.lines;
     }
 
+    /** Large frames: a batch is handed over once it holds BATCH_BYTES, so the frames in flight stay bounded. */
+    @Test
+    void batchesOfLargeFramesAreHandedOverEarly() throws Exception {
+        final int frameBytes = 200_000;
+        final int total = 300;
+        final PacketSource big = new PacketSource() {
+            int n;
+
+            @Override
+            public boolean next(final RawFrame frame) {
+                if (n++ == total) {
+                    return false;
+                }
+                frame.ensureCapacity(frameBytes);
+                frame.capLen = frameBytes;
+                frame.origLen = frameBytes;
+                frame.linkType = 1;
+                frame.tsNanos = n;
+                return true;
+            }
+
+            @Override
+            public String describe() {
+                return "big";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        final DecodeAhead ahead = new DecodeAhead(big, new dev.callscope.decode.PacketDecoder(new dev.callscope.core.Limits()), 0);
+        int frames = 0;
+        int largest = 0;
+        try {
+            while (true) {
+                final DecodeAhead.Batch b = ahead.take();
+                frames += b.count;
+                largest = Math.max(largest, b.count);
+                if (b.end) {
+                    break;
+                }
+                ahead.release(b);
+            }
+        } finally {
+            ahead.close();
+        }
+        assertThat(frames).isEqualTo(total);
+        assertThat(largest).isEqualTo((DecodeAhead.BATCH_BYTES + frameBytes - 1) / frameBytes);
+    }
+
     /** A source that fails after some frames: those frames are dispatched, then the error propagates. */
     @Test
     void anInputErrorComesAfterTheFramesReadBeforeIt() throws Exception {

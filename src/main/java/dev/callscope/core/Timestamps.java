@@ -11,11 +11,39 @@ public final class Timestamps {
     private Timestamps() {
     }
 
-    /** {@code 2011-07-28 12:54:46.556175} (microseconds, UTC). */
+    /**
+     * {@code 2011-07-28 12:54:46.556175} (microseconds, truncated, UTC). Computed directly (civil date
+     * from days since the epoch) rather than through java.time's formatter, whose first use costs a
+     * command several milliseconds.
+     */
     public static String utc(final long nanos) {
         final long sec = Math.floorDiv(nanos, 1_000_000_000L);
-        final long frac = Math.floorMod(nanos, 1_000_000_000L);
-        return UTC.format(Instant.ofEpochSecond(sec)) + String.format(".%06d", frac / 1000);
+        final long micros = Math.floorMod(nanos, 1_000_000_000L) / 1000;
+        final long days = Math.floorDiv(sec, 86_400L);
+        final int secOfDay = (int) Math.floorMod(sec, 86_400L);
+        // days since 1970-01-01 to year/month/day in the proleptic Gregorian calendar (eras of 400 years)
+        final long z = days + 719_468;
+        final long era = Math.floorDiv(z, 146_097);
+        final long doe = z - era * 146_097;
+        final long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        final long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        final long mp = (5 * doy + 2) / 153;
+        final int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+        final int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        final long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999) {
+            return UTC.format(Instant.ofEpochSecond(sec)) + "." + pad(micros, 6);
+        }
+        final StringBuilder sb = new StringBuilder(26);
+        sb.append(pad(year, 4)).append('-').append(pad(month, 2)).append('-').append(pad(day, 2)).append(' ')
+            .append(pad(secOfDay / 3600, 2)).append(':').append(pad(secOfDay / 60 % 60, 2)).append(':')
+            .append(pad(secOfDay % 60, 2)).append('.').append(pad(micros, 6));
+        return sb.toString();
+    }
+
+    private static String pad(final long v, final int width) {
+        final String s = Long.toString(v);
+        return s.length() >= width ? s : "0".repeat(width - s.length()) + s;
     }
 
     /** ISO-8601 with nanoseconds, for JSON. */

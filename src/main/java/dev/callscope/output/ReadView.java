@@ -8,7 +8,6 @@ import dev.callscope.flow.CaptureStats;
 import dev.callscope.flow.ProtocolHierarchy;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Renders {@code callscope read}: a capture summary and its protocol hierarchy. */
@@ -25,10 +24,11 @@ public final class ReadView {
         if (s.packets() > 0) {
             out.println("First packet: " + Timestamps.utc(s.firstNanos()) + " UTC");
             out.println("Last packet:  " + Timestamps.utc(s.lastNanos()) + " UTC");
-            out.printf(Locale.ROOT, "Duration:     %.6f s%n", s.durationNanos() / 1e9);
+            out.println("Duration:     " + Timestamps.secondsText(s.durationNanos()) + " s");
             final double secs = s.durationNanos() / 1e9;
             if (secs > 0) {
-                out.printf(Locale.ROOT, "Rate:         %.1f packets/s, %.1f kbit/s%n", s.packets() / secs, s.bytes() * 8 / secs / 1000);
+                out.println("Rate:         " + Decimals.fixed(s.packets() / secs, 1) + " packets/s, "
+                    + Decimals.fixed(s.bytes() * 8 / secs / 1000, 1) + " kbit/s");
             }
         }
         final StringBuilder lt = new StringBuilder();
@@ -59,7 +59,9 @@ public final class ReadView {
     private static void hierarchy(final PrintWriter out, final List<ProtocolHierarchy.Node> nodes, final int depth) {
         for (final ProtocolHierarchy.Node n : nodes) {
             final String name = "  ".repeat(depth) + n.name();
-            out.printf(Locale.ROOT, "  %-38s frames:%-10d bytes:%d%n", name, n.frames(), n.bytes());
+            final String frames = Long.toString(n.frames());
+            out.println("  " + name + " ".repeat(Math.max(0, 38 - name.length())) + " frames:" + frames
+                + " ".repeat(Math.max(0, 10 - frames.length())) + " bytes:" + n.bytes());
             hierarchy(out, n.children(), depth + 1);
         }
     }

@@ -7,6 +7,25 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TimestampsTest {
+    private static final java.time.format.DateTimeFormatter REF =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(java.time.ZoneOffset.UTC);
+
+    @Test
+    void utcPrintsWhatJavaTimePrints() {
+        final Random rnd = new Random(5);
+        final long[] fixed = {0, -1, 1, 999_999_999, -1_000_000_000L, 951_782_400_000_000_000L /* 2000-02-29 */,
+            4_107_542_400_000_000_000L /* 2100-03-01 */, -2_208_988_800_000_000_000L /* 1900-01-01 */, Long.MAX_VALUE};
+        for (final long n : fixed) {
+            assertThat(Timestamps.utc(n)).as("%d", n).isEqualTo(REF.format(java.time.Instant.ofEpochSecond(
+                Math.floorDiv(n, 1_000_000_000L), Math.floorMod(n, 1_000_000_000L))));
+        }
+        for (int i = 0; i < 200_000; i++) {
+            final long n = (rnd.nextLong() % 8_000_000_000_000_000_000L);
+            assertThat(Timestamps.utc(n)).as("%d", n).isEqualTo(REF.format(java.time.Instant.ofEpochSecond(
+                Math.floorDiv(n, 1_000_000_000L), Math.floorMod(n, 1_000_000_000L))));
+        }
+    }
+
     @Test
     void secondsTextPrintsWhatFormatPrints() {
         final Random rnd = new Random(11);

@@ -41,14 +41,8 @@ public record NameAddr(String display, String uri, String user, String tag) {
             if (segEnd < 0) {
                 segEnd = len;
             }
-            int a = segStart;
-            int b = segEnd;
-            while (a < b && params.charAt(a) <= ' ') {
-                a++;
-            }
-            while (b > a && params.charAt(b - 1) <= ' ') {
-                b--;
-            }
+            final int a = SipParser.skipSpace(params, segStart, segEnd);
+            final int b = SipParser.skipSpaceBack(params, a, segEnd);
             if (b - a >= 4 && params.regionMatches(true, a, "tag=", 0, 4)) {
                 tag = params.substring(a + 4, b);
             }

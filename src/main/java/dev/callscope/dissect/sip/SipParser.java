@@ -492,20 +492,11 @@ public final class SipParser {
                 segEnd = len;
             }
             // the segment trimmed, then name=value split at the first '='
-            int a = segStart;
-            int b = segEnd;
-            while (a < b && value.charAt(a) <= ' ') {
-                a++;
-            }
-            while (b > a && value.charAt(b - 1) <= ' ') {
-                b--;
-            }
+            final int a = skipSpace(value, segStart, segEnd);
+            final int b = skipSpaceBack(value, a, segEnd);
             final int eq = value.indexOf('=', a);
             if (eq > a && eq < b) {
-                int ne = eq;
-                while (ne > a && value.charAt(ne - 1) <= ' ') {
-                    ne--;
-                }
+                final int ne = skipSpaceBack(value, a, eq);
                 if (ne - a == name.length() && value.regionMatches(true, a, name, 0, ne - a)) {
                     return trimmed(value, eq + 1, b);
                 }
@@ -517,15 +508,26 @@ public final class SipParser {
 
     /** {@code s.substring(from, to).trim()} without the intermediate string. */
     static String trimmed(final String s, final int from, final int to) {
+        final int a = skipSpace(s, from, to);
+        return s.substring(a, skipSpaceBack(s, a, to));
+    }
+
+    /** The first index in [from, to) whose char is above ' ' (what {@link String#trim} keeps), or to. */
+    static int skipSpace(final String s, final int from, final int to) {
         int a = from;
-        int b = to;
-        while (a < b && s.charAt(a) <= ' ') {
+        while (a < to && s.charAt(a) <= ' ') {
             a++;
         }
-        while (b > a && s.charAt(b - 1) <= ' ') {
+        return a;
+    }
+
+    /** The end of [from, to) with chars up to ' ' dropped from its end. */
+    static int skipSpaceBack(final String s, final int from, final int to) {
+        int b = to;
+        while (b > from && s.charAt(b - 1) <= ' ') {
             b--;
         }
-        return s.substring(a, b);
+        return b;
     }
 
     /**

@@ -60,6 +60,9 @@ one_run() {
   [[ $rss =~ ^[0-9]+$ ]] || rss=0
 }
 
+# faster A B: whether wall time A beats B (an empty B has not been measured yet)
+faster() { [[ -z $2 ]] || awk -v a="$1" -v b="$2" 'BEGIN{exit !(a < b)}'; }
+
 # measure CMD...: RUNS runs of one command; sets W (best wall s), R (peak RSS KiB), RC (worst exit code)
 measure() {
   local i
@@ -68,7 +71,7 @@ measure() {
     one_run "$@"
     (( rc > RC )) && RC=$rc
     (( rss > R )) && R=$rss
-    if [[ -z $W ]] || awk -v a="$w" -v b="$W" 'BEGIN{exit !(a < b)}'; then W=$w; fi
+    if faster "$w" "$W"; then W=$w; fi
   done
   if (( RC != 0 )); then
     echo "warning: '$*' exited with $RC: $(head -c 300 "$TMP/err")" >&2
@@ -108,7 +111,7 @@ for (( round = 0; round < RUNS; round++ )); do
     eval "one_run ${CMDS[k]}"
     (( rc > ${WORST[$k]:-0} )) && WORST[$k]=$rc
     (( rss > ${PEAK[$k]:-0} )) && PEAK[$k]=$rss
-    if [[ -z ${BEST[$k]:-} ]] || awk -v a="$w" -v b="${BEST[$k]}" 'BEGIN{exit !(a < b)}'; then BEST[$k]=$w; fi
+    if faster "$w" "${BEST[$k]:-}"; then BEST[$k]=$w; fi
   done
 done
 

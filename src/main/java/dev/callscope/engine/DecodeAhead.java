@@ -101,18 +101,14 @@ final class DecodeAhead implements AutoCloseable {
         return ring[(int) (want % BATCHES)];
     }
 
-    /** Gives the batch taken last back for refilling. */
-    void release(final Batch b) {
+    /** Gives the batch taken last back for refilling (batches go back in the order they were taken). */
+    void release() {
         final long r = released + 1;
         released = r;
-        if (readerParked && taken - r <= 0 && filledGap(r)) {
+        // a reader parked on a full ring is woken once RESUME batches are free
+        if (readerParked && filled - r <= BATCHES - RESUME) {
             LockSupport.unpark(thread);
         }
-    }
-
-    /** Whether the reader, parked on a full ring, now has RESUME batches to fill. */
-    private boolean filledGap(final long releasedNow) {
-        return filled - releasedNow <= BATCHES - RESUME;
     }
 
     private void loop() {

@@ -145,7 +145,7 @@ public final class Engine {
                     rethrow(b.error);
                     break;
                 }
-                ahead.release(b);
+                ahead.release();
             }
         } finally {
             ahead.close();

@@ -185,7 +185,7 @@ class DecodeAheadTest {
                 if (b.end) {
                     break;
                 }
-                ahead.release(b);
+                ahead.release();
             }
         } finally {
             ahead.close();

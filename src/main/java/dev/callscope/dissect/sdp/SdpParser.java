@@ -295,7 +295,8 @@ final class SdpParser {
             return;
         }
         final boolean isMedia = l != session;
-        switch (name.toLowerCase(Locale.ROOT)) {
+        final String attr = name.toLowerCase(Locale.ROOT);
+        switch (attr) {
             case "sendrecv": case "sendonly": case "recvonly": case "inactive":
                 l.direction = name.toLowerCase(Locale.ROOT);
                 return;
@@ -373,19 +374,15 @@ final class SdpParser {
                 }
                 break;
             case "ptime":
-                if (v != null) {
-                    final Integer ms = millis(v, "ptime", offset);
-                    if (ms != null) {
-                        l.ptime = ms;
-                        return;
-                    }
-                }
-                break;
             case "maxptime":
                 if (v != null) {
-                    final Integer ms = millis(v, "maxptime", offset);
+                    final Integer ms = millis(v, attr, offset);
                     if (ms != null) {
-                        l.maxptime = ms;
+                        if (attr.equals("ptime")) {
+                            l.ptime = ms;
+                        } else {
+                            l.maxptime = ms;
+                        }
                         return;
                     }
                 }

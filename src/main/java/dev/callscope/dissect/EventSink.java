@@ -17,4 +17,9 @@ public interface EventSink {
     default boolean wantsEvents() {
         return true;
     }
+
+    /** Whether anyone reads events of {@code type}; when not, a session may skip building them. */
+    default boolean wants(final Class<? extends ProtocolEvent> type) {
+        return wantsEvents();
+    }
 }

@@ -21,6 +21,15 @@ public interface Tap {
         return true;
     }
 
+    /**
+     * Whether this tap reads events of {@code type} (Zeek builds an event only when a handler
+     * exists). The engine delivers each event only to the taps that want its type, and a
+     * dissector session skips building events of a type nobody wants. Defaults to {@link #wantsEvents()}.
+     */
+    default boolean wants(final Class<? extends ProtocolEvent> type) {
+        return wantsEvents();
+    }
+
     default void onAnomaly(final Anomaly anomaly) {
     }
 

@@ -34,6 +34,11 @@ final class ConversationSink implements EventSink {
     }
 
     @Override
+    public boolean wants(final Class<? extends dev.callscope.dissect.ProtocolEvent> type) {
+        return engine.listeners(type).length > 0;
+    }
+
+    @Override
     public void confirm() {
         confirmed = true;
     }

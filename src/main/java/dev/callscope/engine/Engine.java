@@ -769,9 +769,28 @@ public final class Engine {
     }
 
     void publish(final ProtocolEvent e) {
-        for (final Tap t : taps) {
+        for (final Tap t : listeners.get(e.getClass())) {
             t.onEvent(e);
         }
+    }
+
+    /** The taps that want events of a type, worked out once per type. */
+    private final ClassValue<Tap[]> listeners = new ClassValue<>() {
+        @Override
+        protected Tap[] computeValue(final Class<?> type) {
+            final List<Tap> l = new ArrayList<>();
+            for (final Tap t : taps) {
+                @SuppressWarnings("unchecked") final Class<? extends ProtocolEvent> et = (Class<? extends ProtocolEvent>) type;
+                if (t.wants(et)) {
+                    l.add(t);
+                }
+            }
+            return l.toArray(new Tap[0]);
+        }
+    };
+
+    Tap[] listeners(final Class<? extends ProtocolEvent> type) {
+        return listeners.get(type);
     }
 
     void anomaly(final Anomaly a) {

@@ -95,7 +95,7 @@ final class RtpSession implements DissectorSession {
             }
             payloadLen = Math.max(0, payloadLen - pad);
         }
-        if (!out.wantsEvents()) {
+        if (!out.wants(RtpPacket.class)) {
             out.confirm();
             return;
         }

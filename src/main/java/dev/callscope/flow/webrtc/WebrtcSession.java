@@ -31,7 +31,7 @@ public final class WebrtcSession {
     final Map<String, Pair> pairs = new LinkedHashMap<>();
     final Map<Endpoint, String> ufragOf = new LinkedHashMap<>();
     final Dtls dtls = new Dtls();
-    final Map<String, SrtpStream> streams = new LinkedHashMap<>();
+    final Map<Object, SrtpStream> streams = new LinkedHashMap<>();
     final Turn turn = new Turn();
     final List<ProtocolEvent> timeline = new ArrayList<>();
     long stunMessages;
@@ -313,6 +313,7 @@ public final class WebrtcSession {
 
     /** One SRTP (or SRTCP) stream from its clear header: SSRC, direction, payload types, gaps, jitter. */
     public static final class SrtpStream {
+        int clockLookedUpAt = -1;
         final long ssrc;
         final Endpoint src;
         final Endpoint dst;

@@ -1,5 +1,6 @@
 package dev.callscope.flow.webrtc;
 
+import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
 import dev.callscope.dissect.ProtocolEvent;
@@ -156,7 +157,7 @@ public final class WebrtcTracker implements Tap {
             final WebrtcSession s = flowSession(p.flow(), p.tsNanos());
             if (s != null) {
                 s.srtcpPackets++;
-                final WebrtcSession.SrtpStream st = stream(s, p.ssrc(), p.src(), p.dst(), true, p.tsNanos(), p.frame());
+                final WebrtcSession.SrtpStream st = stream(s, p.flow(), p.direction(), p.ssrc(), true, p.tsNanos(), p.frame());
                 if (st != null) {
                     st.packets++;
                     st.payloadTypes.add(p.packetType());
@@ -450,7 +451,7 @@ public final class WebrtcTracker implements Tap {
             return;
         }
         s.srtpPackets++;
-        final WebrtcSession.SrtpStream st = stream(s, p.ssrc(), p.src(), p.dst(), false, p.tsNanos(), p.frame());
+        final WebrtcSession.SrtpStream st = stream(s, p.flow(), p.direction(), p.ssrc(), false, p.tsNanos(), p.frame());
         if (st == null) {
             return;
         }
@@ -476,7 +477,7 @@ public final class WebrtcTracker implements Tap {
             }
         }
         if (st.clockRate == 0) {
-            st.clockRate = clockRate(p.payloadType());
+            st.clockRate = clockRate(st, p.payloadType());
         }
         if (st.clockRate > 0) {
             final long arrival = (long) (p.tsNanos() / 1e9 * st.clockRate);
@@ -491,20 +492,59 @@ public final class WebrtcTracker implements Tap {
         }
     }
 
-    private static WebrtcSession.SrtpStream stream(final WebrtcSession s, final long ssrc, final Endpoint src,
-                                                   final Endpoint dst, final boolean rtcp, final long ts, final long frame) {
-        final String key = (rtcp ? "rtcp " : "rtp ") + src + " " + dst + " " + ssrc;
-        WebrtcSession.SrtpStream st = s.streams.get(key);
+    /** An SRTP or SRTCP stream's identity within a session: flow, direction, SSRC (the probe is reused). */
+    private static final class SrtpKey {
+        FlowKey flow;
+        Direction direction;
+        long ssrc;
+        boolean rtcp;
+
+        SrtpKey set(final FlowKey f, final Direction d, final long s, final boolean r) {
+            flow = f;
+            direction = d;
+            ssrc = s;
+            rtcp = r;
+            return this;
+        }
+
+        @Override
+        public boolean equals(final Object o) {
+            return o instanceof SrtpKey k && k.ssrc == ssrc && k.rtcp == rtcp && k.direction == direction && k.flow.equals(flow);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((flow.hashCode() * 31 + direction.ordinal()) * 31 + Long.hashCode(ssrc)) * 2 + (rtcp ? 1 : 0);
+        }
+    }
+
+    private final SrtpKey srtpProbe = new SrtpKey();
+
+    private WebrtcSession.SrtpStream stream(final WebrtcSession s, final FlowKey flow, final Direction direction, final long ssrc,
+                                            final boolean rtcp, final long ts, final long frame) {
+        WebrtcSession.SrtpStream st = s.streams.get(srtpProbe.set(flow, direction, ssrc, rtcp));
         if (st == null) {
             if (s.streams.size() >= MAX_STREAMS) {
                 return null;
             }
-            st = new WebrtcSession.SrtpStream(ssrc, src, dst, rtcp);
+            final Endpoint a = flow.endpointA();
+            final Endpoint b = flow.endpointB();
+            final boolean ab = direction == Direction.A_TO_B;
+            st = new WebrtcSession.SrtpStream(ssrc, ab ? a : b, ab ? b : a, rtcp);
             st.firstTsNanos = ts;
             st.firstFrame = frame;
-            s.streams.put(key, st);
+            s.streams.put(new SrtpKey().set(flow, direction, ssrc, rtcp), st);
         }
         return st;
+    }
+
+    /** The clock rate an SDP's a=rtpmap gives the payload type, or 0; looked up again only when SDPs arrived. */
+    private int clockRate(final WebrtcSession.SrtpStream st, final int pt) {
+        if (st.clockLookedUpAt == sdps.size()) {
+            return 0;
+        }
+        st.clockLookedUpAt = sdps.size();
+        return clockRate(pt);
     }
 
     /** The clock rate an SDP's a=rtpmap gives the payload type, or 0. */

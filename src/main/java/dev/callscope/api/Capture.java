@@ -43,6 +43,7 @@ public final class Capture {
         final Limits limits = new Limits();
         final SipCallTracker sip = new SipCallTracker(limits.maxCalls);
         final RtpStreamTracker rtp = new RtpStreamTracker();
+        sip.media(rtp);
         final DubboTracker dubbo = new DubboTracker();
         final WebrtcTracker webrtc = new WebrtcTracker();
         final Engine engine = new Engine(DissectorRegistry.builtIn(Set.of()), new EngineOptions(limits, List.of()),

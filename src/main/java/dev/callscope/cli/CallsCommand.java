@@ -5,9 +5,12 @@ import dev.callscope.flow.sip.SipCall;
 import dev.callscope.flow.sip.SipCallTracker;
 import dev.callscope.output.Json;
 import dev.callscope.output.SipViews;
+import dev.callscope.core.Limits;
+import dev.callscope.flow.rtp.RtpStreamTracker;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,21 +51,71 @@ public final class CallsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final ShellSession session = ShellSession.of(spec, input);
         final ShellSession.Analysed held = session == null ? null : session.analyse();
-        final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(limits.limits().maxCalls);
-        final dev.callscope.flow.rtp.RtpStreamTracker rtp = held != null ? held.rtp() : new dev.callscope.flow.rtp.RtpStreamTracker();
+        final Predicate<SipCall> keep = filter.predicate().and(session != null ? session.filter() : c -> true);
+        if (held == null && output.jsonl()) {
+            return stream(keep);
+        }
+        final Limits lim = limits.limits();
+        final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(lim.maxCalls);
+        final RtpStreamTracker rtp = held != null ? held.rtp() : new RtpStreamTracker(lim.maxStreams, 0);
+        if (held == null) {
+            tracker.media(rtp);
+            if (!output.json()) {
+                // a table keeps a summary of each call once it is over, not its messages or media
+                tracker.stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() { },
+                    lim.callLingerNanos, lim.callIdleTimeoutNanos);
+                rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
+            }
+        }
         final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, rtp));
+        tracker.closeAll();
         final List<SipCall> all = tracker.calls();
         final Comparator<SipCall> order = switch (sort) {
             case duration -> Comparator.comparingDouble(SipCall::durationSeconds).reversed();
-            case messages -> Comparator.comparingInt((SipCall c) -> c.entries().size()).reversed();
+            case messages -> Comparator.comparingInt(SipCall::messageCount).reversed();
             case state -> Comparator.comparing(SipCall::state);
             default -> Comparator.comparingLong(SipCall::startNanos);
         };
-        final List<SipCall> shown = all.stream().filter(filter.predicate().and(session != null ? session.filter() : c -> true)).sorted(order.thenComparingInt(SipCall::index)).toList();
+        final List<SipCall> shown = all.stream().filter(keep).sorted(order.thenComparingInt(SipCall::index)).toList();
         output.emit(spec,
             out -> Json.writeDocument(out, SipViews.callsJson(shown, all.size(), rtp)),
             out -> shown.forEach(c -> Json.writeLine(out, SipViews.call(c, true, rtp))),
-            out -> SipViews.callsText(out, shown, all.size()));
+            out -> {
+                SipViews.callsText(out, shown, all.size());
+                if (tracker.droppedCalls() > 0) {
+                    out.println("--max-calls " + lim.maxCalls + " reached: " + tracker.droppedCalls() + " older calls were dropped");
+                }
+            });
         return r.exitCode();
+    }
+
+    /**
+     * JSON Lines as the capture is read: each call is written once it is over (see {@link
+     * Limits#callLingerNanos}), with its messages and media, and then forgotten; calls still open
+     * at the end follow in order of first message. Memory follows the calls in progress.
+     */
+    private int stream(final Predicate<SipCall> keep) throws Exception {
+        final Limits lim = limits.limits();
+        final SipCallTracker tracker = new SipCallTracker(lim.maxCalls);
+        final RtpStreamTracker rtp = new RtpStreamTracker(lim.maxStreams, 0);
+        try (StreamingOutput out = StreamingOutput.open(output, spec)) {
+            tracker.media(rtp).stream(SipCallTracker.Retention.NONE, new SipCallTracker.Listener() {
+                @Override
+                public void closed(final SipCall c) {
+                    if (keep.test(c)) {
+                        out.line(SipViews.call(c, true, rtp));
+                    }
+                }
+            }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
+            rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
+            final Analysis.Result r = Analysis.run(input, limits, List.of(tracker, rtp));
+            tracker.closeAll();
+            if (tracker.droppedCalls() > 0) {
+                spec.commandLine().getErr().println("callscope: --max-calls " + lim.maxCalls + " reached: "
+                    + tracker.droppedCalls() + " calls were dropped before they ended");
+            }
+            out.commit();
+            return r.exitCode();
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.callscope.cli;
 
 import dev.callscope.flow.CaptureStats;
+import dev.callscope.dissect.ConversationRecord;
+import dev.callscope.dissect.Tap;
 import dev.callscope.flow.ConversationTable;
 import dev.callscope.output.FlowsView;
 import dev.callscope.output.Json;
@@ -52,6 +54,9 @@ public final class FlowsCommand implements Callable<Integer> {
         }
         final ShellSession session = ShellSession.of(spec, input);
         final ShellSession.Analysed held = session == null ? null : session.analyse();
+        if (held == null && output.jsonl() && top == 0 && sort == SortKey.start) {
+            return stream();
+        }
         final CaptureStats stats = held != null ? held.stats() : new CaptureStats(0);
         final ConversationTable table = new ConversationTable(ConversationTable.Sort.valueOf(sort.name().toUpperCase(java.util.Locale.ROOT)), top);
         if (held != null) {
@@ -63,5 +68,26 @@ public final class FlowsCommand implements Callable<Integer> {
             out -> FlowsView.jsonl(out, table.rows(), stats.firstNanos()),
             out -> FlowsView.text(out, table.rows(), table.seen(), stats.firstNanos()));
         return r.exitCode();
+    }
+
+    /** JSON Lines as the capture is read: each conversation when it ends (idle, closed, or the capture's end). */
+    private int stream() throws Exception {
+        final CaptureStats stats = new CaptureStats(0);
+        try (StreamingOutput out = StreamingOutput.open(output, spec)) {
+            final Tap writer = new Tap() {
+                @Override
+                public boolean wantsEvents() {
+                    return false;
+                }
+
+                @Override
+                public void onConversation(final ConversationRecord c) {
+                    out.line(FlowsView.record(c, stats.firstNanos()));
+                }
+            };
+            final Analysis.Result r = Analysis.run(input, limits, List.of(stats, writer));
+            out.commit();
+            return r.exitCode();
+        }
     }
 }

@@ -115,6 +115,9 @@ public final class LadderCommand implements Callable<Integer> {
         final DubboTracker dubbo = held != null ? held.dubbo() : new DubboTracker();
         final dev.callscope.flow.rtp.RtpStreamTracker rtp = held != null ? held.rtp() : new dev.callscope.flow.rtp.RtpStreamTracker();
         final dev.callscope.flow.webrtc.WebrtcTracker webrtc = held != null ? held.webrtc() : new dev.callscope.flow.webrtc.WebrtcTracker();
+        if (held == null) {
+            tracker.media(rtp);
+        }
         final Analysis.Result r = held != null ? held.result()
             : Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, dubbo, rtp, webrtc));
         final boolean sip = protocols.contains(Proto.sip) && (connections.isEmpty() && sessions.isEmpty() || !calls.isEmpty());
@@ -153,7 +156,7 @@ public final class LadderCommand implements Callable<Integer> {
             }
             group.forEach(g -> drawn.add(g.callId()));
             final List<dev.callscope.flow.rtp.RtpStream> media = new ArrayList<>();
-            group.forEach(g -> dev.callscope.flow.rtp.CallMedia.streamsOf(g, rtp.streams()).stream()
+            group.forEach(g -> dev.callscope.flow.rtp.CallMedia.streamsOf(g, rtp).stream()
                 .filter(m -> !media.contains(m)).forEach(media::add));
             ladders.add(SipLadders.of(group, byHost, media));
         }

@@ -41,6 +41,21 @@ public final class LimitOptions {
     @Option(names = "--max-calls", paramLabel = "N", description = "SIP calls kept; past it the oldest is dropped (default: 200000).")
     Integer maxCalls;
 
+    @Option(names = "--max-streams", paramLabel = "N", description = "RTP streams kept at once; past it the least recently active is dropped (default: 100000).")
+    Integer maxStreams;
+
+    @Option(names = "--call-linger", paramLabel = "SECONDS",
+        description = "With --jsonl or a table: write and release a call this long (packet time) after its final state, when no SIP or media followed (default: 32).")
+    Integer callLinger;
+
+    @Option(names = "--call-timeout", paramLabel = "SECONDS",
+        description = "With --jsonl: write a call that never reached a final state as it stands after this long without SIP or media (default: 3600).")
+    Integer callTimeout;
+
+    @Option(names = "--stream-timeout", paramLabel = "SECONDS",
+        description = "With --jsonl: write an RTP stream silent this long in packet time (default: 60).")
+    Integer streamTimeout;
+
     @Option(names = "--max-violations", paramLabel = "N", description = "Protocol violations after which a dissector is dropped from an unconfirmed conversation (default: 5).")
     Integer maxViolations;
 
@@ -78,6 +93,24 @@ public final class LimitOptions {
         }
         if (dtlsMaxFragments != null) {
             l.dtlsMaxHandshakeFragments = positive("--dtls-max-fragments", dtlsMaxFragments);
+        }
+        if (maxStreams != null) {
+            l.maxStreams = positive("--max-streams", maxStreams);
+        }
+        if (callLinger != null) {
+            if (callLinger < 0) {
+                throw new UsageException("--call-linger must not be negative");
+            }
+            l.callLingerNanos = callLinger * 1_000_000_000L;
+        }
+        if (callTimeout != null) {
+            l.callIdleTimeoutNanos = positive("--call-timeout", callTimeout) * 1_000_000_000L;
+        }
+        if (streamTimeout != null) {
+            l.streamIdleTimeoutNanos = positive("--stream-timeout", streamTimeout) * 1_000_000_000L;
+        }
+        if (l.callIdleTimeoutNanos < l.callLingerNanos) {
+            throw new UsageException("--call-timeout must not be shorter than --call-linger");
         }
         if (maxCalls != null) {
             l.maxCalls = positive("--max-calls", maxCalls);

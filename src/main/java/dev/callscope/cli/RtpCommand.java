@@ -78,7 +78,10 @@ public final class RtpCommand implements Callable<Integer> {
         }
         final ShellSession session = intervalNanos == 0 && exportWav == null ? ShellSession.of(spec, input) : null;
         final ShellSession.Analysed held = session == null ? null : session.analyse();
-        final RtpStreamTracker tracker = held != null ? held.rtp() : new RtpStreamTracker(RtpStreamTracker.DEFAULT_MAX_STREAMS, intervalNanos);
+        if (held == null && exportWav == null && output.jsonl()) {
+            return stream(intervalNanos);
+        }
+        final RtpStreamTracker tracker = held != null ? held.rtp() : new RtpStreamTracker(limits.limits().maxStreams, intervalNanos);
         final Map<String, String> prefs = exportWav == null ? Map.of() : Map.of(RtpDissector.PREF_KEEP_PAYLOAD, "true");
         final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(new CaptureStats(0), tracker), prefs);
         try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
@@ -98,6 +101,22 @@ public final class RtpCommand implements Callable<Integer> {
             throw r.inputError();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * JSON Lines as the capture is read: each stream once it has been silent for --stream-timeout
+     * (or the capture ended), then forgotten; SIP INFO digits at the end.
+     */
+    private int stream(final long intervalNanos) throws Exception {
+        final RtpStreamTracker tracker = new RtpStreamTracker(limits.limits().maxStreams, intervalNanos);
+        try (StreamingOutput out = StreamingOutput.open(output, spec)) {
+            tracker.stream(limits.limits().streamIdleTimeoutNanos, false, s -> out.line(RtpViews.stream(s, tracker.firstNanos())));
+            final Analysis.Result r = Analysis.run(input, limits, List.of(tracker));
+            tracker.flush();
+            tracker.sipInfoDtmf().forEach(e -> out.line(RtpViews.dtmf(e)));
+            out.commit();
+            return r.exitCode();
+        }
     }
 
     private void export(final List<RtpStream> streams) throws InputException {

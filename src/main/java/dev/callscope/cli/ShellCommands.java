@@ -92,7 +92,7 @@ final class ShellCommands {
     }
 
     static List<RtpStream> media(final ShellSession s, final SipCall c) {
-        return CallMedia.streamsOf(c, s.analyse().rtp().streams());
+        return CallMedia.streamsOf(c, s.analyse().rtp());
     }
 
     static Ladder ladder(final ShellSession s, final SipCall c) {

@@ -45,6 +45,11 @@ public final class ShellSession {
         final SipCallTracker sip = new SipCallTracker(new Limits().maxCalls);
         final RtpStreamTracker rtp = new RtpStreamTracker();
         final DubboTracker dubbo = new DubboTracker();
+
+        {
+            sip.media(rtp);
+        }
+
         final dev.callscope.flow.webrtc.WebrtcTracker webrtc = new dev.callscope.flow.webrtc.WebrtcTracker();
         final AnomalyLog dubboAnomalies = new AnomalyLog(0);
         final List<ConversationRecord> conversations = new ArrayList<>();

@@ -6,7 +6,11 @@ import dev.callscope.flow.sip.SipCallTracker;
 import dev.callscope.flow.sip.SipEntry;
 import dev.callscope.output.Json;
 import dev.callscope.output.SipViews;
+import dev.callscope.core.Limits;
+import dev.callscope.flow.sip.SipCall;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,10 +51,13 @@ public final class SipCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final ShellSession session = ShellSession.of(spec, input);
         final ShellSession.Analysed held = session == null ? null : session.analyse();
+        final var keep = filter.predicate().and(session != null ? session.filter() : c -> true);
+        if (held == null && raw == null && !output.json()) {
+            return output.jsonl() ? stream(keep) : table(keep);
+        }
         final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(limits.limits().maxCalls);
         final CaptureStats cap = held != null ? held.stats() : new CaptureStats(0);
         final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(cap, tracker));
-        final var keep = filter.predicate().and(session != null ? session.filter() : c -> true);
         final List<SipEntry> shown = tracker.messages().stream().filter(e -> keep.test(e.call()))
             .filter(e -> raw == null || e.message().frame() == raw).toList();
         if (raw != null && shown.isEmpty()) {
@@ -79,14 +86,75 @@ public final class SipCommand implements Callable<Integer> {
             out -> {
                 SipViews.messagesText(out, shown, cap.firstNanos());
                 SipViews.tlsText(out, tracker.tls());
-                if (stats) {
-                    out.println();
-                    out.println("Resent: " + tracker.resentMessages());
-                    tracker.requestsByMethod().forEach((k, v) -> out.printf("  %-12s %d%n", k, v));
-                    tracker.responsesByCode().forEach((k, v) -> out.printf("  %-12s %d%n", k, v));
-                }
+                printStats(out, tracker);
             });
         return r.exitCode();
+    }
+
+    private void printStats(final java.io.PrintWriter out, final SipCallTracker tracker) {
+        if (stats) {
+            out.println();
+            out.println("Resent: " + tracker.resentMessages());
+            tracker.requestsByMethod().forEach((k, v) -> out.printf("  %-12s %d%n", k, v));
+            tracker.responsesByCode().forEach((k, v) -> out.printf("  %-12s %d%n", k, v));
+        }
+    }
+
+    /**
+     * The table of a long capture: a short row per message (not the message), calls summarised once
+     * over; the call filters apply to each call's final state at the end.
+     */
+    private int table(final Predicate<SipCall> keep) throws Exception {
+        final Limits lim = limits.limits();
+        final SipCallTracker tracker = new SipCallTracker(lim.maxCalls);
+        final CaptureStats cap = new CaptureStats(0);
+        final List<SipViews.MessageRow> rows = new ArrayList<>();
+        tracker.stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() {
+            @Override
+            public void message(final SipEntry e) {
+                rows.add(SipViews.row(e));
+            }
+        }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
+        final Analysis.Result r = Analysis.run(input, limits, List.of(cap, tracker));
+        tracker.closeAll();
+        final List<SipViews.MessageRow> shown = rows.stream().filter(x -> keep.test(x.call())).toList();
+        output.emit(spec, out -> { }, out -> { }, out -> {
+            SipViews.rowsText(out, shown, cap.firstNanos());
+            SipViews.tlsText(out, tracker.tls());
+            printStats(out, tracker);
+        });
+        return r.exitCode();
+    }
+
+    /**
+     * JSON Lines as the capture is read: each message once its frame is done (its SDP attached), or,
+     * with --state, the messages of each call once the call is over; then forgotten.
+     */
+    private int stream(final Predicate<SipCall> keep) throws Exception {
+        final Limits lim = limits.limits();
+        final SipCallTracker tracker = new SipCallTracker(lim.maxCalls);
+        final boolean byCall = !filter.states.isEmpty();
+        try (StreamingOutput out = StreamingOutput.open(output, spec)) {
+            tracker.stream(SipCallTracker.Retention.NONE, new SipCallTracker.Listener() {
+                @Override
+                public void message(final SipEntry e) {
+                    if (!byCall && keep.test(e.call())) {
+                        out.line(SipViews.message(e));
+                    }
+                }
+
+                @Override
+                public void closed(final SipCall c) {
+                    if (byCall && keep.test(c)) {
+                        c.entries().forEach(e -> out.line(SipViews.message(e)));
+                    }
+                }
+            }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
+            final Analysis.Result r = Analysis.run(input, limits, List.of(tracker));
+            tracker.closeAll();
+            out.commit();
+            return r.exitCode();
+        }
     }
 
     private static void rawJson(final java.io.PrintWriter out, final List<SipEntry> shown) {

@@ -85,6 +85,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         final SipCallTracker sip = new SipCallTracker(limits.limits().maxCalls);
         final RtpStreamTracker rtp = new RtpStreamTracker();
+        sip.media(rtp);
         final DubboTracker dubbo = new DubboTracker();
         final dev.callscope.flow.webrtc.WebrtcTracker webrtc = WebrtcCommand.tracker(sdp);
         final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), sip, rtp, dubbo, webrtc));

@@ -36,6 +36,18 @@ public final class Limits {
 
     /** SIP calls (Call-IDs) kept; past it the oldest is dropped. */
     public int maxCalls = 200_000;
+    /** RTP streams kept at once; past it the least recently active is dropped. */
+    public int maxStreams = 100_000;
+    /**
+     * When output is streamed (JSON Lines) or summarised (tables): a call that reached its final
+     * state is written and released after this much quiet (no SIP, no media) in packet time (RFC 3261's
+     * 64 × T1, which covers the transaction timers after a BYE or a final response).
+     */
+    public long callLingerNanos = 32L * 1_000_000_000L;
+    /** When streaming: a call that never reached a final state is written as it stands after this much quiet. */
+    public long callIdleTimeoutNanos = 3600L * 1_000_000_000L;
+    /** When streaming: an RTP stream silent for this long in packet time is written (or, in a call, waits for it). */
+    public long streamIdleTimeoutNanos = 60L * 1_000_000_000L;
 
     /** Anomalies kept with their details (all are counted). */
     public int maxAnomalyRecords = 10_000;

@@ -40,11 +40,10 @@ public final class SipViews {
     }
 
     private static String endpoint(final SipCall c, final boolean src) {
-        if (c.entries().isEmpty()) {
+        if (c.messageCount() == 0) {
             return "";
         }
-        final SipMessage m = c.entries().get(0).message();
-        return String.valueOf(src ? m.src() : m.dst());
+        return String.valueOf(src ? c.firstSrc() : c.firstDst());
     }
 
     // ------------------------------------------------------------------ calls
@@ -54,7 +53,7 @@ public final class SipViews {
             ">Setup ms", ">Duration s", "Call-ID");
         for (final SipCall c : calls) {
             t.row(c.index(), hms(c.startNanos()), c.method(), c.from() == null ? "" : c.from().uri(),
-                c.to() == null ? "" : c.to().uri(), c.entries().size(), endpoint(c, true), endpoint(c, false), c.state().label(),
+                c.to() == null ? "" : c.to().uri(), c.messageCount(), endpoint(c, true), endpoint(c, false), c.state().label(),
                 ms(c.setupTimeMs()), secs(c.durationSeconds()), c.callId());
         }
         t.print(out);
@@ -64,10 +63,9 @@ public final class SipViews {
 
     public static ObjectNode call(final SipCall c, final boolean withMessages) {
         final ObjectNode o = Json.object();
-        final SipMessage first = c.entries().isEmpty() ? null : c.entries().get(0).message();
         o.put("ts", Timestamps.iso(c.startNanos()));
-        o.put("frame", first == null ? 0 : first.frame());
-        o.put("flow_id", first == null || first.flow() == null ? null : first.flow().toString());
+        o.put("frame", c.firstFrame());
+        o.put("flow_id", c.firstFlow() == null ? null : c.firstFlow().toString());
         o.put("proto", "sip");
         o.put("index", c.index());
         o.put("call_id", c.callId());
@@ -86,7 +84,7 @@ public final class SipViews {
         t.put("setup_time_ms", c.setupTimeMs() < 0 ? null : c.setupTimeMs());
         t.put("ring_time_ms", c.ringTimeMs() < 0 ? null : c.ringTimeMs());
         t.put("duration_s", c.durationSeconds() < 0 ? null : c.durationSeconds());
-        o.put("message_count", c.entries().size());
+        o.put("message_count", c.messageCount());
         o.put("transactions", c.transactions().size());
         o.put("retransmissions", c.retransmissions());
         final ArrayNode dialogs = o.putArray("dialogs");
@@ -179,6 +177,29 @@ public final class SipViews {
         return arr;
     }
 
+    /** One row of the message table, kept instead of the message itself on long captures. */
+    public record MessageRow(long frame, long tsNanos, Object src, Object dst, String transport, String info, SipCall call) {
+    }
+
+    /** The table row of a message. */
+    public static MessageRow row(final SipEntry e) {
+        final SipMessage m = e.message();
+        return new MessageRow(m.frame(), m.tsNanos(), m.src(), m.dst(), m.transport(),
+            m.summary() + (e.sdpSummary() != null ? " (SDP)" : "") + (e.retransmission() ? " [resent]" : ""), e.call());
+    }
+
+    /** The message table from rows (see {@link #row}). */
+    public static void rowsText(final PrintWriter out, final List<MessageRow> rows, final long firstNanos) {
+        final TextTable t = new TextTable(">Frame", ">Time", "Source", "Destination", "Proto", "Info", ">Call");
+        for (final MessageRow r : rows) {
+            t.row(r.frame(), Timestamps.secondsText(r.tsNanos() - firstNanos), r.src(), r.dst(), r.transport(), r.info(),
+                r.call().index());
+        }
+        t.print(out);
+        out.println();
+        out.println(rows.size() + " SIP messages");
+    }
+
     public static void messagesText(final PrintWriter out, final List<SipEntry> entries, final long firstNanos) {
         final TextTable t = new TextTable(">Frame", ">Time", "Source", "Destination", "Proto", "Info", ">Call");
         for (final SipEntry e : entries) {
@@ -248,8 +269,8 @@ public final class SipViews {
      */
     public static ObjectNode call(final SipCall c, final boolean withMessages, final RtpStreamTracker rtp) {
         final ObjectNode o = call(c, withMessages);
-        final List<RtpStream> streams = CallMedia.streamsOf(c, rtp.streams());
-        final List<DtmfEvent> info = rtp.sipInfoDtmf().stream().filter(e -> c.callId().equals(e.callId())).toList();
+        final List<RtpStream> streams = CallMedia.streamsOf(c, rtp);
+        final List<DtmfEvent> info = rtp.sipInfoDtmf(c.callId());
         RtpViews.putCallMedia(o, CallMedia.verdict(c, streams), streams, info, rtp.firstNanos());
         return o;
     }

@@ -86,7 +86,7 @@ public final class Check {
     }
 
     public static List<RtpStream> streams(final SipCall call, final Evidence ev) {
-        return CallMedia.streamsOf(call, ev.streams());
+        return CallMedia.streamsOf(call, ev.streamsByCall());
     }
 
     public static Outcome bothWays(final SipCall call, final Evidence ev) {

@@ -6,6 +6,8 @@ import dev.callscope.flow.rtp.RtpStream;
 import dev.callscope.flow.sip.SipCall;
 import dev.callscope.flow.webrtc.WebrtcSession;
 import java.util.List;
+import java.util.Map;
+import dev.callscope.flow.rtp.CallMedia;
 
 /**
  * What the trackers found in a capture: the facts a spec or an assertion is checked against.
@@ -17,12 +19,19 @@ import java.util.List;
  * @param webrtc the WebRTC sessions (ICE, DTLS, SRTP)
  */
 public record Evidence(List<SipCall> calls, List<RtpStream> streams, List<DtmfEvent> sipInfoDtmf, DubboTracker dubbo,
-                       List<WebrtcSession> webrtc) {
+                       List<WebrtcSession> webrtc, Map<String, List<RtpStream>> streamsByCall) {
+    /** @param streamsByCall the streams of each Call-ID; null to index {@code streams} */
     public Evidence {
         calls = List.copyOf(calls);
         streams = List.copyOf(streams);
         sipInfoDtmf = List.copyOf(sipInfoDtmf);
         webrtc = List.copyOf(webrtc);
+        streamsByCall = streamsByCall == null ? CallMedia.byCall(streams) : streamsByCall;
+    }
+
+    public Evidence(final List<SipCall> calls, final List<RtpStream> streams, final List<DtmfEvent> sipInfoDtmf,
+                    final DubboTracker dubbo, final List<WebrtcSession> webrtc) {
+        this(calls, streams, sipInfoDtmf, dubbo, webrtc, null);
     }
 
     /** Without WebRTC sessions. */

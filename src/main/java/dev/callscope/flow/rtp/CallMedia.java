@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -23,7 +25,7 @@ public final class CallMedia {
         OK("ok"),
         /** Answered, but no RTP packet to or from the announced endpoints. */
         NO_MEDIA("no media"),
-        /** Answered, but packets flow one way only. */
+        /** Answered, but packets flow one way only (the other way under 5 % of this one). */
         ONE_WAY("one-way audio");
 
         private final String label;
@@ -95,19 +97,43 @@ public final class CallMedia {
     static final long EARLY_NANOS = 1_000_000_000L;
 
     /**
-     * The streams of a call: to or from its SDP endpoints, starting no earlier than the call's first
-     * message (less {@link #EARLY_NANOS}) and, once a BYE was seen, no later than the BYE (media
-     * endpoints are often reused by the next call).
+     * The streams of a call: those whose addresses the call's SDP announced when they began (see
+     * {@link RtpStream#callIds()}), starting no earlier than the call's first message (less {@link
+     * #EARLY_NANOS}) and, once a BYE was seen, no later than the BYE.
      */
-    public static List<RtpStream> streamsOf(final SipCall call, final Collection<RtpStream> streams) {
-        final List<RtpStream> out = new ArrayList<>();
-        for (final RtpStream s : streamsFor(call.mediaEndpoints(), streams)) {
+    public static List<RtpStream> streamsOf(final SipCall call, final RtpStreamTracker rtp) {
+        return window(call, rtp.streamsOfCall(call.callId()));
+    }
+
+    /** As {@link #streamsOf(SipCall, RtpStreamTracker)}, from an index made by {@link #byCall}. */
+    public static List<RtpStream> streamsOf(final SipCall call, final Map<String, List<RtpStream>> byCall) {
+        return window(call, byCall.getOrDefault(call.callId(), List.of()));
+    }
+
+    /** Streams by the Call-IDs that own them, each list in index order. */
+    public static Map<String, List<RtpStream>> byCall(final Collection<RtpStream> streams) {
+        final Map<String, List<RtpStream>> m = new HashMap<>();
+        for (final RtpStream s : streams) {
+            for (final String id : s.callIds()) {
+                m.computeIfAbsent(id, k -> new ArrayList<>(2)).add(s);
+            }
+        }
+        m.values().forEach(l -> l.sort(java.util.Comparator.comparingInt(RtpStream::index)));
+        return m;
+    }
+
+    private static List<RtpStream> window(final SipCall call, final List<RtpStream> owned) {
+        final List<RtpStream> out = new ArrayList<>(owned.size());
+        for (final RtpStream s : owned) {
             if (s.startNanos() >= call.startNanos() - EARLY_NANOS && (call.byeNanos() < 0 || s.startNanos() <= call.byeNanos())) {
                 out.add(s);
             }
         }
         return out;
     }
+
+    /** One direction with fewer packets than this share of the other's counts as none. */
+    static final double ONE_WAY_SHARE = 0.05;
 
     /** Judges the media of a call from its streams (only answered calls are judged). */
     public static Verdict verdict(final SipCall call, final List<RtpStream> callStreams) {
@@ -118,11 +144,19 @@ public final class CallMedia {
         if (live.isEmpty()) {
             return Verdict.NO_MEDIA;
         }
-        for (final RtpStream a : live) {
-            for (final RtpStream b : live) {
-                if (a != b && a.src().host().equals(b.dst().host()) && a.dst().host().equals(b.src().host())) {
-                    return Verdict.OK;
-                }
+        // packets each way between two hosts; media flows both ways when some pair of hosts has both
+        // directions, neither under ONE_WAY_SHARE of the other
+        final Map<String, long[]> ways = new HashMap<>();
+        for (final RtpStream s : live) {
+            final String a = s.src().host();
+            final String b = s.dst().host();
+            final boolean forward = a.compareTo(b) <= 0;
+            final long[] n = ways.computeIfAbsent(forward ? a + " " + b : b + " " + a, k -> new long[2]);
+            n[forward ? 0 : 1] += s.packets();
+        }
+        for (final long[] n : ways.values()) {
+            if (n[0] > 0 && n[1] > 0 && n[0] >= ONE_WAY_SHARE * n[1] && n[1] >= ONE_WAY_SHARE * n[0]) {
+                return Verdict.OK;
             }
         }
         return Verdict.ONE_WAY;

@@ -32,30 +32,49 @@ public final class RtpStream {
     long markers;
     long duplicates;
     long outOfOrder;
-    final Map<Integer, Long> payloadTypes = new LinkedHashMap<>();
-    final Map<Integer, String> codecs = new LinkedHashMap<>();
-    final Map<Integer, Integer> codecClock = new LinkedHashMap<>();
-    final List<DtmfEvent> dtmf = new ArrayList<>();
-    final List<RtcpReport> rtcp = new ArrayList<>();
-    final List<Interval> intervals = new ArrayList<>();
-    final List<AudioChunk> audio = new ArrayList<>();
+    /** Packets per payload type (0-127) and the types in order of first appearance. */
+    private final long[] ptCounts = new long[128];
+    private byte[] ptOrder = new byte[2];
+    private int ptDistinct;
+    final Map<Integer, String> codecs = new LinkedHashMap<>(4);
+    final Map<Integer, Integer> codecClock = new LinkedHashMap<>(4);
+    List<DtmfEvent> dtmf = List.of();
+    List<RtcpReport> rtcp = List.of();
+    List<Interval> intervals = List.of();
+    List<AudioChunk> audio = List.of();
     boolean audioTruncated;
+    /** Direction within {@link #flow} (ordinal of {@code Direction}). */
+    final int direction;
+    /** Call-IDs of the calls whose SDP announced this stream's addresses when it began (usually one). */
+    List<String> callIds = List.of();
+    /** The conversation's extended RTP timestamp state, shared by the streams of one flow. */
+    long[] extTimestamp;
 
     // extended sequence numbers for duplicates / out-of-order
     private long highest = -1;
     private final long[] seen = new long[WINDOW / 64];
 
-    // cached SDP resolution
-    int sdpVersion = -1;
-    Object media;
+    // the SDP in force for this stream, resolved when it changes (not per packet)
+    int lookupVersion = -1;
+    Object dstAnnounce;
+    Object srcAnnounce;
+    Object announce;
+    int dstVersion = -1;
+    int srcVersion = -1;
+    int announceVersion = -1;
+    // what the SDP says about the last payload type seen, resolved once per type and SDP
+    int cachedPt = -1;
+    int cachedInfo;
+    int cachedCodecClock;
 
     // RFC 4733 event in progress
     long eventTimestamp = -1;
     int eventIndex = -1;
 
-    RtpStream(final int index, final FlowKey flow, final Endpoint src, final Endpoint dst, final long ssrc,
-              final String transport, final long firstFrame, final long startNanos) {
+    RtpStream(final int index, final FlowKey flow, final int direction, final Endpoint src, final Endpoint dst,
+              final long ssrc, final String transport, final long firstFrame, final long startNanos) {
         this.index = index;
+        this.direction = direction;
         this.flow = flow;
         this.src = src;
         this.dst = dst;
@@ -275,25 +294,52 @@ public final class RtpStream {
         return stats.problem;
     }
 
+    /** Counts one packet of payload type {@code pt} (0-127); whether the type is new to this stream. */
+    boolean countPayloadType(final int pt) {
+        if (ptCounts[pt]++ != 0) {
+            return false;
+        }
+        if (ptDistinct == ptOrder.length) {
+            ptOrder = java.util.Arrays.copyOf(ptOrder, ptOrder.length * 2);
+        }
+        ptOrder[ptDistinct++] = (byte) pt;
+        return true;
+    }
+
+    /** Whether a packet of payload type {@code pt} was seen. */
+    boolean seenPayloadType(final int pt) {
+        return ptCounts[pt] != 0;
+    }
+
     /** Packets per payload type, in order of first appearance. */
     public Map<Integer, Long> payloadTypes() {
-        return Collections.unmodifiableMap(payloadTypes);
+        final Map<Integer, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < ptDistinct; i++) {
+            m.put((int) ptOrder[i], ptCounts[ptOrder[i]]);
+        }
+        return Collections.unmodifiableMap(m);
     }
 
     /** The main payload type: the most frequent one that is not comfort noise or telephone-event. */
     public int payloadType() {
         int best = -1;
         long n = -1;
-        for (final Map.Entry<Integer, Long> e : payloadTypes.entrySet()) {
-            final String c = codecs.get(e.getKey());
-            final boolean aux = e.getKey() == 13 || e.getKey() == 19 || c != null && c.toLowerCase(java.util.Locale.ROOT).startsWith("telephone-event");
-            final long v = aux ? 0 : e.getValue();
+        for (int i = 0; i < ptDistinct; i++) {
+            final int pt = ptOrder[i];
+            final String c = codecs.get(pt);
+            final boolean aux = pt == 13 || pt == 19 || c != null && c.regionMatches(true, 0, "telephone-event", 0, 15);
+            final long v = aux ? 0 : ptCounts[pt];
             if (v > n || best < 0) {
-                best = e.getKey();
+                best = pt;
                 n = v;
             }
         }
         return best;
+    }
+
+    /** Call-IDs of the calls whose SDP announced this stream's addresses when it began (usually one). */
+    public List<String> callIds() {
+        return Collections.unmodifiableList(callIds);
     }
 
     /** Codec of the main payload type ("PCMA/8000", "opus/48000/2", "PT96" when unknown). */
@@ -309,8 +355,10 @@ public final class RtpStream {
 
     /** Every payload type's codec, in order of appearance ("PCMA/8000, CN/8000"). */
     public List<String> codecNames() {
-        final List<String> l = new ArrayList<>();
-        payloadTypes.keySet().forEach(pt -> l.add(codecOf(pt)));
+        final List<String> l = new ArrayList<>(ptDistinct);
+        for (int i = 0; i < ptDistinct; i++) {
+            l.add(codecOf(ptOrder[i]));
+        }
         return l;
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Builds {@link RtpStream}s from the RTP dissector's packets, keyed like Wireshark's stream list
@@ -48,9 +49,13 @@ public final class RtpStreamTracker implements Tap {
     private final List<RtpStream> dropped = new ArrayList<>();
     private final StreamKey probe = new StreamKey();
     private final Map<FlowKey, long[]> extendedTimestamps = new HashMap<>();
-    private final Map<Endpoint, SdpBody.Media> sdp = new HashMap<>();
+    /** The latest SDP media description per announced endpoint, with the call that announced it. */
+    private final Map<Endpoint, Announce> sdp = new HashMap<>();
+    /** Per Call-ID: its streams, the endpoints its SDP announced, its SIP INFO DTMF. */
+    private final Map<String, CallState> byCall = new HashMap<>();
+    /** Streams by SSRC, for RTCP report blocks. */
+    private final Map<Long, Object> bySsrc = new HashMap<>();
     private final List<DtmfEvent> sipDtmf = new ArrayList<>();
-    private final Set<String> sipDtmfSeen = new HashSet<>();
     private final Map<RtpStream, IntervalState> intervalState = new HashMap<>();
     private final List<Anomaly> anomalies = new ArrayList<>();
     private final long[] extSeq = new long[1];
@@ -59,6 +64,44 @@ public final class RtpStreamTracker implements Tap {
     private long baseNanos = Long.MIN_VALUE;
     private long rtcpPackets;
     private final Map<Integer, Long> rtcpTypes = new java.util.TreeMap<>();
+    private long lastSipFrame = -1;
+    private String lastSipCallId;
+    // streaming: streams that end are handed on and forgotten
+    private Consumer<RtpStream> finished;
+    private long idleNanos;
+    private boolean holdOwned;
+    private long nextIdleCheck = Long.MIN_VALUE;
+    private long streamsLimitHits;
+
+    /** What an SDP said about one media endpoint, updated in place when a newer SDP says otherwise. */
+    static final class Announce {
+        SdpBody.Media media;
+        boolean rtp;
+        int version;
+        /** The call that announced the endpoint last. */
+        String callId;
+        /** Calls that announced it before, most recent last (a few). */
+        List<String> earlier = List.of();
+    }
+
+    /** Earlier announcers of one endpoint that are remembered. */
+    private static final int MAX_EARLIER = 4;
+
+    /** Whether a call (by Call-ID) is still up; set by the SIP call tracker that joins with this one. */
+    private java.util.function.Predicate<String> callLive = id -> false;
+
+    /** Tells the tracker which calls are still up, so a stream goes to every call up that announced its ends. */
+    public void callsLive(final java.util.function.Predicate<String> live) {
+        this.callLive = live;
+    }
+
+    /** What the tracker keeps per call. */
+    private static final class CallState {
+        final List<RtpStream> streams = new ArrayList<>(2);
+        final List<Endpoint> announced = new ArrayList<>(2);
+        List<DtmfEvent> info = List.of();
+        Set<String> infoSeen = Set.of();
+    }
 
     /** A tracker with the default bound and no time series. */
     public RtpStreamTracker() {
@@ -121,7 +164,14 @@ public final class RtpStreamTracker implements Tap {
     @Override
     public void onFrame(final FrameRecord frame) {
         base(frame.tsNanos);
+        if (finished != null && frame.tsNanos >= nextIdleCheck) {
+            nextIdleCheck = frame.tsNanos + IDLE_CHECK_NANOS;
+            expireIdle(frame.tsNanos);
+        }
     }
+
+    /** How often (packet time) idle streams are looked for when streaming. */
+    private static final long IDLE_CHECK_NANOS = 1_000_000_000L;
 
     private void base(final long ts) {
         if (baseNanos == Long.MIN_VALUE) {
@@ -130,16 +180,25 @@ public final class RtpStreamTracker implements Tap {
     }
 
     @Override
+    public boolean wants(final Class<? extends ProtocolEvent> type) {
+        return type == RtpPacket.class || type == RtcpPacket.class || type == SdpBody.class || type == SipMessage.class;
+    }
+
+    @Override
     public void onEvent(final ProtocolEvent event) {
         base(event.tsNanos());
         if (event instanceof RtpPacket p) {
             rtp(p);
+        } else if (event instanceof SipMessage m) {
+            lastSipFrame = m.frame();
+            lastSipCallId = m.callId() == null ? "" : m.callId();
+            if (m.isRequest() && "INFO".equals(m.method())) {
+                sipInfo(m);
+            }
         } else if (event instanceof RtcpPacket r) {
             rtcp(r);
         } else if (event instanceof SdpBody b) {
             sdp(b);
-        } else if (event instanceof SipMessage m && m.isRequest() && "INFO".equals(m.method())) {
-            sipInfo(m);
         }
     }
 
@@ -153,44 +212,45 @@ public final class RtpStreamTracker implements Tap {
 
     // ------------------------------------------------------------------ RTP
 
+    /** Per payload type, what the SDP in force says: clock rate (low 24 bits) and these flags. */
+    private static final int INFO_EVENT = 1 << 24;
+    private static final int INFO_G711 = 1 << 25;
+    private static final int INFO_CLOCK = 0xFF_FFFF;
+
     private void rtp(final RtpPacket p) {
         RtpStream s = streams.get(probe.set(p.flow(), p.direction(), p.ssrc()));
         if (s == null) {
-            final SdpBody.Media m = lookup(p.dst(), p.src());
-            if (m != null && !m.rtp()) {
+            final Endpoint dst = p.dst();
+            final Endpoint src = p.src();
+            final Announce d = sdp.get(dst);
+            final Announce a = d != null ? d : sdp.get(src);
+            if (a != null && !a.rtp) {
                 return;
             }
-            s = open(p);
+            s = open(p, src, dst);
         }
-        final SdpBody.Media media = media(s);
-        if (media != null && !media.rtp()) {
+        final Announce a = announce(s);
+        if (s.dstAnnounce != null && ((Announce) s.dstAnnounce).version != s.dstVersion
+            || s.srcAnnounce != null && ((Announce) s.srcAnnounce).version != s.srcVersion) {
+            own(s); // an SDP announced an end of this stream while it ran: that call has it too
+        }
+        if (a != null && !a.rtp) {
             return; // the latest SDP for this endpoint moved it to other media (T.38 over UDPTL)
         }
+        if (a != s.announce || (a != null && a.version != s.announceVersion)) {
+            s.announce = a;
+            s.announceVersion = a == null ? -1 : a.version;
+            s.cachedPt = -1;
+        }
         final int pt = p.payloadType();
-        final SdpBody.RtpMap map = media == null ? null : media.rtpMap(pt);
-        // Wireshark's clock: static table below 96; for dynamic types the SDP rtpmap (telephone-event: none)
-        final boolean event = map != null ? map.encoding().toLowerCase(Locale.ROOT).startsWith("telephone-event")
-            : pt == 101;
-        int clock;
-        if (pt < 96) {
-            clock = ClockRates.staticRate(pt);
-        } else if (map == null || event) {
-            clock = 0;
-        } else {
-            clock = map.clockRate() != 0 ? map.clockRate() : ClockRates.byName(map.encoding());
+        if (pt != s.cachedPt) {
+            resolve(s, a == null ? null : a.media, pt);
         }
-        if (!s.payloadTypes.containsKey(pt) || map != null && !s.codecs.containsKey(pt)) {
-            String name = map != null ? map.codec() : media != null ? media.codecName(pt) : SdpBody.staticCodecName(pt);
-            if (name == null && pt == 101) {
-                name = "telephone-event/8000"; // tshark's default RFC 2833 payload type
-            }
-            if (name != null) {
-                s.codecs.put(pt, name);
-                s.codecClock.put(pt, map != null ? map.clockRate() : ClockRates.staticRate(pt) > 0 ? ClockRates.staticRate(pt) : 8000);
-            }
-        }
-        s.payloadTypes.merge(pt, 1L, Long::sum);
-        final long ext = extendedTimestamp(p.flow(), p.timestamp());
+        final int info = s.cachedInfo;
+        final boolean event = (info & INFO_EVENT) != 0;
+        final int clock = info & INFO_CLOCK;
+        s.countPayloadType(pt);
+        final long ext = extendedTimestamp(s.extTimestamp, p.timestamp());
         final double nowMs = (p.tsNanos() - baseNanos) / 1e6;
         s.stats.packet(p.frame(), nowMs, p.sequence(), ext, pt, p.marker(), clock, event);
         final long highestBefore = s.highestExtended();
@@ -201,10 +261,13 @@ public final class RtpStreamTracker implements Tap {
             s.markers++;
         }
         if (event && p.payloadHead() != -1) {
-            telephoneEvent(s, p, s.codecClock.getOrDefault(pt, 8000));
+            telephoneEvent(s, p, s.cachedCodecClock);
         }
-        if (p.payload() != null && (pt == 0 || pt == 8 || isG711(s.codecs.get(pt)))) {
+        if (p.payload() != null && (info & INFO_G711) != 0) {
             if (s.audio.size() < AudioExport.MAX_SAMPLES / 80) {
+                if (s.audio.isEmpty()) {
+                    s.audio = new ArrayList<>();
+                }
                 s.audio.add(new RtpStream.AudioChunk(extSeq[0], ext, pt, p.payload()));
             } else {
                 s.audioTruncated = true;
@@ -215,46 +278,145 @@ public final class RtpStreamTracker implements Tap {
         }
     }
 
-    private static boolean isG711(final String codec) {
-        return codec != null && (codec.toUpperCase(Locale.ROOT).startsWith("PCMU/") || codec.toUpperCase(Locale.ROOT).startsWith("PCMA/"));
+    /**
+     * What the SDP in force says about payload type {@code pt} of stream {@code s}, kept on the
+     * stream until the type or the SDP changes: Wireshark's clock (the static table below 96; for
+     * dynamic types the SDP rtpmap, none for telephone-event), whether it is an RFC 4733 event and
+     * whether it is G.711. The stream's codec name for the type is set when the type is new to it,
+     * or when an SDP first names it.
+     */
+    private static void resolve(final RtpStream s, final SdpBody.Media media, final int pt) {
+        final SdpBody.RtpMap map = media == null ? null : media.rtpMap(pt);
+        final boolean event = map != null ? map.encoding().regionMatches(true, 0, "telephone-event", 0, 15) : pt == 101;
+        int clock;
+        if (pt < 96) {
+            clock = ClockRates.staticRate(pt);
+        } else if (map == null || event) {
+            clock = 0;
+        } else {
+            clock = map.clockRate() != 0 ? map.clockRate() : ClockRates.byName(map.encoding());
+        }
+        if (!s.seenPayloadType(pt) || map != null && !s.codecs.containsKey(pt)) {
+            String name = map != null ? map.codec() : media != null ? media.codecName(pt) : SdpBody.staticCodecName(pt);
+            if (name == null && pt == 101) {
+                name = "telephone-event/8000"; // tshark's default RFC 2833 payload type
+            }
+            if (name != null) {
+                s.codecs.put(pt, name);
+                s.codecClock.put(pt, map != null ? map.clockRate() : ClockRates.staticRate(pt) > 0 ? ClockRates.staticRate(pt) : 8000);
+            }
+        }
+        final Integer codecClock = s.codecClock.get(pt);
+        s.cachedPt = pt;
+        s.cachedCodecClock = codecClock == null ? 8000 : codecClock;
+        s.cachedInfo = (clock & INFO_CLOCK) | (event ? INFO_EVENT : 0)
+            | (pt == 0 || pt == 8 || isG711(s.codecs.get(pt)) ? INFO_G711 : 0);
     }
 
-    private RtpStream open(final RtpPacket p) {
+    private static boolean isG711(final String codec) {
+        return codec != null && (codec.regionMatches(true, 0, "PCMU/", 0, 5) || codec.regionMatches(true, 0, "PCMA/", 0, 5));
+    }
+
+    private RtpStream open(final RtpPacket p, final Endpoint src, final Endpoint dst) {
         if (streams.size() >= maxStreams) {
             final Iterator<RtpStream> it = streams.values().iterator();
             final RtpStream eldest = it.next();
             it.remove();
-            dropped.add(eldest);
-            if (dropped.size() > maxStreams) {
-                dropped.remove(0);
+            forget(eldest, false);
+            if (finished != null) {
+                finished.accept(eldest);
+            } else {
+                dropped.add(eldest);
+                if (dropped.size() > maxStreams) {
+                    dropped.remove(0);
+                }
             }
-            intervalState.remove(eldest);
-            anomalies.add(new Anomaly("rtp.streams_limit", Severity.WARN, p.frame(), -1,
-                "more than " + maxStreams + " RTP streams: stopped tracking " + eldest));
+            if (streamsLimitHits++ < MAX_LIMIT_ANOMALIES) {
+                anomalies.add(new Anomaly("rtp.streams_limit", Severity.WARN, p.frame(), -1,
+                    "more than " + maxStreams + " RTP streams: stopped tracking " + eldest));
+            }
         }
-        final RtpStream s = new RtpStream(nextIndex++, p.flow(), p.src(), p.dst(), p.ssrc(),
+        final RtpStream s = new RtpStream(nextIndex++, p.flow(), p.direction().ordinal(), src, dst, p.ssrc(),
             p.overTcp() ? "tcp" : p.flow().transportName(), p.frame(), p.tsNanos());
+        s.extTimestamp = extendedTimestamps.computeIfAbsent(p.flow(), k -> new long[] {0x1_0000_0000L});
         streams.put(probe.copy(), s);
+        final Object prev = bySsrc.putIfAbsent(s.ssrc(), s);
+        if (prev != null) {
+            if (prev instanceof RtpStream one) {
+                final List<RtpStream> l = new ArrayList<>(2);
+                l.add(one);
+                l.add(s);
+                bySsrc.put(s.ssrc(), l);
+            } else {
+                @SuppressWarnings("unchecked") final List<RtpStream> l = (List<RtpStream>) prev;
+                l.add(s);
+            }
+        }
+        s.lookupVersion = sdpVersion;
+        s.dstAnnounce = sdp.get(dst);
+        s.srcAnnounce = sdp.get(src);
+        own(s);
         return s;
     }
 
-    /** The SDP media description for the stream's destination, else its source (cached per SDP change). */
-    private SdpBody.Media media(final RtpStream s) {
-        if (s.sdpVersion != sdpVersion) {
-            s.media = lookup(s.dst(), s.src());
-            s.sdpVersion = sdpVersion;
+    /** Anomalies about the stream limit that are kept (the count is always right). */
+    private static final int MAX_LIMIT_ANOMALIES = 100;
+
+    /**
+     * The SDP in force for a stream: the latest description of its destination, else of its source.
+     * Looked up again only when an endpoint the stream has no description for may have got one.
+     */
+    private Announce announce(final RtpStream s) {
+        if (s.dstAnnounce == null && s.lookupVersion != sdpVersion) {
+            s.lookupVersion = sdpVersion;
+            s.dstAnnounce = sdp.get(s.dst());
+            if (s.srcAnnounce == null) {
+                s.srcAnnounce = sdp.get(s.src());
+            }
+            own(s);
         }
-        return (SdpBody.Media) s.media;
+        return (Announce) (s.dstAnnounce != null ? s.dstAnnounce : s.srcAnnounce);
     }
 
-    private SdpBody.Media lookup(final Endpoint dst, final Endpoint src) {
-        final SdpBody.Media m = sdp.get(dst);
-        return m != null ? m : sdp.get(src);
+    /**
+     * Gives a stream to the calls whose SDP announced its destination or its source most recently:
+     * the call that announced the address while the stream ran (both legs of a B2BUA that passes
+     * the media through), never every call that once used the address.
+     */
+    private void own(final RtpStream s) {
+        final Announce d = (Announce) s.dstAnnounce;
+        final Announce o = (Announce) s.srcAnnounce;
+        s.dstVersion = d == null ? -1 : d.version;
+        s.srcVersion = o == null ? -1 : o.version;
+        own(s, d == null ? null : d.callId);
+        own(s, o == null ? null : o.callId);
+        for (final Announce a : new Announce[] {d, o}) {
+            if (a != null) {
+                for (final String id : a.earlier) {
+                    if (callLive.test(id)) {
+                        own(s, id);
+                    }
+                }
+            }
+        }
+    }
+
+    private void own(final RtpStream s, final String callId) {
+        if (callId == null || s.callIds.contains(callId)) {
+            return;
+        }
+        if (s.callIds.isEmpty()) {
+            s.callIds = List.of(callId);
+        } else {
+            final List<String> l = new ArrayList<>(s.callIds);
+            l.add(callId);
+            s.callIds = List.copyOf(l);
+        }
+        byCall.computeIfAbsent(callId, k -> new CallState()).streams.add(s);
     }
 
     /** Wireshark extends RTP timestamps per conversation (both directions, all sources share it). */
-    private long extendedTimestamp(final FlowKey flow, final long raw) {
-        final long[] st = extendedTimestamps.computeIfAbsent(flow, k -> new long[] {0x1_0000_0000L});
+    private static long extendedTimestamp(final long[] st, final long raw) {
         final long prev = st[0];
         long ts = (prev & 0xFFFF_FFFF_0000_0000L) | raw;
         if (ts + 0x8000_0000L < prev) {
@@ -283,6 +445,9 @@ public final class RtpStreamTracker implements Tap {
             }
         }
         s.eventTimestamp = p.timestamp();
+        if (s.dtmf.isEmpty()) {
+            s.dtmf = new ArrayList<>(4);
+        }
         s.dtmf.add(new DtmfEvent(DtmfEvent.RFC4733, DtmfEvent.digitOf(code), code, p.tsNanos(), ms, volume, end, p.frame(),
             p.ssrc(), s.src().toString(), s.dst().toString(), null));
         s.eventIndex = s.dtmf.size() - 1;
@@ -296,6 +461,9 @@ public final class RtpStreamTracker implements Tap {
             if (previous >= 0) {
                 closeInterval(s, st, highestBefore);
                 for (long b = previous + 1; b < bucket && s.intervals.size() < MAX_INTERVALS; b++) {
+                    if (s.intervals.isEmpty()) {
+                        s.intervals = new ArrayList<>();
+                    }
                     s.intervals.add(new RtpStream.Interval(baseNanos + b * intervalNanos, 0, 0, 0, 0));
                 }
             }
@@ -316,6 +484,9 @@ public final class RtpStreamTracker implements Tap {
             return;
         }
         final long expected = highestEnd - st.highestBefore;
+        if (s.intervals.isEmpty()) {
+            s.intervals = new ArrayList<>();
+        }
         s.intervals.add(new RtpStream.Interval(baseNanos + st.bucket * intervalNanos, st.packets,
             Math.max(0, expected - st.packets), st.maxJitter, st.packets == 0 ? 0 : st.jitterSum / st.packets));
         st.bucket = -1;
@@ -332,6 +503,9 @@ public final class RtpStreamTracker implements Tap {
                 continue;
             }
             final int clock = s.clockRate() > 0 ? s.clockRate() : s.codecClock.getOrDefault(s.payloadType(), 8000);
+            if (s.rtcp.isEmpty()) {
+                s.rtcp = new ArrayList<>();
+            }
             s.rtcp.add(new RtpStream.RtcpReport(r.frame(), r.tsNanos(), r.typeName(), b.fractionLostPercent(),
                 b.cumulativeLost(), b.jitter() * 1000.0 / clock, rtt(r.tsNanos(), b.lsr(), b.dlsr()), -1));
         }
@@ -340,6 +514,9 @@ public final class RtpStreamTracker implements Tap {
             if (s == null || s.rtcp.size() >= MAX_REPORTS) {
                 continue;
             }
+            if (s.rtcp.isEmpty()) {
+                s.rtcp = new ArrayList<>();
+            }
             s.rtcp.add(new RtpStream.RtcpReport(r.frame(), r.tsNanos(), "XR", v.lossRate() * 100.0 / 256, -1, -1,
                 v.roundTripDelay() == 0 ? -1 : v.roundTripDelay(), v.mosLq() == 127 ? -1 : v.mosLq() / 10.0));
         }
@@ -347,15 +524,21 @@ public final class RtpStreamTracker implements Tap {
 
     /** The stream of {@code ssrc}: preferably one sent to the host that sent the report. */
     private RtpStream reportedStream(final long ssrc, final RtcpPacket r) {
+        final Object o = bySsrc.get(ssrc);
+        if (o == null) {
+            return null;
+        }
+        if (o instanceof RtpStream one) {
+            return one;
+        }
         RtpStream any = null;
         final String reporter = r.src().host();
-        for (final RtpStream s : streams.values()) {
-            if (s.ssrc() == ssrc) {
-                if (s.dst().host().equals(reporter)) {
-                    return s;
-                }
-                any = s;
+        @SuppressWarnings("unchecked") final List<RtpStream> l = (List<RtpStream>) o;
+        for (final RtpStream s : l) {
+            if (s.dst().host().equals(reporter)) {
+                return s;
             }
+            any = s;
         }
         return any;
     }
@@ -383,14 +566,31 @@ public final class RtpStreamTracker implements Tap {
     // ------------------------------------------------------------------ SDP and SIP INFO
 
     private void sdp(final SdpBody b) {
+        final String callId = b.frame() == lastSipFrame ? lastSipCallId : null;
         for (final SdpBody.Media m : b.media()) {
             if (m.port() <= 0 || m.connectionAddress() == null) {
                 continue;
             }
             final Endpoint e = CallMedia.endpoint(m.connectionAddress(), m.port());
             if (e != null) {
-                sdp.put(e, m);
-                sdpVersion++;
+                Announce a = sdp.get(e);
+                if (a == null) {
+                    a = new Announce();
+                    sdp.put(e, a);
+                }
+                a.media = m;
+                a.rtp = m.rtp();
+                a.version = ++sdpVersion;
+                if (callId != null && !callId.equals(a.callId)) {
+                    if (a.callId != null) {
+                        final List<String> l = new ArrayList<>(a.earlier);
+                        l.remove(callId);
+                        l.add(a.callId);
+                        a.earlier = List.copyOf(l.size() > MAX_EARLIER ? l.subList(l.size() - MAX_EARLIER, l.size()) : l);
+                    }
+                    a.callId = callId;
+                    byCall.computeIfAbsent(callId, k -> new CallState()).announced.add(e);
+                }
             }
         }
     }
@@ -400,7 +600,11 @@ public final class RtpStreamTracker implements Tap {
         if (!type.startsWith("application/dtmf") || sipDtmf.size() >= MAX_SIP_DTMF) {
             return;
         }
-        if (!sipDtmfSeen.add(m.callId() + " " + m.cseq() + " " + m.branch())) {
+        final CallState c = byCall.computeIfAbsent(m.callId() == null ? "" : m.callId(), k -> new CallState());
+        if (c.infoSeen.isEmpty()) {
+            c.infoSeen = new HashSet<>(4);
+        }
+        if (!c.infoSeen.add(m.cseq() + " " + m.branch())) {
             return; // retransmission
         }
         String signal = null;
@@ -430,8 +634,13 @@ public final class RtpStreamTracker implements Tap {
         }
         final int code = DtmfEvent.eventOf(signal);
         final String digit = code >= 0 ? DtmfEvent.digitOf(code) : signal;
-        sipDtmf.add(new DtmfEvent(DtmfEvent.SIP_INFO, digit, code, m.tsNanos(), duration, -1, duration >= 0, m.frame(), -1,
-            String.valueOf(m.src()), String.valueOf(m.dst()), m.callId()));
+        final DtmfEvent e = new DtmfEvent(DtmfEvent.SIP_INFO, digit, code, m.tsNanos(), duration, -1, duration >= 0, m.frame(), -1,
+            String.valueOf(m.src()), String.valueOf(m.dst()), m.callId());
+        sipDtmf.add(e);
+        if (c.info.isEmpty()) {
+            c.info = new ArrayList<>(4);
+        }
+        c.info.add(e);
     }
 
     // ------------------------------------------------------------------ results
@@ -482,5 +691,136 @@ public final class RtpStreamTracker implements Tap {
     /** The streams of a set of media endpoints (a call's SDP endpoints): see {@link CallMedia}. */
     public List<RtpStream> streamsFor(final Collection<String> mediaEndpoints) {
         return CallMedia.streamsFor(mediaEndpoints, streams());
+    }
+
+    /** The streams whose addresses the call's SDP announced when they began, in index order. */
+    public List<RtpStream> streamsOfCall(final String callId) {
+        final CallState c = byCall.get(callId);
+        return c == null ? List.of() : List.copyOf(c.streams);
+    }
+
+    /** DTMF the call sent by SIP INFO, in capture order. */
+    public List<DtmfEvent> sipInfoDtmf(final String callId) {
+        final CallState c = byCall.get(callId);
+        return c == null ? List.of() : List.copyOf(c.info);
+    }
+
+    /** Capture time of the last RTP packet of the call's streams, or -1. */
+    public long lastMediaNanos(final String callId) {
+        final CallState c = byCall.get(callId);
+        long last = -1;
+        if (c != null) {
+            for (final RtpStream s : c.streams) {
+                last = Math.max(last, s.endNanos());
+            }
+        }
+        return last;
+    }
+
+    // ------------------------------------------------------------------ streaming
+
+    /**
+     * Streams from now on: a stream that has been silent for {@code idleNanos} of capture time (or
+     * that the stream limit pushes out) goes to {@code finished} and is forgotten. With {@code
+     * holdOwned}, streams that belong to a call wait for {@link #release(String)} instead.
+     */
+    public void stream(final long idleNanos, final boolean holdOwned, final Consumer<RtpStream> finished) {
+        this.idleNanos = idleNanos;
+        this.holdOwned = holdOwned;
+        this.finished = finished;
+    }
+
+    private void expireIdle(final long now) {
+        final Iterator<RtpStream> it = streams.values().iterator();
+        while (it.hasNext()) {
+            final RtpStream s = it.next();
+            if (s.endNanos + idleNanos > now) {
+                return; // access order: every stream after this one had a packet since
+            }
+            if (holdOwned && !s.callIds.isEmpty()) {
+                continue;
+            }
+            it.remove();
+            forget(s, true);
+            finished.accept(s);
+        }
+    }
+
+    /**
+     * Forgets a call that was written: its streams, the endpoints it announced (unless a later call
+     * announced them again), its SIP INFO digits. Returns its streams.
+     */
+    public List<RtpStream> release(final String callId) {
+        final CallState c = byCall.remove(callId);
+        if (c == null) {
+            return List.of();
+        }
+        for (final RtpStream s : c.streams) {
+            if (streams.remove(probe.set(s.flow(), s.direction == 0 ? Direction.A_TO_B : Direction.B_TO_A, s.ssrc())) != null) {
+                forget(s, true);
+            }
+        }
+        for (final Endpoint e : c.announced) {
+            final Announce a = sdp.get(e);
+            if (a != null && callId.equals(a.callId)) {
+                sdp.remove(e);
+            }
+        }
+        return c.streams;
+    }
+
+    /** Drops what the tracker keeps about a stream besides the stream table itself. */
+    private void forget(final RtpStream s, final boolean fromCalls) {
+        final IntervalState st = intervalState.remove(s);
+        if (st != null) {
+            closeInterval(s, st, s.highestExtended());
+        }
+        final Object o = bySsrc.get(s.ssrc());
+        if (o == s) {
+            bySsrc.remove(s.ssrc());
+        } else if (o instanceof List<?> l) {
+            l.remove(s);
+            if (l.isEmpty()) {
+                bySsrc.remove(s.ssrc());
+            }
+        }
+        if (finished != null) {
+            extendedTimestamps.remove(s.flow());
+            if (fromCalls) {
+                for (final String id : s.callIds) {
+                    final CallState c = byCall.get(id);
+                    if (c != null) {
+                        c.streams.remove(s);
+                        if (c.streams.isEmpty() && c.announced.isEmpty() && c.info.isEmpty()) {
+                            byCall.remove(id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Streams the tracker holds now (streaming hands the rest on). */
+    public int liveStreams() {
+        return streams.size();
+    }
+
+    /** Times the stream limit pushed a stream out. */
+    public long streamsLimitHits() {
+        return streamsLimitHits;
+    }
+
+    /** Hands every stream still held to the streaming consumer, in index order. */
+    public void flush() {
+        if (finished == null) {
+            return;
+        }
+        final List<RtpStream> rest = new ArrayList<>(streams.values());
+        rest.sort(Comparator.comparingInt(RtpStream::index));
+        streams.clear();
+        for (final RtpStream s : rest) {
+            forget(s, true);
+            finished.accept(s);
+        }
     }
 }

@@ -16,7 +16,24 @@ import java.util.Set;
 public final class SipCall {
     private final int index;
     private final String callId;
-    private final List<SipEntry> entries = new ArrayList<>();
+    private List<SipEntry> entries = new ArrayList<>();
+    private int messageCount;
+    private long retransmissions;
+    private long firstNanos;
+    private long firstFrame;
+    private dev.callscope.core.FlowKey firstFlow;
+    private dev.callscope.core.Endpoint firstSrc;
+    private dev.callscope.core.Endpoint firstDst;
+    private String lastTransaction;
+    /** tshark's resend state per (source, destination) of this Call-ID. */
+    final java.util.Map<Object, Object> resend = new java.util.HashMap<>(4);
+    // lifecycle (see SipCallTracker): last SIP message, last media, pending close
+    long lastSipNanos;
+    private long mediaEndNanos = -1;
+    long closeDeadline = Long.MAX_VALUE;
+    /** Media endpoints and Session-IDs this call announced, for forgetting them with the call. */
+    final List<String> ownedKeys = new ArrayList<>(2);
+    boolean compact;
     private final Set<String> dialogs = new LinkedHashSet<>();
     private final Set<String> transactions = new LinkedHashSet<>();
     private final Set<String> linked = new LinkedHashSet<>();
@@ -43,8 +60,21 @@ public final class SipCall {
     }
 
     void add(final SipEntry e) {
-        entries.add(e);
         final SipMessage m = e.message();
+        if (messageCount++ == 0) {
+            firstNanos = m.tsNanos();
+            firstFrame = m.frame();
+            firstFlow = m.flow();
+            firstSrc = m.src();
+            firstDst = m.dst();
+        }
+        if (!compact) {
+            entries.add(e);
+        }
+        if (e.retransmission()) {
+            retransmissions++;
+        }
+        lastSipNanos = m.tsNanos();
         endNanos = Math.max(endNanos, m.tsNanos());
         if (method == null && m.isRequest()) {
             method = m.method();
@@ -62,15 +92,19 @@ public final class SipCall {
         if (contact == null && m.contact() != null) {
             contact = m.contact();
         }
-        if (!m.branch().isEmpty() && m.cseqMethod() != null) {
+        if (!m.branch().isEmpty() && m.cseqMethod() != null && !(m.branch() + m.cseqMethod()).equals(lastTransaction)) {
+            lastTransaction = m.branch() + m.cseqMethod();
             // RFC 3261 §17: a transaction is a branch and a method; the ACK to a failure belongs to its INVITE
             transactions.add(m.branch() + " " + ("ACK".equals(m.cseqMethod()) && transactions.contains(m.branch() + " INVITE")
                 ? "INVITE" : m.cseqMethod()));
         }
         if (m.from() != null && m.to() != null && m.from().tag() != null && m.to().tag() != null) {
-            dialogs.add(m.from().tag() + "/" + m.to().tag());
+            final String d = m.from().tag() + "/" + m.to().tag();
+            if (!dialogs.contains(d)) {
+                dialogs.add(d);
+            }
         }
-        for (final String h : new String[] {"X-Call-ID", "X-CID", "X-Orig-Call-ID"}) {
+        for (final String h : LINK_HEADERS) {
             final String v = m.header(h);
             if (v != null && !v.isBlank() && !v.trim().equals(callId)) {
                 linked.add(v.trim());
@@ -85,6 +119,8 @@ public final class SipCall {
             nonInvite(m);
         }
     }
+
+    private static final String[] LINK_HEADERS = {"X-Call-ID", "X-CID", "X-Orig-Call-ID"};
 
     private void invite(final SipMessage m) {
         if (m.isRequest()) {
@@ -139,10 +175,14 @@ public final class SipCall {
             if (answerNanos < 0) {
                 answerNanos = m.tsNanos();
                 state = CallState.IN_CALL;
+                lastFinal = code;
             }
         } else if (code >= 300) {
+            if (answerNanos >= 0) {
+                return; // an answered call was decided by its 2xx
+            }
             lastFinal = code;
-            if (answerNanos >= 0 || cancelSeen) {
+            if (cancelSeen) {
                 return; // 487 after CANCEL keeps CANCELLED
             }
             if (code == 401 || code == 407) {
@@ -247,17 +287,80 @@ public final class SipCall {
         return authChallenges;
     }
 
-    /** Last final response code to the INVITE (or to the dialog's request), 0 if none. */
+    /**
+     * The final response that decided the dialog, 0 if none: for an INVITE the 2xx that answered it,
+     * else the last final response to it (after a challenge or a redirect, the one to the last
+     * INVITE); for other dialogs the last final response to their request.
+     */
     public int lastFinalResponse() {
         return lastFinal;
     }
 
     public long startNanos() {
-        return entries.isEmpty() ? 0 : entries.get(0).message().tsNanos();
+        return firstNanos;
     }
 
+    /** The last packet of the call: its last SIP message, or its last RTP packet when later. */
     public long endNanos() {
+        return Math.max(endNanos, mediaEndNanos);
+    }
+
+    /** Capture time of the last SIP message of the call. */
+    public long lastSipNanos() {
         return endNanos;
+    }
+
+    /** The last RTP packet of the call's streams (set when the media was joined), or -1. */
+    public long mediaEndNanos() {
+        return mediaEndNanos;
+    }
+
+    /** Records the last RTP packet of the call's streams. */
+    public void mediaEnd(final long nanos) {
+        mediaEndNanos = Math.max(mediaEndNanos, nanos);
+    }
+
+    /** Messages of the call, retransmissions included (also after {@link #entries()} were released). */
+    public int messageCount() {
+        return messageCount;
+    }
+
+    public long firstFrame() {
+        return firstFrame;
+    }
+
+    public dev.callscope.core.FlowKey firstFlow() {
+        return firstFlow;
+    }
+
+    /** Source of the call's first message. */
+    public dev.callscope.core.Endpoint firstSrc() {
+        return firstSrc;
+    }
+
+    /** Destination of the call's first message. */
+    public dev.callscope.core.Endpoint firstDst() {
+        return firstDst;
+    }
+
+    /**
+     * Whether the call reached a state it does not leave by itself: ended (BYE), cancelled, or
+     * rejected or failed with no answer (an INVITE); a final response (other dialogs).
+     */
+    public boolean decided() {
+        return switch (state) {
+            case COMPLETED, CANCELLED, BUSY, FAILED, DIVERTED -> true;
+            case REJECTED -> true;
+            case IN_CALL, CALL_SETUP, RINGING -> false;
+            default -> lastFinal != 0;
+        };
+    }
+
+    /** Keeps the call's summary and lets its messages go (tables of long captures). */
+    void compact() {
+        compact = true;
+        entries = List.of();
+        resend.clear();
     }
 
     /** INVITE to the first 180/183, in ms, or -1. */
@@ -279,12 +382,15 @@ public final class SipCall {
         return (end - firstProvisionalNanos) / 1e6;
     }
 
-    /** Answer to BYE (or to the last message when no BYE was seen), in s, or -1 when unanswered. */
+    /**
+     * Answer to BYE, in s, or -1 when unanswered; a call still up at the end of the capture lasts
+     * until its last packet, SIP or RTP.
+     */
     public double durationSeconds() {
         if (answerNanos < 0) {
             return -1;
         }
-        return ((byeNanos >= 0 ? byeNanos : endNanos) - answerNanos) / 1e9;
+        return ((byeNanos >= 0 ? byeNanos : endNanos()) - answerNanos) / 1e9;
     }
 
     public long answerNanos() {
@@ -297,6 +403,6 @@ public final class SipCall {
 
     /** Messages without retransmissions. */
     public long retransmissions() {
-        return entries.stream().filter(SipEntry::retransmission).count();
+        return retransmissions;
     }
 }

@@ -1,10 +1,13 @@
 package dev.callscope.flow.sip;
 
 import dev.callscope.dissect.Anomaly;
+import dev.callscope.dissect.FrameRecord;
 import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.Severity;
 import dev.callscope.dissect.Tap;
+import dev.callscope.dissect.sdp.SdpBody;
 import dev.callscope.dissect.sip.SipMessage;
+import dev.callscope.flow.rtp.RtpStreamTracker;
 import dev.callscope.dissect.sip.SipTls;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /**
@@ -21,29 +25,100 @@ import java.util.TreeMap;
  * maxCalls} the oldest call is dropped (with an anomaly), like sngrep's rotation.
  */
 public final class SipCallTracker implements Tap {
+    /** How much of a call the tracker keeps once the call is over. */
+    public enum Retention {
+        /** Everything, to the end of the capture (ladders, verify, JSON documents, the shell). */
+        ALL,
+        /** The call's summary without its messages (tables). */
+        SUMMARY,
+        /** Nothing: the call is handed to the listener and forgotten (JSON Lines). */
+        NONE
+    }
+
+    /** Told about each message as it is filed and about each call once it is over. */
+    public interface Listener {
+        /** A message was filed (its SDP, if any, is attached by the end of its frame). */
+        default void message(final SipEntry entry) {
+        }
+
+        /** The call is over (or the capture ended); with {@link Retention#NONE} it is forgotten after this. */
+        default void closed(final SipCall call) {
+        }
+    }
+
+    /** Quiet time after a call was decided before it is closed: RFC 3261 Timer B/F/J (64 × T1). */
+    public static final long DEFAULT_LINGER_NANOS = 32_000_000_000L;
+    /** Quiet time after which a call that was never decided is closed as it stands. */
+    public static final long DEFAULT_IDLE_NANOS = 3_600_000_000_000L;
+
     private final int maxCalls;
     private final LinkedHashMap<String, SipCall> calls = new LinkedHashMap<>();
     private final List<SipEntry> messages = new ArrayList<>();
-    private final Map<ResendKey, ResendState> resend = new HashMap<>();
     private final Map<String, Long> requests = new TreeMap<>();
     private final Map<Integer, Long> responses = new TreeMap<>();
-    private final Map<String, String> mediaOwner = new HashMap<>();
+    /** The call that most recently announced each media endpoint (and Session-ID) in its SDP. */
+    private final Map<String, SipCall> mediaOwner = new HashMap<>();
     private final List<SipTls> tls = new ArrayList<>();
     private final List<Anomaly> ownAnomalies = new ArrayList<>();
     private long resent;
     private int nextIndex = 1;
     private long dropped;
+    private long totalMessages;
     private SipEntry last;
+    private SipEntry pending;
+    // lifecycle
+    private Retention retention = Retention.ALL;
+    private Listener listener;
+    private RtpStreamTracker media;
+    private long lingerNanos = DEFAULT_LINGER_NANOS;
+    private long idleNanos = DEFAULT_IDLE_NANOS;
+    private final PriorityQueue<Closing> closing = new PriorityQueue<>();
+    private long closedCalls;
+    private long nextCheck = Long.MIN_VALUE;
 
     public SipCallTracker(final int maxCalls) {
         this.maxCalls = maxCalls;
     }
 
-    /** tshark's resend key: Call-ID and both endpoints. */
-    private record ResendKey(String callId, Object src, Object dst) {
+    /** A call to look at again at a packet time. */
+    private record Closing(long deadline, SipCall call) implements Comparable<Closing> {
+        @Override
+        public int compareTo(final Closing o) {
+            return Long.compare(deadline, o.deadline);
+        }
     }
 
-    /** What was last seen for a resend key. */
+    /**
+     * Joins each call with its RTP streams (by the SDP that announced them): a call's last media
+     * packet extends a call still up at the end, and keeps a call open while its media flows.
+     */
+    public SipCallTracker media(final RtpStreamTracker rtp) {
+        this.media = rtp;
+        rtp.callsLive(id -> {
+            final SipCall c = calls.get(id);
+            return c != null && !c.decided();
+        });
+        return this;
+    }
+
+    /**
+     * Hands each message and each call that is over to {@code l}, and keeps of an ended call what
+     * {@code r} says. A call is over when it was decided (see {@link SipCall#decided()}) and neither
+     * SIP nor its media was seen for {@code lingerNanos} of capture time, or when nothing was seen for
+     * {@code idleNanos}. Calls still open at the end are closed by {@link #closeAll()}.
+     */
+    public SipCallTracker stream(final Retention r, final Listener l, final long lingerNanos, final long idleNanos) {
+        if (lingerNanos < 0 || idleNanos < lingerNanos) {
+            throw new IllegalArgumentException("linger " + lingerNanos + ", idle " + idleNanos);
+        }
+        this.retention = r;
+        this.listener = l;
+        this.lingerNanos = lingerNanos;
+        this.idleNanos = idleNanos;
+        return this;
+    }
+
+    /** tshark's resend state of one (source, destination) of a Call-ID. */
     private static final class ResendState {
         long cseq;
         String method;
@@ -52,26 +127,66 @@ public final class SipCallTracker implements Tap {
         long frame;
     }
 
+    /** A resend key within one call: both endpoints. */
+    private record Ends(Object src, Object dst) {
+    }
+
     private static final int NOTHING = 0;
     private static final int REQUEST = 1;
     private static final int PROVISIONAL = 2;
     private static final int FINAL = 3;
 
     @Override
+    public boolean wants(final Class<? extends ProtocolEvent> type) {
+        return type == SipMessage.class || type == SipTls.class || type == SdpBody.class;
+    }
+
+    @Override
     public void onEvent(final ProtocolEvent event) {
         if (event instanceof SipMessage m) {
+            flushPending();
             add(m);
         } else if (event instanceof SipTls t) {
             tls.add(t);
         } else {
             final SdpSummaries.Sdp s = SdpSummaries.of(event);
             if (s != null) {
-                attachSdp(s);
+                attachSdp(s, event.tsNanos());
             }
         }
     }
 
-    private void attachSdp(final SdpSummaries.Sdp sdp) {
+    @Override
+    public void onFrame(final FrameRecord frame) {
+        flushPending();
+        if (listener != null && frame.tsNanos >= nextCheck) {
+            nextCheck = frame.tsNanos + CHECK_NANOS;
+            closeDue(frame.tsNanos);
+        }
+    }
+
+    /** How often (capture time) calls are looked at for closing. */
+    private static final long CHECK_NANOS = 250_000_000L;
+
+    @Override
+    public void onEnd() {
+        flushPending();
+        if (media != null && listener == null) {
+            for (final SipCall c : calls.values()) {
+                c.mediaEnd(media.lastMediaNanos(c.callId()));
+            }
+        }
+    }
+
+    private void flushPending() {
+        if (pending != null) {
+            final SipEntry e = pending;
+            pending = null;
+            listener.message(e);
+        }
+    }
+
+    private void attachSdp(final SdpSummaries.Sdp sdp, final long ts) {
         if (last == null || last.message().frame() != sdp.frame()) {
             return;
         }
@@ -79,26 +194,37 @@ public final class SipCallTracker implements Tap {
         final SipCall call = last.call();
         for (final String ep : sdp.mediaEndpoints()) {
             call.addMedia(ep);
-            final String other = mediaOwner.putIfAbsent(ep, call.callId());
-            if (other != null && !other.equals(call.callId())) {
-                call.link(other);
-                final SipCall o = calls.get(other);
-                if (o != null) {
-                    o.link(call.callId());
-                }
-            }
+            share(call, ep, ts);
         }
     }
 
+    /**
+     * Links two calls through something both announced (a media endpoint, a Session-ID) only when
+     * the call that announced it before is still up: both legs of a B2BUA, not a phone that reuses
+     * its RTP port for its next call.
+     */
+    private void share(final SipCall call, final String key, final long ts) {
+        final SipCall other = mediaOwner.put(key, call);
+        if (other != call) {
+            call.ownedKeys.add(key);
+        }
+        if (other != null && other != call && live(other, ts)) {
+            call.link(other.callId());
+            other.link(call.callId());
+        }
+    }
+
+    /** Whether a call was still up at capture time {@code ts}: not decided, or decided but not long before. */
+    private static boolean live(final SipCall c, final long ts) {
+        return !c.decided();
+    }
+
     private void add(final SipMessage m) {
+        totalMessages++;
         if (m.isRequest()) {
             requests.merge(m.method(), 1L, Long::sum);
         } else {
             responses.merge(m.statusCode(), 1L, Long::sum);
-        }
-        final long resendOf = resendOf(m);
-        if (resendOf > 0) {
-            resent++;
         }
         final String id = m.callId() == null ? "" : m.callId();
         SipCall call = calls.get(id);
@@ -108,27 +234,118 @@ public final class SipCallTracker implements Tap {
                 final SipCall old = it.next();
                 it.remove();
                 dropped++;
-                ownAnomalies.add(new Anomaly("sip.calls_limit", Severity.WARN, m.frame(), -1,
-                    "more than " + maxCalls + " calls: dropped the oldest, " + old.callId()));
+                if (dropped <= MAX_LIMIT_ANOMALIES) {
+                    ownAnomalies.add(new Anomaly("sip.calls_limit", Severity.WARN, m.frame(), -1,
+                        "more than " + maxCalls + " calls: dropped the oldest, " + old.callId()));
+                }
+                forget(old);
             }
             call = new SipCall(nextIndex++, id);
             calls.put(id, call);
+            if (listener != null) {
+                schedule(call, m.tsNanos() + idleNanos);
+            }
         }
+        final long resendOf = resendOf(call, m);
+        if (resendOf > 0) {
+            resent++;
+        }
+        final boolean wasDecided = call.decided();
         final SipEntry e = new SipEntry(m, call, resendOf > 0, resendOf);
         call.add(e);
-        messages.add(e);
+        if (retention == Retention.ALL) {
+            messages.add(e);
+        }
         last = e;
+        if (listener != null) {
+            pending = e;
+            if (call.decided() && !wasDecided || call.decided() && call.closeDeadline > m.tsNanos() + lingerNanos) {
+                schedule(call, m.tsNanos() + lingerNanos);
+            }
+        }
         final String sessionId = m.header("Session-ID");
         if (sessionId != null && !sessionId.isBlank()) {
-            final String key = "session-id:" + sessionId.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
-            final String other = mediaOwner.putIfAbsent(key, id);
-            if (other != null && !other.equals(id)) {
-                call.link(other);
-                final SipCall o = calls.get(other);
-                if (o != null) {
-                    o.link(id);
-                }
+            share(call, "session-id:" + sessionId.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT), m.tsNanos());
+        }
+    }
+
+    /** Anomalies about the calls limit that are kept (the count is always right). */
+    private static final int MAX_LIMIT_ANOMALIES = 100;
+
+    private void schedule(final SipCall c, final long deadline) {
+        if (deadline < c.closeDeadline) {
+            c.closeDeadline = deadline;
+            closing.add(new Closing(deadline, c));
+        }
+    }
+
+    /** Closes the calls whose quiet time has run out at capture time {@code now}. */
+    private void closeDue(final long now) {
+        while (!closing.isEmpty() && closing.peek().deadline() <= now) {
+            final Closing head = closing.poll();
+            final SipCall c = head.call();
+            if (head.deadline() != c.closeDeadline || calls.get(c.callId()) != c) {
+                continue; // superseded by an earlier deadline, or already gone
             }
+            c.closeDeadline = Long.MAX_VALUE;
+            long lastSeen = c.lastSipNanos();
+            if (media != null) {
+                lastSeen = Math.max(lastSeen, media.lastMediaNanos(c.callId()));
+            }
+            final long due = lastSeen + (c.decided() ? lingerNanos : idleNanos);
+            if (due > now) {
+                schedule(c, due);
+            } else {
+                close(c);
+            }
+        }
+    }
+
+    private void close(final SipCall c) {
+        if (media != null) {
+            c.mediaEnd(media.lastMediaNanos(c.callId()));
+        }
+        closedCalls++;
+        listener.closed(c);
+        if (retention == Retention.ALL) {
+            return;
+        }
+        if (media != null) {
+            media.release(c.callId());
+        }
+        if (retention == Retention.NONE) {
+            calls.remove(c.callId());
+            forget(c);
+        } else {
+            c.compact();
+        }
+    }
+
+    /** Drops what refers to a call that is gone (its media and Session-ID announcements). */
+    private void forget(final SipCall c) {
+        if (last != null && last.call() == c) {
+            last = null;
+        }
+        for (final String k : c.ownedKeys) {
+            mediaOwner.remove(k, c);
+        }
+    }
+
+    /** Closes every call still open, in order of first message (the end of the capture). */
+    public void closeAll() {
+        flushPending();
+        if (listener == null) {
+            return;
+        }
+        final List<SipCall> open = new ArrayList<>();
+        for (final SipCall c : calls.values()) {
+            if (!c.compact) {
+                open.add(c);
+            }
+        }
+        closing.clear();
+        for (final SipCall c : open) {
+            close(c);
         }
     }
 
@@ -139,19 +356,19 @@ public final class SipCallTracker implements Tap {
      * a final response is a resend when a final response with the same code was the last thing
      * seen; provisional responses never are. A new CSeq resets the state.
      */
-    private long resendOf(final SipMessage m) {
+    private long resendOf(final SipCall call, final SipMessage m) {
         if (m.cseq() < 0 || m.callId() == null || m.src() == null || !"UDP".equals(m.transport())) {
             return 0;
         }
         final String method = m.cseqMethod() == null ? "" : m.cseqMethod();
-        final ResendKey key = new ResendKey(m.callId(), m.src(), m.dst());
-        ResendState st = resend.get(key);
+        final Ends key = new Ends(m.src(), m.dst());
+        ResendState st = (ResendState) call.resend.get(key);
         long compare = -1;
         if (st == null) {
             st = new ResendState();
             st.cseq = m.cseq();
             st.method = method;
-            resend.put(key, st);
+            call.resend.put(key, st);
         } else {
             compare = st.cseq;
             if (m.cseq() != st.cseq) {
@@ -187,14 +404,29 @@ public final class SipCallTracker implements Tap {
         return result;
     }
 
-    /** Calls in order of their first message. */
+    /** Calls in order of their first message (those still held: see {@link #stream}). */
     public List<SipCall> calls() {
         return List.copyOf(calls.values());
     }
 
-    /** Every SIP message in capture order. */
+    /** Every SIP message in capture order (none are kept unless the retention is {@link Retention#ALL}). */
     public List<SipEntry> messages() {
         return Collections.unmodifiableList(messages);
+    }
+
+    /** SIP messages seen, including those not kept. */
+    public long messageCount() {
+        return totalMessages;
+    }
+
+    /** Calls closed so far (see {@link #stream}). */
+    public long closedCalls() {
+        return closedCalls;
+    }
+
+    /** Calls held now. */
+    public int liveCalls() {
+        return calls.size();
     }
 
     /** Requests by method (tshark sip,stat). */

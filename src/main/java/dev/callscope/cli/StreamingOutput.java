@@ -1,0 +1,77 @@
+package dev.callscope.cli;
+
+import dev.callscope.output.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Output written while the capture is read (JSON Lines of calls, messages, streams as they end),
+ * to standard output or to the {@code -o} file, which is moved into place only when the command
+ * finishes (whole or not at all). What was written is flushed a few times a second, so a reader at
+ * the other end of a pipe sees records as they are made, without a system call per record.
+ */
+final class StreamingOutput implements AutoCloseable {
+    /** How often pending output is flushed, ms. */
+    private static final long FLUSH_MS = 200;
+
+    private final OutputTarget target;
+    private final PrintWriter writer;
+    private final Thread flusher;
+    private volatile boolean written;
+    private long records;
+
+    private StreamingOutput(final OutputTarget target) {
+        this.target = target;
+        this.writer = target.writer();
+        this.flusher = new Thread(this::flushLoop, "callscope-flush");
+        flusher.setDaemon(true);
+        flusher.start();
+    }
+
+    static StreamingOutput open(final OutputOptions options, final CommandSpec spec) throws IOException {
+        return new StreamingOutput(OutputTarget.of(options.output, spec.commandLine().getOut()));
+    }
+
+    private void flushLoop() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(FLUSH_MS);
+                if (written) {
+                    written = false;
+                    writer.flush(); // PrintWriter locks, so this is safe beside the writing thread
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes one JSON Lines record. */
+    void line(final Object node) {
+        Json.writeLine(writer, node);
+        records++;
+        written = true;
+    }
+
+    PrintWriter writer() {
+        written = true;
+        return writer;
+    }
+
+    long records() {
+        return records;
+    }
+
+    /** Everything was written: flush, and move the -o file into place. */
+    void commit() throws IOException {
+        flusher.interrupt();
+        target.commit();
+    }
+
+    @Override
+    public void close() {
+        flusher.interrupt();
+        target.close();
+    }
+}

@@ -137,17 +137,17 @@ public final class RtpStream {
     }
 
     private void mark(final long s) {
-        final int bit = (int) Math.floorMod(s, (long) WINDOW);
+        final int bit = (int) s & (WINDOW - 1); // s is never negative (extended numbers start at 65536)
         seen[bit >>> 6] |= 1L << (bit & 63);
     }
 
     private void clear(final long s) {
-        final int bit = (int) Math.floorMod(s, (long) WINDOW);
+        final int bit = (int) s & (WINDOW - 1); // s is never negative (extended numbers start at 65536)
         seen[bit >>> 6] &= ~(1L << (bit & 63));
     }
 
     private boolean isMarked(final long s) {
-        final int bit = (int) Math.floorMod(s, (long) WINDOW);
+        final int bit = (int) s & (WINDOW - 1); // s is never negative (extended numbers start at 65536)
         return (seen[bit >>> 6] & (1L << (bit & 63))) != 0;
     }
 

@@ -392,11 +392,9 @@ final class ShellCommands {
             }
             final Set<Object> flows = new HashSet<>();
             media(s, c).forEach(m -> flows.add(m.flow()));
-            for (long f = 1; f <= s.frameCount(); f++) {
-                for (final ProtocolEvent e : s.events(f)) {
-                    if (flows.contains(e.flow()) && (e.protocol().equals("rtp") || e.protocol().equals("rtcp"))) {
-                        frames.add(f);
-                    }
+            for (final Object flow : flows) {
+                for (final int f : s.analyse().mediaFrames(flow)) {
+                    frames.add((long) f);
                 }
             }
             final Map<Integer, Integer> ifaces = new HashMap<>();

@@ -4,6 +4,10 @@ import dev.callscope.core.InputException;
 import dev.callscope.core.Limits;
 import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
+import dev.callscope.decode.PacketDecoder;
+import dev.callscope.decode.PacketInfo;
+import dev.callscope.dissect.rtp.RtcpPacket;
+import dev.callscope.dissect.rtp.RtpPacket;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.ConversationRecord;
 import dev.callscope.dissect.ProtocolEvent;
@@ -53,6 +57,17 @@ public final class ShellSession {
         final dev.callscope.flow.webrtc.WebrtcTracker webrtc = new dev.callscope.flow.webrtc.WebrtcTracker();
         final AnomalyLog dubboAnomalies = new AnomalyLog(0);
         final List<ConversationRecord> conversations = new ArrayList<>();
+        /** Frames that carried RTP or RTCP (their events are made again on demand). */
+        final java.util.BitSet rtpFrames = new java.util.BitSet();
+        final java.util.BitSet rtcpFrames = new java.util.BitSet();
+        /** The RTP and RTCP frames of each conversation, in order. */
+        final Map<Object, FrameList> mediaFrames = new HashMap<>();
+
+        /** Frames of RTP or RTCP on a conversation (for exporting a call with its media). */
+        public int[] mediaFrames(final Object flow) {
+            final FrameList l = mediaFrames.get(flow);
+            return l == null ? new int[0] : java.util.Arrays.copyOf(l.frames, l.size);
+        }
         final Map<Long, List<ProtocolEvent>> eventsByFrame = new HashMap<>();
         InputException inputError;
         long frames;
@@ -90,7 +105,10 @@ public final class ShellSession {
     }
 
     private final List<String> files = new ArrayList<>();
-    private final List<RawFrame> frames = Collections.synchronizedList(new ArrayList<>());
+    /** Bytes of frames the shell keeps at most. */
+    public static final long MAX_BYTES = 1L << 30;
+
+    private final FrameStore frames = new FrameStore(MAX_FRAMES, MAX_BYTES);
     private volatile Analysed analysed;
     private volatile int analysedCount = -1;
     private volatile String liveSource;
@@ -133,59 +151,89 @@ public final class ShellSession {
         }
     }
 
-    /** Reads the files into memory (replacing what was open) and analyses them. */
+    /**
+     * Reads the files into memory (replacing what was open) and analyses them in the same pass: the
+     * frames are stored as the engine's reading thread takes them from the files.
+     */
     public void open(final List<String> paths) throws IOException {
-        final List<RawFrame> read = new ArrayList<>();
-        InputException error = null;
-        String format;
-        try (PacketSource source = CaptureFiles.openAll(paths)) {
-            format = source.format();
-            final RawFrame f = new RawFrame();
-            try {
-                while (source.next(f)) {
-                    cancelled();
-                    if (read.size() >= MAX_FRAMES) {
-                        error = new InputException(InputException.Kind.READ_ERROR, "more than " + MAX_FRAMES
-                            + " frames: the shell keeps only the first " + MAX_FRAMES + " in memory");
-                        break;
-                    }
-                    final RawFrame copy = new RawFrame();
-                    copy.copyFrom(f);
-                    read.add(copy);
-                }
-            } catch (InputException e) {
-                error = e;
-            }
-        }
-        synchronized (frames) {
-            frames.clear();
-            frames.addAll(read);
-        }
+        frames.clear();
         files.clear();
         files.addAll(paths);
         liveSource = null;
+        analysed = null;
         analysedCount = -1;
-        final Analysed a = analyse();
-        a.inputError = error;
-        a.format = format;
-    }
+        final InputException[] full = new InputException[1];
+        final Analysed a = new Analysed();
+        try (PacketSource files = CaptureFiles.openAll(paths)) {
+            a.format = files.format();
+            final PacketSource tee = new PacketSource() {
+                @Override
+                public boolean next(final RawFrame frame) throws IOException {
+                    if (!files.next(frame)) {
+                        return false;
+                    }
+                    if (!frames.add(frame)) {
+                        full[0] = new InputException(InputException.Kind.READ_ERROR, "more than " + MAX_FRAMES
+                            + " frames or " + (MAX_BYTES >> 20) + " MiB: the shell keeps only the first " + frames.size()
+                            + " frames in memory");
+                        return false;
+                    }
+                    return true;
+                }
 
-    /** Adds a frame that just arrived (a background capture); thread-safe. */
-    public void append(final RawFrame f) {
-        final RawFrame copy = new RawFrame();
-        copy.copyFrom(f);
-        synchronized (frames) {
-            if (frames.size() < MAX_FRAMES) {
-                frames.add(copy);
+                @Override
+                public String describe() {
+                    return files.describe();
+                }
+
+                @Override
+                public String format() {
+                    return files.format();
+                }
+
+                @Override
+                public void close() {
+                    // the files are closed by the caller
+                }
+            };
+            try {
+                run(a, tee);
+            } catch (InputException e) {
+                a.inputError = e;
             }
         }
+        if (full[0] != null) {
+            a.inputError = full[0];
+        }
+        a.frames = frames.size();
+        analysed = a;
+        analysedCount = frames.size();
+    }
+
+    /** A growable list of frame numbers. */
+    static final class FrameList {
+        int[] frames = new int[16];
+        int size;
+
+        void add(final int frame) {
+            if (size > 0 && frames[size - 1] == frame) {
+                return; // several packets of one frame (compound RTCP)
+            }
+            if (size == frames.length) {
+                frames = java.util.Arrays.copyOf(frames, size * 2);
+            }
+            frames[size++] = frame;
+        }
+    }
+
+    /** Adds a frame that just arrived (a background capture); one capturing thread at a time. */
+    public void append(final RawFrame f) {
+        frames.add(f);
     }
 
     /** Starts a live session (frames come through {@link #append}); drops what was open. */
     public void startLive(final String iface) {
-        synchronized (frames) {
-            frames.clear();
-        }
+        frames.clear();
         files.clear();
         liveSource = "live:" + iface;
         analysedCount = -1;
@@ -198,10 +246,37 @@ public final class ShellSession {
             return analysed;
         }
         final Analysed a = new Analysed();
+        try {
+            run(a, source(n));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // frames in memory: no I/O
+        }
+        a.frames = n;
+        if (liveSource != null) {
+            a.format = "live";
+        }
+        if (analysed != null) {
+            a.inputError = analysed.inputError;
+            if (liveSource == null) {
+                a.format = analysed.format;
+            }
+        }
+        analysed = a;
+        analysedCount = n;
+        return a;
+    }
+
+    /** Runs a source through every tracker the shell keeps, recording the events of each frame. */
+    private static void run(final Analysed a, final PacketSource source) throws IOException {
         final Tap recorder = new Tap() {
             @Override
             public void onEvent(final ProtocolEvent e) {
-                a.eventsByFrame.computeIfAbsent(e.frame(), k -> new ArrayList<>(2)).add(e);
+                if (e instanceof RtpPacket || e instanceof RtcpPacket) {
+                    (e instanceof RtpPacket ? a.rtpFrames : a.rtcpFrames).set((int) e.frame());
+                    a.mediaFrames.computeIfAbsent(e.flow(), k -> new FrameList()).add((int) e.frame());
+                } else {
+                    a.eventsByFrame.computeIfAbsent(e.frame(), k -> new ArrayList<>(2)).add(e);
+                }
             }
 
             @Override
@@ -218,40 +293,24 @@ public final class ShellSession {
         };
         final Engine engine = Analysis.engine(new DissectOptions(), new Limits(),
             List.of(a.stats, a.sip, a.rtp, a.dubbo, a.webrtc, recorder));
-        final List<RawFrame> snapshot = snapshot(n);
-        for (final RawFrame f : snapshot) {
-            cancelled();
-            engine.process(f);
-        }
-        engine.finish();
-        a.frames = snapshot.size();
-        if (liveSource != null) {
-            a.format = "live";
-        }
-        if (analysed != null) {
-            a.inputError = analysed.inputError;
-            if (liveSource == null) {
-                a.format = analysed.format;
-            }
-        }
-        analysed = a;
-        analysedCount = n;
-        return a;
+        engine.run(source);
     }
 
     /** The frames in memory as a packet source (for a command whose options need its own analysis). */
     PacketSource source() {
-        final List<RawFrame> snapshot = snapshot(frames.size());
+        return source(frames.size());
+    }
+
+    private PacketSource source(final int n) {
         return new PacketSource() {
             private int next;
 
             @Override
             public boolean next(final RawFrame frame) {
-                cancelled();
-                if (next >= snapshot.size()) {
+                if (next >= n) {
                     return false;
                 }
-                frame.copyFrom(snapshot.get(next++));
+                frames.get(next++, frame);
                 return true;
             }
 
@@ -279,26 +338,56 @@ public final class ShellSession {
         }
     }
 
-    private List<RawFrame> snapshot(final int n) {
-        synchronized (frames) {
-            return new ArrayList<>(frames.subList(0, Math.min(n, frames.size())));
-        }
-    }
-
-    /** Frame {@code number} (1-based, as every command numbers frames), or null. */
+    /** Frame {@code number} (1-based, as every command numbers frames), a copy, or null. */
     public RawFrame frame(final long number) {
-        synchronized (frames) {
-            return number >= 1 && number <= frames.size() ? frames.get((int) (number - 1)) : null;
+        if (number < 1 || number > frames.size()) {
+            return null;
         }
+        final RawFrame f = new RawFrame();
+        frames.get((int) (number - 1), f);
+        return f;
     }
 
     public int frameCount() {
         return frames.size();
     }
 
-    /** The events the dissectors reported for a frame (empty when none). */
+    /**
+     * The events the dissectors reported for a frame (empty when none). RTP and RTCP events are
+     * not kept (a million of them would cost hundreds of MiB): the frame is dissected again on its
+     * own, as the protocol the analysis found in it.
+     */
     public List<ProtocolEvent> events(final long frame) {
-        return analyse().eventsByFrame.getOrDefault(frame, List.of());
+        final Analysed a = analyse();
+        final int i = (int) frame;
+        if (frame > 0 && frame <= Integer.MAX_VALUE && (a.rtpFrames.get(i) || a.rtcpFrames.get(i))) {
+            return again(frame, a.rtpFrames.get(i) ? "rtp" : "rtcp");
+        }
+        return a.eventsByFrame.getOrDefault(frame, List.of());
+    }
+
+    /** The events of one frame dissected alone, its UDP ports decoded as {@code protocol}. */
+    private List<ProtocolEvent> again(final long number, final String protocol) {
+        final RawFrame f = frame(number);
+        final PacketInfo info = new PacketInfo();
+        new PacketDecoder(new Limits()).decode(f, number, info);
+        if (info.transportCount == 0 || info.transport().protocol != PacketInfo.Transport.UDP) {
+            return List.of();
+        }
+        final DissectOptions d = new DissectOptions();
+        d.decodeAs.add("udp.port=" + info.transport().dstPort + ":" + protocol);
+        d.decodeAs.add("udp.port=" + info.transport().srcPort + ":" + protocol);
+        final List<ProtocolEvent> out = new ArrayList<>();
+        final Engine engine = Analysis.engine(d, new Limits(), List.of(new Tap() {
+            @Override
+            public void onEvent(final ProtocolEvent e) {
+                out.add(e);
+            }
+        }));
+        engine.nextFrameNumber(number);
+        engine.process(f);
+        engine.finish();
+        return out;
     }
 
     public List<String> files() {

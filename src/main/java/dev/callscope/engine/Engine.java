@@ -769,10 +769,21 @@ public final class Engine {
     }
 
     void publish(final ProtocolEvent e) {
-        for (final Tap t : listeners.get(e.getClass())) {
+        final Class<?> type = e.getClass();
+        Tap[] to = lastListeners;
+        if (type != lastType) {
+            to = listeners.get(type);
+            lastType = type;
+            lastListeners = to;
+        }
+        for (final Tap t : to) {
             t.onEvent(e);
         }
     }
+
+    // the listeners of the last event's type: runs of one type (RTP) skip the ClassValue lookup
+    private Class<?> lastType;
+    private Tap[] lastListeners;
 
     /** The taps that want events of a type, worked out once per type. */
     private final ClassValue<Tap[]> listeners = new ClassValue<>() {
@@ -798,6 +809,11 @@ public final class Engine {
         for (final Tap t : taps) {
             t.onAnomaly(a);
         }
+    }
+
+    /** Numbers the next frame {@code number} (re-dissecting one frame of a capture under its own number). */
+    public void nextFrameNumber(final long number) {
+        frameNumber = number - 1;
     }
 
     public long frames() {

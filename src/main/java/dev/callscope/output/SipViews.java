@@ -68,6 +68,9 @@ public final class SipViews {
         o.put("flow_id", c.firstFlow() == null ? null : c.firstFlow().toString());
         o.put("proto", "sip");
         o.put("index", c.index());
+        if (c.part() > 1) {
+            o.put("part", c.part());
+        }
         o.put("call_id", c.callId());
         o.put("method", c.method());
         o.put("from", c.from() == null ? null : c.from().toString());

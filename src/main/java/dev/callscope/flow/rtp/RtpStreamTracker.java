@@ -756,8 +756,13 @@ public final class RtpStreamTracker implements Tap {
             return List.of();
         }
         for (final RtpStream s : c.streams) {
-            if (streams.remove(probe.set(s.flow(), s.direction == 0 ? Direction.A_TO_B : Direction.B_TO_A, s.ssrc())) != null) {
-                forget(s, true);
+            boolean held = false; // by another call that shares it and is not written yet
+            for (final String id : s.callIds) {
+                final CallState o = id.equals(callId) ? null : byCall.get(id);
+                held |= o != null && o.streams.contains(s);
+            }
+            if (!held && streams.remove(probe.set(s.flow(), s.direction == 0 ? Direction.A_TO_B : Direction.B_TO_A, s.ssrc())) != null) {
+                forget(s, false);
             }
         }
         for (final Endpoint e : c.announced) {

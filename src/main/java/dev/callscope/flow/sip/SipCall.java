@@ -34,6 +34,8 @@ public final class SipCall {
     /** Media endpoints and Session-IDs this call announced, for forgetting them with the call. */
     final List<String> ownedKeys = new ArrayList<>(2);
     boolean compact;
+    /** 1, or 2, 3... for a Call-ID seen again after its call was written (streamed output). */
+    int part = 1;
     private final Set<String> dialogs = new LinkedHashSet<>();
     private final Set<String> transactions = new LinkedHashSet<>();
     private final Set<String> linked = new LinkedHashSet<>();
@@ -318,6 +320,14 @@ public final class SipCall {
     /** Records the last RTP packet of the call's streams. */
     public void mediaEnd(final long nanos) {
         mediaEndNanos = Math.max(mediaEndNanos, nanos);
+    }
+
+    /**
+     * 1, or 2, 3... when the Call-ID came back after the call was written and released (JSON Lines):
+     * the record then holds what came after, under the same index.
+     */
+    public int part() {
+        return part;
     }
 
     /** Messages of the call, retransmissions included (also after {@link #entries()} were released). */

@@ -73,6 +73,8 @@ public final class SipCallTracker implements Tap {
     private long lingerNanos = DEFAULT_LINGER_NANOS;
     private long idleNanos = DEFAULT_IDLE_NANOS;
     private final PriorityQueue<Closing> closing = new PriorityQueue<>();
+    /** Index and part of calls written and forgotten, by Call-ID (up to maxCalls, oldest first out). */
+    private final LinkedHashMap<String, int[]> written = new LinkedHashMap<>();
     private long closedCalls;
     private long nextCheck = Long.MIN_VALUE;
 
@@ -240,7 +242,13 @@ public final class SipCallTracker implements Tap {
                 }
                 forget(old);
             }
-            call = new SipCall(nextIndex++, id);
+            final int[] before = written.isEmpty() ? null : written.remove(id);
+            if (before != null) {
+                call = new SipCall(before[0], id); // a Call-ID seen again after its call was written
+                call.part = before[1] + 1;
+            } else {
+                call = new SipCall(nextIndex++, id);
+            }
             calls.put(id, call);
             if (listener != null) {
                 schedule(call, m.tsNanos() + idleNanos);
@@ -316,6 +324,10 @@ public final class SipCallTracker implements Tap {
         if (retention == Retention.NONE) {
             calls.remove(c.callId());
             forget(c);
+            written.put(c.callId(), new int[] {c.index(), c.part()});
+            if (written.size() > maxCalls) {
+                written.remove(written.keySet().iterator().next());
+            }
         } else {
             c.compact();
         }

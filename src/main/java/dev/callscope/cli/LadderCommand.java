@@ -117,9 +117,19 @@ public final class LadderCommand implements Callable<Integer> {
         final dev.callscope.flow.webrtc.WebrtcTracker webrtc = held != null ? held.webrtc() : new dev.callscope.flow.webrtc.WebrtcTracker();
         if (held == null) {
             tracker.media(rtp);
+            if (!extended) {
+                // only the calls drawn keep their messages and media; the rest is summarised once over
+                final var lim = limits.limits();
+                final var pick = filter.predicate();
+                tracker.stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() { }, lim.callLingerNanos,
+                    lim.callIdleTimeoutNanos).keepWhole(calls.isEmpty() ? pick
+                        : c -> calls.contains(c.callId()) || calls.contains(Integer.toString(c.index())));
+                rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
+            }
         }
         final Analysis.Result r = held != null ? held.result()
             : Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, dubbo, rtp, webrtc));
+        tracker.closeAll();
         final boolean sip = protocols.contains(Proto.sip) && (connections.isEmpty() && sessions.isEmpty() || !calls.isEmpty());
         final boolean rpc = protocols.contains(Proto.dubbo) && (calls.isEmpty() && sessions.isEmpty() || !connections.isEmpty());
         final List<SipCall> all = tracker.calls();

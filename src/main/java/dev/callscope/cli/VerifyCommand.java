@@ -83,12 +83,18 @@ public final class VerifyCommand implements Callable<Integer> {
                 return specError(e.getMessage());
             }
         }
-        final SipCallTracker sip = new SipCallTracker(limits.limits().maxCalls);
-        final RtpStreamTracker rtp = new RtpStreamTracker();
-        sip.media(rtp);
+        final dev.callscope.core.Limits lim = limits.limits();
+        final SipCallTracker sip = new SipCallTracker(lim.maxCalls);
+        final RtpStreamTracker rtp = new RtpStreamTracker(lim.maxStreams, 0);
+        // only the calls a rule selects keep their messages and media; the rest is summarised once over
+        sip.media(rtp).stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() { }, lim.callLingerNanos,
+            lim.callIdleTimeoutNanos).keepWhole(c -> parsed.stream().anyMatch(s -> s.sip().stream()
+                .anyMatch(rule -> dev.callscope.verify.Verifier.selects(rule.match(), c))));
+        rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
         final DubboTracker dubbo = new DubboTracker();
         final dev.callscope.flow.webrtc.WebrtcTracker webrtc = WebrtcCommand.tracker(sdp);
         final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), sip, rtp, dubbo, webrtc));
+        sip.closeAll();
         if (r.inputError() != null) {
             throw r.inputError(); // a partly read capture proves nothing
         }

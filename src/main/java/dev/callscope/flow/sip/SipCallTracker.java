@@ -73,6 +73,7 @@ public final class SipCallTracker implements Tap {
     private long lingerNanos = DEFAULT_LINGER_NANOS;
     private long idleNanos = DEFAULT_IDLE_NANOS;
     private final PriorityQueue<Closing> closing = new PriorityQueue<>();
+    private java.util.function.Predicate<SipCall> keepWhole = c -> false;
     /** Index and part of calls written and forgotten, by Call-ID (up to maxCalls, oldest first out). */
     private final LinkedHashMap<String, int[]> written = new LinkedHashMap<>();
     private long closedCalls;
@@ -117,6 +118,15 @@ public final class SipCallTracker implements Tap {
         this.listener = l;
         this.lingerNanos = lingerNanos;
         this.idleNanos = idleNanos;
+        return this;
+    }
+
+    /**
+     * With {@link Retention#SUMMARY}: the calls that keep their messages and media when over (the
+     * calls a ladder draws or a spec selects), judged when each call is over.
+     */
+    public SipCallTracker keepWhole(final java.util.function.Predicate<SipCall> p) {
+        this.keepWhole = p;
         return this;
     }
 
@@ -315,7 +325,7 @@ public final class SipCallTracker implements Tap {
         }
         closedCalls++;
         listener.closed(c);
-        if (retention == Retention.ALL) {
+        if (retention == Retention.ALL || retention == Retention.SUMMARY && keepWhole.test(c)) {
             return;
         }
         if (media != null) {

@@ -17,6 +17,9 @@ public final class FlowKey {
     private int portB;
     private int protocol;
     private int hash;
+    // what one tap keeps about this conversation (see tapData); never part of the key's identity
+    private Object tapOwner;
+    private Object tapData;
     /** IPv4: both addresses in one long (a high, b low); IPv6: a fold of them. Compared first by lookups. */
     private long packedAddresses;
 
@@ -108,6 +111,23 @@ public final class FlowKey {
         k.hash = hash;
         k.packedAddresses = packedAddresses;
         return k;
+    }
+
+    /**
+     * What tap {@code owner} attached to this conversation (Wireshark's conversation_add_proto_data):
+     * per-conversation state found with two loads instead of a hash lookup per packet. The key of
+     * a conversation is one instance for its whole life, so a tap reads back what it attached; a
+     * tap must still find its state another way when this returns null (another tap took the
+     * slot, or the conversation was evicted and came back under a new instance).
+     */
+    public Object tapData(final Object owner) {
+        return tapOwner == owner ? tapData : null;
+    }
+
+    /** Attaches {@code data} for {@code owner} (replacing what any tap attached). */
+    public void tapData(final Object owner, final Object data) {
+        tapOwner = owner;
+        tapData = data;
     }
 
     public int protocol() {

@@ -801,8 +801,16 @@ public final class Engine {
     };
 
     Tap[] listeners(final Class<? extends ProtocolEvent> type) {
-        return listeners.get(type);
+        if (type == lastWantedType) {
+            return lastWanted;
+        }
+        lastWantedType = type;
+        lastWanted = listeners.get(type);
+        return lastWanted;
     }
+
+    private Class<?> lastWantedType;
+    private Tap[] lastWanted;
 
     void anomaly(final Anomaly a) {
         anomalies++;

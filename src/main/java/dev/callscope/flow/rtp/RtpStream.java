@@ -60,6 +60,14 @@ public final class RtpStream {
     Object srcAnnounce;
     Object announce;
     int dstVersion = -1;
+    /** A packet arrived since the stream table last looked (its recency, see the tracker's eviction). */
+    boolean touched;
+    /** The tracker's SDP version when this stream was last brought up to date (-1: never). */
+    int checkedVersion = -1;
+    /** The SDP in force says RTP (or there is none). */
+    boolean rtpMedia = true;
+    /** No longer in the tracker's table (written, released or dropped). */
+    boolean gone;
     int srcVersion = -1;
     int announceVersion = -1;
     // what the SDP says about the last payload type seen, resolved once per type and SDP

@@ -45,7 +45,8 @@ public final class RtpStreamTracker implements Tap {
 
     private final int maxStreams;
     private final long intervalNanos;
-    private final LinkedHashMap<StreamKey, RtpStream> streams = new LinkedHashMap<>(64, 0.75f, true);
+    /** Live streams in order of first packet; recency is a flag per stream (see {@link #evictOne}). */
+    private final LinkedHashMap<StreamKey, RtpStream> streams = new LinkedHashMap<>(64);
     private final List<RtpStream> dropped = new ArrayList<>();
     private final StreamKey probe = new StreamKey();
     private final Map<FlowKey, long[]> extendedTimestamps = new HashMap<>();
@@ -218,32 +219,31 @@ public final class RtpStreamTracker implements Tap {
     private static final int INFO_CLOCK = 0xFF_FFFF;
 
     private void rtp(final RtpPacket p) {
-        RtpStream s = streams.get(probe.set(p.flow(), p.direction(), p.ssrc()));
+        RtpStream s = attached(p.flow(), p.direction().ordinal(), p.ssrc());
         if (s == null) {
-            final Endpoint dst = p.dst();
-            final Endpoint src = p.src();
-            final Announce d = sdp.get(dst);
-            final Announce a = d != null ? d : sdp.get(src);
-            if (a != null && !a.rtp) {
-                return;
+            s = streams.get(probe.set(p.flow(), p.direction(), p.ssrc()));
+            if (s == null) {
+                final Endpoint dst = p.dst();
+                final Endpoint src = p.src();
+                final Announce d = sdp.get(dst);
+                final Announce a = d != null ? d : sdp.get(src);
+                if (a != null && !a.rtp) {
+                    return;
+                }
+                s = open(p, src, dst);
             }
-            s = open(p, src, dst);
+            attach(p.flow(), s);
         }
-        final Announce a = announce(s);
-        if (s.dstAnnounce != null && ((Announce) s.dstAnnounce).version != s.dstVersion
-            || s.srcAnnounce != null && ((Announce) s.srcAnnounce).version != s.srcVersion) {
-            own(s); // an SDP announced an end of this stream while it ran: that call has it too
+        s.touched = true;
+        if (s.checkedVersion != sdpVersion) {
+            refresh(s); // an SDP arrived since this stream's last packet
         }
-        if (a != null && !a.rtp) {
+        if (!s.rtpMedia) {
             return; // the latest SDP for this endpoint moved it to other media (T.38 over UDPTL)
-        }
-        if (a != s.announce || (a != null && a.version != s.announceVersion)) {
-            s.announce = a;
-            s.announceVersion = a == null ? -1 : a.version;
-            s.cachedPt = -1;
         }
         final int pt = p.payloadType();
         if (pt != s.cachedPt) {
+            final Announce a = (Announce) s.announce;
             resolve(s, a == null ? null : a.media, pt);
         }
         final int info = s.cachedInfo;
@@ -319,9 +319,7 @@ public final class RtpStreamTracker implements Tap {
 
     private RtpStream open(final RtpPacket p, final Endpoint src, final Endpoint dst) {
         if (streams.size() >= maxStreams) {
-            final Iterator<RtpStream> it = streams.values().iterator();
-            final RtpStream eldest = it.next();
-            it.remove();
+            final RtpStream eldest = evictOne();
             forget(eldest, false);
             if (finished != null) {
                 finished.accept(eldest);
@@ -366,6 +364,25 @@ public final class RtpStreamTracker implements Tap {
      * The SDP in force for a stream: the latest description of its destination, else of its source.
      * Looked up again only when an endpoint the stream has no description for may have got one.
      */
+    /**
+     * Brings a stream up to the SDP seen so far, once per SDP change (not per packet): the
+     * description in force, its owners, whether it still carries RTP.
+     */
+    private void refresh(final RtpStream s) {
+        s.checkedVersion = sdpVersion;
+        final Announce a = announce(s);
+        if (s.dstAnnounce != null && ((Announce) s.dstAnnounce).version != s.dstVersion
+            || s.srcAnnounce != null && ((Announce) s.srcAnnounce).version != s.srcVersion) {
+            own(s); // an SDP announced an end of this stream while it ran: that call has it too
+        }
+        if (a != s.announce || (a != null && a.version != s.announceVersion)) {
+            s.announce = a;
+            s.announceVersion = a == null ? -1 : a.version;
+            s.cachedPt = -1;
+        }
+        s.rtpMedia = a == null || a.rtp;
+    }
+
     private Announce announce(final RtpStream s) {
         if (s.dstAnnounce == null && s.lookupVersion != sdpVersion) {
             s.lookupVersion = sdpVersion;
@@ -413,6 +430,75 @@ public final class RtpStreamTracker implements Tap {
             s.callIds = List.copyOf(l);
         }
         byCall.computeIfAbsent(callId, k -> new CallState()).streams.add(s);
+    }
+
+    /** Streams of one conversation kept on its key, looked for before the stream table. */
+    private static final int MAX_ATTACHED = 16;
+
+    /** The live stream of a conversation, direction and SSRC attached to the conversation's key, or null. */
+    private RtpStream attached(final FlowKey flow, final int direction, final long ssrc) {
+        final Object o = flow.tapData(this);
+        if (o == null) {
+            return null;
+        }
+        for (final RtpStream s : (RtpStream[]) o) {
+            if (s != null && s.ssrc() == ssrc && s.direction == direction && !s.gone) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private void attach(final FlowKey flow, final RtpStream s) {
+        RtpStream[] a = (RtpStream[]) flow.tapData(this);
+        if (a == null) {
+            a = new RtpStream[2];
+            flow.tapData(this, a);
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == null || a[i].gone) {
+                a[i] = s;
+                return;
+            }
+        }
+        if (a.length < MAX_ATTACHED) {
+            final RtpStream[] b = java.util.Arrays.copyOf(a, a.length * 2);
+            b[a.length] = s;
+            flow.tapData(this, b);
+        }
+        // more SSRCs on one conversation than that: the rest are found in the stream table
+    }
+
+    /**
+     * Drops one stream at the bound: the first in order of first packet that had no packet since
+     * the last time this looked at it (the CLOCK approximation of least recently used), so an
+     * active stream is never pushed out while an idle one is kept.
+     */
+    private RtpStream evictOne() {
+        final List<RtpStream> active = new ArrayList<>();
+        RtpStream victim = null;
+        final Iterator<RtpStream> it = streams.values().iterator();
+        while (it.hasNext()) {
+            final RtpStream s = it.next();
+            it.remove();
+            if (!s.touched) {
+                victim = s;
+                break;
+            }
+            s.touched = false;
+            active.add(s);
+        }
+        if (victim == null) {
+            victim = active.remove(0); // every stream was active: the oldest goes
+        }
+        for (final RtpStream s : active) {
+            streams.put(keyOf(s), s); // second chance, at the end of the order
+        }
+        return victim;
+    }
+
+    private static StreamKey keyOf(final RtpStream s) {
+        return new StreamKey().set(s.flow(), s.direction == 0 ? Direction.A_TO_B : Direction.B_TO_A, s.ssrc());
     }
 
     /** Wireshark extends RTP timestamps per conversation (both directions, all sources share it). */
@@ -730,19 +816,26 @@ public final class RtpStreamTracker implements Tap {
         this.finished = finished;
     }
 
+    /** Hands on the streams silent for the idle time (a look at every live stream, once a second of packet time). */
     private void expireIdle(final long now) {
+        List<RtpStream> idle = null;
         final Iterator<RtpStream> it = streams.values().iterator();
         while (it.hasNext()) {
             final RtpStream s = it.next();
-            if (s.endNanos + idleNanos > now) {
-                return; // access order: every stream after this one had a packet since
-            }
-            if (holdOwned && !s.callIds.isEmpty()) {
+            if (s.endNanos + idleNanos > now || holdOwned && !s.callIds.isEmpty()) {
                 continue;
             }
             it.remove();
-            forget(s, true);
-            finished.accept(s);
+            if (idle == null) {
+                idle = new ArrayList<>();
+            }
+            idle.add(s);
+        }
+        if (idle != null) {
+            for (final RtpStream s : idle) {
+                forget(s, true);
+                finished.accept(s);
+            }
         }
     }
 
@@ -776,6 +869,7 @@ public final class RtpStreamTracker implements Tap {
 
     /** Drops what the tracker keeps about a stream besides the stream table itself. */
     private void forget(final RtpStream s, final boolean fromCalls) {
+        s.gone = true;
         final IntervalState st = intervalState.remove(s);
         if (st != null) {
             closeInterval(s, st, s.highestExtended());

@@ -227,7 +227,7 @@ function _picocli_callscope_read() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
@@ -320,7 +320,7 @@ function _picocli_callscope_flows() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "packets" "bytes" "duration") # --sort values
@@ -422,7 +422,7 @@ function _picocli_callscope_calls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "duration" "messages" "state") # --sort values
@@ -536,7 +536,7 @@ function _picocli_callscope_sip() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--rtp-heuristic' '--stats' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--stats' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
@@ -647,7 +647,7 @@ function _picocli_callscope_rtp() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--interval' '--export-wav' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
@@ -749,7 +749,7 @@ function _picocli_callscope_ladder() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--rtp-heuristic' '--extended' '--by-host' '--ascii' '--merge' '--explain' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--extended' '--by-host' '--ascii' '--merge' '--explain' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--session' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local PROTO_option_args=("sip" "dubbo" "webrtc") # --protocol values
@@ -881,7 +881,7 @@ function _picocli_callscope_verify() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--rtp-heuristic' '--json' '--ascii' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--ascii' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
@@ -989,7 +989,7 @@ function _picocli_callscope_dubbo() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
@@ -1082,7 +1082,7 @@ function _picocli_callscope_webrtc() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 

@@ -8,12 +8,15 @@ import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.dissect.Tap;
 import dev.callscope.engine.Engine;
 import dev.callscope.engine.EngineOptions;
+import dev.callscope.flow.sip.SipCallTracker;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /** Builds the engine from the options and runs the files through it with the given taps. */
 final class Analysis {
@@ -68,14 +71,33 @@ final class Analysis {
     }
 
     static Result run(final InputOptions in, final LimitOptions limitOptions, final List<? extends Tap> taps) throws IOException {
-        return run(in, limitOptions, taps, Map.of());
+        return run(in, limitOptions, taps, Map.of(), null);
     }
 
     static Result run(final InputOptions in, final LimitOptions limitOptions, final List<? extends Tap> taps,
                       final Map<String, String> preferences) throws IOException {
+        return run(in, limitOptions, taps, preferences, null);
+    }
+
+    /** A run whose records are written to {@code out} as the capture is read. */
+    static Result run(final InputOptions in, final LimitOptions limitOptions, final List<? extends Tap> taps,
+                      final StreamingOutput out) throws IOException {
+        return run(in, limitOptions, taps, Map.of(), out);
+    }
+
+    /**
+     * Runs the files (or the shell's capture) through the engine. Reading files shows the {@link
+     * Progress} line on stderr when it is a terminal (see {@link TerminalInfo#progress}).
+     *
+     * @param out where records go while the capture is read, or null when output follows the run
+     */
+    private static Result run(final InputOptions in, final LimitOptions limitOptions, final List<? extends Tap> taps,
+                              final Map<String, String> preferences, final StreamingOutput out) throws IOException {
         final Engine engine = engine(in.dissect, limitOptions.limits(), taps, preferences);
         final ShellSession session = ShellSession.of(in.mixee, in);
-        try (PacketSource source = session != null ? session.source() : Sources.open(in)) {
+        try (PacketSource source = session != null ? session.source() : Sources.open(in);
+             Progress progress = session != null ? Progress.NONE
+                 : Progress.start(in.quiet, out != null && out.toStdout(), source, engine::frames, calls(taps), err(in))) {
             try {
                 engine.run(source);
             } catch (InputException e) {
@@ -83,5 +105,20 @@ final class Analysis {
             }
             return new Result(source.format(), null);
         }
+    }
+
+    /** Calls seen by the SIP call tracker among the taps, or null when there is none. */
+    private static LongSupplier calls(final List<? extends Tap> taps) {
+        for (final Tap t : taps) {
+            if (t instanceof SipCallTracker sip) {
+                return sip::callsSeen;
+            }
+        }
+        return null;
+    }
+
+    /** The command's stderr, or null when the options are not attached to a command. */
+    private static PrintWriter err(final InputOptions in) {
+        return in.mixee == null || in.mixee.commandLine() == null ? null : in.mixee.commandLine().getErr();
     }
 }

@@ -108,7 +108,7 @@ public final class CallsCommand implements Callable<Integer> {
                 }
             }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
             rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
-            final Analysis.Result r = Analysis.run(input, limits, List.of(tracker, rtp));
+            final Analysis.Result r = Analysis.run(input, limits, List.of(tracker, rtp), out);
             tracker.closeAll();
             if (tracker.droppedCalls() > 0) {
                 spec.commandLine().getErr().println("callscope: --max-calls " + lim.maxCalls + " reached: "

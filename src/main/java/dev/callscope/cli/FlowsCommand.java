@@ -85,7 +85,7 @@ public final class FlowsCommand implements Callable<Integer> {
                     out.line(FlowsView.record(c, stats.firstNanos()));
                 }
             };
-            final Analysis.Result r = Analysis.run(input, limits, List.of(stats, writer));
+            final Analysis.Result r = Analysis.run(input, limits, List.of(stats, writer), out);
             out.commit();
             return r.exitCode();
         }

@@ -27,6 +27,13 @@ public final class InputOptions {
         description = "BPF capture filter applied while reading (libpcap syntax, e.g. 'udp port 5060'); needs libpcap.")
     String bpf;
 
+    @Option(names = {"-q", "--quiet"},
+        description = "Do not show the progress line. Without it, when stderr is a terminal (and CI is not set), reading "
+            + "that lasts more than half a second shows one line on stderr, rewritten in place a few times a second and "
+            + "erased at the end: bytes read, the percentage of the input when its size is known, packets/s and SIP calls "
+            + "seen.")
+    boolean quiet;
+
     @Mixin
     DissectOptions dissect = new DissectOptions();
 

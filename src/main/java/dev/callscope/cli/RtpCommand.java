@@ -111,7 +111,7 @@ public final class RtpCommand implements Callable<Integer> {
         final RtpStreamTracker tracker = new RtpStreamTracker(limits.limits().maxStreams, intervalNanos);
         try (StreamingOutput out = StreamingOutput.open(output, spec)) {
             tracker.stream(limits.limits().streamIdleTimeoutNanos, false, s -> out.line(RtpViews.stream(s, tracker.firstNanos())));
-            final Analysis.Result r = Analysis.run(input, limits, List.of(tracker));
+            final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);
             tracker.flush();
             tracker.sipInfoDtmf().forEach(e -> out.line(RtpViews.dtmf(e)));
             out.commit();

@@ -150,7 +150,7 @@ public final class SipCommand implements Callable<Integer> {
                     }
                 }
             }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
-            final Analysis.Result r = Analysis.run(input, limits, List.of(tracker));
+            final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);
             tracker.closeAll();
             out.commit();
             return r.exitCode();

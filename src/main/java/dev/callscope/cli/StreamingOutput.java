@@ -16,13 +16,15 @@ final class StreamingOutput implements AutoCloseable {
     private static final long FLUSH_MS = 200;
 
     private final OutputTarget target;
+    private final boolean toStdout;
     private final PrintWriter writer;
     private final Thread flusher;
     private volatile boolean written;
     private long records;
 
-    private StreamingOutput(final OutputTarget target) {
+    private StreamingOutput(final OutputTarget target, final boolean toStdout) {
         this.target = target;
+        this.toStdout = toStdout;
         this.writer = target.writer();
         this.flusher = new Thread(this::flushLoop, "callscope-flush");
         flusher.setDaemon(true);
@@ -30,7 +32,12 @@ final class StreamingOutput implements AutoCloseable {
     }
 
     static StreamingOutput open(final OutputOptions options, final CommandSpec spec) throws IOException {
-        return new StreamingOutput(OutputTarget.of(options.output, spec.commandLine().getOut()));
+        return new StreamingOutput(OutputTarget.of(options.output, spec.commandLine().getOut()), !options.toFile());
+    }
+
+    /** Whether the records go to standard output (not to an -o file). */
+    boolean toStdout() {
+        return toStdout;
     }
 
     private void flushLoop() {

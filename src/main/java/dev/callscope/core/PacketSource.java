@@ -25,4 +25,21 @@ public interface PacketSource extends Closeable {
     default String format() {
         return "unknown";
     }
+
+    /**
+     * Bytes read from the input so far (for a compressed file, the compressed bytes), or -1 when the
+     * source does not count them. For progress displays: may be called from another thread while
+     * {@link #next} runs, and may then be slightly behind; it must stay cheap.
+     */
+    default long bytesRead() {
+        return -1;
+    }
+
+    /**
+     * The size of the input in the unit of {@link #bytesRead()}, or -1 when unknown (standard input,
+     * a pipe, a live interface).
+     */
+    default long size() {
+        return -1;
+    }
 }

@@ -56,8 +56,10 @@ public final class CaptureFiles {
             throw new InputException(InputException.Kind.READ_ERROR, path + ": is a directory");
         }
         final InputStream in;
+        final long size;
         try {
             in = Files.newInputStream(file);
+            size = Files.isRegularFile(file) ? Files.size(file) : -1;
         } catch (final NoSuchFileException e) {
             throw new InputException(InputException.Kind.NOT_FOUND, path + ": no such file", e);
         } catch (final AccessDeniedException e) {
@@ -65,20 +67,27 @@ public final class CaptureFiles {
         } catch (final IOException e) {
             throw new InputException(InputException.Kind.READ_ERROR, path + ": cannot open: " + e.getMessage(), e);
         }
-        return open(in, path);
+        return open(in, path, size);
     }
 
-    /** Reads a capture from a stream; {@code name} is used in messages. The source closes the stream. */
+    /**
+     * Reads a capture from a stream; {@code name} is used in messages. The source closes the stream.
+     * Its {@link PacketSource#size()} is unknown (-1).
+     */
     public static PacketSource open(final InputStream in, final String name) throws InputException {
+        return open(in, name, -1);
+    }
+
+    private static PacketSource open(final InputStream in, final String name, final long size) throws InputException {
         try {
-            return detect(in, name);
+            return detect(new CountingInputStream(in), name, size);
         } catch (final InputException | RuntimeException e) {
             closeQuietly(in, e);
             throw e;
         }
     }
 
-    private static PacketSource detect(final InputStream raw, final String name) throws InputException {
+    private static PacketSource detect(final CountingInputStream raw, final String name, final long size) throws InputException {
         InputBuffer in = new InputBuffer(raw, name);
         boolean gzip = false;
         checkLength(in, name);
@@ -98,10 +107,10 @@ public final class CaptureFiles {
             magic = InputBuffer.magic(in.array(), in.position());
         }
         if (magic == PCAPNG_MAGIC) {
-            return new PcapngReader(in, gzip);
+            return new PcapngReader(in, gzip, raw, size);
         }
         if (isPcapMagic(magic) || isPcapMagic(Integer.reverseBytes(magic))) {
-            return new PcapReader(in, gzip);
+            return new PcapReader(in, gzip, raw, size);
         }
         throw new InputException(InputException.Kind.NOT_A_CAPTURE,
                 name + ": not a pcap or pcapng file (magic 0x" + String.format("%08x", magic) + ")");

@@ -111,6 +111,33 @@ public final class MergedSource implements PacketSource {
         return String.join(", ", formats);
     }
 
+    /** The sum over the sources that count their bytes, or -1 when none does. */
+    @Override
+    public long bytesRead() {
+        long sum = -1;
+        for (final PacketSource s : sources) {
+            final long n = s.bytesRead();
+            if (n >= 0) {
+                sum = Math.max(sum, 0) + n;
+            }
+        }
+        return sum;
+    }
+
+    /** The sum of the sizes, or -1 when any is unknown. */
+    @Override
+    public long size() {
+        long sum = 0;
+        for (final PacketSource s : sources) {
+            final long n = s.size();
+            if (n < 0 || s.bytesRead() < 0) {
+                return -1;
+            }
+            sum += n;
+        }
+        return sum;
+    }
+
     @Override
     public void close() throws IOException {
         IOException first = null;

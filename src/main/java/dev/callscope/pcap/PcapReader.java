@@ -68,6 +68,8 @@ public final class PcapReader implements PacketSource, CaptureInfo {
     private final InputBuffer in;
     private final String name;
     private final boolean gzip;
+    private final CountingInputStream file;
+    private final long size;
     private final boolean bigEndian;
     private final long fracToNanos;
     private final int linkType;
@@ -79,10 +81,13 @@ public final class PcapReader implements PacketSource, CaptureInfo {
     /**
      * Reads the file header; the caller has checked that the first four bytes are a pcap magic.
      */
-    PcapReader(final InputBuffer in, final boolean gzip) throws InputException {
+    PcapReader(final InputBuffer in, final boolean gzip, final CountingInputStream file, final long size)
+            throws InputException {
         this.in = in;
         this.name = in.name();
         this.gzip = gzip;
+        this.file = file;
+        this.size = size;
         if (!in.ensure(FILE_HEADER_LENGTH)) {
             throw new InputException(InputException.Kind.TRUNCATED,
                     name + ": truncated: the pcap file header is cut off after " + in.available() + " bytes");
@@ -195,6 +200,18 @@ public final class PcapReader implements PacketSource, CaptureInfo {
     @Override
     public String format() {
         return gzip ? "pcap (gzip)" : "pcap";
+    }
+
+    /** Bytes read from the file so far (compressed bytes for a gzip file); safe to call from another thread. */
+    @Override
+    public long bytesRead() {
+        return file.count();
+    }
+
+    /** The file's size (compressed for gzip), or -1 for standard input and other streams. */
+    @Override
+    public long size() {
+        return size;
     }
 
     @Override

@@ -102,6 +102,8 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
     private final InputBuffer in;
     private final String name;
     private final boolean gzip;
+    private final CountingInputStream file;
+    private final long size;
 
     private boolean bigEndian;
     private int sectionFirstInterface;
@@ -126,10 +128,13 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
      * Reads the first section header and every block up to the first packet; the caller has checked
      * that the file starts with the SHB block type.
      */
-    PcapngReader(final InputBuffer in, final boolean gzip) throws InputException {
+    PcapngReader(final InputBuffer in, final boolean gzip, final CountingInputStream file, final long size)
+            throws InputException {
         this.in = in;
         this.name = in.name();
         this.gzip = gzip;
+        this.file = file;
+        this.size = size;
         readBlocks(null);
     }
 
@@ -493,6 +498,18 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
     @Override
     public String format() {
         return gzip ? "pcapng (gzip)" : "pcapng";
+    }
+
+    /** Bytes read from the file so far (compressed bytes for a gzip file); safe to call from another thread. */
+    @Override
+    public long bytesRead() {
+        return file.count();
+    }
+
+    /** The file's size (compressed for gzip), or -1 for standard input and other streams. */
+    @Override
+    public long size() {
+        return size;
     }
 
     @Override

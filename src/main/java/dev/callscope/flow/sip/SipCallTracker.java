@@ -446,6 +446,14 @@ public final class SipCallTracker implements Tap {
         return closedCalls;
     }
 
+    /**
+     * Calls seen so far (Call-IDs), whether still held, closed or dropped. One field read: a progress
+     * display may call it from another thread and get a slightly stale count.
+     */
+    public long callsSeen() {
+        return nextIndex - 1;
+    }
+
     /** Calls held now. */
     public int liveCalls() {
         return calls.size();

@@ -141,7 +141,7 @@ final class ShellCommands {
         @Override
         public Integer call() throws Exception {
             final ShellSession s = session(spec);
-            s.open(files);
+            s.open(files, spec.commandLine().getErr());
             final ShellSession.Analysed a = s.analyse();
             final PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "opened %s: %d frames, %d SIP calls, %d RTP streams, %d Dubbo connections, %d conversations%n",

@@ -156,6 +156,11 @@ public final class ShellSession {
      * frames are stored as the engine's reading thread takes them from the files.
      */
     public void open(final List<String> paths) throws IOException {
+        open(paths, null);
+    }
+
+    /** As {@link #open(List)}, with the progress line on {@code err} when it is a terminal. */
+    public void open(final List<String> paths, final java.io.PrintWriter err) throws IOException {
         frames.clear();
         files.clear();
         files.addAll(paths);
@@ -192,12 +197,22 @@ public final class ShellSession {
                 }
 
                 @Override
+                public long bytesRead() {
+                    return files.bytesRead();
+                }
+
+                @Override
+                public long size() {
+                    return files.size();
+                }
+
+                @Override
                 public void close() {
                     // the files are closed by the caller
                 }
             };
             try {
-                run(a, tee);
+                run(a, tee, err);
             } catch (InputException e) {
                 a.inputError = e;
             }
@@ -247,7 +262,7 @@ public final class ShellSession {
         }
         final Analysed a = new Analysed();
         try {
-            run(a, source(n));
+            run(a, source(n), null);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // frames in memory: no I/O
         }
@@ -267,7 +282,7 @@ public final class ShellSession {
     }
 
     /** Runs a source through every tracker the shell keeps, recording the events of each frame. */
-    private static void run(final Analysed a, final PacketSource source) throws IOException {
+    private static void run(final Analysed a, final PacketSource source, final java.io.PrintWriter err) throws IOException {
         final Tap recorder = new Tap() {
             @Override
             public void onEvent(final ProtocolEvent e) {
@@ -293,7 +308,9 @@ public final class ShellSession {
         };
         final Engine engine = Analysis.engine(new DissectOptions(), new Limits(),
             List.of(a.stats, a.sip, a.rtp, a.dubbo, a.webrtc, recorder));
-        engine.run(source);
+        try (Progress progress = Progress.start(false, false, source, engine::frames, a.sip::callsSeen, err)) {
+            engine.run(source);
+        }
     }
 
     /** The frames in memory as a packet source (for a command whose options need its own analysis). */

@@ -78,7 +78,13 @@ public final class CallsCommand implements Callable<Integer> {
         };
         final List<SipCall> shown = all.stream().filter(keep).sorted(order.thenComparingInt(SipCall::index)).toList();
         output.emit(spec,
-            out -> Json.writeDocument(out, SipViews.callsJson(shown, all.size(), rtp)),
+            out -> {
+                final var doc = SipViews.callsJson(shown, all.size(), rtp);
+                if (tracker.droppedCalls() > 0) {
+                    doc.put("dropped_calls", tracker.droppedCalls());
+                }
+                Json.writeDocument(out, doc);
+            },
             out -> shown.forEach(c -> Json.writeLine(out, SipViews.call(c, true, rtp))),
             out -> {
                 SipViews.callsText(out, shown, all.size());

@@ -113,6 +113,10 @@ public final class RtpCommand implements Callable<Integer> {
             tracker.stream(limits.limits().streamIdleTimeoutNanos, false, s -> out.line(RtpViews.stream(s, tracker.firstNanos())));
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);
             tracker.flush();
+            if (tracker.streamsLimitHits() > 0) {
+                spec.commandLine().getErr().println("callscope: --max-streams reached: " + tracker.streamsLimitHits()
+                    + " times the stream silent longest was written early");
+            }
             tracker.sipInfoDtmf().forEach(e -> out.line(RtpViews.dtmf(e)));
             out.commit();
             return r.exitCode();

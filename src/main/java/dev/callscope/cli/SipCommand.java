@@ -120,6 +120,9 @@ public final class SipCommand implements Callable<Integer> {
         final List<SipViews.MessageRow> shown = rows.stream().filter(x -> keep.test(x.call())).toList();
         output.emit(spec, out -> { }, out -> { }, out -> {
             SipViews.rowsText(out, shown, cap.firstNanos());
+            if (tracker.droppedCalls() > 0) {
+                out.println("--max-calls " + lim.maxCalls + " reached: " + tracker.droppedCalls() + " older calls were dropped");
+            }
             SipViews.tlsText(out, tracker.tls());
             printStats(out, tracker);
         });
@@ -152,6 +155,10 @@ public final class SipCommand implements Callable<Integer> {
             }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);
             tracker.closeAll();
+            if (tracker.droppedCalls() > 0) {
+                spec.commandLine().getErr().println("callscope: --max-calls " + lim.maxCalls + " reached: "
+                    + tracker.droppedCalls() + " calls were dropped before they ended");
+            }
             out.commit();
             return r.exitCode();
         }

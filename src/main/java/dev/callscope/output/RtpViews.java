@@ -54,6 +54,9 @@ public final class RtpViews {
         table.print(out);
         out.println();
         out.println(streams.size() + " RTP streams, " + t.rtcpPackets() + " RTCP packets (MOS~ is an E-model estimate)");
+        if (t.streamsLimitHits() > 0) {
+            out.println("--max-streams reached: " + t.streamsLimitHits() + " times the stream silent longest was dropped");
+        }
         final List<DtmfEvent> dtmf = t.allDtmf();
         if (!dtmf.isEmpty()) {
             out.println();
@@ -200,6 +203,9 @@ public final class RtpViews {
         final ArrayNode info = o.putArray("sip_info_dtmf");
         t.sipInfoDtmf().forEach(e -> info.add(dtmf(e)));
         o.put("rtcp_packets", t.rtcpPackets());
+        if (t.streamsLimitHits() > 0) {
+            o.put("streams_limit_hits", t.streamsLimitHits());
+        }
         final ObjectNode types = o.putObject("rtcp_types");
         t.rtcpTypes().forEach((k, v) -> types.put(String.valueOf(k), v));
         return o;

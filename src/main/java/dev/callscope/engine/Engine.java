@@ -721,6 +721,11 @@ public final class Engine {
             conversations.remove(c);
             report(c, "idle");
         }
+        // an announced conversation that did not come within the idle time is forgotten too
+        final Iterator<ExpectedKey> it = expected.keySet().iterator();
+        while (it.hasNext() && it.next().nanos < deadline) {
+            it.remove();
+        }
     }
 
     private void close(final Conversation c, final String reason) {
@@ -881,7 +886,10 @@ public final class Engine {
                 oldest.next();
                 oldest.remove();
             }
-            expected.put(new ExpectedKey().set(transport, endpoint), dissectorId);
+            final ExpectedKey k = new ExpectedKey().set(transport, endpoint);
+            k.nanos = nowNanos;
+            expected.remove(k); // renewed: to the end of the order, which is the order of time
+            expected.put(k, dissectorId);
             expectations++; // conversations left without a dissector look again on their next packet
         }
     }
@@ -890,6 +898,8 @@ public final class Engine {
     private static final class ExpectedKey {
         Transport transport;
         Endpoint endpoint;
+        /** When it was announced (packet time); not part of the key. */
+        long nanos;
 
         ExpectedKey set(final Transport t, final Endpoint e) {
             transport = t;

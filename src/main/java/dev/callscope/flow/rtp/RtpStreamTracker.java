@@ -172,7 +172,7 @@ public final class RtpStreamTracker implements Tap {
     }
 
     /** How often (packet time) idle streams are looked for when streaming. */
-    private static final long IDLE_CHECK_NANOS = 1_000_000_000L;
+    private static final long IDLE_CHECK_NANOS = 5_000_000_000L;
 
     private void base(final long ts) {
         if (baseNanos == Long.MIN_VALUE) {
@@ -870,6 +870,15 @@ public final class RtpStreamTracker implements Tap {
     /** Drops what the tracker keeps about a stream besides the stream table itself. */
     private void forget(final RtpStream s, final boolean fromCalls) {
         s.gone = true;
+        final Object att = s.flow().tapData(this); // the conversation may outlive the stream: let it go
+        if (att != null) {
+            final RtpStream[] a = (RtpStream[]) att;
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] == s) {
+                    a[i] = null;
+                }
+            }
+        }
         final IntervalState st = intervalState.remove(s);
         if (st != null) {
             closeInterval(s, st, s.highestExtended());

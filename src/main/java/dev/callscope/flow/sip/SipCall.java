@@ -34,6 +34,8 @@ public final class SipCall {
     /** Media endpoints and Session-IDs this call announced, for forgetting them with the call. */
     final List<String> ownedKeys = new ArrayList<>(2);
     boolean compact;
+    /** Handed to the tracker's listener as over. */
+    boolean closed;
     /** 1, or 2, 3... for a Call-ID seen again after its call was written (streamed output). */
     int part = 1;
     private final Set<String> dialogs = new LinkedHashSet<>();

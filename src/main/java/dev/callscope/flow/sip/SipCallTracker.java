@@ -72,7 +72,10 @@ public final class SipCallTracker implements Tap {
     private RtpStreamTracker media;
     private long lingerNanos = DEFAULT_LINGER_NANOS;
     private long idleNanos = DEFAULT_IDLE_NANOS;
+    /** Decided calls waiting for their quiet time (a few seconds' worth: entries are short-lived). */
     private final PriorityQueue<Closing> closing = new PriorityQueue<>();
+    /** Calls not yet closed, least recently active first (for the idle timeout). */
+    private final LinkedHashMap<String, SipCall> open = new LinkedHashMap<>(64, 0.75f, true);
     private java.util.function.Predicate<SipCall> keepWhole = c -> false;
     /** Index and part of calls written and forgotten, by Call-ID (up to maxCalls, oldest first out). */
     private final LinkedHashMap<String, int[]> written = new LinkedHashMap<>();
@@ -260,9 +263,9 @@ public final class SipCallTracker implements Tap {
                 call = new SipCall(nextIndex++, id);
             }
             calls.put(id, call);
-            if (listener != null) {
-                schedule(call, m.tsNanos() + idleNanos);
-            }
+        }
+        if (listener != null && !call.closed) {
+            open.put(id, call); // most recently active last
         }
         final long resendOf = resendOf(call, m);
         if (resendOf > 0) {
@@ -277,7 +280,7 @@ public final class SipCallTracker implements Tap {
         last = e;
         if (listener != null) {
             pending = e;
-            if (call.decided() && !wasDecided || call.decided() && call.closeDeadline > m.tsNanos() + lingerNanos) {
+            if (!call.closed && call.decided() && (!wasDecided || call.closeDeadline > m.tsNanos() + lingerNanos)) {
                 schedule(call, m.tsNanos() + lingerNanos);
             }
         }
@@ -286,6 +289,9 @@ public final class SipCallTracker implements Tap {
             share(call, "session-id:" + sessionId.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT), m.tsNanos());
         }
     }
+
+    /** Call-IDs of written calls remembered to number a returning Call-ID as before (the latest ones). */
+    private static final int MAX_WRITTEN = 20_000;
 
     /** Anomalies about the calls limit that are kept (the count is always right). */
     private static final int MAX_LIMIT_ANOMALIES = 100;
@@ -299,18 +305,22 @@ public final class SipCallTracker implements Tap {
 
     /** Closes the calls whose quiet time has run out at capture time {@code now}. */
     private void closeDue(final long now) {
+        closeIdle(now);
         while (!closing.isEmpty() && closing.peek().deadline() <= now) {
             final Closing head = closing.poll();
             final SipCall c = head.call();
-            if (head.deadline() != c.closeDeadline || calls.get(c.callId()) != c) {
+            if (head.deadline() != c.closeDeadline || c.closed || calls.get(c.callId()) != c) {
                 continue; // superseded by an earlier deadline, or already gone
             }
             c.closeDeadline = Long.MAX_VALUE;
+            if (!c.decided()) {
+                continue; // back in progress (a new INVITE after a challenge): the idle scan has it
+            }
             long lastSeen = c.lastSipNanos();
             if (media != null) {
                 lastSeen = Math.max(lastSeen, media.lastMediaNanos(c.callId()));
             }
-            final long due = lastSeen + (c.decided() ? lingerNanos : idleNanos);
+            final long due = lastSeen + lingerNanos;
             if (due > now) {
                 schedule(c, due);
             } else {
@@ -319,7 +329,46 @@ public final class SipCallTracker implements Tap {
         }
     }
 
+    /**
+     * Closes calls never decided that were silent (SIP and media) for the idle time: the least
+     * recently active are first in {@link #open}, so this stops at the first call still active.
+     */
+    private void closeIdle(final long now) {
+        List<SipCall> idle = null;
+        List<SipCall> mediaActive = null;
+        for (final SipCall c : open.values()) {
+            if (c.lastSipNanos + idleNanos > now) {
+                break;
+            }
+            if (c.decided()) {
+                continue; // the linger queue has it
+            }
+            if (media != null && media.lastMediaNanos(c.callId()) + idleNanos > now) {
+                if (mediaActive == null) {
+                    mediaActive = new ArrayList<>();
+                }
+                mediaActive.add(c);
+                continue;
+            }
+            if (idle == null) {
+                idle = new ArrayList<>();
+            }
+            idle.add(c);
+        }
+        if (mediaActive != null) {
+            for (final SipCall c : mediaActive) {
+                c.lastSipNanos = Math.max(c.lastSipNanos, media.lastMediaNanos(c.callId()));
+                open.get(c.callId()); // to the end: its media is still flowing
+            }
+        }
+        if (idle != null) {
+            idle.forEach(this::close);
+        }
+    }
+
     private void close(final SipCall c) {
+        open.remove(c.callId());
+        c.closed = true;
         if (media != null) {
             c.mediaEnd(media.lastMediaNanos(c.callId()));
         }
@@ -335,7 +384,7 @@ public final class SipCallTracker implements Tap {
             calls.remove(c.callId());
             forget(c);
             written.put(c.callId(), new int[] {c.index(), c.part()});
-            if (written.size() > maxCalls) {
+            if (written.size() > Math.min(maxCalls, MAX_WRITTEN)) {
                 written.remove(written.keySet().iterator().next());
             }
         } else {
@@ -359,14 +408,14 @@ public final class SipCallTracker implements Tap {
         if (listener == null) {
             return;
         }
-        final List<SipCall> open = new ArrayList<>();
+        final List<SipCall> stillOpen = new ArrayList<>();
         for (final SipCall c : calls.values()) {
-            if (!c.compact) {
-                open.add(c);
+            if (!c.closed) {
+                stillOpen.add(c);
             }
         }
         closing.clear();
-        for (final SipCall c : open) {
+        for (final SipCall c : stillOpen) {
             close(c);
         }
     }

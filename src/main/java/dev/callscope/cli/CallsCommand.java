@@ -62,8 +62,12 @@ public final class CallsCommand implements Callable<Integer> {
             tracker.media(rtp);
             if (!output.json()) {
                 // a table keeps a summary of each call once it is over, not its messages or media
-                tracker.stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() { },
-                    lim.callLingerNanos, lim.callIdleTimeoutNanos);
+                tracker.stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() {
+                    @Override
+                    public void closed(final SipCall c) {
+                        HeapGuard.tick();
+                    }
+                }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
                 rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
             }
         }

@@ -11,6 +11,7 @@ import dev.callscope.output.WavWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,6 +83,15 @@ public final class RtpCommand implements Callable<Integer> {
             return stream(intervalNanos);
         }
         final RtpStreamTracker tracker = held != null ? held.rtp() : new RtpStreamTracker(limits.limits().maxStreams, intervalNanos);
+        final List<RtpStream> ended = new ArrayList<>();
+        if (held == null && exportWav == null && !output.json()) {
+            // a table keeps each stream that went silent without its sequence window
+            tracker.stream(limits.limits().streamIdleTimeoutNanos, false, s -> {
+                s.compact();
+                ended.add(s);
+                HeapGuard.tick();
+            });
+        }
         final Map<String, String> prefs = exportWav == null ? Map.of() : Map.of(RtpDissector.PREF_KEEP_PAYLOAD, "true");
         final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(new CaptureStats(0), tracker), prefs);
         try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
@@ -89,6 +99,10 @@ public final class RtpCommand implements Callable<Integer> {
                 Json.writeDocument(target.writer(), RtpViews.json(tracker));
             } else if (output.jsonl()) {
                 RtpViews.jsonl(target.writer(), tracker);
+            } else if (held == null && exportWav == null) {
+                tracker.flush();
+                ended.sort(java.util.Comparator.comparingInt(RtpStream::index));
+                RtpViews.text(target.writer(), tracker, ended, intervalNanos > 0);
             } else {
                 RtpViews.text(target.writer(), tracker, intervalNanos > 0);
             }

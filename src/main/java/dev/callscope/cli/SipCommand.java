@@ -113,6 +113,7 @@ public final class SipCommand implements Callable<Integer> {
             @Override
             public void message(final SipEntry e) {
                 rows.add(SipViews.row(e));
+                HeapGuard.tick();
             }
         }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
         final Analysis.Result r = Analysis.run(input, limits, List.of(cap, tracker));

@@ -58,25 +58,8 @@ final class StreamingOutput implements AutoCloseable {
     void line(final Object node) {
         Json.writeLine(writer, node);
         written = true;
-        if ((++records & 1023) == 0) {
-            keepHeapToLiveState();
-        }
-    }
-
-    /**
-     * Heap in use above which a streamed run asks for a full collection. What a streamed run holds
-     * is the state in progress; what it has written dies, but the serial collector lets the old
-     * generation grow with it until it is full, so the process would grow with the capture. A
-     * collection when the heap passes this (and the launcher's MaxHeapFreeRatio) keeps it near
-     * the live state.
-     */
-    static final long HEAP_BUDGET = 160L << 20;
-
-    private static void keepHeapToLiveState() {
-        final Runtime rt = Runtime.getRuntime();
-        if (rt.totalMemory() - rt.freeMemory() > HEAP_BUDGET) {
-            System.gc();
-        }
+        records++;
+        HeapGuard.tick();
     }
 
     PrintWriter writer() {

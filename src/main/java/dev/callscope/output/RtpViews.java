@@ -8,6 +8,7 @@ import dev.callscope.flow.rtp.DtmfEvent;
 import dev.callscope.flow.rtp.RtpStream;
 import dev.callscope.flow.rtp.RtpStreamTracker;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +41,12 @@ public final class RtpViews {
     // ------------------------------------------------------------------ text
 
     public static void text(final PrintWriter out, final RtpStreamTracker t, final boolean withIntervals) {
-        final List<RtpStream> streams = t.streams();
+        text(out, t, t.streams(), withIntervals);
+    }
+
+    /** The table of {@code streams} (those a streaming tracker handed on), with the tracker's totals. */
+    public static void text(final PrintWriter out, final RtpStreamTracker t, final List<RtpStream> streams,
+                            final boolean withIntervals) {
         final long first = t.firstNanos();
         final TextTable table = new TextTable(">#", ">Start", ">End", "Source", "Destination", "SSRC", "Payload", ">Pkts",
             ">Lost", ">Max Delta(ms)", ">Mean Jitter(ms)", ">Max Jitter(ms)", ">Max Skew(ms)", ">MOS~", "Problems?", "DTMF");
@@ -57,7 +63,9 @@ public final class RtpViews {
         if (t.streamsLimitHits() > 0) {
             out.println("--max-streams reached: " + t.streamsLimitHits() + " times the stream silent longest was dropped");
         }
-        final List<DtmfEvent> dtmf = t.allDtmf();
+        final List<DtmfEvent> dtmf = new ArrayList<>(t.sipInfoDtmf());
+        streams.forEach(s -> dtmf.addAll(s.dtmf()));
+        dtmf.sort(java.util.Comparator.comparingLong(DtmfEvent::startNanos).thenComparingLong(DtmfEvent::frame));
         if (!dtmf.isEmpty()) {
             out.println();
             final TextTable d = new TextTable(">Frame", ">Time", "Source", "Destination", "Via", "Digit", ">Duration(ms)", "End");

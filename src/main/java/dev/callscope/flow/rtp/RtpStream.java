@@ -32,9 +32,9 @@ public final class RtpStream {
     long markers;
     long duplicates;
     long outOfOrder;
-    /** Packets per payload type (0-127) and the types in order of first appearance. */
-    private final long[] ptCounts = new long[128];
+    /** The payload types (0-127) in order of first appearance, and the packets of each. */
     private byte[] ptOrder = new byte[2];
+    private long[] ptCounts = new long[2];
     private int ptDistinct;
     final Map<Integer, String> codecs = new LinkedHashMap<>(4);
     final Map<Integer, Integer> codecClock = new LinkedHashMap<>(4);
@@ -52,7 +52,7 @@ public final class RtpStream {
 
     // extended sequence numbers for duplicates / out-of-order
     private long highest = -1;
-    private final long[] seen = new long[WINDOW / 64];
+    private long[] seen = new long[WINDOW / 64];
 
     // the SDP in force for this stream, resolved when it changes (not per packet)
     int lookupVersion = -1;
@@ -302,28 +302,47 @@ public final class RtpStream {
         return stats.problem;
     }
 
+    /** The stream ended and was handed on: drop what only more packets would need (the sequence window). */
+    public void compact() {
+        seen = null;
+        extTimestamp = null;
+        announce = null;
+        dstAnnounce = null;
+        srcAnnounce = null;
+    }
+
     /** Counts one packet of payload type {@code pt} (0-127); whether the type is new to this stream. */
     boolean countPayloadType(final int pt) {
-        if (ptCounts[pt]++ != 0) {
-            return false;
+        for (int i = 0; i < ptDistinct; i++) {
+            if (ptOrder[i] == pt) {
+                ptCounts[i]++;
+                return false;
+            }
         }
         if (ptDistinct == ptOrder.length) {
             ptOrder = java.util.Arrays.copyOf(ptOrder, ptOrder.length * 2);
+            ptCounts = java.util.Arrays.copyOf(ptCounts, ptCounts.length * 2);
         }
-        ptOrder[ptDistinct++] = (byte) pt;
+        ptOrder[ptDistinct] = (byte) pt;
+        ptCounts[ptDistinct++] = 1;
         return true;
     }
 
     /** Whether a packet of payload type {@code pt} was seen. */
     boolean seenPayloadType(final int pt) {
-        return ptCounts[pt] != 0;
+        for (int i = 0; i < ptDistinct; i++) {
+            if (ptOrder[i] == pt) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Packets per payload type, in order of first appearance. */
     public Map<Integer, Long> payloadTypes() {
         final Map<Integer, Long> m = new LinkedHashMap<>();
         for (int i = 0; i < ptDistinct; i++) {
-            m.put((int) ptOrder[i], ptCounts[ptOrder[i]]);
+            m.put((int) ptOrder[i], ptCounts[i]);
         }
         return Collections.unmodifiableMap(m);
     }
@@ -336,7 +355,7 @@ public final class RtpStream {
             final int pt = ptOrder[i];
             final String c = codecs.get(pt);
             final boolean aux = pt == 13 || pt == 19 || c != null && c.regionMatches(true, 0, "telephone-event", 0, 15);
-            final long v = aux ? 0 : ptCounts[pt];
+            final long v = aux ? 0 : ptCounts[i];
             if (v > n || best < 0) {
                 best = pt;
                 n = v;

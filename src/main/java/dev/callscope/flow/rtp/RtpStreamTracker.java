@@ -51,7 +51,7 @@ public final class RtpStreamTracker implements Tap {
     private final StreamKey probe = new StreamKey();
     private final Map<FlowKey, long[]> extendedTimestamps = new HashMap<>();
     /** The latest SDP media description per announced endpoint, with the call that announced it. */
-    private final Map<Endpoint, Announce> sdp = new HashMap<>();
+    private final LinkedHashMap<Endpoint, Announce> sdp = new LinkedHashMap<>();
     /** Per Call-ID: its streams, the endpoints its SDP announced, its SIP INFO DTMF. */
     private final Map<String, CallState> byCall = new HashMap<>();
     /** Streams by SSRC, for RTCP report blocks. */
@@ -83,6 +83,8 @@ public final class RtpStreamTracker implements Tap {
         String callId;
         /** Calls that announced it before, most recent last (a few). */
         List<String> earlier = List.of();
+        /** When it was last announced (packet time). */
+        long nanos;
     }
 
     /** Earlier announcers of one endpoint that are remembered. */
@@ -94,7 +96,11 @@ public final class RtpStreamTracker implements Tap {
     /** Tells the tracker which calls are still up, so a stream goes to every call up that announced its ends. */
     public void callsLive(final java.util.function.Predicate<String> live) {
         this.callLive = live;
+        this.joined = true;
     }
+
+    /** A SIP call tracker joins with this one (and releases what each call announced when it is written). */
+    private boolean joined;
 
     /** What the tracker keeps per call. */
     private static final class CallState {
@@ -170,6 +176,9 @@ public final class RtpStreamTracker implements Tap {
             expireIdle(frame.tsNanos);
         }
     }
+
+    /** SDP announcements are kept this many stream timeouts when streaming (10 min by default). */
+    private static final long ANNOUNCE_IDLE_FACTOR = 10;
 
     /** How often (packet time) idle streams are looked for when streaming. */
     private static final long IDLE_CHECK_NANOS = 5_000_000_000L;
@@ -429,7 +438,9 @@ public final class RtpStreamTracker implements Tap {
             l.add(callId);
             s.callIds = List.copyOf(l);
         }
-        byCall.computeIfAbsent(callId, k -> new CallState()).streams.add(s);
+        if (joined || finished == null) { // streamed without calls: nobody asks for a call's streams
+            byCall.computeIfAbsent(callId, k -> new CallState()).streams.add(s);
+        }
     }
 
     /** Streams of one conversation kept on its key, looked for before the stream table. */
@@ -659,11 +670,12 @@ public final class RtpStreamTracker implements Tap {
             }
             final Endpoint e = CallMedia.endpoint(m.connectionAddress(), m.port());
             if (e != null) {
-                Announce a = sdp.get(e);
+                Announce a = sdp.remove(e); // announced again: to the end of the order, which is the order of time
                 if (a == null) {
                     a = new Announce();
-                    sdp.put(e, a);
                 }
+                sdp.put(e, a);
+                a.nanos = b.tsNanos();
                 a.media = m;
                 a.rtp = m.rtp();
                 a.version = ++sdpVersion;
@@ -675,7 +687,9 @@ public final class RtpStreamTracker implements Tap {
                         a.earlier = List.copyOf(l.size() > MAX_EARLIER ? l.subList(l.size() - MAX_EARLIER, l.size()) : l);
                     }
                     a.callId = callId;
-                    byCall.computeIfAbsent(callId, k -> new CallState()).announced.add(e);
+                    if (joined) {
+                        byCall.computeIfAbsent(callId, k -> new CallState()).announced.add(e);
+                    }
                 }
             }
         }
@@ -818,6 +832,12 @@ public final class RtpStreamTracker implements Tap {
 
     /** Hands on the streams silent for the idle time (a look at every live stream, once a second of packet time). */
     private void expireIdle(final long now) {
+        // what an SDP said about an endpoint is forgotten ANNOUNCE_IDLE_FACTOR stream timeouts after
+        // it was said (a stream already running keeps its description)
+        final Iterator<Announce> old = sdp.values().iterator();
+        while (old.hasNext() && old.next().nanos + ANNOUNCE_IDLE_FACTOR * idleNanos < now) {
+            old.remove();
+        }
         List<RtpStream> idle = null;
         final Iterator<RtpStream> it = streams.values().iterator();
         while (it.hasNext()) {

@@ -1,0 +1,31 @@
+package dev.callscope.cli;
+
+/**
+ * Keeps a long run's heap near its live state. What a streamed or summarising run holds is the
+ * state in progress; what it has written or summarised dies, but the serial collector lets the old
+ * generation grow with that garbage until it is full, so the process would grow with the capture.
+ * Every {@value #EVERY} records finished, when the heap in use passes {@link #BUDGET}, a full
+ * collection brings it back (and the launcher's MaxHeapFreeRatio lets the heap shrink).
+ */
+final class HeapGuard {
+    /** Heap in use above which a full collection is asked for. */
+    static final long BUDGET = 160L << 20;
+    /** Records (calls, messages, streams) between two looks at the heap. */
+    static final int EVERY = 1024;
+
+    private static int count;
+
+    private HeapGuard() {
+    }
+
+    /** One record was finished (written or summarised); called from the analysing thread. */
+    static void tick() {
+        if (++count % EVERY != 0) {
+            return;
+        }
+        final Runtime rt = Runtime.getRuntime();
+        if (rt.totalMemory() - rt.freeMemory() > BUDGET) {
+            System.gc();
+        }
+    }
+}

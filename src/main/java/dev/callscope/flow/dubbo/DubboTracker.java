@@ -214,6 +214,7 @@ public final class DubboTracker implements Tap {
             finish(eldest, "evicted");
         }
         final DubboConnection c = new DubboConnection(nextIndex++, f.flow(), f.frame(), f.tsNanos());
+        c.flowId = f.conversationId(); // known from the first frame, so records can be written before the end
         final List<TcpEvent> hs = synOnly.remove(f.flow());
         if (hs != null) {
             for (final TcpEvent t : hs) {

@@ -81,6 +81,12 @@ public final class DubboView {
                 ms(s.latencyNanos(0.99)), ms(s.maxLatencyNanos()));
         }
         m.print(out);
+        final long approximate = t.methods().stream().filter(DubboTracker.MethodStats::latencyApproximate).count();
+        if (approximate > 0) {
+            out.printf(Locale.ROOT, "(p50/p90/p99 of %d method(s) with more than %d answered calls from a histogram, "
+                + "within %.1f %%; max exact)%n", approximate, DubboTracker.EXACT_LATENCIES,
+                DubboTracker.LATENCY_RELATIVE_ERROR * 100);
+        }
         out.println();
         out.println("Connections and heartbeats");
         final TextTable h = new TextTable(">Flow", "Consumer", "Provider", ">Opened s", ">Closed s", ">Calls",

@@ -11,7 +11,6 @@ import dev.callscope.dissect.Tap;
 import dev.callscope.dissect.TcpEvent;
 import dev.callscope.dissect.dubbo.DubboFrame;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -23,15 +22,15 @@ import java.util.TreeMap;
 /**
  * Pairs Dubbo requests and responses by request id per connection, follows heartbeats and the TCP
  * life of each connection, and sums calls per service#method. Bounded: pending requests per
- * connection, open connections (least recently active evicted), exchanges and timelines kept.
- * Exceeding a bound records an anomaly and keeps counting.
+ * connection, open connections (least recently active evicted), exchanges and timelines kept,
+ * latency samples per method (see {@link LatencySamples}). Exceeding a bound records an anomaly and
+ * keeps counting.
  */
 public final class DubboTracker implements Tap {
     public static final int MAX_SILENCES = 32;
     public static final int MAX_TIMELINE = 20_000;
     /** A silence is one Dubbo's idle check would act on when it exceeds this many heartbeat intervals. */
     public static final int MISSED_HEARTBEAT_FACTOR = 3;
-    private static final int MAX_LATENCY_SAMPLES = 1_000_000;
 
     /** Bounds, with defaults fit for one capture file on a workstation. */
     public record Bounds(int maxConnections, int maxPendingPerConnection, int maxExchanges, int maxSynOnly) {
@@ -46,8 +45,7 @@ public final class DubboTracker implements Tap {
         long count;
         long errors;
         long unanswered;
-        long[] latencies = new long[16];
-        int samples;
+        private final LatencySamples latencies = new LatencySamples();
 
         MethodStats(final String serviceMethod) {
             this.serviceMethod = serviceMethod;
@@ -69,31 +67,41 @@ public final class DubboTracker implements Tap {
             return unanswered;
         }
 
-        /** Latency at quantile {@code q} (0..1, nearest rank), or -1 without answered calls. */
+        /**
+         * Latency at quantile {@code q} (0..1, nearest rank), or -1 without answered calls; within
+         * 0.4 % once {@link #latencyApproximate()} (the maximum is always exact).
+         */
         public long latencyNanos(final double q) {
-            if (samples == 0) {
-                return -1;
-            }
-            final long[] s = Arrays.copyOf(latencies, samples);
-            Arrays.sort(s);
-            final int rank = (int) Math.ceil(q * samples);
-            return s[Math.max(0, Math.min(samples - 1, rank - 1))];
+            return latencies.quantile(q);
         }
 
         public long maxLatencyNanos() {
             return latencyNanos(1.0);
         }
 
-        void add(final long latency) {
-            if (samples >= MAX_LATENCY_SAMPLES) {
-                return;
-            }
-            if (samples == latencies.length) {
-                latencies = Arrays.copyOf(latencies, samples * 2);
-            }
-            latencies[samples++] = latency;
+        /** Answered calls, the latencies the percentiles are taken over. */
+        public long latencySamples() {
+            return latencies.count();
+        }
+
+        /**
+         * More than {@value LatencySamples#EXACT_CAP} answered calls: the percentiles come from a
+         * histogram, within {@link #LATENCY_RELATIVE_ERROR} of the exact ones.
+         */
+        public boolean latencyApproximate() {
+            return latencies.approximate();
+        }
+
+        /** @return true when this latency made the percentiles approximate */
+        boolean add(final long latency) {
+            return latencies.add(latency);
         }
     }
+
+    /** Latencies kept exactly per service#method before percentiles come from a histogram. */
+    public static final int EXACT_LATENCIES = LatencySamples.EXACT_CAP;
+    /** Bound on the relative error of an approximate percentile. */
+    public static final double LATENCY_RELATIVE_ERROR = LatencySamples.RELATIVE_ERROR;
 
     /** Totals over the capture. */
     public record Totals(long requests, long responses, long oneWay, long unanswered, long timeouts, long exceptions,
@@ -348,7 +356,12 @@ public final class DubboTracker implements Tap {
         }
         x.answer(f);
         final MethodStats m = methods.computeIfAbsent(x.serviceMethod(), MethodStats::new);
-        m.add(x.latencyNanos());
+        if (m.add(x.latencyNanos())) {
+            anomaly(new Anomaly("dubbo.latency_samples_limit", Severity.INFO, f.frame(), -1, String.format(
+                java.util.Locale.ROOT, "more than %d answered calls to %s: its p50/p90/p99 come from a histogram "
+                    + "(within %.1f %%; the maximum stays exact)", EXACT_LATENCIES, x.serviceMethod(),
+                LATENCY_RELATIVE_ERROR * 100)));
+        }
         if (x.timedOut()) {
             timeouts++;
         }

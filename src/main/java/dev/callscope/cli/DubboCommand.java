@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
         "Apache Dubbo calls (dubbo protocol over TCP, port 20880 or found by its 0xdabb magic): each request paired "
             + "with its response by request id (latency, status, exception), one-way and unanswered calls, a summary "
             + "per service#method (count, errors, p50/p90/p99/max latency), heartbeats and the life of each connection.",
+        "A request waits for its response as long as its timeout attachment says (else --dubbo-timeout) plus "
+            + "--dubbo-linger, in packet time; then it counts as unanswered.",
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read)", "4:internal error"},
@@ -44,9 +46,14 @@ public final class DubboCommand implements Callable<Integer> {
         final ShellSession session = ShellSession.of(spec, input);
         final ShellSession.Analysed held = session == null ? null : session.analyse();
         final CaptureStats stats = held != null ? held.stats() : new CaptureStats(0);
-        final DubboTracker tracker = held != null ? held.dubbo() : new DubboTracker();
+        final DubboTracker tracker = held != null ? held.dubbo() : DubboTracker.of(limits.limits());
         final AnomalyLog dubboAnomalies = held != null ? held.dubboAnomalies : new AnomalyLog(0);
         final Tap anomalies = new Tap() {
+            @Override
+            public boolean wantsEvents() {
+                return false; // anomalies only: the engine need not build events for this tap
+            }
+
             @Override
             public void onAnomaly(final Anomaly a) {
                 if (a.code().startsWith("dubbo.")) {

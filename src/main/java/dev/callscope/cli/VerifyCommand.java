@@ -86,7 +86,7 @@ public final class VerifyCommand implements Callable<Integer> {
         final SipCallTracker sip = new SipCallTracker(limits.limits().maxCalls);
         final RtpStreamTracker rtp = new RtpStreamTracker();
         sip.media(rtp);
-        final DubboTracker dubbo = new DubboTracker();
+        final DubboTracker dubbo = DubboTracker.of(limits.limits());
         final dev.callscope.flow.webrtc.WebrtcTracker webrtc = WebrtcCommand.tracker(sdp);
         final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), sip, rtp, dubbo, webrtc));
         if (r.inputError() != null) {

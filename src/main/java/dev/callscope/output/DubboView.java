@@ -43,6 +43,8 @@ public final class DubboView {
                 return "no response";
             case UNANSWERED_AT_CLOSE:
                 return "no response (closed)";
+            case UNANSWERED_AFTER_TIMEOUT:
+                return "no response (timed out)";
             case PENDING:
                 return "pending";
             default:

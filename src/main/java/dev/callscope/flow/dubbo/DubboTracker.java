@@ -3,8 +3,10 @@ package dev.callscope.flow.dubbo;
 import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
+import dev.callscope.core.Limits;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.ConversationRecord;
+import dev.callscope.dissect.FrameRecord;
 import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.Severity;
 import dev.callscope.dissect.Tap;
@@ -12,12 +14,14 @@ import dev.callscope.dissect.TcpEvent;
 import dev.callscope.dissect.dubbo.DubboFrame;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Pairs Dubbo requests and responses by request id per connection, follows heartbeats and the TCP
@@ -25,12 +29,30 @@ import java.util.TreeMap;
  * connection, open connections (least recently active evicted), exchanges and timelines kept,
  * latency samples per method (see {@link LatencySamples}). Exceeding a bound records an anomaly and
  * keeps counting.
+ *
+ * <p>A request waits for its response, in packet time, for its own timeout (the {@code timeout}
+ * attachment, in ms, else {@link Limits#dubboTimeoutNanos}) plus a linger for late responses
+ * ({@link Limits#dubboLingerNanos}); then it is over, unanswered ({@link
+ * DubboExchange.State#UNANSWERED_AFTER_TIMEOUT}, or {@code UNANSWERED_AT_CLOSE} when its connection
+ * had closed meanwhile). Heartbeats wait as long. With {@link #stream} each exchange is handed on
+ * as soon as it is over (answered, one-way, given up, or its connection ended) and then forgotten,
+ * so memory follows the requests in flight.
  */
 public final class DubboTracker implements Tap {
     public static final int MAX_SILENCES = 32;
     public static final int MAX_TIMELINE = 20_000;
     /** A silence is one Dubbo's idle check would act on when it exceeds this many heartbeat intervals. */
     public static final int MISSED_HEARTBEAT_FACTOR = 3;
+    /** Heartbeat requests waiting for their response, per connection and direction (the oldest give way). */
+    private static final int MAX_HEARTBEATS_PENDING = 1024;
+    /** A timeout attachment above this many ms counts as this (2^40 ms, 35 years; no overflow). */
+    private static final long MAX_TIMEOUT_MS = 1L << 40;
+
+    /** Told about each exchange once it is over (see {@link #stream}). */
+    public interface Listener {
+        /** The exchange will not change any more; with {@link #stream} the tracker forgets it after this. */
+        void exchange(DubboExchange x);
+    }
 
     /** Bounds, with defaults fit for one capture file on a workstation. */
     public record Bounds(int maxConnections, int maxPendingPerConnection, int maxExchanges, int maxSynOnly) {
@@ -136,14 +158,27 @@ public final class DubboTracker implements Tap {
     private long reconnects;
     private boolean exchangeLimitReported;
     private boolean finished;
+    // lifecycle
+    private long defaultTimeoutNanos;
+    private long lingerNanos;
+    private Listener listener;
+    private boolean keep = true;
+    /** Pending two-way requests of every connection, earliest deadline first. */
+    private final TreeSet<DubboExchange> waiting = new TreeSet<>(
+        Comparator.comparingLong((DubboExchange x) -> x.deadlineNanos).thenComparingLong(x -> x.seq));
+    /** No deadline in {@link #waiting} is earlier (it may be later: answered requests leave without updating it). */
+    private long nextDeadline = Long.MAX_VALUE;
+    private long nextSeq;
+    private long timedOutRequests;
 
     /** A connection being tracked: its public view and its pending requests per direction of the request. */
     private static final class Open {
         final DubboConnection conn;
         @SuppressWarnings("unchecked")
         final LinkedHashMap<Long, DubboExchange>[] pending = new LinkedHashMap[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
+        /** Heartbeat request id → its time, in order of request, per direction of the request. */
         @SuppressWarnings("unchecked")
-        final Map<Long, Long>[] heartbeatPending = new Map[] {new HashMap<>(), new HashMap<>()};
+        final LinkedHashMap<Long, Long>[] heartbeatPending = new LinkedHashMap[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
 
         Open(final DubboConnection conn) {
             this.conn = conn;
@@ -156,17 +191,61 @@ public final class DubboTracker implements Tap {
 
     public DubboTracker(final Bounds bounds) {
         this.bounds = bounds;
+        final Limits defaults = new Limits();
+        this.defaultTimeoutNanos = defaults.dubboTimeoutNanos;
+        this.lingerNanos = defaults.dubboLingerNanos;
+    }
+
+    /** A tracker with default bounds and the timeouts of {@code limits}. */
+    public static DubboTracker of(final Limits limits) {
+        return new DubboTracker().timeouts(limits.dubboTimeoutNanos, limits.dubboLingerNanos);
+    }
+
+    /**
+     * How long requests wait for their response, in packet time: a request's {@code timeout}
+     * attachment (ms), else {@code defaultTimeoutNanos}, plus {@code lingerNanos} for late responses.
+     */
+    public DubboTracker timeouts(final long defaultTimeoutNanos, final long lingerNanos) {
+        if (defaultTimeoutNanos <= 0 || lingerNanos < 0) {
+            throw new IllegalArgumentException("timeout " + defaultTimeoutNanos + ", linger " + lingerNanos);
+        }
+        this.defaultTimeoutNanos = defaultTimeoutNanos;
+        this.lingerNanos = lingerNanos;
+        return this;
+    }
+
+    /**
+     * Hands each exchange to {@code l} once it is over and keeps neither exchanges nor connection
+     * timelines ({@link #exchanges()} stays empty, ladders cannot be drawn); the per-method and
+     * per-connection summaries and the totals are kept as before.
+     */
+    public DubboTracker stream(final Listener l) {
+        this.listener = l;
+        this.keep = false;
+        return this;
     }
 
     // ------------------------------------------------------------------ events
 
     @Override
+    public boolean wants(final Class<? extends ProtocolEvent> type) {
+        return type == DubboFrame.class || type == TcpEvent.class;
+    }
+
+    @Override
     public void onEvent(final ProtocolEvent e) {
         if (e instanceof DubboFrame f) {
+            expire(f.tsNanos());
             frame(f);
         } else if (e instanceof TcpEvent t) {
+            expire(t.tsNanos());
             tcp(t);
         }
+    }
+
+    @Override
+    public void onFrame(final FrameRecord frame) {
+        expire(frame.tsNanos);
     }
 
     private void tcp(final TcpEvent t) {
@@ -283,6 +362,14 @@ public final class DubboTracker implements Tap {
             return; // another event (read-only notice): shown on the ladder, not counted
         }
         final DubboConnection.Heartbeats h = o.conn.heartbeats[f.request() ? di : 1 - di];
+        final LinkedHashMap<Long, Long> waitingBeats = o.heartbeatPending[f.request() ? di : 1 - di];
+        final long oldest = f.tsNanos() - defaultTimeoutNanos - lingerNanos;
+        for (final Iterator<Long> it = waitingBeats.values().iterator(); it.hasNext(); ) {
+            if (it.next() >= oldest) {
+                break;
+            }
+            it.remove(); // no response within the timeout and linger: given up, like a call
+        }
         if (f.request()) {
             heartbeatRequests++;
             h.requests++;
@@ -294,12 +381,15 @@ public final class DubboTracker implements Tap {
                 h.maxIntervalNanos = Math.max(h.maxIntervalNanos, gap);
             }
             h.lastRequestNanos = f.tsNanos();
-            if (o.heartbeatPending[di].size() < 1024) {
-                o.heartbeatPending[di].put(f.requestId(), f.tsNanos());
+            if (waitingBeats.size() >= MAX_HEARTBEATS_PENDING) {
+                final Iterator<Long> it = waitingBeats.keySet().iterator();
+                it.next();
+                it.remove();
             }
+            waitingBeats.put(f.requestId(), f.tsNanos());
         } else {
             heartbeatResponses++;
-            if (o.heartbeatPending[1 - di].remove(f.requestId()) != null) {
+            if (waitingBeats.remove(f.requestId()) != null) {
                 h.responses++;
             }
         }
@@ -311,7 +401,9 @@ public final class DubboTracker implements Tap {
         final DubboExchange x = new DubboExchange(o.conn, f);
         final MethodStats m = methods.computeIfAbsent(x.serviceMethod(), MethodStats::new);
         m.count++;
-        if (exchanges.size() < bounds.maxExchanges()) {
+        if (!keep) {
+            // handed on when over, never listed
+        } else if (exchanges.size() < bounds.maxExchanges()) {
             exchanges.add(x);
         } else if (!exchangeLimitReported) {
             exchangeLimitReported = true;
@@ -320,10 +412,16 @@ public final class DubboTracker implements Tap {
         }
         if (!f.twoWay()) {
             oneWay++;
+            over(x);
             return;
         }
         final LinkedHashMap<Long, DubboExchange> pending = o.pending[di];
         final DubboExchange previous = pending.put(f.requestId(), x);
+        x.waitingIn = pending;
+        x.seq = nextSeq++;
+        x.deadlineNanos = f.tsNanos() + timeoutNanos(f) + lingerNanos;
+        waiting.add(x);
+        nextDeadline = Math.min(nextDeadline, x.deadlineNanos);
         if (previous != null) {
             duplicates++;
             x.markDuplicate();
@@ -344,6 +442,22 @@ public final class DubboTracker implements Tap {
         }
     }
 
+    /** The request's own timeout (its "timeout" attachment, ms), else the default. */
+    private long timeoutNanos(final DubboFrame f) {
+        final String t = f.body().attachments().get("timeout");
+        if (t != null) {
+            try {
+                final long ms = Long.parseLong(t.trim());
+                if (ms > 0) {
+                    return Math.min(ms, MAX_TIMEOUT_MS) * 1_000_000L;
+                }
+            } catch (NumberFormatException e) {
+                // not a number: the default
+            }
+        }
+        return defaultTimeoutNanos;
+    }
+
     private void response(final Open o, final DubboFrame f, final int di) {
         responses++;
         o.conn.responses++;
@@ -354,6 +468,8 @@ public final class DubboTracker implements Tap {
                 "response to request id " + f.requestId() + " on " + o.conn + " without a request in the capture"));
             return;
         }
+        x.waitingIn = null;
+        waiting.remove(x);
         x.answer(f);
         final MethodStats m = methods.computeIfAbsent(x.serviceMethod(), MethodStats::new);
         if (m.add(x.latencyNanos())) {
@@ -373,18 +489,56 @@ public final class DubboTracker implements Tap {
             errors++;
             m.errors++;
         }
+        over(x);
     }
 
+    /** Gives up on a pending request (it left its pending table already, or is about to). */
     private void closeUnanswered(final DubboExchange x, final DubboExchange.State s) {
         if (x.state() != DubboExchange.State.PENDING) {
             return;
         }
+        x.waitingIn = null;
+        waiting.remove(x);
         x.unanswered(s);
         unanswered++;
         errors++;
         final MethodStats m = methods.computeIfAbsent(x.serviceMethod(), MethodStats::new);
         m.errors++;
         m.unanswered++;
+        over(x);
+    }
+
+    /** The exchange is over: hand it on. */
+    private void over(final DubboExchange x) {
+        if (listener != null) {
+            listener.exchange(x);
+        }
+    }
+
+    /**
+     * Gives up on the requests whose deadline passed before packet time {@code now}: unanswered
+     * after their timeout, or at close when their connection had closed meanwhile.
+     */
+    private void expire(final long now) {
+        if (now <= nextDeadline) {
+            return;
+        }
+        while (!waiting.isEmpty()) {
+            final DubboExchange x = waiting.first();
+            if (x.deadlineNanos >= now) {
+                nextDeadline = x.deadlineNanos;
+                return;
+            }
+            waiting.pollFirst();
+            x.waitingIn.remove(x.request().requestId(), x);
+            final boolean closed = x.connection().closeNanos >= 0;
+            if (!closed) {
+                timedOutRequests++;
+            }
+            closeUnanswered(x, closed ? DubboExchange.State.UNANSWERED_AT_CLOSE
+                : DubboExchange.State.UNANSWERED_AFTER_TIMEOUT);
+        }
+        nextDeadline = Long.MAX_VALUE;
     }
 
     private void silence(final DubboConnection c, final long ts) {
@@ -414,6 +568,9 @@ public final class DubboTracker implements Tap {
     }
 
     private void timeline(final DubboConnection c, final ProtocolEvent e) {
+        if (!keep) {
+            return;
+        }
         if (c.timeline.size() < MAX_TIMELINE) {
             c.timeline.add(e);
         } else {
@@ -464,6 +621,8 @@ public final class DubboTracker implements Tap {
                 }
             }
         }
+        c.silences = null; // judged: released
+        c.silenceStarts = null;
         if (c.closeNanos >= 0) {
             lastClosed.put(pairKey(c), c.closeNanos);
             if (lastClosed.size() > bounds.maxConnections()) {
@@ -505,9 +664,19 @@ public final class DubboTracker implements Tap {
 
     // ------------------------------------------------------------------ results
 
-    /** Calls in order of request (the first {@code maxExchanges}). */
+    /** Calls in order of request (the first {@code maxExchanges}; none with {@link #stream}). */
     public List<DubboExchange> exchanges() {
         return Collections.unmodifiableList(exchanges);
+    }
+
+    /** Two-way requests waiting for their response now (the exchanges a streaming tracker holds). */
+    public int pendingExchanges() {
+        return waiting.size();
+    }
+
+    /** Requests given up after their timeout and linger while their connection stayed open. */
+    public long timedOutRequests() {
+        return timedOutRequests;
     }
 
     /** Connections in order of first Dubbo frame. */

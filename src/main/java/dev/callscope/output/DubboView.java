@@ -291,8 +291,17 @@ public final class DubboView {
 
     public static void jsonl(final PrintWriter out, final DubboTracker t, final long firstNanos) {
         t.exchanges().forEach(x -> Json.writeLine(out, exchange(x)));
-        t.methods().forEach(s -> Json.writeLine(out, service(s, firstNanos)));
-        t.connections().forEach(c -> Json.writeLine(out, connection(c)));
-        Json.writeLine(out, totals(t.totals(), firstNanos));
+        jsonlSummary(n -> Json.writeLine(out, n), t, firstNanos);
+    }
+
+    /**
+     * The records after the exchanges: one {@code service} per service#method (by name), one {@code
+     * connection} per connection (in order of first frame), then {@code totals}.
+     */
+    public static void jsonlSummary(final java.util.function.Consumer<ObjectNode> line, final DubboTracker t,
+                                    final long firstNanos) {
+        t.methods().forEach(s -> line.accept(service(s, firstNanos)));
+        t.connections().forEach(c -> line.accept(connection(c)));
+        line.accept(totals(t.totals(), firstNanos));
     }
 }

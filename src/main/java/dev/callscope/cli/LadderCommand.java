@@ -17,6 +17,7 @@ import dev.callscope.ladder.TextLadderRenderer;
 import dev.callscope.output.Json;
 import dev.callscope.output.SipViews;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -161,13 +162,16 @@ public final class LadderCommand implements Callable<Integer> {
             ladders.add(SipLadders.of(group, byHost, media));
         }
         if (rpc) {
+            final Set<Long> wanted = new HashSet<>(connections);
+            final Set<Long> known = new HashSet<>();
             for (final DubboConnection c : dubbo.connections()) {
-                if (connections.isEmpty() || connections.contains(c.flowId())) {
-                    ladders.add(DubboLadders.of(c, dubbo.exchanges()));
+                known.add(c.flowId());
+                if (wanted.isEmpty() || wanted.contains(c.flowId())) {
+                    ladders.add(DubboLadders.of(c, dubbo.exchangesOf(c)));
                 }
             }
             for (final Long n : connections) {
-                if (dubbo.connections().stream().noneMatch(c -> c.flowId() == n)) {
+                if (!known.contains(n)) {
                     throw new dev.callscope.core.InputException(dev.callscope.core.InputException.Kind.READ_ERROR,
                         "no Dubbo connection " + n + " in the capture (see 'callscope dubbo')");
                 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,6 +171,9 @@ public final class DubboTracker implements Tap {
     private long nextDeadline = Long.MAX_VALUE;
     private long nextSeq;
     private long timedOutRequests;
+    /** The exchanges of each connection, in order of request: {@link #exchangesOf}. */
+    private Map<DubboConnection, List<DubboExchange>> byConnection;
+    private int indexedExchanges;
 
     /** A connection being tracked: its public view and its pending requests per direction of the request. */
     private static final class Open {
@@ -667,6 +671,22 @@ public final class DubboTracker implements Tap {
     /** Calls in order of request (the first {@code maxExchanges}; none with {@link #stream}). */
     public List<DubboExchange> exchanges() {
         return Collections.unmodifiableList(exchanges);
+    }
+
+    /**
+     * The calls of one connection in order of request (an index over {@link #exchanges()}, built
+     * once and extended as calls are added).
+     */
+    public List<DubboExchange> exchangesOf(final DubboConnection c) {
+        if (byConnection == null) {
+            byConnection = new IdentityHashMap<>();
+        }
+        for (; indexedExchanges < exchanges.size(); indexedExchanges++) {
+            final DubboExchange x = exchanges.get(indexedExchanges);
+            byConnection.computeIfAbsent(x.connection(), k -> new ArrayList<>()).add(x);
+        }
+        final List<DubboExchange> l = byConnection.get(c);
+        return l == null ? List.of() : Collections.unmodifiableList(l);
     }
 
     /** Two-way requests waiting for their response now (the exchanges a streaming tracker holds). */

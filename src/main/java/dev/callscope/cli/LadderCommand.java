@@ -178,13 +178,16 @@ public final class LadderCommand implements Callable<Integer> {
             }
         }
         if (protocols.contains(Proto.webrtc) && (calls.isEmpty() && connections.isEmpty() || !sessions.isEmpty())) {
+            final Set<Integer> wantedSessions = new HashSet<>(sessions);
+            final Set<Integer> knownSessions = new HashSet<>();
             for (final dev.callscope.flow.webrtc.WebrtcSession s : webrtc.sessions()) {
-                if (sessions.isEmpty() ? !s.pairs().isEmpty() || s.dtls().seen() : sessions.contains(s.index())) {
+                knownSessions.add(s.index());
+                if (sessions.isEmpty() ? !s.pairs().isEmpty() || s.dtls().seen() : wantedSessions.contains(s.index())) {
                     ladders.add(dev.callscope.ladder.WebrtcLadders.of(s));
                 }
             }
             for (final Integer n : sessions) {
-                if (webrtc.sessions().stream().noneMatch(s -> s.index() == n)) {
+                if (!knownSessions.contains(n)) {
                     throw new dev.callscope.core.InputException(dev.callscope.core.InputException.Kind.READ_ERROR,
                         "no WebRTC session " + n + " in the capture (see 'callscope webrtc')");
                 }

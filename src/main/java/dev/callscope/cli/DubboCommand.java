@@ -22,6 +22,10 @@ import picocli.CommandLine.Spec;
         "Apache Dubbo calls (dubbo protocol over TCP, port 20880 or found by its 0xdabb magic): each request paired "
             + "with its response by request id (latency, status, exception), one-way and unanswered calls, a summary "
             + "per service#method (count, errors, p50/p90/p99/max latency), heartbeats and the life of each connection.",
+        "A request waits for its response as long as its timeout attachment says (else --dubbo-timeout) plus "
+            + "--dubbo-linger, in packet time; then it counts as unanswered.",
+        "With --jsonl each exchange is written as soon as it is over (answered, one-way, given up, or its connection "
+            + "ended), so exchanges come in that order, followed by the service, connection and totals records.",
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read)", "4:internal error"},
@@ -43,10 +47,18 @@ public final class DubboCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final ShellSession session = ShellSession.of(spec, input);
         final ShellSession.Analysed held = session == null ? null : session.analyse();
+        if (held == null && output.jsonl()) {
+            return stream();
+        }
         final CaptureStats stats = held != null ? held.stats() : new CaptureStats(0);
-        final DubboTracker tracker = held != null ? held.dubbo() : new DubboTracker();
+        final DubboTracker tracker = held != null ? held.dubbo() : DubboTracker.of(limits.limits());
         final AnomalyLog dubboAnomalies = held != null ? held.dubboAnomalies : new AnomalyLog(0);
         final Tap anomalies = new Tap() {
+            @Override
+            public boolean wantsEvents() {
+                return false; // anomalies only: the engine need not build events for this tap
+            }
+
             @Override
             public void onAnomaly(final Anomaly a) {
                 if (a.code().startsWith("dubbo.")) {
@@ -71,5 +83,28 @@ public final class DubboCommand implements Callable<Integer> {
             throw r.inputError();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * JSON Lines as the capture is read: each exchange is written once it is over (its response
+     * came, it was one-way, its timeout and linger passed, or its connection ended) and forgotten;
+     * the service, connection and totals records follow at the end. Memory follows the requests in
+     * flight and the connections, not the exchanges.
+     */
+    private int stream() throws Exception {
+        final CaptureStats stats = new CaptureStats(0);
+        try (StreamingOutput out = StreamingOutput.open(output, spec)) {
+            final DubboTracker tracker = DubboTracker.of(limits.limits()).stream(x -> out.line(DubboView.exchange(x)));
+            final Analysis.Result r = Analysis.run(input, limits, List.of(stats, tracker));
+            DubboView.jsonlSummary(out::line, tracker, stats.firstNanos());
+            final long approximate = tracker.methods().stream().filter(DubboTracker.MethodStats::latencyApproximate).count();
+            if (approximate > 0) {
+                spec.commandLine().getErr().printf(java.util.Locale.ROOT, "callscope: p50/p90/p99 of %d method(s) with "
+                    + "more than %d answered calls come from a histogram, within %.1f %% (max exact)%n", approximate,
+                    DubboTracker.EXACT_LATENCIES, DubboTracker.LATENCY_RELATIVE_ERROR * 100);
+            }
+            out.commit();
+            return r.exitCode();
+        }
     }
 }

@@ -17,6 +17,7 @@ import dev.callscope.ladder.TextLadderRenderer;
 import dev.callscope.output.Json;
 import dev.callscope.output.SipViews;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +113,7 @@ public final class LadderCommand implements Callable<Integer> {
         final ShellSession session = ShellSession.of(spec, input);
         final ShellSession.Analysed held = session == null ? null : session.analyse();
         final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(limits.limits().maxCalls);
-        final DubboTracker dubbo = held != null ? held.dubbo() : new DubboTracker();
+        final DubboTracker dubbo = held != null ? held.dubbo() : DubboTracker.of(limits.limits());
         final dev.callscope.flow.rtp.RtpStreamTracker rtp = held != null ? held.rtp() : new dev.callscope.flow.rtp.RtpStreamTracker();
         final dev.callscope.flow.webrtc.WebrtcTracker webrtc = held != null ? held.webrtc() : new dev.callscope.flow.webrtc.WebrtcTracker();
         if (held == null) {
@@ -171,26 +172,32 @@ public final class LadderCommand implements Callable<Integer> {
             ladders.add(SipLadders.of(group, byHost, media));
         }
         if (rpc) {
+            final Set<Long> wanted = new HashSet<>(connections);
+            final Set<Long> known = new HashSet<>();
             for (final DubboConnection c : dubbo.connections()) {
-                if (connections.isEmpty() || connections.contains(c.flowId())) {
-                    ladders.add(DubboLadders.of(c, dubbo.exchanges()));
+                known.add(c.flowId());
+                if (wanted.isEmpty() || wanted.contains(c.flowId())) {
+                    ladders.add(DubboLadders.of(c, dubbo.exchangesOf(c)));
                 }
             }
             for (final Long n : connections) {
-                if (dubbo.connections().stream().noneMatch(c -> c.flowId() == n)) {
+                if (!known.contains(n)) {
                     throw new dev.callscope.core.InputException(dev.callscope.core.InputException.Kind.READ_ERROR,
                         "no Dubbo connection " + n + " in the capture (see 'callscope dubbo')");
                 }
             }
         }
         if (protocols.contains(Proto.webrtc) && (calls.isEmpty() && connections.isEmpty() || !sessions.isEmpty())) {
+            final Set<Integer> wantedSessions = new HashSet<>(sessions);
+            final Set<Integer> knownSessions = new HashSet<>();
             for (final dev.callscope.flow.webrtc.WebrtcSession s : webrtc.sessions()) {
-                if (sessions.isEmpty() ? !s.pairs().isEmpty() || s.dtls().seen() : sessions.contains(s.index())) {
+                knownSessions.add(s.index());
+                if (sessions.isEmpty() ? !s.pairs().isEmpty() || s.dtls().seen() : wantedSessions.contains(s.index())) {
                     ladders.add(dev.callscope.ladder.WebrtcLadders.of(s));
                 }
             }
             for (final Integer n : sessions) {
-                if (webrtc.sessions().stream().noneMatch(s -> s.index() == n)) {
+                if (!knownSessions.contains(n)) {
                     throw new dev.callscope.core.InputException(dev.callscope.core.InputException.Kind.READ_ERROR,
                         "no WebRTC session " + n + " in the capture (see 'callscope webrtc')");
                 }

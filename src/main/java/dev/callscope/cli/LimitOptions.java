@@ -35,6 +35,14 @@ public final class LimitOptions {
     @Option(names = "--dubbo-max-payload", paramLabel = "BYTES", description = "Largest Dubbo frame body; larger ones are discarded with an anomaly (default: 8388608, Dubbo's own).")
     Integer dubboMaxPayload;
 
+    @Option(names = "--dubbo-timeout", paramLabel = "SECONDS",
+        description = "A Dubbo request without a timeout attachment waits this long (packet time) for its response (default: 1, Dubbo's own).")
+    Integer dubboTimeout;
+
+    @Option(names = "--dubbo-linger", paramLabel = "SECONDS",
+        description = "How long past its timeout a Dubbo request still waits for a late response before it counts as unanswered and is released (default: 30).")
+    Integer dubboLinger;
+
     @Option(names = "--dtls-max-fragments", paramLabel = "N", description = "Fragments of one DTLS handshake message (default: 30).")
     Integer dtlsMaxFragments;
 
@@ -90,6 +98,15 @@ public final class LimitOptions {
         }
         if (dubboMaxPayload != null) {
             l.dubboMaxPayload = positive("--dubbo-max-payload", dubboMaxPayload);
+        }
+        if (dubboTimeout != null) {
+            l.dubboTimeoutNanos = positive("--dubbo-timeout", dubboTimeout) * 1_000_000_000L;
+        }
+        if (dubboLinger != null) {
+            if (dubboLinger < 0) {
+                throw new UsageException("--dubbo-linger must not be negative");
+            }
+            l.dubboLingerNanos = dubboLinger * 1_000_000_000L;
         }
         if (dtlsMaxFragments != null) {
             l.dtlsMaxHandshakeFragments = positive("--dtls-max-fragments", dtlsMaxFragments);

@@ -102,7 +102,8 @@ final class ShellCommands {
     /** The ladder named by a call or, with {@code connection}, a Dubbo connection; the first shown call by default. */
     static Ladder ladder(final ShellSession s, final String call, final Long connection) throws InputException {
         if (connection != null) {
-            return DubboLadders.of(connection(s, connection), s.analyse().dubbo().exchanges());
+            final DubboConnection c = connection(s, connection);
+            return DubboLadders.of(c, s.analyse().dubbo().exchangesOf(c));
         }
         if (call != null) {
             return ladder(s, call(s, call));
@@ -113,7 +114,7 @@ final class ShellCommands {
         }
         final List<DubboConnection> conns = s.analyse().dubbo().connections();
         if (!conns.isEmpty()) {
-            return DubboLadders.of(conns.get(0), s.analyse().dubbo().exchanges());
+            return DubboLadders.of(conns.get(0), s.analyse().dubbo().exchangesOf(conns.get(0)));
         }
         final List<dev.callscope.flow.webrtc.WebrtcSession> sessions = s.analyse().webrtc().sessions();
         if (!sessions.isEmpty()) {

@@ -91,7 +91,7 @@ public final class VerifyCommand implements Callable<Integer> {
             lim.callIdleTimeoutNanos).keepWhole(c -> parsed.stream().anyMatch(s -> s.sip().stream()
                 .anyMatch(rule -> dev.callscope.verify.Verifier.selects(rule.match(), c))));
         rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
-        final DubboTracker dubbo = new DubboTracker();
+        final DubboTracker dubbo = DubboTracker.of(lim);
         final dev.callscope.flow.webrtc.WebrtcTracker webrtc = WebrtcCommand.tracker(sdp);
         final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), sip, rtp, dubbo, webrtc));
         sip.closeAll();

@@ -31,6 +31,16 @@ public final class Limits {
     public int sipMaxMessage = 256 * 1024;
     /** Largest Dubbo payload (Dubbo's own default, 8 MiB). */
     public int dubboMaxPayload = 8 * 1024 * 1024;
+    /**
+     * A Dubbo request without a {@code timeout} attachment waits this long for its response, in
+     * packet time (Dubbo's own default, 1000 ms); with the attachment, it waits as long as that says.
+     */
+    public long dubboTimeoutNanos = 1_000_000_000L;
+    /**
+     * How long past its timeout a Dubbo request still waits for a late response; then it is given up
+     * as unanswered and released (heartbeats likewise).
+     */
+    public long dubboLingerNanos = 30L * 1_000_000_000L;
     /** Fragments of one DTLS handshake message. */
     public int dtlsMaxHandshakeFragments = 30;
 

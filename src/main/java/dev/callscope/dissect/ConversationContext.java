@@ -13,6 +13,14 @@ public interface ConversationContext {
     Limits limits();
 
     /**
+     * The engine's index of this conversation ({@code ConversationRecord.id()}, tshark's
+     * tcp.stream), known from the first packet; -1 when there is none (tests, files given by hand).
+     */
+    default long id() {
+        return -1;
+    }
+
+    /**
      * Hands a body to whichever dissector is bound to {@code contentType} (Wireshark's media_type
      * table): SIP gives "application/sdp" to SDP without importing it.
      *

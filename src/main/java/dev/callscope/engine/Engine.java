@@ -865,6 +865,11 @@ public final class Engine {
         }
 
         @Override
+        public long id() {
+            return c.id;
+        }
+
+        @Override
         public boolean handOff(final String contentType, final Payload body, final PacketContext pc, final EventSink out) {
             final Dissector d = registry.byContentType(contentType);
             if (d == null) {

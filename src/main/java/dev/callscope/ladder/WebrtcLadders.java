@@ -5,8 +5,10 @@ import dev.callscope.dissect.webrtc.DtlsHandshake;
 import dev.callscope.flow.webrtc.WebrtcSession;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The ladder of one WebRTC session: one lane per endpoint; the STUN checks of each candidate pair
@@ -18,7 +20,7 @@ public final class WebrtcLadders {
     }
 
     public static Ladder of(final WebrtcSession s) {
-        final List<String> lanes = new ArrayList<>();
+        final Lanes lanes = new Lanes();
         final List<Ladder.Step> steps = new ArrayList<>();
         for (final WebrtcSession.Pair p : s.pairs()) {
             final int from = lane(lanes, p.local());
@@ -55,17 +57,21 @@ public final class WebrtcLadders {
                 (st.rtcp() ? "SRTCP " : "SRTP ") + st.ssrcHex() + " x" + st.packets()));
         }
         steps.sort(Comparator.comparingLong(Ladder.Step::tsNanos));
-        final List<Ladder.Lane> ls = lanes.stream().map(l -> new Ladder.Lane(l, l)).toList();
+        final List<Ladder.Lane> ls = lanes.order.stream().map(l -> new Ladder.Lane(l, l)).toList();
         return new Ladder("WebRTC session " + s.index() + (s.ufragPair() == null ? "" : " (" + s.ufragPair() + ")"), ls, steps);
     }
 
-    private static int lane(final List<String> lanes, final Endpoint e) {
+    /** Lanes in order of first use, with an index from endpoint to lane. */
+    private static final class Lanes {
+        final List<String> order = new ArrayList<>();
+        final Map<String, Integer> index = new HashMap<>();
+    }
+
+    private static int lane(final Lanes lanes, final Endpoint e) {
         final String k = e.toString();
-        int i = lanes.indexOf(k);
-        if (i < 0) {
-            lanes.add(k);
-            i = lanes.size() - 1;
-        }
-        return i;
+        return lanes.index.computeIfAbsent(k, x -> {
+            lanes.order.add(x);
+            return lanes.order.size() - 1;
+        });
     }
 }

@@ -43,6 +43,8 @@ public final class DubboView {
                 return "no response";
             case UNANSWERED_AT_CLOSE:
                 return "no response (closed)";
+            case UNANSWERED_AFTER_TIMEOUT:
+                return "no response (timed out)";
             case PENDING:
                 return "pending";
             default:
@@ -81,6 +83,12 @@ public final class DubboView {
                 ms(s.latencyNanos(0.99)), ms(s.maxLatencyNanos()));
         }
         m.print(out);
+        final long approximate = t.methods().stream().filter(DubboTracker.MethodStats::latencyApproximate).count();
+        if (approximate > 0) {
+            out.printf(Locale.ROOT, "(p50/p90/p99 of %d method(s) with more than %d answered calls from a histogram, "
+                + "within %.1f %%; max exact)%n", approximate, DubboTracker.EXACT_LATENCIES,
+                DubboTracker.LATENCY_RELATIVE_ERROR * 100);
+        }
         out.println();
         out.println("Connections and heartbeats");
         final TextTable h = new TextTable(">Flow", "Consumer", "Provider", ">Opened s", ">Closed s", ">Calls",
@@ -283,8 +291,17 @@ public final class DubboView {
 
     public static void jsonl(final PrintWriter out, final DubboTracker t, final long firstNanos) {
         t.exchanges().forEach(x -> Json.writeLine(out, exchange(x)));
-        t.methods().forEach(s -> Json.writeLine(out, service(s, firstNanos)));
-        t.connections().forEach(c -> Json.writeLine(out, connection(c)));
-        Json.writeLine(out, totals(t.totals(), firstNanos));
+        jsonlSummary(n -> Json.writeLine(out, n), t, firstNanos);
+    }
+
+    /**
+     * The records after the exchanges: one {@code service} per service#method (by name), one {@code
+     * connection} per connection (in order of first frame), then {@code totals}.
+     */
+    public static void jsonlSummary(final java.util.function.Consumer<ObjectNode> line, final DubboTracker t,
+                                    final long firstNanos) {
+        t.methods().forEach(s -> line.accept(service(s, firstNanos)));
+        t.connections().forEach(c -> line.accept(connection(c)));
+        line.accept(totals(t.totals(), firstNanos));
     }
 }

@@ -71,6 +71,6 @@ public final class DubboDissector implements Dissector {
 
     @Override
     public DissectorSession open(final ConversationContext conversation) {
-        return new DubboSession(conversation.limits());
+        return new DubboSession(conversation.limits(), conversation.id());
     }
 }

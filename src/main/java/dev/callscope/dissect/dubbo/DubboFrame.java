@@ -21,11 +21,23 @@ import dev.callscope.dissect.ProtocolEvent;
  * @param frameBytes header plus body
  * @param broken the body could not be decoded whole (see {@code body.problem()})
  * @param body what the body says (never null)
+ * @param conversationId the engine's conversation index ({@code ConversationRecord.id()}, the
+ *     {@code flow_id} of JSON records), or -1 when not known
  */
 public record DubboFrame(long frame, long tsNanos, FlowKey flow, Direction direction, boolean request, boolean twoWay,
                          boolean event, boolean heartbeat, int serializationId, String serialization, int status,
                          String statusName, long requestId, long bodyLength, long frameBytes, boolean broken,
-                         DubboBody body) implements ProtocolEvent {
+                         DubboBody body, long conversationId) implements ProtocolEvent {
+    /** A frame whose conversation index is not known (-1). */
+    public DubboFrame(final long frame, final long tsNanos, final FlowKey flow, final Direction direction,
+                      final boolean request, final boolean twoWay, final boolean event, final boolean heartbeat,
+                      final int serializationId, final String serialization, final int status, final String statusName,
+                      final long requestId, final long bodyLength, final long frameBytes, final boolean broken,
+                      final DubboBody body) {
+        this(frame, tsNanos, flow, direction, request, twoWay, event, heartbeat, serializationId, serialization, status,
+            statusName, requestId, bodyLength, frameBytes, broken, body, -1);
+    }
+
     @Override
     public String protocol() {
         return "dubbo";

@@ -23,8 +23,15 @@ final class DubboSession implements DissectorSession {
     private final StreamFramer[] framers = new StreamFramer[2];
     private final DubboHeader header = new DubboHeader();
     private final StreamFramer.Handler handler = this::frame;
+    private final long conversationId;
 
+    /** A session whose frames carry no conversation index (-1). */
     DubboSession(final Limits limits) {
+        this(limits, -1);
+    }
+
+    DubboSession(final Limits limits, final long conversationId) {
+        this.conversationId = conversationId;
         final long max = (long) DubboHeader.HEADER_LENGTH + limits.dubboMaxPayload;
         final int maxPdu = (int) Math.min(Integer.MAX_VALUE - 8, max);
         for (int d = 0; d < 2; d++) {
@@ -73,6 +80,6 @@ final class DubboSession implements DissectorSession {
         }
         out.emit(new DubboFrame(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(), request, request && h.twoWay(),
             event, heartbeat, serial, serialName == null ? "unknown(" + serial + ")" : serialName, status, statusName,
-            h.requestId(), h.bodyLength(), pdu.length(), r.broken(), body));
+            h.requestId(), h.bodyLength(), pdu.length(), r.broken(), body, conversationId));
     }
 }

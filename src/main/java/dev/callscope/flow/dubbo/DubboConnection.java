@@ -30,9 +30,12 @@ public final class DubboConnection {
     final List<ProtocolEvent> timeline = new ArrayList<>();
     boolean timelineTruncated;
     final Heartbeats[] heartbeats = {new Heartbeats(), new Heartbeats()};
-    /** The longest silences (no Dubbo frame either way), kept to judge missed heartbeats at the end. */
-    final long[] silences = new long[DubboTracker.MAX_SILENCES];
-    final long[] silenceStarts = new long[DubboTracker.MAX_SILENCES];
+    /**
+     * The longest silences (no Dubbo frame either way), kept to judge missed heartbeats when the
+     * connection ends; released then (null).
+     */
+    long[] silences = new long[DubboTracker.MAX_SILENCES];
+    long[] silenceStarts = new long[DubboTracker.MAX_SILENCES];
     int silenceCount;
     long lastFrameNanos = -1;
     int missedHeartbeats;

@@ -17,6 +17,11 @@ public final class DubboExchange {
         UNANSWERED_AT_END,
         /** No response before the connection closed (FIN or RST). */
         UNANSWERED_AT_CLOSE,
+        /**
+         * No response within the request's timeout (its {@code timeout} attachment, else the default)
+         * and the linger after it, while the connection stayed open.
+         */
+        UNANSWERED_AFTER_TIMEOUT,
         /** Still waiting (only while the capture is read). */
         PENDING
     }
@@ -26,6 +31,10 @@ public final class DubboExchange {
     private DubboFrame response;
     private State state;
     private boolean duplicateId;
+    /** While pending: the packet time after which the tracker gives up waiting, its order of request, its table. */
+    long deadlineNanos;
+    long seq;
+    java.util.Map<Long, DubboExchange> waitingIn;
 
     DubboExchange(final DubboConnection connection, final DubboFrame request) {
         this.connection = connection;
@@ -61,7 +70,8 @@ public final class DubboExchange {
     }
 
     public boolean unanswered() {
-        return state == State.UNANSWERED_AT_END || state == State.UNANSWERED_AT_CLOSE;
+        return state == State.UNANSWERED_AT_END || state == State.UNANSWERED_AT_CLOSE
+            || state == State.UNANSWERED_AFTER_TIMEOUT;
     }
 
     /** The response's status was CLIENT_TIMEOUT (30) or SERVER_TIMEOUT (31). */

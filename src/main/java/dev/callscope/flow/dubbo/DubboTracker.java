@@ -3,35 +3,57 @@ package dev.callscope.flow.dubbo;
 import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
+import dev.callscope.core.Limits;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.ConversationRecord;
+import dev.callscope.dissect.FrameRecord;
 import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.Severity;
 import dev.callscope.dissect.Tap;
 import dev.callscope.dissect.TcpEvent;
 import dev.callscope.dissect.dubbo.DubboFrame;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Pairs Dubbo requests and responses by request id per connection, follows heartbeats and the TCP
  * life of each connection, and sums calls per service#method. Bounded: pending requests per
- * connection, open connections (least recently active evicted), exchanges and timelines kept.
- * Exceeding a bound records an anomaly and keeps counting.
+ * connection, open connections (least recently active evicted), exchanges and timelines kept,
+ * latency samples per method (see {@link LatencySamples}). Exceeding a bound records an anomaly and
+ * keeps counting.
+ *
+ * <p>A request waits for its response, in packet time, for its own timeout (the {@code timeout}
+ * attachment, in ms, else {@link Limits#dubboTimeoutNanos}) plus a linger for late responses
+ * ({@link Limits#dubboLingerNanos}); then it is over, unanswered ({@link
+ * DubboExchange.State#UNANSWERED_AFTER_TIMEOUT}, or {@code UNANSWERED_AT_CLOSE} when its connection
+ * had closed meanwhile). Heartbeats wait as long. With {@link #stream} each exchange is handed on
+ * as soon as it is over (answered, one-way, given up, or its connection ended) and then forgotten,
+ * so memory follows the requests in flight.
  */
 public final class DubboTracker implements Tap {
     public static final int MAX_SILENCES = 32;
     public static final int MAX_TIMELINE = 20_000;
     /** A silence is one Dubbo's idle check would act on when it exceeds this many heartbeat intervals. */
     public static final int MISSED_HEARTBEAT_FACTOR = 3;
-    private static final int MAX_LATENCY_SAMPLES = 1_000_000;
+    /** Heartbeat requests waiting for their response, per connection and direction (the oldest give way). */
+    private static final int MAX_HEARTBEATS_PENDING = 1024;
+    /** A timeout attachment above this many ms counts as this (2^40 ms, 35 years; no overflow). */
+    private static final long MAX_TIMEOUT_MS = 1L << 40;
+
+    /** Told about each exchange once it is over (see {@link #stream}). */
+    public interface Listener {
+        /** The exchange will not change any more; with {@link #stream} the tracker forgets it after this. */
+        void exchange(DubboExchange x);
+    }
 
     /** Bounds, with defaults fit for one capture file on a workstation. */
     public record Bounds(int maxConnections, int maxPendingPerConnection, int maxExchanges, int maxSynOnly) {
@@ -46,8 +68,7 @@ public final class DubboTracker implements Tap {
         long count;
         long errors;
         long unanswered;
-        long[] latencies = new long[16];
-        int samples;
+        private final LatencySamples latencies = new LatencySamples();
 
         MethodStats(final String serviceMethod) {
             this.serviceMethod = serviceMethod;
@@ -69,31 +90,41 @@ public final class DubboTracker implements Tap {
             return unanswered;
         }
 
-        /** Latency at quantile {@code q} (0..1, nearest rank), or -1 without answered calls. */
+        /**
+         * Latency at quantile {@code q} (0..1, nearest rank), or -1 without answered calls; within
+         * 0.4 % once {@link #latencyApproximate()} (the maximum is always exact).
+         */
         public long latencyNanos(final double q) {
-            if (samples == 0) {
-                return -1;
-            }
-            final long[] s = Arrays.copyOf(latencies, samples);
-            Arrays.sort(s);
-            final int rank = (int) Math.ceil(q * samples);
-            return s[Math.max(0, Math.min(samples - 1, rank - 1))];
+            return latencies.quantile(q);
         }
 
         public long maxLatencyNanos() {
             return latencyNanos(1.0);
         }
 
-        void add(final long latency) {
-            if (samples >= MAX_LATENCY_SAMPLES) {
-                return;
-            }
-            if (samples == latencies.length) {
-                latencies = Arrays.copyOf(latencies, samples * 2);
-            }
-            latencies[samples++] = latency;
+        /** Answered calls, the latencies the percentiles are taken over. */
+        public long latencySamples() {
+            return latencies.count();
+        }
+
+        /**
+         * More than {@value LatencySamples#EXACT_CAP} answered calls: the percentiles come from a
+         * histogram, within {@link #LATENCY_RELATIVE_ERROR} of the exact ones.
+         */
+        public boolean latencyApproximate() {
+            return latencies.approximate();
+        }
+
+        /** @return true when this latency made the percentiles approximate */
+        boolean add(final long latency) {
+            return latencies.add(latency);
         }
     }
+
+    /** Latencies kept exactly per service#method before percentiles come from a histogram. */
+    public static final int EXACT_LATENCIES = LatencySamples.EXACT_CAP;
+    /** Bound on the relative error of an approximate percentile. */
+    public static final double LATENCY_RELATIVE_ERROR = LatencySamples.RELATIVE_ERROR;
 
     /** Totals over the capture. */
     public record Totals(long requests, long responses, long oneWay, long unanswered, long timeouts, long exceptions,
@@ -128,14 +159,30 @@ public final class DubboTracker implements Tap {
     private long reconnects;
     private boolean exchangeLimitReported;
     private boolean finished;
+    // lifecycle
+    private long defaultTimeoutNanos;
+    private long lingerNanos;
+    private Listener listener;
+    private boolean keep = true;
+    /** Pending two-way requests of every connection, earliest deadline first. */
+    private final TreeSet<DubboExchange> waiting = new TreeSet<>(
+        Comparator.comparingLong((DubboExchange x) -> x.deadlineNanos).thenComparingLong(x -> x.seq));
+    /** No deadline in {@link #waiting} is earlier (it may be later: answered requests leave without updating it). */
+    private long nextDeadline = Long.MAX_VALUE;
+    private long nextSeq;
+    private long timedOutRequests;
+    /** The exchanges of each connection, in order of request: {@link #exchangesOf}. */
+    private Map<DubboConnection, List<DubboExchange>> byConnection;
+    private int indexedExchanges;
 
     /** A connection being tracked: its public view and its pending requests per direction of the request. */
     private static final class Open {
         final DubboConnection conn;
         @SuppressWarnings("unchecked")
         final LinkedHashMap<Long, DubboExchange>[] pending = new LinkedHashMap[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
+        /** Heartbeat request id → its time, in order of request, per direction of the request. */
         @SuppressWarnings("unchecked")
-        final Map<Long, Long>[] heartbeatPending = new Map[] {new HashMap<>(), new HashMap<>()};
+        final LinkedHashMap<Long, Long>[] heartbeatPending = new LinkedHashMap[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
 
         Open(final DubboConnection conn) {
             this.conn = conn;
@@ -148,17 +195,61 @@ public final class DubboTracker implements Tap {
 
     public DubboTracker(final Bounds bounds) {
         this.bounds = bounds;
+        final Limits defaults = new Limits();
+        this.defaultTimeoutNanos = defaults.dubboTimeoutNanos;
+        this.lingerNanos = defaults.dubboLingerNanos;
+    }
+
+    /** A tracker with default bounds and the timeouts of {@code limits}. */
+    public static DubboTracker of(final Limits limits) {
+        return new DubboTracker().timeouts(limits.dubboTimeoutNanos, limits.dubboLingerNanos);
+    }
+
+    /**
+     * How long requests wait for their response, in packet time: a request's {@code timeout}
+     * attachment (ms), else {@code defaultTimeoutNanos}, plus {@code lingerNanos} for late responses.
+     */
+    public DubboTracker timeouts(final long defaultTimeoutNanos, final long lingerNanos) {
+        if (defaultTimeoutNanos <= 0 || lingerNanos < 0) {
+            throw new IllegalArgumentException("timeout " + defaultTimeoutNanos + ", linger " + lingerNanos);
+        }
+        this.defaultTimeoutNanos = defaultTimeoutNanos;
+        this.lingerNanos = lingerNanos;
+        return this;
+    }
+
+    /**
+     * Hands each exchange to {@code l} once it is over and keeps neither exchanges nor connection
+     * timelines ({@link #exchanges()} stays empty, ladders cannot be drawn); the per-method and
+     * per-connection summaries and the totals are kept as before.
+     */
+    public DubboTracker stream(final Listener l) {
+        this.listener = l;
+        this.keep = false;
+        return this;
     }
 
     // ------------------------------------------------------------------ events
 
     @Override
+    public boolean wants(final Class<? extends ProtocolEvent> type) {
+        return type == DubboFrame.class || type == TcpEvent.class;
+    }
+
+    @Override
     public void onEvent(final ProtocolEvent e) {
         if (e instanceof DubboFrame f) {
+            expire(f.tsNanos());
             frame(f);
         } else if (e instanceof TcpEvent t) {
+            expire(t.tsNanos());
             tcp(t);
         }
+    }
+
+    @Override
+    public void onFrame(final FrameRecord frame) {
+        expire(frame.tsNanos);
     }
 
     private void tcp(final TcpEvent t) {
@@ -214,6 +305,7 @@ public final class DubboTracker implements Tap {
             finish(eldest, "evicted");
         }
         final DubboConnection c = new DubboConnection(nextIndex++, f.flow(), f.frame(), f.tsNanos());
+        c.flowId = f.conversationId(); // known from the first frame, so records can be written before the end
         final List<TcpEvent> hs = synOnly.remove(f.flow());
         if (hs != null) {
             for (final TcpEvent t : hs) {
@@ -274,6 +366,14 @@ public final class DubboTracker implements Tap {
             return; // another event (read-only notice): shown on the ladder, not counted
         }
         final DubboConnection.Heartbeats h = o.conn.heartbeats[f.request() ? di : 1 - di];
+        final LinkedHashMap<Long, Long> waitingBeats = o.heartbeatPending[f.request() ? di : 1 - di];
+        final long oldest = f.tsNanos() - defaultTimeoutNanos - lingerNanos;
+        for (final Iterator<Long> it = waitingBeats.values().iterator(); it.hasNext(); ) {
+            if (it.next() >= oldest) {
+                break;
+            }
+            it.remove(); // no response within the timeout and linger: given up, like a call
+        }
         if (f.request()) {
             heartbeatRequests++;
             h.requests++;
@@ -285,12 +385,15 @@ public final class DubboTracker implements Tap {
                 h.maxIntervalNanos = Math.max(h.maxIntervalNanos, gap);
             }
             h.lastRequestNanos = f.tsNanos();
-            if (o.heartbeatPending[di].size() < 1024) {
-                o.heartbeatPending[di].put(f.requestId(), f.tsNanos());
+            if (waitingBeats.size() >= MAX_HEARTBEATS_PENDING) {
+                final Iterator<Long> it = waitingBeats.keySet().iterator();
+                it.next();
+                it.remove();
             }
+            waitingBeats.put(f.requestId(), f.tsNanos());
         } else {
             heartbeatResponses++;
-            if (o.heartbeatPending[1 - di].remove(f.requestId()) != null) {
+            if (waitingBeats.remove(f.requestId()) != null) {
                 h.responses++;
             }
         }
@@ -302,7 +405,9 @@ public final class DubboTracker implements Tap {
         final DubboExchange x = new DubboExchange(o.conn, f);
         final MethodStats m = methods.computeIfAbsent(x.serviceMethod(), MethodStats::new);
         m.count++;
-        if (exchanges.size() < bounds.maxExchanges()) {
+        if (!keep) {
+            // handed on when over, never listed
+        } else if (exchanges.size() < bounds.maxExchanges()) {
             exchanges.add(x);
         } else if (!exchangeLimitReported) {
             exchangeLimitReported = true;
@@ -311,10 +416,16 @@ public final class DubboTracker implements Tap {
         }
         if (!f.twoWay()) {
             oneWay++;
+            over(x);
             return;
         }
         final LinkedHashMap<Long, DubboExchange> pending = o.pending[di];
         final DubboExchange previous = pending.put(f.requestId(), x);
+        x.waitingIn = pending;
+        x.seq = nextSeq++;
+        x.deadlineNanos = f.tsNanos() + timeoutNanos(f) + lingerNanos;
+        waiting.add(x);
+        nextDeadline = Math.min(nextDeadline, x.deadlineNanos);
         if (previous != null) {
             duplicates++;
             x.markDuplicate();
@@ -335,6 +446,22 @@ public final class DubboTracker implements Tap {
         }
     }
 
+    /** The request's own timeout (its "timeout" attachment, ms), else the default. */
+    private long timeoutNanos(final DubboFrame f) {
+        final String t = f.body().attachments().get("timeout");
+        if (t != null) {
+            try {
+                final long ms = Long.parseLong(t.trim());
+                if (ms > 0) {
+                    return Math.min(ms, MAX_TIMEOUT_MS) * 1_000_000L;
+                }
+            } catch (NumberFormatException e) {
+                // not a number: the default
+            }
+        }
+        return defaultTimeoutNanos;
+    }
+
     private void response(final Open o, final DubboFrame f, final int di) {
         responses++;
         o.conn.responses++;
@@ -345,9 +472,16 @@ public final class DubboTracker implements Tap {
                 "response to request id " + f.requestId() + " on " + o.conn + " without a request in the capture"));
             return;
         }
+        x.waitingIn = null;
+        waiting.remove(x);
         x.answer(f);
         final MethodStats m = methods.computeIfAbsent(x.serviceMethod(), MethodStats::new);
-        m.add(x.latencyNanos());
+        if (m.add(x.latencyNanos())) {
+            anomaly(new Anomaly("dubbo.latency_samples_limit", Severity.INFO, f.frame(), -1, String.format(
+                java.util.Locale.ROOT, "more than %d answered calls to %s: its p50/p90/p99 come from a histogram "
+                    + "(within %.1f %%; the maximum stays exact)", EXACT_LATENCIES, x.serviceMethod(),
+                LATENCY_RELATIVE_ERROR * 100)));
+        }
         if (x.timedOut()) {
             timeouts++;
         }
@@ -359,18 +493,56 @@ public final class DubboTracker implements Tap {
             errors++;
             m.errors++;
         }
+        over(x);
     }
 
+    /** Gives up on a pending request (it left its pending table already, or is about to). */
     private void closeUnanswered(final DubboExchange x, final DubboExchange.State s) {
         if (x.state() != DubboExchange.State.PENDING) {
             return;
         }
+        x.waitingIn = null;
+        waiting.remove(x);
         x.unanswered(s);
         unanswered++;
         errors++;
         final MethodStats m = methods.computeIfAbsent(x.serviceMethod(), MethodStats::new);
         m.errors++;
         m.unanswered++;
+        over(x);
+    }
+
+    /** The exchange is over: hand it on. */
+    private void over(final DubboExchange x) {
+        if (listener != null) {
+            listener.exchange(x);
+        }
+    }
+
+    /**
+     * Gives up on the requests whose deadline passed before packet time {@code now}: unanswered
+     * after their timeout, or at close when their connection had closed meanwhile.
+     */
+    private void expire(final long now) {
+        if (now <= nextDeadline) {
+            return;
+        }
+        while (!waiting.isEmpty()) {
+            final DubboExchange x = waiting.first();
+            if (x.deadlineNanos >= now) {
+                nextDeadline = x.deadlineNanos;
+                return;
+            }
+            waiting.pollFirst();
+            x.waitingIn.remove(x.request().requestId(), x);
+            final boolean closed = x.connection().closeNanos >= 0;
+            if (!closed) {
+                timedOutRequests++;
+            }
+            closeUnanswered(x, closed ? DubboExchange.State.UNANSWERED_AT_CLOSE
+                : DubboExchange.State.UNANSWERED_AFTER_TIMEOUT);
+        }
+        nextDeadline = Long.MAX_VALUE;
     }
 
     private void silence(final DubboConnection c, final long ts) {
@@ -400,6 +572,9 @@ public final class DubboTracker implements Tap {
     }
 
     private void timeline(final DubboConnection c, final ProtocolEvent e) {
+        if (!keep) {
+            return;
+        }
         if (c.timeline.size() < MAX_TIMELINE) {
             c.timeline.add(e);
         } else {
@@ -450,6 +625,8 @@ public final class DubboTracker implements Tap {
                 }
             }
         }
+        c.silences = null; // judged: released
+        c.silenceStarts = null;
         if (c.closeNanos >= 0) {
             lastClosed.put(pairKey(c), c.closeNanos);
             if (lastClosed.size() > bounds.maxConnections()) {
@@ -491,9 +668,35 @@ public final class DubboTracker implements Tap {
 
     // ------------------------------------------------------------------ results
 
-    /** Calls in order of request (the first {@code maxExchanges}). */
+    /** Calls in order of request (the first {@code maxExchanges}; none with {@link #stream}). */
     public List<DubboExchange> exchanges() {
         return Collections.unmodifiableList(exchanges);
+    }
+
+    /**
+     * The calls of one connection in order of request (an index over {@link #exchanges()}, built
+     * once and extended as calls are added).
+     */
+    public List<DubboExchange> exchangesOf(final DubboConnection c) {
+        if (byConnection == null) {
+            byConnection = new IdentityHashMap<>();
+        }
+        for (; indexedExchanges < exchanges.size(); indexedExchanges++) {
+            final DubboExchange x = exchanges.get(indexedExchanges);
+            byConnection.computeIfAbsent(x.connection(), k -> new ArrayList<>()).add(x);
+        }
+        final List<DubboExchange> l = byConnection.get(c);
+        return l == null ? List.of() : Collections.unmodifiableList(l);
+    }
+
+    /** Two-way requests waiting for their response now (the exchanges a streaming tracker holds). */
+    public int pendingExchanges() {
+        return waiting.size();
+    }
+
+    /** Requests given up after their timeout and linger while their connection stayed open. */
+    public long timedOutRequests() {
+        return timedOutRequests;
     }
 
     /** Connections in order of first Dubbo frame. */

@@ -2,8 +2,12 @@ package dev.callscope.flow.webrtc;
 
 import dev.callscope.core.Endpoint;
 import dev.callscope.dissect.sdp.SdpBody;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Matches a session's wire facts to the signalling (RFC 8839 ICE, RFC 8842 DTLS in SDP): each
@@ -29,6 +33,55 @@ final class Correlation {
         }
     }
 
+    /**
+     * What all the SDPs say, indexed once for every session: the first SDP naming each ufrag, and
+     * every fingerprint (in {@link #caseless} form).
+     */
+    static final class Index {
+        private final Map<String, Said> byUfrag = new HashMap<>();
+        private final Set<String> fingerprints = new HashSet<>();
+        private final boolean empty;
+
+        /** @param sources where each SDP came from, index for index (may be shorter: unknown) */
+        Index(final List<SdpBody> sdps, final List<String> sources) {
+            boolean any = false;
+            for (int i = 0; i < sdps.size(); i++) {
+                final Said x = Said.of(sdps.get(i), i < sources.size() ? sources.get(i) : null);
+                if (x.ufrag() != null || x.fingerprint() != null) {
+                    any = true;
+                    if (x.ufrag() != null) {
+                        byUfrag.putIfAbsent(x.ufrag(), x);
+                    }
+                    if (x.fingerprint() != null) {
+                        fingerprints.add(caseless(x.fingerprint()));
+                    }
+                }
+            }
+            this.empty = !any;
+        }
+
+        /** The first SDP giving ufrag {@code u}, or null. */
+        Said ufrag(final String u) {
+            return byUfrag.get(u);
+        }
+
+        /** Whether some SDP gives this fingerprint, ignoring case as {@link String#equalsIgnoreCase} does. */
+        boolean fingerprint(final String f) {
+            return fingerprints.contains(caseless(f));
+        }
+    }
+
+    /**
+     * The form two strings share exactly when {@link String#equalsIgnoreCase} holds: it takes two
+     * characters (code points) as equal when their {@code toUpperCase}, or the {@code toLowerCase}
+     * of those, are.
+     */
+    static String caseless(final String s) {
+        final StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> b.appendCodePoint(Character.toLowerCase(Character.toUpperCase(c))));
+        return b.toString();
+    }
+
     static void correlate(final WebrtcSession s, final List<SdpBody> sdps) {
         correlate(s, sdps, List.of());
     }
@@ -38,25 +91,23 @@ final class Correlation {
         if (sdps.isEmpty()) {
             return;
         }
-        final List<Said> said = new java.util.ArrayList<>();
-        for (int i = 0; i < sdps.size(); i++) {
-            final Said x = Said.of(sdps.get(i), i < sources.size() ? sources.get(i) : null);
-            if (x.ufrag() != null || x.fingerprint() != null) {
-                said.add(x);
-            }
-        }
-        if (said.isEmpty()) {
+        correlate(s, new Index(sdps, sources));
+    }
+
+    /** Judges one session against SDPs indexed once for all sessions. */
+    static void correlate(final WebrtcSession s, final Index said) {
+        if (said.empty) {
             return;
         }
         if (s.ufragA != null) {
             // only sessions whose ufrags some SDP names are judged: other sessions belong to other calls
-            final boolean ours = said.stream().anyMatch(x -> s.ufragA.equals(x.ufrag()) || s.ufragB.equals(x.ufrag()));
+            final boolean ours = said.ufrag(s.ufragA) != null || said.ufrag(s.ufragB) != null;
             if (!ours) {
                 s.sdpMismatches.add("ice-ufrag " + s.ufragA + " and " + s.ufragB + " on the wire are in no SDP");
                 return;
             }
             for (final String u : new String[] {s.ufragA, s.ufragB}) {
-                final Said m = said.stream().filter(x -> u.equals(x.ufrag())).findFirst().orElse(null);
+                final Said m = said.ufrag(u);
                 if (m != null) {
                     s.sdpMatches.add("ice-ufrag " + u + " matches the SDP" + from(m));
                 } else {
@@ -70,7 +121,7 @@ final class Correlation {
             final Said mine = forEndpoint(s, f.getKey(), said);
             final boolean ok = mine != null && mine.fingerprint() != null
                 ? mine.fingerprint().equalsIgnoreCase(f.getValue())
-                : said.stream().anyMatch(x -> f.getValue().equalsIgnoreCase(x.fingerprint()));
+                : said.fingerprint(f.getValue());
             if (ok) {
                 s.sdpMatches.add("certificate of " + f.getKey() + " matches a=fingerprint"
                     + (mine != null && mine.fingerprint() != null ? from(mine) : ""));
@@ -102,11 +153,11 @@ final class Correlation {
         return x.source() == null ? "" : " from " + x.source();
     }
 
-    private static Said forEndpoint(final WebrtcSession s, final Endpoint e, final List<Said> said) {
+    private static Said forEndpoint(final WebrtcSession s, final Endpoint e, final Index said) {
         final String u = s.ufragOf.get(e);
         if (u == null) {
             return null;
         }
-        return said.stream().filter(x -> u.equals(x.ufrag())).findFirst().orElse(null);
+        return said.ufrag(u);
     }
 }

@@ -50,6 +50,8 @@ public final class WebrtcTracker implements Tap {
     private final Set<FlowKey> webrtcFlows = new HashSet<>();
     private final LinkedHashMap<String, Tx> transactions = new LinkedHashMap<>();
     private final List<SdpBody> sdps = new ArrayList<>();
+    /** Payload type → clock rate, from the SDPs in order of arrival (see {@link #clockRate(int)}). */
+    private final Map<Integer, Integer> clockByPayloadType = new HashMap<>();
     private final List<String> sdpSources = new ArrayList<>();
     private final List<SignallingMessage> signalling = new ArrayList<>();
     private long signallingMessages;
@@ -76,6 +78,7 @@ public final class WebrtcTracker implements Tap {
     public void addSdp(final SdpBody sdp, final String source) {
         sdps.add(sdp);
         sdpSources.add(source);
+        indexClockRates(sdp);
     }
 
     /** Sessions in order of their first packet; those without any WebRTC traffic are left out. */
@@ -114,6 +117,7 @@ public final class WebrtcTracker implements Tap {
         if (e instanceof SdpBody b) {
             sdps.add(b);
             sdpSources.add(source(b));
+            indexClockRates(b);
         } else if (e instanceof SignallingMessage m) {
             signallingMessages++;
             if (signalling.size() < MAX_SIGNALLING) {
@@ -171,8 +175,11 @@ public final class WebrtcTracker implements Tap {
     public void onEnd() {
         sessions.removeIf(s -> s.stunMessages == 0 && s.dtls.records == 0 && s.srtpPackets == 0 && s.srtcpPackets == 0
             && !s.turn.seen());
-        for (final WebrtcSession s : sessions) {
-            Correlation.correlate(s, sdps, sdpSources);
+        if (!sdps.isEmpty()) {
+            final Correlation.Index said = new Correlation.Index(sdps, sdpSources);
+            for (final WebrtcSession s : sessions) {
+                Correlation.correlate(s, said);
+            }
         }
     }
 
@@ -547,17 +554,24 @@ public final class WebrtcTracker implements Tap {
         return clockRate(pt);
     }
 
-    /** The clock rate an SDP's a=rtpmap gives the payload type, or 0. */
+    /**
+     * The clock rate of the payload type in the first SDP (in order of arrival, then of media) whose
+     * a=rtpmap gives it one, or 0.
+     */
     private int clockRate(final int pt) {
-        for (final SdpBody b : sdps) {
-            for (final SdpBody.Media m : b.media()) {
-                final SdpBody.RtpMap r = m.rtpMap(pt);
-                if (r != null && r.clockRate() > 0) {
-                    return r.clockRate();
+        return clockByPayloadType.getOrDefault(pt, 0);
+    }
+
+    /** Indexes what a newly arrived SDP adds to {@link #clockRate(int)}: earlier SDPs and media win. */
+    private void indexClockRates(final SdpBody b) {
+        for (final SdpBody.Media m : b.media()) {
+            for (final SdpBody.RtpMap r : m.rtpMaps()) {
+                // a media's first a=rtpmap for a payload type is the one that counts
+                if (r.clockRate() > 0 && m.rtpMap(r.payloadType()) == r) {
+                    clockByPayloadType.putIfAbsent(r.payloadType(), r.clockRate());
                 }
             }
         }
-        return 0;
     }
 
     static String lower(final String s) {

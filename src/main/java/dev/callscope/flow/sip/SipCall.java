@@ -373,6 +373,8 @@ public final class SipCall {
         compact = true;
         entries = List.of();
         resend.clear();
+        ownedKeys.clear();
+        lastTransaction = null;
     }
 
     /** INVITE to the first 180/183, in ms, or -1. */

@@ -388,6 +388,7 @@ public final class SipCallTracker implements Tap {
                 written.remove(written.keySet().iterator().next());
             }
         } else {
+            forget(c); // its media endpoints and Session-ID link no later call
             c.compact();
         }
     }

@@ -4,8 +4,10 @@ package dev.callscope.cli;
  * Keeps a long run's heap near its live state. What a streamed or summarising run holds is the
  * state in progress; what it has written or summarised dies, but the serial collector lets the old
  * generation grow with that garbage until it is full, so the process would grow with the capture.
- * Every {@value #EVERY} records finished, when the heap in use passes {@link #BUDGET}, a full
- * collection brings it back (and the launcher's MaxHeapFreeRatio lets the heap shrink).
+ * Every {@value #EVERY} records finished, when the heap in use passes twice what was live after
+ * the last such collection (and at least {@link #BUDGET}), a full collection brings it back. A table
+ * whose summaries grow with the capture thus collects as often as its live data doubles, not at
+ * every look.
  */
 final class HeapGuard {
     /** Heap in use above which a full collection is asked for. */
@@ -14,6 +16,7 @@ final class HeapGuard {
     static final int EVERY = 1024;
 
     private static int count;
+    private static long threshold = BUDGET;
 
     private HeapGuard() {
     }
@@ -24,8 +27,9 @@ final class HeapGuard {
             return;
         }
         final Runtime rt = Runtime.getRuntime();
-        if (rt.totalMemory() - rt.freeMemory() > BUDGET) {
+        if (rt.totalMemory() - rt.freeMemory() > threshold) {
             System.gc();
+            threshold = Math.max(BUDGET, 2 * (rt.totalMemory() - rt.freeMemory()));
         }
     }
 }

@@ -18,7 +18,8 @@
 # For each command: best wall time of the runs (shell clock around /usr/bin/time), packets/s
 # (packets from capinfos -c -M), peak RSS (max of /usr/bin/time's %M over the runs). Commands run in
 # rounds, each once per round (as bench/run.sh does), so a slow spell of the host is shared by all of
-# them; a command that timed out, failed or was slower than SLOW is not run again. The first run of a
+# them; a command that timed out, failed, was killed (a signal from outside: OOM killer, another
+# user's kill) or was slower than SLOW is not run again, and its row says so. The first run of a
 # callscope command writes its output to a file to check that it printed something; the others write
 # to /dev/null. Prints Markdown on stdout (also saved as bench/out/scale-PART.md), then the targets,
 # one line each with the measured ratio and PASS/FAIL. The 100k part compares per-packet times with
@@ -125,9 +126,14 @@ time_all() {
       eval "one_run $(printf '%q %q ' "${INS[k]}" "$sink") ${CMDS[k]}"
       NRUNS[$key]=$(( ${NRUNS[$key]:-0} + 1 ))
       (( rss > ${RSS[$key]:-0} )) && RSS[$key]=$rss
-      if (( rc == 124 || rc == 137 )); then
+      if (( rc == 124 )) || { (( rc == 137 )) && ! faster "$w" "$TIMEOUT"; }; then
         STATUS[$key]="timeout (> $TIMEOUT s)"; skip[$k]=1
         echo "  $label: timeout (> $TIMEOUT s)" >&2
+        continue
+      elif (( rc > 128 )); then
+        # a signal from outside: the OOM killer, or someone else's kill
+        STATUS[$key]="killed (signal $(( rc - 128 )) after $w s)"; skip[$k]=1
+        echo "  $label: killed by signal $(( rc - 128 )) after $w s" >&2
         continue
       elif (( rc != 0 )); then
         STATUS[$key]="failed (exit $rc)"; skip[$k]=1
@@ -160,7 +166,7 @@ time_all() {
         [[ $st == timeout* || $st == failed* ]] && pps=-
       fi
       echo "| \`$label\` | ${NRUNS[$key]:-0} | $wall | $pps | $mib |"
-      printf '%s\t%s\t%s\t%s\t%s\n' "$label" "${WALL[$key]:-}" "${RSS[$key]:-0}" "$st" "$pkts" >>"$OUT/scale-$cap.tsv.new"
+      printf '%s\t%s\t%s\t%s\t%s\n' "$label" "${WALL[$key]:--}" "${RSS[$key]:-0}" "${st:--}" "$pkts" >>"$OUT/scale-$cap.tsv.new"
     done
   } | tee -a "$REPORT"
   mv "$OUT/scale-$cap.tsv.new" "$OUT/scale-$cap.tsv"
@@ -171,7 +177,9 @@ time_all() {
 load_saved() {
   local cap=$1 label wall rss st pkts
   [[ -z ${PKTS[$cap]:-} && -r $OUT/scale-$cap.tsv ]] || return 0
-  while IFS=$'\t' read -r label wall rss st pkts; do
+  while IFS=$'\t' read -r label wall rss st pkts; do  # "-" for an empty field (tabs are IFS white space)
+    [[ $wall == - ]] && wall=
+    [[ $st == - ]] && st=
     WALL["$cap|$label"]=$wall; RSS["$cap|$label"]=$rss; STATUS["$cap|$label"]=$st; PKTS[$cap]=$pkts
   done <"$OUT/scale-$cap.tsv"
   echo "(2k numbers from an earlier run: $OUT/scale-$cap.tsv, $(date -r "$OUT/scale-$cap.tsv" '+%F %T'))" | tee -a "$REPORT"

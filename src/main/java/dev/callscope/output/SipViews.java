@@ -88,7 +88,7 @@ public final class SipViews {
         t.put("ring_time_ms", c.ringTimeMs() < 0 ? null : c.ringTimeMs());
         t.put("duration_s", c.durationSeconds() < 0 ? null : c.durationSeconds());
         o.put("message_count", c.messageCount());
-        o.put("transactions", c.transactions().size());
+        o.put("transactions", c.transactionCount());
         o.put("retransmissions", c.retransmissions());
         final ArrayNode dialogs = o.putArray("dialogs");
         c.dialogs().forEach(dialogs::add);
@@ -187,8 +187,16 @@ public final class SipViews {
     /** The table row of a message. */
     public static MessageRow row(final SipEntry e) {
         final SipMessage m = e.message();
-        return new MessageRow(m.frame(), m.tsNanos(), m.src(), m.dst(), m.transport(),
+        return new MessageRow(m.frame(), m.tsNanos(), shared(m.src(), e.call()), shared(m.dst(), e.call()), m.transport(),
             m.summary() + (e.sdpSummary() != null ? " (SDP)" : "") + (e.retransmission() ? " [resent]" : ""), e.call());
+    }
+
+    /** The call's own copy of an endpoint its first message named (rows of one call share them). */
+    private static Object shared(final dev.callscope.core.Endpoint ep, final SipCall c) {
+        if (ep == null) {
+            return null;
+        }
+        return ep.equals(c.firstSrc()) ? c.firstSrc() : ep.equals(c.firstDst()) ? c.firstDst() : ep;
     }
 
     /** The message table from rows (see {@link #row}). */

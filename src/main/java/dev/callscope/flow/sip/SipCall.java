@@ -38,10 +38,12 @@ public final class SipCall {
     boolean closed;
     /** 1, or 2, 3... for a Call-ID seen again after its call was written (streamed output). */
     int part = 1;
-    private final Set<String> dialogs = new LinkedHashSet<>();
-    private final Set<String> transactions = new LinkedHashSet<>();
-    private final Set<String> linked = new LinkedHashSet<>();
-    private final Set<String> media = new LinkedHashSet<>();
+    // emptied by compact(), which keeps their sizes
+    private Set<String> dialogs = new LinkedHashSet<>();
+    private Set<String> transactions = new LinkedHashSet<>();
+    private Set<String> linked = new LinkedHashSet<>();
+    private Set<String> media = new LinkedHashSet<>();
+    private int transactionCount = -1;
     private String method;
     private NameAddr from;
     private NameAddr to;
@@ -96,13 +98,13 @@ public final class SipCall {
         if (contact == null && m.contact() != null) {
             contact = m.contact();
         }
-        if (!m.branch().isEmpty() && m.cseqMethod() != null && !(m.branch() + m.cseqMethod()).equals(lastTransaction)) {
+        if (!compact && !m.branch().isEmpty() && m.cseqMethod() != null && !(m.branch() + m.cseqMethod()).equals(lastTransaction)) {
             lastTransaction = m.branch() + m.cseqMethod();
             // RFC 3261 §17: a transaction is a branch and a method; the ACK to a failure belongs to its INVITE
             transactions.add(m.branch() + " " + ("ACK".equals(m.cseqMethod()) && transactions.contains(m.branch() + " INVITE")
                 ? "INVITE" : m.cseqMethod()));
         }
-        if (m.from() != null && m.to() != null && m.from().tag() != null && m.to().tag() != null) {
+        if (!compact && m.from() != null && m.to() != null && m.from().tag() != null && m.to().tag() != null) {
             final String d = m.from().tag() + "/" + m.to().tag();
             if (!dialogs.contains(d)) {
                 dialogs.add(d);
@@ -110,7 +112,7 @@ public final class SipCall {
         }
         for (final String h : LINK_HEADERS) {
             final String v = m.header(h);
-            if (v != null && !v.isBlank() && !v.trim().equals(callId)) {
+            if (!compact && v != null && !v.isBlank() && !v.trim().equals(callId)) {
                 linked.add(v.trim());
             }
         }
@@ -220,11 +222,13 @@ public final class SipCall {
     }
 
     void addMedia(final String endpoint) {
-        media.add(endpoint);
+        if (!compact) {
+            media.add(endpoint);
+        }
     }
 
     void link(final String otherCallId) {
-        if (!otherCallId.equals(callId)) {
+        if (!compact && !otherCallId.equals(callId)) {
             linked.add(otherCallId);
         }
     }
@@ -375,6 +379,16 @@ public final class SipCall {
         resend.clear();
         ownedKeys.clear();
         lastTransaction = null;
+        transactionCount = transactions.size();
+        transactions = Set.of();
+        dialogs = Set.of();
+        linked = Set.of();
+        media = Set.of();
+    }
+
+    /** Transactions seen (also after the call was summarised). */
+    public int transactionCount() {
+        return transactionCount >= 0 ? transactionCount : transactions.size();
     }
 
     /** INVITE to the first 180/183, in ms, or -1. */

@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads and decodes frames (link, IP, fragment reassembly, transport headers) on a second thread,
- * a few batches ahead of the engine's thread, which runs dissectors and taps. The threads meet at
+ * a few batches ahead of the engine's thread, which runs dissectors and taps. Off by default (see
+ * {@link EngineOptions}): on two vCPUs the handover of every frame between cores costs more than it saves. The threads meet at
  * a ring of batches with two counters (filled, given back): no lock, and a thread parks only when
  * it has nothing to do, so a frame costs no synchronisation of its own. (Spinning instead of
  * parking was measured and made things slower: on two cores the spinner takes the cycles the other

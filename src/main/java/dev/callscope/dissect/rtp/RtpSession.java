@@ -57,7 +57,11 @@ final class RtpSession implements DissectorSession {
         if (len < 1) {
             return;
         }
-        final int b0 = p.u8(0);
+        // the fixed header is read straight from the array once its length is checked (once per
+        // packet, not once per field)
+        final byte[] a = p.array();
+        final int o = p.offset();
+        final int b0 = a[o] & 0xFF;
         if (b0 >>> 6 != RtpHeader.VERSION) {
             if (b0 <= 3 || b0 >= 20 && b0 <= 63) {
                 return; // STUN or DTLS on the media 5-tuple (RFC 7983)
@@ -65,7 +69,8 @@ final class RtpSession implements DissectorSession {
             out.anomaly(new Anomaly("rtp.bad_version", Severity.WARN, ctx.frame(), 0, "RTP version " + (b0 >>> 6)));
             return;
         }
-        if (RtpHeader.isRtcpMux(p)) {
+        final int b1 = len >= 2 ? a[o + 1] & 0xFF : 0;
+        if (b1 >= 128 + RtpHeader.FIRST_RTCP_CONFLICT_PT && b1 <= 128 + RtpHeader.LAST_RTCP_CONFLICT_PT) {
             if (RtcpParser.parse(p, ctx, out, true) > 0) {
                 out.confirm();
             }
@@ -77,7 +82,9 @@ final class RtpSession implements DissectorSession {
             }
             return;
         }
-        final int hdr = RtpHeader.headerLength(p);
+        final int csrcs = b0 & 0x0F;
+        final boolean extension = (b0 & 0x10) != 0;
+        final int hdr = csrcs == 0 && !extension ? RtpHeader.HEADER_LENGTH : RtpHeader.headerLength(p);
         if (hdr < 0) {
             if (!ctx.truncated()) {
                 out.anomaly(new Anomaly("rtp.malformed", Severity.WARN, ctx.frame(), RtpHeader.HEADER_LENGTH,
@@ -86,9 +93,9 @@ final class RtpSession implements DissectorSession {
             return;
         }
         int payloadLen = len - hdr;
-        final boolean padding = RtpHeader.padding(p);
+        final boolean padding = (b0 & 0x20) != 0;
         if (padding && !ctx.truncated()) {
-            final int pad = p.u8(len - 1);
+            final int pad = a[o + len - 1] & 0xFF;
             if (pad == 0 || pad > payloadLen) {
                 out.anomaly(new Anomaly("rtp.bad_padding", Severity.WARN, ctx.frame(), len - 1,
                     "padding count " + pad + " with " + payloadLen + " bytes after the header"));
@@ -99,11 +106,16 @@ final class RtpSession implements DissectorSession {
             out.confirm();
             return;
         }
-        final int head = payloadLen >= 4 ? (int) p.u32(hdr) : -1;
+        final int head = payloadLen >= 4 ? be32(a, o + hdr) : -1;
         final byte[] copy = keepPayload ? p.bytes(hdr, payloadLen) : null;
-        out.emit(new RtpPacket(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(), RtpHeader.marker(p),
-            RtpHeader.payloadType(p), RtpHeader.sequence(p), RtpHeader.timestamp(p), RtpHeader.ssrc(p),
-            RtpHeader.csrcCount(p), RtpHeader.extension(p), padding, len, payloadLen, head, copy, overTcp));
+        out.emit(new RtpPacket(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(), (b1 & 0x80) != 0, b1 & 0x7F,
+            ((a[o + 2] & 0xFF) << 8) | (a[o + 3] & 0xFF), be32(a, o + RtpHeader.TIMESTAMP_OFFSET) & 0xFFFF_FFFFL,
+            be32(a, o + RtpHeader.SSRC_OFFSET) & 0xFFFF_FFFFL, csrcs, extension, padding, len, payloadLen, head, copy,
+            overTcp));
         out.confirm();
+    }
+
+    private static int be32(final byte[] a, final int i) {
+        return (a[i] & 0xFF) << 24 | (a[i + 1] & 0xFF) << 16 | (a[i + 2] & 0xFF) << 8 | (a[i + 3] & 0xFF);
     }
 }

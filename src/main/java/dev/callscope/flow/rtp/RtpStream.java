@@ -62,8 +62,8 @@ public final class RtpStream {
     int dstVersion = -1;
     /** A packet arrived since the stream table last looked (its recency, see the tracker's eviction). */
     boolean touched;
-    /** The tracker's SDP version when this stream was last brought up to date (-1: never). */
-    int checkedVersion = -1;
+    /** The stream is new, or a description it follows changed: bring it up to date at its next packet. */
+    boolean sdpChanged = true;
     /** The SDP in force says RTP (or there is none). */
     boolean rtpMedia = true;
     /** No longer in the tracker's table (written, released or dropped). */

@@ -61,6 +61,8 @@ public final class RtpStreamTracker implements Tap {
     private final List<Anomaly> anomalies = new ArrayList<>();
     private final long[] extSeq = new long[1];
     private int sdpVersion;
+    /** Bumped when an endpoint gets its first description (streams without one look it up again). */
+    private int endpointsVersion;
     private int nextIndex = 1;
     private long baseNanos = Long.MIN_VALUE;
     private long rtcpPackets;
@@ -85,6 +87,8 @@ public final class RtpStreamTracker implements Tap {
         List<String> earlier = List.of();
         /** When it was last announced (packet time). */
         long nanos;
+        /** Streams that follow this description (some may be gone): marked when it changes. */
+        final List<RtpStream> holders = new ArrayList<>(2);
     }
 
     /** Earlier announcers of one endpoint that are remembered. */
@@ -244,8 +248,8 @@ public final class RtpStreamTracker implements Tap {
             attach(p.flow(), s);
         }
         s.touched = true;
-        if (s.checkedVersion != sdpVersion) {
-            refresh(s); // an SDP arrived since this stream's last packet
+        if (s.sdpChanged || s.dstAnnounce == null && s.lookupVersion != endpointsVersion) {
+            refresh(s); // first packet, or an SDP about this stream's ends arrived since its last one
         }
         if (!s.rtpMedia) {
             return; // the latest SDP for this endpoint moved it to other media (T.38 over UDPTL)
@@ -359,9 +363,9 @@ public final class RtpStreamTracker implements Tap {
                 l.add(s);
             }
         }
-        s.lookupVersion = sdpVersion;
-        s.dstAnnounce = sdp.get(dst);
-        s.srcAnnounce = sdp.get(src);
+        s.lookupVersion = endpointsVersion;
+        s.dstAnnounce = hold(sdp.get(dst), s);
+        s.srcAnnounce = hold(sdp.get(src), s);
         own(s);
         return s;
     }
@@ -378,7 +382,7 @@ public final class RtpStreamTracker implements Tap {
      * description in force, its owners, whether it still carries RTP.
      */
     private void refresh(final RtpStream s) {
-        s.checkedVersion = sdpVersion;
+        s.sdpChanged = false;
         final Announce a = announce(s);
         if (s.dstAnnounce != null && ((Announce) s.dstAnnounce).version != s.dstVersion
             || s.srcAnnounce != null && ((Announce) s.srcAnnounce).version != s.srcVersion) {
@@ -392,12 +396,29 @@ public final class RtpStreamTracker implements Tap {
         s.rtpMedia = a == null || a.rtp;
     }
 
+    /**
+     * Notes that stream {@code s} follows description {@code a} (when not null), so that a newer SDP
+     * for the endpoint marks the stream for {@link #refresh} and packets need not look at it.
+     */
+    private static Announce hold(final Announce a, final RtpStream s) {
+        if (a != null) {
+            if (a.holders.size() >= MAX_HOLDERS_BEFORE_PRUNE && a.holders.size() % MAX_HOLDERS_BEFORE_PRUNE == 0) {
+                a.holders.removeIf(h -> h.gone);
+            }
+            a.holders.add(s);
+        }
+        return a;
+    }
+
+    /** A description's list of streams is pruned of gone ones when it grows past multiples of this. */
+    private static final int MAX_HOLDERS_BEFORE_PRUNE = 16;
+
     private Announce announce(final RtpStream s) {
-        if (s.dstAnnounce == null && s.lookupVersion != sdpVersion) {
-            s.lookupVersion = sdpVersion;
-            s.dstAnnounce = sdp.get(s.dst());
+        if (s.dstAnnounce == null && s.lookupVersion != endpointsVersion) {
+            s.lookupVersion = endpointsVersion;
+            s.dstAnnounce = hold(sdp.get(s.dst()), s);
             if (s.srcAnnounce == null) {
-                s.srcAnnounce = sdp.get(s.src());
+                s.srcAnnounce = hold(sdp.get(s.src()), s);
             }
             own(s);
         }
@@ -673,12 +694,19 @@ public final class RtpStreamTracker implements Tap {
                 Announce a = sdp.remove(e); // announced again: to the end of the order, which is the order of time
                 if (a == null) {
                     a = new Announce();
+                    endpointsVersion++;
                 }
                 sdp.put(e, a);
                 a.nanos = b.tsNanos();
                 a.media = m;
                 a.rtp = m.rtp();
                 a.version = ++sdpVersion;
+                if (!a.holders.isEmpty()) {
+                    a.holders.removeIf(h -> h.gone);
+                    for (final RtpStream h : a.holders) {
+                        h.sdpChanged = true;
+                    }
+                }
                 if (callId != null && !callId.equals(a.callId)) {
                     if (a.callId != null) {
                         final List<String> l = new ArrayList<>(a.earlier);
@@ -890,6 +918,12 @@ public final class RtpStreamTracker implements Tap {
     /** Drops what the tracker keeps about a stream besides the stream table itself. */
     private void forget(final RtpStream s, final boolean fromCalls) {
         s.gone = true;
+        if (s.dstAnnounce != null) {
+            ((Announce) s.dstAnnounce).holders.remove(s);
+        }
+        if (s.srcAnnounce != null) {
+            ((Announce) s.srcAnnounce).holders.remove(s);
+        }
         final Object att = s.flow().tapData(this); // the conversation may outlive the stream: let it go
         if (att != null) {
             final RtpStream[] a = (RtpStream[]) att;

@@ -9,17 +9,22 @@ public final class Endpoint implements Comparable<Endpoint> {
     private final int hash;
 
     public Endpoint(final byte[] address, final int port) {
-        if (address.length != 4 && address.length != 16) {
+        this(address.clone(), port, true);
+    }
+
+    /** Takes {@code owned} as it is (no copy). */
+    private Endpoint(final byte[] owned, final int port, final boolean unused) {
+        if (owned.length != 4 && owned.length != 16) {
             throw new IllegalArgumentException("address must be 4 or 16 bytes");
         }
-        this.address = address.clone();
+        this.address = owned;
         this.port = port;
-        this.hash = 31 * Arrays.hashCode(address) + port;
+        this.hash = 31 * Arrays.hashCode(owned) + port;
     }
 
     /** Copies {@code len} (4 or 16) address bytes from {@code src} at {@code off}. */
     public static Endpoint of(final byte[] src, final int off, final int len, final int port) {
-        return new Endpoint(Arrays.copyOfRange(src, off, off + len), port);
+        return new Endpoint(Arrays.copyOfRange(src, off, off + len), port, true);
     }
 
     public byte[] address() {

@@ -20,6 +20,9 @@ public final class FlowKey {
     // what one tap keeps about this conversation (see tapData); never part of the key's identity
     private Object tapOwner;
     private Object tapData;
+    // the endpoints, made on first use
+    private Endpoint endA;
+    private Endpoint endB;
     /** IPv4: both addresses in one long (a high, b low); IPv6: a fold of them. Compared first by lookups. */
     private long packedAddresses;
 
@@ -30,6 +33,8 @@ public final class FlowKey {
      */
     public boolean set(final int protocol, final byte[] src, final int srcPort, final byte[] dst, final int dstPort,
                        final int addrLen) {
+        endA = null;
+        endB = null;
         this.protocol = protocol;
         this.addrLen = addrLen;
         final boolean forward;
@@ -139,12 +144,24 @@ public final class FlowKey {
         return protocol == 6 ? "tcp" : protocol == 17 ? "udp" : protocol == 132 ? "sctp" : "ip.proto_" + protocol;
     }
 
+    /** Endpoint a (made once per key: a stored key never changes, and {@link #set} forgets it). */
     public Endpoint endpointA() {
-        return Endpoint.of(a, 0, addrLen, portA);
+        Endpoint e = endA;
+        if (e == null) {
+            e = Endpoint.of(a, 0, addrLen, portA);
+            endA = e;
+        }
+        return e;
     }
 
+    /** Endpoint b (made once per key, like {@link #endpointA}). */
     public Endpoint endpointB() {
-        return Endpoint.of(b, 0, addrLen, portB);
+        Endpoint e = endB;
+        if (e == null) {
+            e = Endpoint.of(b, 0, addrLen, portB);
+            endB = e;
+        }
+        return e;
     }
 
     public int portA() {

@@ -121,12 +121,16 @@ final class SdpParser {
                 first = false;
                 continue;
             }
-            final String line = body.latin1(pos, lineEnd - pos);
-            if (first && !line.startsWith("v=")) {
+            if (first && (lineEnd - pos < 2 || body.u8(pos) != 'v' || body.u8(pos + 1) != '=')) {
                 warn("missing_version", pos, "first line is not v=");
             }
             first = false;
-            line(line, pos);
+            if (lineEnd - pos < 2 || body.u8(pos + 1) != '=') {
+                warn("bad_line", pos, "not <type>=<value>: " + clip(body.latin1(pos, lineEnd - pos)));
+            } else {
+                // the value is made straight from the bytes (no string of the whole line first)
+                line((char) body.u8(pos), body.latin1(pos + 2, lineEnd - pos - 2).strip(), pos, lineEnd);
+            }
             pos = next;
         }
         if (!sawOrigin && !first) {
@@ -137,13 +141,8 @@ final class SdpParser {
         }
     }
 
-    private void line(final String line, final int offset) {
-        if (line.length() < 2 || line.charAt(1) != '=') {
-            warn("bad_line", offset, "not <type>=<value>: " + clip(line));
-            return;
-        }
-        final char type = line.charAt(0);
-        final String value = line.substring(2).strip();
+    /** One {@code <type>=<value>} line at {@code [offset, lineEnd)}, {@code value} stripped. */
+    private void line(final char type, final String value, final int offset, final int lineEnd) {
         switch (type) {
             case 'v':
                 if (sawVersion) {
@@ -181,7 +180,7 @@ final class SdpParser {
                     info("unknown_line", offset, "unknown type " + type + "; kept as attribute");
                     other(String.valueOf(type), value, offset);
                 } else {
-                    warn("bad_line", offset, "not <type>=<value>: " + clip(line));
+                    warn("bad_line", offset, "not <type>=<value>: " + clip(body.latin1(offset, lineEnd - offset)));
                 }
                 break;
         }

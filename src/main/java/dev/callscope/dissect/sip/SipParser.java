@@ -344,7 +344,7 @@ public final class SipParser {
                     curName = null;
                     continue;
                 }
-                curName = longName(trimmed(text, lineStart, colon));
+                curName = name(text, lineStart, colon);
                 curValue = trimmed(text, colon + 1, le);
             }
             if (curName != null && headers.size() < MAX_HEADERS) {
@@ -379,6 +379,12 @@ public final class SipParser {
         }
 
         private void vias(final String value) {
+            if (value.indexOf(',') < 0) { // one Via value, the common case: no list to split
+                if (branches.size() < MAX_VIAS) {
+                    branches.add(param(value, "branch"));
+                }
+                return;
+            }
             for (final String via : splitComma(value)) {
                 if (branches.size() < MAX_VIAS) {
                     branches.add(param(via, "branch"));
@@ -504,6 +510,42 @@ public final class SipParser {
             segStart = segEnd + 1;
         }
         return "";
+    }
+
+    /** Header names as usually spelt, shared instead of made per message. */
+    private static final String[] COMMON_NAMES = {"Via", "From", "To", "Call-ID", "CSeq", "Contact", "Max-Forwards",
+        "Content-Type", "Content-Length", "User-Agent", "Allow", "Supported", "Server", "Record-Route", "Route",
+        "Expires", "Accept", "Subject", "Session-Expires", "Min-SE", "Privacy", "P-Asserted-Identity", "Require",
+        "Date", "Authorization", "WWW-Authenticate", "Proxy-Authenticate", "Proxy-Authorization", "Event",
+        "Allow-Events", "Organization", "Reason", "Warning", "Accept-Language", "Content-Disposition"};
+    /** {@link #COMMON_NAMES} by length. */
+    private static final String[][] NAMES_BY_LENGTH = new String[32][];
+
+    static {
+        for (final String n : COMMON_NAMES) {
+            final String[] old = NAMES_BY_LENGTH[n.length()];
+            final String[] now = old == null ? new String[1] : java.util.Arrays.copyOf(old, old.length + 1);
+            now[now.length - 1] = n;
+            NAMES_BY_LENGTH[n.length()] = now;
+        }
+    }
+
+    /**
+     * The header name in {@code text[from, to)}, trimmed, in its long form ({@link #longName}); a
+     * usual spelling is the shared constant, anything else a new string.
+     */
+    static String name(final String text, final int from, final int to) {
+        final int a = skipSpace(text, from, to);
+        final int b = skipSpaceBack(text, a, to);
+        final int n = b - a;
+        if (n < NAMES_BY_LENGTH.length && NAMES_BY_LENGTH[n] != null) {
+            for (final String c : NAMES_BY_LENGTH[n]) {
+                if (text.startsWith(c, a)) {
+                    return c;
+                }
+            }
+        }
+        return longName(text.substring(a, b));
     }
 
     /** {@code s.substring(from, to).trim()} without the intermediate string. */

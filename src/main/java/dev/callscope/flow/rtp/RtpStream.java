@@ -36,6 +36,9 @@ public final class RtpStream {
     private byte[] ptOrder = new byte[2];
     private long[] ptCounts = new long[2];
     private int ptDistinct;
+    // the run of packets of one payload type not yet added to ptCounts (most streams are one long run)
+    private int runPt = -1;
+    private long runLength;
     final Map<Integer, String> codecs = new LinkedHashMap<>(4);
     final Map<Integer, Integer> codecClock = new LinkedHashMap<>(4);
     List<DtmfEvent> dtmf = List.of();
@@ -313,9 +316,15 @@ public final class RtpStream {
 
     /** Counts one packet of payload type {@code pt} (0-127); whether the type is new to this stream. */
     boolean countPayloadType(final int pt) {
+        if (pt == runPt) {
+            runLength++; // the same type as the packet before: counted on the stream itself
+            return false;
+        }
+        flushRun();
+        runPt = pt;
+        runLength = 1;
         for (int i = 0; i < ptDistinct; i++) {
             if (ptOrder[i] == pt) {
-                ptCounts[i]++;
                 return false;
             }
         }
@@ -323,9 +332,22 @@ public final class RtpStream {
             ptOrder = java.util.Arrays.copyOf(ptOrder, ptOrder.length * 2);
             ptCounts = java.util.Arrays.copyOf(ptCounts, ptCounts.length * 2);
         }
-        ptOrder[ptDistinct] = (byte) pt;
-        ptCounts[ptDistinct++] = 1;
+        ptOrder[ptDistinct++] = (byte) pt;
         return true;
+    }
+
+    /** Adds the packets of the current run of one payload type to its count. */
+    private void flushRun() {
+        if (runLength == 0) {
+            return;
+        }
+        for (int i = 0; i < ptDistinct; i++) {
+            if (ptOrder[i] == runPt) {
+                ptCounts[i] += runLength;
+                break;
+            }
+        }
+        runLength = 0;
     }
 
     /** Whether a packet of payload type {@code pt} was seen. */
@@ -340,6 +362,7 @@ public final class RtpStream {
 
     /** Packets per payload type, in order of first appearance. */
     public Map<Integer, Long> payloadTypes() {
+        flushRun();
         final Map<Integer, Long> m = new LinkedHashMap<>();
         for (int i = 0; i < ptDistinct; i++) {
             m.put((int) ptOrder[i], ptCounts[i]);
@@ -349,6 +372,7 @@ public final class RtpStream {
 
     /** The main payload type: the most frequent one that is not comfort noise or telephone-event. */
     public int payloadType() {
+        flushRun();
         int best = -1;
         long n = -1;
         for (int i = 0; i < ptDistinct; i++) {

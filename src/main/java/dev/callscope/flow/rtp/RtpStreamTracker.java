@@ -473,7 +473,13 @@ public final class RtpStreamTracker implements Tap {
         if (o == null) {
             return null;
         }
-        for (final RtpStream s : (RtpStream[]) o) {
+        final RtpStream[] a = (RtpStream[]) o;
+        // slot 0 and 1 hold a stream of that direction when they can: one stream looked at per packet
+        final RtpStream first = a[direction];
+        if (first != null && first.ssrc() == ssrc && first.direction == direction && !first.gone) {
+            return first;
+        }
+        for (final RtpStream s : a) {
             if (s != null && s.ssrc() == ssrc && s.direction == direction && !s.gone) {
                 return s;
             }
@@ -486,6 +492,10 @@ public final class RtpStreamTracker implements Tap {
         if (a == null) {
             a = new RtpStream[2];
             flow.tapData(this, a);
+        }
+        if (a[s.direction] == null || a[s.direction].gone) {
+            a[s.direction] = s;
+            return;
         }
         for (int i = 0; i < a.length; i++) {
             if (a[i] == null || a[i].gone) {

@@ -31,5 +31,20 @@ public final class CdsTraining {
                 Main.run(sink, sink, run);
             }
         }
+        // the shell: opening a capture and a few commands on a dumb terminal (its line reader's classes)
+        if (Files.isReadable(Path.of(sip))) {
+            try {
+                final Path history = Files.createTempFile("callscope-cds", ".history");
+                try {
+                    final String script = "open " + sip + "\ncalls\nsip\nrtp\nladder 1\nexit\n";
+                    ShellCommand.run(new java.io.ByteArrayInputStream(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        OutputStream.nullOutputStream(), history, java.util.List.of());
+                } finally {
+                    Files.deleteIfExists(history);
+                }
+            } catch (final java.io.IOException | RuntimeException e) {
+                // training only: a shell that fails here leaves its classes out of the archive
+            }
+        }
     }
 }

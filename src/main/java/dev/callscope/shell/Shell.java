@@ -88,6 +88,12 @@ public final class Shell {
     /** A shell on the process's terminal (or a dumb one when standard input is not a terminal). */
     public static Shell onSystemTerminal(final CommandLine commands, final Path historyFile, final Completions completions,
                                          final Supplier<String> prompt) throws IOException {
+        if (System.console() == null) {
+            // standard input or output is not a terminal (a script, a pipe, CI): a dumb terminal at
+            // once; probing for a native one (JNA, then processes) cost about 0.1 s of start-up
+            return new Shell(commands, new DumbTerminal("callscope", Terminal.TYPE_DUMB, System.in, System.out,
+                StandardCharsets.UTF_8), historyFile, completions, prompt);
+        }
         final Terminal t = TerminalBuilder.builder().system(true).dumb(true).name("callscope").nativeSignals(true)
             .signalHandler(Terminal.SignalHandler.SIG_IGN).build();
         return new Shell(commands, t, historyFile, completions, prompt);

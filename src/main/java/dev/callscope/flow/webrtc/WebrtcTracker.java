@@ -114,7 +114,11 @@ public final class WebrtcTracker implements Tap {
 
     @Override
     public void onEvent(final ProtocolEvent e) {
-        if (e instanceof SdpBody b) {
+        if (e instanceof RtpPacket p) { // the most frequent event: looked at first, and only on WebRTC flows
+            if (!webrtcFlows.isEmpty() && webrtcFlows.contains(p.flow())) {
+                srtp(p);
+            }
+        } else if (e instanceof SdpBody b) {
             sdps.add(b);
             sdpSources.add(source(b));
             indexClockRates(b);
@@ -155,8 +159,6 @@ public final class WebrtcTracker implements Tap {
                 s.dtls.alerts.add(a.src() + " " + a.summary());
                 keep(s, a);
             }
-        } else if (e instanceof RtpPacket p && webrtcFlows.contains(p.flow())) {
-            srtp(p);
         } else if (e instanceof RtcpPacket p && webrtcFlows.contains(p.flow()) && p.index() == 0) {
             final WebrtcSession s = flowSession(p.flow(), p.tsNanos());
             if (s != null) {

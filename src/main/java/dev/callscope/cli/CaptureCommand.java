@@ -208,6 +208,7 @@ public final class CaptureCommand implements Callable<Integer> {
                         + (target != null ? "; written to " + write : ""));
                 });
         } finally {
+            spec.commandLine().getOut().flush(); // before a Ctrl-C hook lets the JVM end
             done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

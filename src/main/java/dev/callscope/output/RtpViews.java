@@ -50,14 +50,15 @@ public final class RtpViews {
         final long first = t.firstNanos();
         final TextTable table = new TextTable(">#", ">Start", ">End", "Source", "Destination", "SSRC", "Payload", ">Pkts",
             ">Lost", ">Max Delta(ms)", ">Mean Jitter(ms)", ">Max Jitter(ms)", ">Max Skew(ms)", ">MOS~", "Problems?", "DTMF");
-        for (final RtpStream s : streams) {
-            table.row(s.index(), rel(s.startNanos(), first), rel(s.endNanos(), first), s.src(), s.dst(), s.ssrcHex(),
+        final List<RtpStream> l = streams instanceof java.util.RandomAccess ? streams : new ArrayList<>(streams);
+        table.print(out, l.size(), i -> {
+            final RtpStream s = l.get(i);
+            return new Object[] {s.index(), rel(s.startNanos(), first), rel(s.endNanos(), first), s.src(), s.dst(), s.ssrcHex(),
                 String.join(", ", s.codecNames()), s.packets(),
                 s.lost() + String.format(Locale.ROOT, " (%.1f%%)", s.lostPercent()), f3(s.maxDeltaMs()),
                 f3(s.meanJitterMs()), f3(s.maxJitterMs()), f3(s.maxSkewMs()),
-                String.format(Locale.ROOT, "%.2f", s.mosEstimate()), s.problem() ? "X" : "", digits(s.dtmf()));
-        }
-        table.print(out);
+                String.format(Locale.ROOT, "%.2f", s.mosEstimate()), s.problem() ? "X" : "", digits(s.dtmf())};
+        });
         out.println();
         out.println(streams.size() + " RTP streams, " + t.rtcpPackets() + " RTCP packets (MOS~ is an E-model estimate)");
         if (t.streamsLimitHits() > 0) {

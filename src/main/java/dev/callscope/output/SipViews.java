@@ -51,12 +51,13 @@ public final class SipViews {
     public static void callsText(final PrintWriter out, final List<SipCall> calls, final long total) {
         final TextTable t = new TextTable(">#", "Start", "Method", "From", "To", ">Msgs", "Source", "Destination", "State",
             ">Setup ms", ">Duration s", "Call-ID");
-        for (final SipCall c : calls) {
-            t.row(c.index(), hms(c.startNanos()), c.method(), c.from() == null ? "" : c.from().uri(),
+        final List<SipCall> l = calls instanceof java.util.RandomAccess ? calls : new java.util.ArrayList<>(calls);
+        t.print(out, l.size(), i -> {
+            final SipCall c = l.get(i);
+            return new Object[] {c.index(), hms(c.startNanos()), c.method(), c.from() == null ? "" : c.from().uri(),
                 c.to() == null ? "" : c.to().uri(), c.messageCount(), endpoint(c, true), endpoint(c, false), c.state().label(),
-                ms(c.setupTimeMs()), secs(c.durationSeconds()), c.callId());
-        }
-        t.print(out);
+                ms(c.setupTimeMs()), secs(c.durationSeconds()), c.callId()};
+        });
         out.println();
         out.println(calls.size() == total ? total + " calls" : calls.size() + " of " + total + " calls");
     }
@@ -202,11 +203,12 @@ public final class SipViews {
     /** The message table from rows (see {@link #row}). */
     public static void rowsText(final PrintWriter out, final List<MessageRow> rows, final long firstNanos) {
         final TextTable t = new TextTable(">Frame", ">Time", "Source", "Destination", "Proto", "Info", ">Call");
-        for (final MessageRow r : rows) {
-            t.row(r.frame(), Timestamps.secondsText(r.tsNanos() - firstNanos), r.src(), r.dst(), r.transport(), r.info(),
-                r.call().index());
-        }
-        t.print(out);
+        final List<MessageRow> l = rows instanceof java.util.RandomAccess ? rows : new java.util.ArrayList<>(rows);
+        t.print(out, l.size(), i -> {
+            final MessageRow r = l.get(i);
+            return new Object[] {r.frame(), Timestamps.secondsText(r.tsNanos() - firstNanos), r.src(), r.dst(), r.transport(),
+                r.info(), r.call().index()};
+        });
         out.println();
         out.println(rows.size() + " SIP messages");
     }

@@ -33,14 +33,38 @@ public final class TextTable {
         return rows.size();
     }
 
-    public void print(final PrintWriter out) {
+    /**
+     * Prints {@code n} rows made by {@code row} (its cells as for {@link #row}) without keeping them:
+     * one pass for the column widths, one to print, each row's strings made and dropped twice. For
+     * long tables (a row per SIP message of a day's capture), where keeping every cell's string at
+     * once was most of the memory and of the collector's work.
+     */
+    public void print(final PrintWriter out, final int n, final java.util.function.IntFunction<Object[]> row) {
         final int[] w = new int[headers.length];
         for (int i = 0; i < w.length; i++) {
             w[i] = headers[i].length();
-            for (final String[] r : rows) {
-                w[i] = Math.max(w[i], r[i].length());
+        }
+        final String[] cells = new String[headers.length];
+        for (int k = 0; k < n; k++) {
+            cells(row.apply(k), cells);
+            for (int i = 0; i < w.length; i++) {
+                w[i] = Math.max(w[i], cells[i].length());
             }
         }
+        header(out, w);
+        for (int k = 0; k < n; k++) {
+            line(out, cells(row.apply(k), cells), w);
+        }
+    }
+
+    private String[] cells(final Object[] values, final String[] into) {
+        for (int i = 0; i < into.length; i++) {
+            into[i] = i < values.length && values[i] != null ? values[i].toString() : "";
+        }
+        return into;
+    }
+
+    private void header(final PrintWriter out, final int[] w) {
         line(out, headers, w);
         final StringBuilder sep = new StringBuilder();
         for (int i = 0; i < w.length; i++) {
@@ -50,6 +74,17 @@ public final class TextTable {
             sep.append("-".repeat(w[i]));
         }
         out.println(sep);
+    }
+
+    public void print(final PrintWriter out) {
+        final int[] w = new int[headers.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = headers[i].length();
+            for (final String[] r : rows) {
+                w[i] = Math.max(w[i], r[i].length());
+            }
+        }
+        header(out, w);
         for (final String[] r : rows) {
             line(out, r, w);
         }

@@ -1,6 +1,5 @@
 package dev.callscope.cli;
 
-import dev.callscope.flow.CaptureStats;
 import dev.callscope.flow.sip.SipCall;
 import dev.callscope.flow.sip.SipCallTracker;
 import dev.callscope.output.Json;
@@ -71,7 +70,7 @@ public final class CallsCommand implements Callable<Integer> {
                 rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
             }
         }
-        final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(new CaptureStats(0), tracker, rtp));
+        final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(tracker, rtp));
         tracker.closeAll();
         final List<SipCall> all = tracker.calls();
         final Comparator<SipCall> order = switch (sort) {

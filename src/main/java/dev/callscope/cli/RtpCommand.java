@@ -2,7 +2,6 @@ package dev.callscope.cli;
 
 import dev.callscope.core.InputException;
 import dev.callscope.dissect.rtp.RtpDissector;
-import dev.callscope.flow.CaptureStats;
 import dev.callscope.flow.rtp.RtpStream;
 import dev.callscope.flow.rtp.RtpStreamTracker;
 import dev.callscope.output.Json;
@@ -93,7 +92,7 @@ public final class RtpCommand implements Callable<Integer> {
             });
         }
         final Map<String, String> prefs = exportWav == null ? Map.of() : Map.of(RtpDissector.PREF_KEEP_PAYLOAD, "true");
-        final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(new CaptureStats(0), tracker), prefs);
+        final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(tracker), prefs);
         try (OutputTarget target = OutputTarget.of(output.output, spec.commandLine().getOut())) {
             if (output.json()) {
                 Json.writeDocument(target.writer(), RtpViews.json(tracker));

@@ -35,11 +35,21 @@ final class SipSession implements DissectorSession {
 
     SipSession(final ConversationContext conversation) {
         this.conversation = conversation;
-        final int max = conversation.limits().sipMaxMessage;
-        for (int i = 0; i < 2; i++) {
-            framers[i] = StreamFramer.textDelimited("sip", max, SipParser::streamBodyLength);
-            websockets[i] = new WebSocketFrames(max);
+    }
+
+    /** The framer of a direction, made when a stream first needs it (a UDP conversation never does). */
+    private StreamFramer framer(final int d) {
+        if (framers[d] == null) {
+            framers[d] = StreamFramer.textDelimited("sip", conversation.limits().sipMaxMessage, SipParser::streamBodyLength);
         }
+        return framers[d];
+    }
+
+    private WebSocketFrames websocket(final int d) {
+        if (websockets[d] == null) {
+            websockets[d] = new WebSocketFrames(conversation.limits().sipMaxMessage);
+        }
+        return websockets[d];
     }
 
     @Override
@@ -71,7 +81,7 @@ final class SipSession implements DissectorSession {
         }
         switch (mode[d]) {
             case SIP:
-                return framers[d].feed(buffered, ctx, out, (pdu, c, o) -> message(pdu, false, "TCP", c, o));
+                return framer(d).feed(buffered, ctx, out, (pdu, c, o) -> message(pdu, false, "TCP", c, o));
             case WS_HANDSHAKE: {
                 final int end = buffered.indexOf(CRLF2, 0);
                 if (end < 0) {
@@ -92,7 +102,7 @@ final class SipSession implements DissectorSession {
                 return end + 4;
             }
             case WEBSOCKET:
-                return websockets[d].feed(buffered, ctx, out, (opcode, compressed, msg, c, o) -> {
+                return websocket(d).feed(buffered, ctx, out, (opcode, compressed, msg, c, o) -> {
                     if (SipParser.looksLikeSip(msg)) {
                         message(msg, false, "WS", c, o);
                     }
@@ -150,8 +160,12 @@ final class SipSession implements DissectorSession {
 
     @Override
     public void onGap(final long seq, final int length, final Direction dir, final EventSink out) {
-        framers[dir.ordinal()].reset();
-        websockets[dir.ordinal()].reset();
+        if (framers[dir.ordinal()] != null) {
+            framers[dir.ordinal()].reset();
+        }
+        if (websockets[dir.ordinal()] != null) {
+            websockets[dir.ordinal()].reset();
+        }
         tlsRemaining[dir.ordinal()] = 0;
     }
 

@@ -228,7 +228,7 @@ function _picocli_callscope_read() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -252,6 +252,9 @@ function _picocli_callscope_read() {
       return
       ;;
     '--max-flows')
+      return
+      ;;
+    '--max-flow-rows')
       return
       ;;
     '--flow-timeout')
@@ -327,7 +330,7 @@ function _picocli_callscope_flows() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "packets" "bytes" "duration") # --sort values
 
@@ -360,6 +363,9 @@ function _picocli_callscope_flows() {
       return
       ;;
     '--max-flows')
+      return
+      ;;
+    '--max-flow-rows')
       return
       ;;
     '--flow-timeout')
@@ -435,7 +441,7 @@ function _picocli_callscope_calls() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "duration" "messages" "state") # --sort values
 
@@ -480,6 +486,9 @@ function _picocli_callscope_calls() {
       return
       ;;
     '--max-flows')
+      return
+      ;;
+    '--max-flow-rows')
       return
       ;;
     '--flow-timeout')
@@ -555,7 +564,7 @@ function _picocli_callscope_sip() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--stats' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -597,6 +606,9 @@ function _picocli_callscope_sip() {
       return
       ;;
     '--max-flows')
+      return
+      ;;
+    '--max-flow-rows')
       return
       ;;
     '--flow-timeout')
@@ -672,7 +684,7 @@ function _picocli_callscope_rtp() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--interval' '--export-wav' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--interval' '--export-wav' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -705,6 +717,9 @@ function _picocli_callscope_rtp() {
       return
       ;;
     '--max-flows')
+      return
+      ;;
+    '--max-flow-rows')
       return
       ;;
     '--flow-timeout')
@@ -780,7 +795,7 @@ function _picocli_callscope_ladder() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--extended' '--by-host' '--ascii' '--merge' '--explain' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--session' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--session' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local PROTO_option_args=("sip" "dubbo" "webrtc") # --protocol values
   local FORMAT_option_args=("text" "svg" "html" "mermaid" "plantuml" "json") # --format values
@@ -843,6 +858,9 @@ function _picocli_callscope_ladder() {
       return
       ;;
     '--max-flows')
+      return
+      ;;
+    '--max-flow-rows')
       return
       ;;
     '--flow-timeout')
@@ -918,7 +936,7 @@ function _picocli_callscope_verify() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--ascii' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -957,6 +975,9 @@ function _picocli_callscope_verify() {
       return
       ;;
     '--max-flows')
+      return
+      ;;
+    '--max-flow-rows')
       return
       ;;
     '--flow-timeout')
@@ -1032,7 +1053,7 @@ function _picocli_callscope_dubbo() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -1056,6 +1077,9 @@ function _picocli_callscope_dubbo() {
       return
       ;;
     '--max-flows')
+      return
+      ;;
+    '--max-flow-rows')
       return
       ;;
     '--flow-timeout')
@@ -1131,7 +1155,7 @@ function _picocli_callscope_webrtc() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -1161,6 +1185,9 @@ function _picocli_callscope_webrtc() {
       return
       ;;
     '--max-flows')
+      return
+      ;;
+    '--max-flow-rows')
       return
       ;;
     '--flow-timeout')
@@ -1236,7 +1263,7 @@ function _picocli_callscope_capture() {
 
   local commands=""
   local flag_opts="'--no-promiscuous' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--view' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--view' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local VIEW_option_args=("calls") # --view values
 
   type compopt &>/dev/null && compopt +o default
@@ -1278,6 +1305,9 @@ function _picocli_callscope_capture() {
       return
       ;;
     '--max-flows')
+      return
+      ;;
+    '--max-flow-rows')
       return
       ;;
     '--flow-timeout')

@@ -2,6 +2,7 @@ package dev.callscope.cli;
 
 import dev.callscope.flow.sip.SipCall;
 import dev.callscope.flow.sip.SipCallTracker;
+import dev.callscope.output.CapLines;
 import dev.callscope.output.Json;
 import dev.callscope.output.SipViews;
 import dev.callscope.core.Limits;
@@ -83,17 +84,13 @@ public final class CallsCommand implements Callable<Integer> {
         output.emit(spec,
             out -> {
                 final var doc = SipViews.callsJson(shown, all.size(), rtp);
-                if (tracker.droppedCalls() > 0) {
-                    doc.put("dropped_calls", tracker.droppedCalls());
-                }
+                CapLines.sip(doc, tracker);
                 Json.writeDocument(out, doc);
             },
             out -> shown.forEach(c -> Json.writeLine(out, SipViews.call(c, true, rtp))),
             out -> {
                 SipViews.callsText(out, shown, all.size());
-                if (tracker.droppedCalls() > 0) {
-                    out.println("--max-calls " + lim.maxCalls + " reached: " + tracker.droppedCalls() + " older calls were dropped");
-                }
+                CapLines.sip(tracker, lim.maxCalls).forEach(out::println);
             });
         return r.exitCode();
     }
@@ -119,10 +116,7 @@ public final class CallsCommand implements Callable<Integer> {
             rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker, rtp), out);
             tracker.closeAll();
-            if (tracker.droppedCalls() > 0) {
-                spec.commandLine().getErr().println("callscope: --max-calls " + lim.maxCalls + " reached: "
-                    + tracker.droppedCalls() + " calls were dropped before they ended");
-            }
+            CapLines.sip(tracker, lim.maxCalls).forEach(l -> spec.commandLine().getErr().println("callscope: " + l));
             out.commit();
             return r.exitCode();
         }

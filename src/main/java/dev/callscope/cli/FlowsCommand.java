@@ -58,15 +58,30 @@ public final class FlowsCommand implements Callable<Integer> {
             return stream();
         }
         final CaptureStats stats = held != null ? held.stats() : new CaptureStats(0);
-        final ConversationTable table = new ConversationTable(ConversationTable.Sort.valueOf(sort.name().toUpperCase(java.util.Locale.ROOT)), top);
+        final ConversationTable table = new ConversationTable(ConversationTable.Sort.valueOf(sort.name().toUpperCase(java.util.Locale.ROOT)), top,
+            limits.limits().maxFlowRows);
         if (held != null) {
             held.conversations.forEach(table::onConversation);
         }
         final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(stats, table));
         output.emit(spec,
-            out -> Json.writeDocument(out, FlowsView.json(table.rows(), table.seen(), stats.firstNanos())),
+            out -> {
+                final var doc = FlowsView.json(table.rows(), table.seen(), stats.firstNanos());
+                if (table.omitted() > 0) {
+                    doc.put("omitted_flows", table.omitted());
+                    doc.put("omitted_flows_max_packets", table.omittedUpTo());
+                }
+                Json.writeDocument(out, doc);
+            },
             out -> FlowsView.jsonl(out, table.rows(), stats.firstNanos()),
-            out -> FlowsView.text(out, table.rows(), table.seen(), stats.firstNanos()));
+            out -> {
+                FlowsView.text(out, table.rows(), table.seen(), stats.firstNanos());
+                if (table.omitted() > 0) {
+                    out.println("--max-flow-rows " + limits.limits().maxFlowRows + " reached: " + table.omitted()
+                        + " conversations of at most " + table.omittedUpTo() + (table.omittedUpTo() == 1 ? " packet" : " packets")
+                        + " are not listed");
+                }
+            });
         return r.exitCode();
     }
 

@@ -8,6 +8,10 @@ public final class LimitOptions {
     @Option(names = "--max-flows", paramLabel = "N", description = "Conversations kept at once (default: " + 500_000 + ").")
     Integer maxFlows;
 
+    @Option(names = "--max-flow-rows", paramLabel = "N",
+        description = "Conversations a flows table or --json document lists; past it those with the fewest packets are left out and counted (default: 200000).")
+    Integer maxFlowRows;
+
     @Option(names = "--flow-timeout", paramLabel = "SECONDS", description = "Close a conversation idle this long in packet time (default: 600).")
     Integer flowTimeout;
 
@@ -71,6 +75,9 @@ public final class LimitOptions {
         final Limits l = new Limits();
         if (maxFlows != null) {
             l.maxFlows = positive("--max-flows", maxFlows);
+        }
+        if (maxFlowRows != null) {
+            l.maxFlowRows = positive("--max-flow-rows", maxFlowRows);
         }
         if (flowTimeout != null) {
             l.flowIdleTimeoutNanos = positive("--flow-timeout", flowTimeout) * 1_000_000_000L;

@@ -4,6 +4,7 @@ import dev.callscope.core.InputException;
 import dev.callscope.dissect.rtp.RtpDissector;
 import dev.callscope.flow.rtp.RtpStream;
 import dev.callscope.flow.rtp.RtpStreamTracker;
+import dev.callscope.output.CapLines;
 import dev.callscope.output.Json;
 import dev.callscope.output.RtpViews;
 import dev.callscope.output.WavWriter;
@@ -126,10 +127,7 @@ public final class RtpCommand implements Callable<Integer> {
             tracker.stream(limits.limits().streamIdleTimeoutNanos, false, s -> out.line(RtpViews.stream(s, tracker.firstNanos())));
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);
             tracker.flush();
-            if (tracker.streamsLimitHits() > 0) {
-                spec.commandLine().getErr().println("callscope: --max-streams reached: " + tracker.streamsLimitHits()
-                    + " times the stream silent longest was written early");
-            }
+            CapLines.rtp(tracker, tracker.maxStreams()).forEach(l -> spec.commandLine().getErr().println("callscope: " + l));
             tracker.sipInfoDtmf().forEach(e -> out.line(RtpViews.dtmf(e)));
             out.commit();
             return r.exitCode();

@@ -4,6 +4,7 @@ import dev.callscope.core.InputException;
 import dev.callscope.flow.CaptureStats;
 import dev.callscope.flow.sip.SipCallTracker;
 import dev.callscope.flow.sip.SipEntry;
+import dev.callscope.output.CapLines;
 import dev.callscope.output.Json;
 import dev.callscope.output.SipViews;
 import dev.callscope.core.Limits;
@@ -78,13 +79,14 @@ public final class SipCommand implements Callable<Integer> {
                 final var o = Json.object();
                 o.set("stats", SipViews.statsJson(tracker));
                 o.set("tls", SipViews.tlsJson(tracker.tls()));
-                final var arr = o.putArray("messages");
-                shown.forEach(e -> arr.add(SipViews.message(e)));
+                CapLines.sip(o, tracker);
+                o.putPOJO("messages", Json.lazyArray(shown, SipViews::message));
                 Json.writeDocument(out, o);
             },
             out -> shown.forEach(e -> Json.writeLine(out, SipViews.message(e))),
             out -> {
                 SipViews.messagesText(out, shown, cap.firstNanos());
+                CapLines.sip(tracker, limits.limits().maxCalls).forEach(out::println);
                 SipViews.tlsText(out, tracker.tls());
                 printStats(out, tracker);
             });
@@ -121,9 +123,7 @@ public final class SipCommand implements Callable<Integer> {
         final List<SipViews.MessageRow> shown = rows.stream().filter(x -> keep.test(x.call())).toList();
         output.emit(spec, out -> { }, out -> { }, out -> {
             SipViews.rowsText(out, shown, cap.firstNanos());
-            if (tracker.droppedCalls() > 0) {
-                out.println("--max-calls " + lim.maxCalls + " reached: " + tracker.droppedCalls() + " older calls were dropped");
-            }
+            CapLines.sip(tracker, lim.maxCalls).forEach(out::println);
             SipViews.tlsText(out, tracker.tls());
             printStats(out, tracker);
         });
@@ -156,10 +156,7 @@ public final class SipCommand implements Callable<Integer> {
             }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);
             tracker.closeAll();
-            if (tracker.droppedCalls() > 0) {
-                spec.commandLine().getErr().println("callscope: --max-calls " + lim.maxCalls + " reached: "
-                    + tracker.droppedCalls() + " calls were dropped before they ended");
-            }
+            CapLines.sip(tracker, lim.maxCalls).forEach(l -> spec.commandLine().getErr().println("callscope: " + l));
             out.commit();
             return r.exitCode();
         }

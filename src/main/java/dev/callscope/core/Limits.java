@@ -10,6 +10,11 @@ package dev.callscope.core;
 public final class Limits {
     /** Conversations (UDP and TCP flows) kept at once; the least recently seen is evicted past it. */
     public int maxFlows = 500_000;
+    /**
+     * Finished conversations a flows table or JSON document lists; past it those with the fewest
+     * packets are left out (one-packet flows first) and counted. JSON Lines lists every one.
+     */
+    public int maxFlowRows = 200_000;
     /** A conversation idle for this long in packet time is closed and its state released. */
     public long flowIdleTimeoutNanos = 600L * 1_000_000_000L;
 

@@ -1,5 +1,6 @@
 package dev.callscope.engine;
 
+import dev.callscope.core.HeapBudget;
 import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
@@ -314,6 +315,41 @@ public final class Engine {
         return "data";
     }
 
+    /** New conversations between two looks at the heap. */
+    private static final int HEAP_LOOK_EVERY = 4096;
+    /** The heap's tight looks this has answered (see {@link HeapBudget#pressure()}). */
+    private long pressureSeen;
+    private long opened;
+
+    /**
+     * The heap is short: closes the conversations of one packet but the most recently seen few (a
+     * flood of one-packet flows goes before any conversation that made progress), and when they were
+     * under a quarter of the table, the least recently seen quarter whatever they hold.
+     */
+    private void shedConversations() {
+        final int quarter = conversations.size() / 4;
+        int closed = 0;
+        int keep = HeapBudget.KEEP;
+        for (Conversation c = conversations.newest(); c != null; ) {
+            final Conversation older = c.olderSeen;
+            if (c.packets[0] + c.packets[1] <= 1 && keep-- <= 0) {
+                shed(c);
+                closed++;
+            }
+            c = older;
+        }
+        for (int i = quarter - closed; i > 0 && conversations.eldest() != null; i--) {
+            shed(conversations.eldest());
+        }
+    }
+
+    private void shed(final Conversation c) {
+        conversations.remove(c);
+        anomaly(new Anomaly("flow.heap", Severity.WARN, info.frameNumber, -1,
+            "heap short: closed the conversation early, " + c.key));
+        report(c, "evicted");
+    }
+
     private Conversation open(final Transport tr, final boolean forward, final PacketInfo.Transport t) {
         if (conversations.size() >= limits.maxFlows) {
             final Conversation eldest = conversations.eldest();
@@ -321,6 +357,10 @@ public final class Engine {
             anomaly(new Anomaly("flow.evicted", Severity.WARN, info.frameNumber, -1,
                 "more than " + limits.maxFlows + " conversations: closed the least recently seen " + eldest.key));
             report(eldest, "evicted");
+        }
+        if (++opened % HEAP_LOOK_EVERY == 0 && HeapBudget.pressure() != pressureSeen) {
+            pressureSeen = HeapBudget.pressure();
+            shedConversations();
         }
         final FlowKey key = t.key.copy();
         final Conversation c = new Conversation(nextConversationId++, key, tr, forward, info.frameNumber, nowNanos);

@@ -86,6 +86,11 @@ final class FlowTable {
         return eldest;
     }
 
+    /** The most recently seen conversation, or null when the table is empty. */
+    Conversation newest() {
+        return newest;
+    }
+
     /** Removes the conversation if it is in the table (by identity). */
     void remove(final Conversation c) {
         final FlowKey key = c.key;

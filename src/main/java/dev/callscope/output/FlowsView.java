@@ -85,8 +85,7 @@ public final class FlowsView {
         final ObjectNode o = Json.object();
         o.put("total_flows", total);
         o.put("shown", rows.size());
-        final ArrayNode arr = o.putArray("flows");
-        rows.forEach(c -> arr.add(record(c, firstNanos)));
+        o.putPOJO("flows", Json.lazyArray(rows, c -> record(c, firstNanos)));
         return o;
     }
 

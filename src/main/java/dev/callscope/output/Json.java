@@ -1,13 +1,19 @@
 package dev.callscope.output;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.Collection;
+import java.util.function.Function;
 
 /** The one place that configures Jackson: snake_case fields are written by the views themselves. */
 public final class Json {
@@ -30,6 +36,30 @@ public final class Json {
 
     public static ArrayNode array() {
         return MAPPER.createArrayNode();
+    }
+
+    /**
+     * A JSON array whose items are made one at a time while the document is written, so a document
+     * of a hundred thousand calls or streams never holds them all as nodes at once. Put it in a tree
+     * with {@code putPOJO}; the tree is then for writing only.
+     */
+    public static <T> JsonSerializable lazyArray(final Collection<T> items, final Function<? super T, ? extends JsonNode> node) {
+        return new JsonSerializable.Base() {
+            @Override
+            public void serialize(final JsonGenerator gen, final SerializerProvider provider) throws IOException {
+                gen.writeStartArray();
+                for (final T item : items) {
+                    gen.writeTree(node.apply(item));
+                }
+                gen.writeEndArray();
+            }
+
+            @Override
+            public void serializeWithType(final JsonGenerator gen, final SerializerProvider provider, final TypeSerializer t)
+                throws IOException {
+                serialize(gen, provider);
+            }
+        };
     }
 
     /** One indented JSON document followed by a newline. */

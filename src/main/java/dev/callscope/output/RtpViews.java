@@ -61,9 +61,7 @@ public final class RtpViews {
         });
         out.println();
         out.println(streams.size() + " RTP streams, " + t.rtcpPackets() + " RTCP packets (MOS~ is an E-model estimate)");
-        if (t.streamsLimitHits() > 0) {
-            out.println("--max-streams reached: " + t.streamsLimitHits() + " times the stream silent longest was dropped");
-        }
+        CapLines.rtp(t, t.maxStreams()).forEach(out::println);
         final List<DtmfEvent> dtmf = new ArrayList<>(t.sipInfoDtmf());
         streams.forEach(s -> dtmf.addAll(s.dtmf()));
         dtmf.sort(java.util.Comparator.comparingLong(DtmfEvent::startNanos).thenComparingLong(DtmfEvent::frame));
@@ -207,13 +205,16 @@ public final class RtpViews {
 
     public static ObjectNode json(final RtpStreamTracker t) {
         final ObjectNode o = Json.object();
-        final ArrayNode arr = o.putArray("streams");
-        t.streams().forEach(s -> arr.add(stream(s, t.firstNanos())));
+        o.putPOJO("streams", Json.lazyArray(t.streams(), s -> stream(s, t.firstNanos())));
         final ArrayNode info = o.putArray("sip_info_dtmf");
         t.sipInfoDtmf().forEach(e -> info.add(dtmf(e)));
         o.put("rtcp_packets", t.rtcpPackets());
         if (t.streamsLimitHits() > 0) {
             o.put("streams_limit_hits", t.streamsLimitHits());
+            o.put("dropped_one_packet_streams", t.droppedOnePacket());
+        }
+        if (t.shedStreams() > 0) {
+            o.put("dropped_streams_heap", t.shedStreams());
         }
         final ObjectNode types = o.putObject("rtcp_types");
         t.rtcpTypes().forEach((k, v) -> types.put(String.valueOf(k), v));
@@ -228,8 +229,7 @@ public final class RtpViews {
     /** The media of a call for {@code calls --json}: its streams, DTMF and a verdict on the media. */
     public static void putCallMedia(final ObjectNode call, final CallMedia.Verdict verdict, final List<RtpStream> streams,
                                     final List<DtmfEvent> sipDtmf, final long firstNanos) {
-        final ArrayNode arr = call.putArray("streams");
-        streams.forEach(s -> arr.add(stream(s, firstNanos)));
+        call.putPOJO("streams", Json.lazyArray(streams, s -> stream(s, firstNanos)));
         call.put("media_verdict", verdict.label());
         final ArrayNode d = call.putArray("dtmf");
         sipDtmf.forEach(e -> d.add(dtmf(e)));

@@ -293,8 +293,7 @@ public final class SipViews {
         final ObjectNode o = Json.object();
         o.put("total_calls", total);
         o.put("shown", calls.size());
-        final ArrayNode arr = o.putArray("calls");
-        calls.forEach(c -> arr.add(call(c, true, rtp)));
+        o.putPOJO("calls", Json.lazyArray(calls, c -> call(c, true, rtp)));
         return o;
     }
 }

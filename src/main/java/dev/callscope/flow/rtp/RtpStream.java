@@ -71,6 +71,8 @@ public final class RtpStream {
     boolean rtpMedia = true;
     /** No longer in the tracker's table (written, released or dropped). */
     boolean gone;
+    /** Dropped as a stream of one packet: counted, not kept, out of its calls' lists. */
+    boolean discarded;
     int srcVersion = -1;
     int announceVersion = -1;
     // what the SDP says about the last payload type seen, resolved once per type and SDP

@@ -1,5 +1,6 @@
 package dev.callscope.flow.rtp;
 
+import dev.callscope.core.HeapBudget;
 import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
@@ -12,6 +13,7 @@ import dev.callscope.dissect.rtp.RtcpPacket;
 import dev.callscope.dissect.rtp.RtpPacket;
 import dev.callscope.dissect.sdp.SdpBody;
 import dev.callscope.dissect.sip.SipMessage;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -47,7 +49,12 @@ public final class RtpStreamTracker implements Tap {
     private final long intervalNanos;
     /** Live streams in order of first packet; recency is a flag per stream (see {@link #evictOne}). */
     private final LinkedHashMap<StreamKey, RtpStream> streams = new LinkedHashMap<>(64);
-    private final List<RtpStream> dropped = new ArrayList<>();
+    private final ArrayDeque<RtpStream> dropped = new ArrayDeque<>();
+    /** Streams in order of first packet, those still of one packet the first to go at a bound (stale entries skipped). */
+    private final ArrayDeque<RtpStream> young = new ArrayDeque<>();
+    private long droppedOnePacket;
+    private long shedStreams;
+    private long opened;
     private final StreamKey probe = new StreamKey();
     private final Map<FlowKey, long[]> extendedTimestamps = new HashMap<>();
     /** The latest SDP media description per announced endpoint, with the call that announced it. */
@@ -109,6 +116,8 @@ public final class RtpStreamTracker implements Tap {
     /** What the tracker keeps per call. */
     private static final class CallState {
         final List<RtpStream> streams = new ArrayList<>(2);
+        /** Streams of {@link #streams} dropped as one-packet junk, removed in batches. */
+        int discarded;
         final List<Endpoint> announced = new ArrayList<>(2);
         List<DtmfEvent> info = List.of();
         Set<String> infoSeen = Set.of();
@@ -332,25 +341,20 @@ public final class RtpStreamTracker implements Tap {
 
     private RtpStream open(final RtpPacket p, final Endpoint src, final Endpoint dst) {
         if (streams.size() >= maxStreams) {
-            final RtpStream eldest = evictOne();
-            forget(eldest, false);
-            if (finished != null) {
-                finished.accept(eldest);
-            } else {
-                dropped.add(eldest);
-                if (dropped.size() > maxStreams) {
-                    dropped.remove(0);
-                }
-            }
-            if (streamsLimitHits++ < MAX_LIMIT_ANOMALIES) {
-                anomalies.add(new Anomaly("rtp.streams_limit", Severity.WARN, p.frame(), -1,
-                    "more than " + maxStreams + " RTP streams: stopped tracking " + eldest));
-            }
+            drop(evictOne(), p.frame(), false);
+        }
+        if (++opened % HEAP_LOOK_EVERY == 0 && HeapBudget.pressure() != pressureSeen) {
+            pressureSeen = HeapBudget.pressure();
+            shed(p.frame());
         }
         final RtpStream s = new RtpStream(nextIndex++, p.flow(), p.direction().ordinal(), src, dst, p.ssrc(),
             p.overTcp() ? "tcp" : p.flow().transportName(), p.frame(), p.tsNanos());
         s.extTimestamp = extendedTimestamps.computeIfAbsent(p.flow(), k -> new long[] {0x1_0000_0000L});
         streams.put(probe.copy(), s);
+        young.add(s);
+        if (young.size() > 2 * streams.size() + 1024) {
+            young.removeIf(y -> y.gone || y.packets() > 1);
+        }
         final Object prev = bySsrc.putIfAbsent(s.ssrc(), s);
         if (prev != null) {
             if (prev instanceof RtpStream one) {
@@ -517,6 +521,12 @@ public final class RtpStreamTracker implements Tap {
      * active stream is never pushed out while an idle one is kept.
      */
     private RtpStream evictOne() {
+        while (!young.isEmpty()) {
+            final RtpStream y = young.pollFirst();
+            if (!y.gone && y.packets() <= 1 && streams.remove(keyOf(y)) == y) {
+                return y; // one packet and nothing since: the flood goes before any real stream
+            }
+        }
         final List<RtpStream> active = new ArrayList<>();
         RtpStream victim = null;
         final Iterator<RtpStream> it = streams.values().iterator();
@@ -537,6 +547,65 @@ public final class RtpStreamTracker implements Tap {
             streams.put(keyOf(s), s); // second chance, at the end of the order
         }
         return victim;
+    }
+
+    /** New streams between two looks at the heap. */
+    private static final int HEAP_LOOK_EVERY = 4096;
+    /** The heap's tight looks this has answered (see {@link HeapBudget#pressure()}). */
+    private long pressureSeen;
+
+    /**
+     * Drops a stream taken out of the stream table at a bound. Streaming hands it on; otherwise a
+     * stream of more than one packet is kept for the results and one of a single packet is only
+     * counted (and leaves its calls' lists), so a flood of SSRCs costs a counter.
+     */
+    private void drop(final RtpStream victim, final long frame, final boolean forHeap) {
+        forget(victim, false);
+        if (forHeap) {
+            shedStreams++;
+        } else {
+            streamsLimitHits++;
+        }
+        if (victim.packets() <= 1) {
+            droppedOnePacket++;
+        }
+        if (finished != null) {
+            finished.accept(victim);
+        } else if (victim.packets() > 1) {
+            dropped.add(victim);
+            if (dropped.size() > maxStreams) {
+                dropped.pollFirst();
+            }
+        } else {
+            discard(victim);
+        }
+        if (streamsLimitHits + shedStreams <= MAX_LIMIT_ANOMALIES) {
+            anomalies.add(new Anomaly(forHeap ? "rtp.streams_heap" : "rtp.streams_limit", Severity.WARN, frame, -1,
+                (forHeap ? "heap short: stopped tracking " : "more than " + maxStreams + " RTP streams: stopped tracking ") + victim));
+        }
+    }
+
+    /** The heap is short: drops the streams of one packet, all but the newest few. */
+    private void shed(final long frame) {
+        young.removeIf(y -> y.gone || y.packets() > 1);
+        while (young.size() > HeapBudget.KEEP) {
+            final RtpStream y = young.pollFirst();
+            if (streams.remove(keyOf(y)) == y) {
+                drop(y, frame, true);
+            }
+        }
+    }
+
+    /** A dropped stream of one packet leaves the lists of its calls (compacted when half is gone). */
+    private void discard(final RtpStream s) {
+        s.discarded = true;
+        for (final String id : s.callIds) {
+            final CallState c = byCall.get(id);
+            if (c != null && ++c.discarded > 64 && c.discarded > c.streams.size() / 2) {
+                c.streams.removeIf(x -> x.discarded);
+                c.discarded = 0;
+            }
+        }
     }
 
     private static StreamKey keyOf(final RtpStream s) {
@@ -975,6 +1044,26 @@ public final class RtpStreamTracker implements Tap {
     /** Streams the tracker holds now (streaming hands the rest on). */
     public int liveStreams() {
         return streams.size();
+    }
+
+    /** Whether streams are handed on when they end (then a stream pushed out at the bound is written early, not lost). */
+    public boolean streaming() {
+        return finished != null;
+    }
+
+    /** The bound on streams held at once. */
+    public int maxStreams() {
+        return maxStreams;
+    }
+
+    /** Of the streams pushed out at the bound or for the heap, those of a single packet (not kept unless streaming). */
+    public long droppedOnePacket() {
+        return droppedOnePacket;
+    }
+
+    /** Streams of one packet dropped because the heap was short. */
+    public long shedStreams() {
+        return shedStreams;
     }
 
     /** Times the stream limit pushed a stream out. */

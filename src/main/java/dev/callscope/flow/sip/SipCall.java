@@ -36,6 +36,10 @@ public final class SipCall {
     boolean compact;
     /** Handed to the tracker's listener as over. */
     boolean closed;
+    /** A response was seen: the call made progress (shed after calls that have none). */
+    boolean responded;
+    /** Dropped at a bound: its messages leave the tracker's message list. */
+    boolean dropped;
     /** 1, or 2, 3... for a Call-ID seen again after its call was written (streamed output). */
     int part = 1;
     // emptied by compact(), which keeps their sizes
@@ -79,6 +83,9 @@ public final class SipCall {
         }
         if (e.retransmission()) {
             retransmissions++;
+        }
+        if (!m.isRequest()) {
+            responded = true;
         }
         lastSipNanos = m.tsNanos();
         endNanos = Math.max(endNanos, m.tsNanos());

@@ -1,5 +1,6 @@
 package dev.callscope.flow.sip;
 
+import dev.callscope.core.HeapBudget;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.FrameRecord;
 import dev.callscope.dissect.ProtocolEvent;
@@ -9,6 +10,7 @@ import dev.callscope.dissect.sdp.SdpBody;
 import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.flow.rtp.RtpStreamTracker;
 import dev.callscope.dissect.sip.SipTls;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -63,6 +65,15 @@ public final class SipCallTracker implements Tap {
     private long resent;
     private int nextIndex = 1;
     private long dropped;
+    /** Of {@link #dropped}: calls that had no response, dropped before any call that had one. */
+    private long droppedUnanswered;
+    /** Calls without a response dropped because the heap was short (see {@link HeapBudget}). */
+    private long shed;
+    private long newCalls;
+    /** Calls in order of first message, those without a response the first to go at a bound (stale entries skipped). */
+    private final ArrayDeque<SipCall> unanswered = new ArrayDeque<>();
+    /** Messages of dropped calls still in {@link #messages}. */
+    private long droppedEntries;
     private long totalMessages;
     private SipEntry last;
     private SipEntry pending;
@@ -245,15 +256,11 @@ public final class SipCallTracker implements Tap {
         SipCall call = calls.get(id);
         if (call == null) {
             if (calls.size() >= maxCalls) {
-                final Iterator<SipCall> it = calls.values().iterator();
-                final SipCall old = it.next();
-                it.remove();
-                dropped++;
-                if (dropped <= MAX_LIMIT_ANOMALIES) {
-                    ownAnomalies.add(new Anomaly("sip.calls_limit", Severity.WARN, m.frame(), -1,
-                        "more than " + maxCalls + " calls: dropped the oldest, " + old.callId()));
-                }
-                forget(old);
+                drop(unansweredVictim(), m.frame(), false);
+            }
+            if (++newCalls % HEAP_LOOK_EVERY == 0 && HeapBudget.pressure() != pressureSeen) {
+                pressureSeen = HeapBudget.pressure();
+                shed(m.frame());
             }
             final int[] before = written.isEmpty() ? null : written.remove(id);
             if (before != null) {
@@ -263,6 +270,10 @@ public final class SipCallTracker implements Tap {
                 call = new SipCall(nextIndex++, id);
             }
             calls.put(id, call);
+            unanswered.add(call);
+            if (unanswered.size() > 2 * calls.size() + 1024) {
+                unanswered.removeIf(c -> c.responded || c.dropped || calls.get(c.callId()) != c);
+            }
         }
         if (listener != null && !call.closed) {
             open.put(id, call); // most recently active last
@@ -295,6 +306,61 @@ public final class SipCallTracker implements Tap {
 
     /** Anomalies about the calls limit that are kept (the count is always right). */
     private static final int MAX_LIMIT_ANOMALIES = 100;
+
+    /** New calls between two looks at the heap. */
+    private static final int HEAP_LOOK_EVERY = 4096;
+    /** The heap's tight looks this has answered (see {@link HeapBudget#pressure()}). */
+    private long pressureSeen;
+
+    /** The oldest call still held that had no response, else the oldest call. */
+    private SipCall unansweredVictim() {
+        while (!unanswered.isEmpty()) {
+            final SipCall c = unanswered.pollFirst();
+            if (!c.responded && !c.dropped && calls.get(c.callId()) == c) {
+                return c;
+            }
+        }
+        return calls.values().iterator().next();
+    }
+
+    /** The heap is short: drops the calls held that had no response, all but the newest few. */
+    private void shed(final long frame) {
+        unanswered.removeIf(c -> c.responded || c.dropped || calls.get(c.callId()) != c);
+        while (unanswered.size() > HeapBudget.KEEP) {
+            drop(unanswered.pollFirst(), frame, true);
+        }
+    }
+
+    /** Drops a held call at a bound, counted (and the first few as anomalies). */
+    private void drop(final SipCall old, final long frame, final boolean forHeap) {
+        calls.remove(old.callId());
+        open.remove(old.callId());
+        old.dropped = true;
+        if (forHeap) {
+            shed++;
+        } else {
+            dropped++;
+        }
+        if (!old.responded) {
+            droppedUnanswered++;
+        }
+        if (dropped + shed <= MAX_LIMIT_ANOMALIES) {
+            ownAnomalies.add(forHeap
+                ? new Anomaly("sip.calls_heap", Severity.WARN, frame, -1,
+                    "heap short: dropped a call without a response, " + old.callId())
+                : new Anomaly("sip.calls_limit", Severity.WARN, frame, -1,
+                    "more than " + maxCalls + " calls: dropped " + (old.responded ? "the oldest, " : "the oldest without a response, ")
+                        + old.callId()));
+        }
+        forget(old);
+        if (retention == Retention.ALL) {
+            droppedEntries += old.messageCount();
+            if (droppedEntries > 1024 && droppedEntries > messages.size() / 2) {
+                messages.removeIf(e -> e.call().dropped);
+                droppedEntries = 0;
+            }
+        }
+    }
 
     private void schedule(final SipCall c, final long deadline) {
         if (deadline < c.closeDeadline) {
@@ -526,6 +592,16 @@ public final class SipCallTracker implements Tap {
     /** Conversations where SIP over TLS was seen (encrypted; no message readable). */
     public List<SipTls> tls() {
         return Collections.unmodifiableList(tls);
+    }
+
+    /** Of the calls dropped, by the limit or for the heap, those that had no response. */
+    public long droppedUnanswered() {
+        return droppedUnanswered;
+    }
+
+    /** Calls without a response dropped because the heap was short. */
+    public long shedCalls() {
+        return shed;
     }
 
     /** Calls dropped by the calls limit. */

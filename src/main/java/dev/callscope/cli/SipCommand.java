@@ -112,10 +112,17 @@ public final class SipCommand implements Callable<Integer> {
         final CaptureStats cap = new CaptureStats(0);
         final List<SipViews.MessageRow> rows = new ArrayList<>();
         tracker.stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() {
+            private long droppedBefore;
+
             @Override
             public void message(final SipEntry e) {
                 rows.add(SipViews.row(e));
                 HeapGuard.tick();
+                final long gone = tracker.droppedCalls() + tracker.shedCalls();
+                if (gone - droppedBefore > 1024 && gone - droppedBefore > rows.size() / 4) {
+                    rows.removeIf(x -> x.call().dropped()); // rows of dropped calls would keep the calls
+                    droppedBefore = gone;
+                }
             }
         }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
         final Analysis.Result r = Analysis.run(input, limits, List.of(cap, tracker));

@@ -370,6 +370,11 @@ public final class SipCall {
      * Whether the call reached a state it does not leave by itself: ended (BYE), cancelled, or
      * rejected or failed with no answer (an INVITE); a final response (other dialogs).
      */
+    /** Whether the call was dropped at a bound (or for the heap) and is no longer followed. */
+    public boolean dropped() {
+        return dropped;
+    }
+
     public boolean decided() {
         return switch (state) {
             case COMPLETED, CANCELLED, BUSY, FAILED, DIVERTED -> true;

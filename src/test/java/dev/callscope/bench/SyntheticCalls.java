@@ -177,6 +177,16 @@ public final class SyntheticCalls {
     /** Writes the capture to {@code out} (buffered here; {@code out} is flushed, not closed). */
     public static Summary write(final OutputStream out, final Config c) throws IOException {
         final PacketWriter w = new PacketWriter(out);
+        final long sip = write(w, c);
+        w.flush();
+        return new Summary(w.packets(), sip, w.packets() - sip, w.bytes(), w.firstMicros(), w.lastMicros());
+    }
+
+    /**
+     * Writes the calls' packets to {@code w}, after whatever it already holds (not flushed); returns
+     * the number of SIP messages written.
+     */
+    static long write(final PacketWriter w, final Config c) throws IOException {
         final Heap heap = new Heap();
         final byte[] frame = new byte[4096];
         int next = 0;
@@ -202,8 +212,7 @@ public final class SyntheticCalls {
                 heap.pop();
             }
         }
-        w.flush();
-        return new Summary(w.packets(), sip, w.packets() - sip, w.bytes(), w.firstMicros(), w.lastMicros());
+        return sip;
     }
 
     /** One call in progress: what it has sent so far, and when its next packet is due. */

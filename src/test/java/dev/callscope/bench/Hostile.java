@@ -54,7 +54,7 @@ public final class Hostile {
     /** The cases; each name is also accepted as its letter. */
     public enum Case {
         /** 83-byte DTLS handshake fragments, each announcing a 256 KiB message: 8 pending per direction per 5-tuple. */
-        DTLS("a", "dtls", 780),
+        DTLS("a", "dtls", 1_600),
         /** 8-byte IPv4 fragments at offset 65520 (last fragments), each of its own datagram (IP id). */
         FRAGMENTS("b", "fragments", 4_200),
         /** INVITEs that are never answered, each its own Call-ID, on one 5-tuple. */
@@ -402,8 +402,30 @@ public final class Hostile {
         f[o + 2] = (byte) v;
     }
 
+    /** The real call's and session's values as shell assignments (for bench/hostile.sh). */
+    private static void printReal(final PrintStream out) {
+        final SyntheticCalls.Call c = realCall();
+        out.println("REAL_CALL_ID=" + c.callId());
+        out.println("REAL_CALLER_SIP=" + c.callerSip());
+        out.println("REAL_CALLEE_SIP=" + c.calleeSip());
+        out.println("REAL_CALLER_MEDIA=" + c.callerMedia());
+        out.println("REAL_CALLEE_MEDIA=" + c.calleeMedia());
+        out.println(String.format(Locale.ROOT, "REAL_CALLER_SSRC=0x%08X", c.callerSsrc()));
+        out.println(String.format(Locale.ROOT, "REAL_CALLEE_SSRC=0x%08X", c.calleeSsrc()));
+        out.println("REAL_SIP_MESSAGES=" + SyntheticCalls.SIP_PER_CALL);
+        out.println("REAL_RTP_PER_DIRECTION=" + REAL_CALL.rtpPerDirection());
+        out.println("REAL_CALL_PACKETS=" + REAL_CALL.packetsPerCall());
+        out.println("WEBRTC_UFRAGS=" + WEBRTC_UFRAGS);
+        out.println("WEBRTC_PACKETS=" + WEBRTC_PACKETS);
+        out.println("WEBRTC_NOMINATED_LOCAL=" + WEBRTC_NOMINATED_LOCAL);
+        out.println("WEBRTC_NOMINATED_REMOTE=" + WEBRTC_NOMINATED_REMOTE);
+        out.println("WEBRTC_SRTP_SSRC=" + WEBRTC_SRTP_SSRC);
+        out.println("WEBRTC_SRTP_PACKETS=" + WEBRTC_SRTP_PACKETS);
+    }
+
     private static void usage(final PrintStream out) {
-        out.println("usage: Hostile CASE FILE [N]");
+        out.println("usage: Hostile CASE FILE [N]   or   Hostile real");
+        out.println("  real: prints the real call's and WebRTC session's values as shell assignments");
         out.println("  writes an adversarial capture to FILE ('-': standard output); N: flood packets (regex: calls)");
         for (final Case c : Case.values()) {
             out.println(String.format(Locale.ROOT, "  %s %-10s default N %,d", c.letter, c.id, c.defaultSize));
@@ -416,6 +438,10 @@ public final class Hostile {
         try {
             if (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help"))) {
                 usage(System.out);
+                return;
+            }
+            if (args.length == 1 && args[0].equals("real")) {
+                printReal(System.out);
                 return;
             }
             if (args.length < 2 || args.length > 3) {

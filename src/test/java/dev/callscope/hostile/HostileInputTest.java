@@ -383,7 +383,6 @@ class HostileInputTest {
         final Path err = Files.createTempFile(tmp, "stderr", ".txt");
         final ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("NO_COLOR", "1");
-        pb.environment().remove("CALLSCOPE_JAVA_OPTS");
         final Process p = pb.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

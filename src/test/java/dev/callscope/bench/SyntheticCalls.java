@@ -1,10 +1,12 @@
 package dev.callscope.bench;
 
-import dev.callscope.pcap.PcapWriter;
+import static dev.callscope.bench.PacketWriter.put16;
+import static dev.callscope.bench.PacketWriter.put32;
+import static dev.callscope.bench.PacketWriter.udpHeaders;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,11 +56,8 @@ public final class SyntheticCalls {
     static final long BYE_AFTER_RTP_US = 10_000;
     static final long BYE_OK_US = 2_000;
 
-    private static final int ETH = 14;
-    private static final int IP = 20;
-    private static final int UDP = 8;
     private static final int RTP_HEADER = 12;
-    private static final int HEADERS = ETH + IP + UDP;
+    private static final int HEADERS = PacketWriter.UDP_HEADERS;
     private static final int RTP_FRAME = HEADERS + RTP_HEADER + SAMPLES_PER_PACKET;
     private static final int SIP_PORT = 5060;
     private static final byte PCMA = 8;
@@ -177,15 +176,21 @@ public final class SyntheticCalls {
 
     /** Writes the capture to {@code out} (buffered here; {@code out} is flushed, not closed). */
     public static Summary write(final OutputStream out, final Config c) throws IOException {
-        final PcapWriter w = new PcapWriter(out, 1, 65_535, false, ByteOrder.LITTLE_ENDIAN);
+        final PacketWriter w = new PacketWriter(out);
+        final long sip = write(w, c);
+        w.flush();
+        return new Summary(w.packets(), sip, w.packets() - sip, w.bytes(), w.firstMicros(), w.lastMicros());
+    }
+
+    /**
+     * Writes the calls' packets to {@code w}, after whatever it already holds (not flushed); returns
+     * the number of SIP messages written.
+     */
+    static long write(final PacketWriter w, final Config c) throws IOException {
         final Heap heap = new Heap();
         final byte[] frame = new byte[4096];
         int next = 0;
-        long packets = 0;
         long sip = 0;
-        long bytes = 24;
-        long first = -1;
-        long last = 0;
         int ipId = 0;
         while (true) {
             State top = heap.top();
@@ -197,14 +202,7 @@ public final class SyntheticCalls {
             if (top == null) {
                 break;
             }
-            final int len = top.frame(frame, ipId++);
-            w.write(top.time * 1000, frame, 0, len, len);
-            packets++;
-            bytes += 16 + len;
-            if (first < 0) {
-                first = top.time;
-            }
-            last = top.time;
+            w.frame(top.time, frame, top.frame(frame, ipId++));
             if (top.isSip()) {
                 sip++;
             }
@@ -214,8 +212,7 @@ public final class SyntheticCalls {
                 heap.pop();
             }
         }
-        w.flush();
-        return new Summary(packets, sip, packets - sip, bytes, first, last);
+        return sip;
     }
 
     /** One call in progress: what it has sent so far, and when its next packet is due. */
@@ -315,15 +312,15 @@ public final class SyntheticCalls {
                 final byte[] tone = d == 0 ? TONE_CALLER : TONE_CALLEE;
                 System.arraycopy(tone, Integer.remainderUnsigned(ts[d] + j * SAMPLES_PER_PACKET, 8000), f, o, SAMPLES_PER_PACKET);
                 return d == 0
-                    ? headers(f, callerIp, calleeIp, callerPort, calleePort, DSCP_EF, ipId, RTP_HEADER + SAMPLES_PER_PACKET)
-                    : headers(f, calleeIp, callerIp, calleePort, callerPort, DSCP_EF, ipId, RTP_HEADER + SAMPLES_PER_PACKET);
+                    ? udpHeaders(f, callerIp, calleeIp, callerPort, calleePort, DSCP_EF, ipId, RTP_HEADER + SAMPLES_PER_PACKET)
+                    : udpHeaders(f, calleeIp, callerIp, calleePort, callerPort, DSCP_EF, ipId, RTP_HEADER + SAMPLES_PER_PACKET);
             }
             final boolean fromCaller = k == 0 || k == 4 || k == 5 + 2 * rtpPerDir;
             final byte[] sip = sip().getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(sip, 0, f, HEADERS, sip.length);
             return fromCaller
-                ? headers(f, callerIp, calleeIp, SIP_PORT, SIP_PORT, DSCP_CS3, ipId, sip.length)
-                : headers(f, calleeIp, callerIp, SIP_PORT, SIP_PORT, DSCP_CS3, ipId, sip.length);
+                ? udpHeaders(f, callerIp, calleeIp, SIP_PORT, SIP_PORT, DSCP_CS3, ipId, sip.length)
+                : udpHeaders(f, calleeIp, callerIp, SIP_PORT, SIP_PORT, DSCP_CS3, ipId, sip.length);
         }
 
         /** The headers' values shared by the call's 7 messages, made on its first message. */
@@ -421,62 +418,8 @@ public final class SyntheticCalls {
         }
     }
 
-    /** Ethernet, IPv4 (with its checksum) and UDP (checksum 0: none, legal over IPv4) before a payload of {@code n} bytes. */
-    private static int headers(final byte[] f, final int src, final int dst, final int sport, final int dport, final int tos,
-                               final int ipId, final int n) {
-        // Ethernet: locally administered MACs derived from the IPs
-        f[0] = 0x02;
-        f[1] = 0x00;
-        put32(f, 2, dst);
-        f[6] = 0x02;
-        f[7] = 0x00;
-        put32(f, 8, src);
-        f[12] = 0x08;
-        f[13] = 0x00;
-        int o = ETH;
-        f[o] = 0x45;
-        f[o + 1] = (byte) tos;
-        put16(f, o + 2, IP + UDP + n);
-        put16(f, o + 4, ipId);
-        f[o + 6] = 0x40; // don't fragment
-        f[o + 7] = 0;
-        f[o + 8] = 64;
-        f[o + 9] = 17;
-        f[o + 10] = 0;
-        f[o + 11] = 0;
-        put32(f, o + 12, src);
-        put32(f, o + 16, dst);
-        int sum = 0;
-        for (int p = o; p < o + IP; p += 2) {
-            sum += (f[p] & 0xff) << 8 | f[p + 1] & 0xff;
-        }
-        sum = (sum & 0xffff) + (sum >>> 16);
-        sum += sum >>> 16;
-        put16(f, o + 10, ~sum);
-        o += IP;
-        put16(f, o, sport);
-        put16(f, o + 2, dport);
-        put16(f, o + 4, UDP + n);
-        put16(f, o + 6, 0);
-        return HEADERS + n;
-    }
-
-    private static int put16(final byte[] f, final int o, final int v) {
-        f[o] = (byte) (v >>> 8);
-        f[o + 1] = (byte) v;
-        return o + 2;
-    }
-
-    private static int put32(final byte[] f, final int o, final int v) {
-        f[o] = (byte) (v >>> 24);
-        f[o + 1] = (byte) (v >>> 16);
-        f[o + 2] = (byte) (v >>> 8);
-        f[o + 3] = (byte) v;
-        return o + 4;
-    }
-
     static String ip(final int a) {
-        return (a >>> 24) + "." + (a >>> 16 & 0xff) + "." + (a >>> 8 & 0xff) + "." + (a & 0xff);
+        return PacketWriter.ip(a);
     }
 
     private static String hex(final long v, final int digits) {

@@ -1,11 +1,9 @@
 package dev.callscope.bench;
 
-import dev.callscope.pcap.PcapWriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,7 @@ public record SyntheticDubbo(int calls, int connections, long intervalMicros, in
     /** Start of the capture, µs since the epoch (2026-01-01). */
     static final long EPOCH_MICROS = 1_767_225_600_000_000L;
     static final String SERVICE = "com.example.GreetingService";
-    private static final int HEADER = 14 + 20 + 20;
+    private static final int HEADER = PacketWriter.TCP_HEADERS;
     private static final int SYN = 0x02;
     private static final int ACK = 0x10;
     private static final int PSH = 0x08;
@@ -69,7 +67,7 @@ public record SyntheticDubbo(int calls, int connections, long intervalMicros, in
 
     /** Writes the capture to {@code out} (flushed, not closed). */
     public Summary write(final OutputStream out) throws IOException {
-        final Writer w = new Writer(new PcapWriter(out, 1, 65_535, false, ByteOrder.LITTLE_ENDIAN), connections);
+        final Writer w = new Writer(new PacketWriter(out), connections);
         long t = EPOCH_MICROS;
         for (int c = 0; c < connections; c++) {
             w.tcp(t, c, true, SYN, null);
@@ -107,20 +105,19 @@ public record SyntheticDubbo(int calls, int connections, long intervalMicros, in
             end += 200;
         }
         w.pcap.flush();
-        return new Summary(w.packets, w.bytes, answered, calls - answered, EPOCH_MICROS, w.last);
+        return new Summary(w.pcap.packets(), w.pcap.bytes(), answered, calls - answered, EPOCH_MICROS, w.pcap.lastMicros());
     }
 
     /** Frames and TCP sequence numbers. */
     private static final class Writer {
-        final PcapWriter pcap;
+        private static final int CLIENT = PacketWriter.ip(10, 0, 0, 1);
+        private static final int SERVER = PacketWriter.ip(10, 0, 0, 2);
+        final PacketWriter pcap;
         final long[][] seqs;
         final byte[] frame = new byte[HEADER + 512];
-        long packets;
-        long bytes = 24;
-        long last;
         int ipId;
 
-        Writer(final PcapWriter pcap, final int connections) {
+        Writer(final PacketWriter pcap, final int connections) {
             this.pcap = pcap;
             this.seqs = new long[connections][2];
             for (int c = 0; c < connections; c++) {
@@ -132,73 +129,19 @@ public record SyntheticDubbo(int calls, int connections, long intervalMicros, in
         void tcp(final long micros, final int conn, final boolean fromClient, final int flags, final byte[] payload)
             throws IOException {
             final int len = payload == null ? 0 : payload.length;
-            final byte[] f = frame;
-            // Ethernet
-            f[0] = 2;
-            f[5] = (byte) (fromClient ? 2 : 1);
-            f[6] = 2;
-            f[11] = (byte) (fromClient ? 1 : 2);
-            f[12] = 0x08;
-            f[13] = 0x00;
-            // IPv4
-            final int ipLen = 20 + 20 + len;
-            f[14] = 0x45;
-            f[15] = 0;
-            put16(f, 16, ipLen);
-            put16(f, 18, ipId++ & 0xFFFF);
-            put16(f, 20, 0x4000);
-            f[22] = 64;
-            f[23] = 6;
-            put16(f, 24, 0);
-            final byte[] client = {10, 0, 0, 1};
-            final byte[] server = {10, 0, 0, 2};
-            System.arraycopy(fromClient ? client : server, 0, f, 26, 4);
-            System.arraycopy(fromClient ? server : client, 0, f, 30, 4);
-            put16(f, 24, ipChecksum(f, 14));
-            // TCP
-            final int clientPort = 30_000 + conn;
-            put16(f, 34, fromClient ? clientPort : 20880);
-            put16(f, 36, fromClient ? 20880 : clientPort);
-            final int dir = fromClient ? 0 : 1;
-            put32(f, 38, seqs[conn][dir]);
-            put32(f, 42, (flags & ACK) != 0 ? seqs[conn][1 - dir] : 0);
-            f[46] = 0x50;
-            f[47] = (byte) flags;
-            put16(f, 48, 65_535);
-            put16(f, 50, 0);
-            put16(f, 52, 0);
             if (len > 0) {
-                System.arraycopy(payload, 0, f, HEADER, len);
+                System.arraycopy(payload, 0, frame, HEADER, len);
             }
+            final int clientPort = 30_000 + conn;
+            final int dir = fromClient ? 0 : 1;
+            final int n = fromClient
+                ? PacketWriter.tcpHeaders(frame, CLIENT, SERVER, clientPort, 20880, seqs[conn][dir],
+                    (flags & ACK) != 0 ? seqs[conn][1 - dir] : 0, flags, ipId++ & 0xFFFF, len)
+                : PacketWriter.tcpHeaders(frame, SERVER, CLIENT, 20880, clientPort, seqs[conn][dir],
+                    (flags & ACK) != 0 ? seqs[conn][1 - dir] : 0, flags, ipId++ & 0xFFFF, len);
             seqs[conn][dir] += len + ((flags & (SYN | FIN)) != 0 ? 1 : 0);
-            pcap.write(micros * 1000, f, 0, HEADER + len, HEADER + len);
-            packets++;
-            bytes += 16 + HEADER + len;
-            last = micros;
+            pcap.frame(micros, frame, n);
         }
-    }
-
-    private static int ipChecksum(final byte[] b, final int off) {
-        long sum = 0;
-        for (int i = 0; i < 20; i += 2) {
-            sum += ((b[off + i] & 0xFF) << 8) | (b[off + i + 1] & 0xFF);
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        }
-        return (int) (~sum & 0xFFFF);
-    }
-
-    private static void put16(final byte[] b, final int off, final int v) {
-        b[off] = (byte) (v >>> 8);
-        b[off + 1] = (byte) v;
-    }
-
-    private static void put32(final byte[] b, final int off, final long v) {
-        b[off] = (byte) (v >>> 24);
-        b[off + 1] = (byte) (v >>> 16);
-        b[off + 2] = (byte) (v >>> 8);
-        b[off + 3] = (byte) v;
     }
 
     /** A Dubbo frame: the 16-byte header (magic, flags, status, id, length) then the body. */
@@ -211,7 +154,7 @@ public record SyntheticDubbo(int calls, int connections, long intervalMicros, in
         for (int i = 0; i < 8; i++) {
             f[4 + i] = (byte) (id >>> (56 - 8 * i));
         }
-        put32(f, 12, body.length);
+        PacketWriter.put32(f, 12, body.length);
         System.arraycopy(body, 0, f, 16, body.length);
         return f;
     }

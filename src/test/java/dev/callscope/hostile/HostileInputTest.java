@@ -109,7 +109,6 @@ class HostileInputTest {
     // ------------------------------------------------------------------ c: unanswered INVITEs
 
     @Test
-    @Tag("hostile-pending")
     void unansweredInvitesCalls() throws Exception {
         final Path f = capture(Hostile.Case.INVITES, INVITES_N);
         final Result r = run("calls", "--json", f.toString());
@@ -118,7 +117,6 @@ class HostileInputTest {
     }
 
     @Test
-    @Tag("hostile-pending")
     void unansweredInvitesCallsWithMaxCalls() throws Exception {
         final Path f = capture(Hostile.Case.INVITES, INVITES_MAX_CALLS_N);
         final Result r = run("calls", "--json", "--max-calls=5000", f.toString());
@@ -129,7 +127,6 @@ class HostileInputTest {
     // ------------------------------------------------------------------ d: a new SSRC per RTP packet
 
     @Test
-    @Tag("hostile-pending")
     void ssrcFloodRtp() throws Exception {
         final Path f = capture(Hostile.Case.SSRC, SSRC_N);
         final Result r = run("rtp", "--json", f.toString());
@@ -144,7 +141,6 @@ class HostileInputTest {
     }
 
     @Test
-    @Tag("hostile-pending")
     void ssrcFloodCalls() throws Exception {
         final Path f = capture(Hostile.Case.SSRC, SSRC_N);
         final Result r = run("calls", "--json", f.toString());
@@ -155,7 +151,6 @@ class HostileInputTest {
     // ------------------------------------------------------------------ e: a million 5-tuples
 
     @Test
-    @Tag("hostile-pending")
     void manyTuplesRead() throws Exception {
         final Path f = capture(Hostile.Case.TUPLES, TUPLES_READ_N);
         final Result r = run("read", f.toString());
@@ -165,7 +160,6 @@ class HostileInputTest {
     }
 
     @Test
-    @Tag("hostile-pending")
     void manyTuplesFlows() throws Exception {
         final Path f = capture(Hostile.Case.TUPLES, TUPLES_FLOWS_N);
         final Result r = run("flows", "--json", f.toString());
@@ -174,7 +168,6 @@ class HostileInputTest {
     }
 
     @Test
-    @Tag("hostile-pending")
     void manyTuplesFlowsWithMaxFlows() throws Exception {
         final Path f = capture(Hostile.Case.TUPLES, TUPLES_FLOWS_N);
         final Result r = run("flows", "--json", "--max-flows=20000", f.toString());

@@ -119,6 +119,7 @@ public final class CallsCommand implements Callable<Integer> {
             rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker, rtp), out);
             tracker.closeAll();
+            filter.rethrow();
             if (tracker.droppedCalls() > 0) {
                 spec.commandLine().getErr().println("callscope: --max-calls " + lim.maxCalls + " reached: "
                     + tracker.droppedCalls() + " calls were dropped before they ended");

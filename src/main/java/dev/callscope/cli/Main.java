@@ -1,6 +1,7 @@
 package dev.callscope.cli;
 
 import dev.callscope.core.InputException;
+import dev.callscope.core.RegexBudget;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -71,6 +72,9 @@ public final class Main {
                 code = ExitCodes.USAGE;
             } else if (t instanceof java.util.concurrent.CancellationException) {
                 code = ExitCodes.INTERNAL; // Ctrl-C in the shell, which already said so
+            } else if (t instanceof RegexBudget.TooSlowException) {
+                e.println("callscope: error: " + t.getMessage());
+                code = ExitCodes.USAGE;
             } else if (t instanceof InputException) {
                 e.println("callscope: error: " + t.getMessage());
                 code = ExitCodes.INPUT;

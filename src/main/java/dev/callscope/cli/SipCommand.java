@@ -156,6 +156,7 @@ public final class SipCommand implements Callable<Integer> {
             }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);
             tracker.closeAll();
+            filter.rethrow();
             if (tracker.droppedCalls() > 0) {
                 spec.commandLine().getErr().println("callscope: --max-calls " + lim.maxCalls + " reached: "
                     + tracker.droppedCalls() + " calls were dropped before they ended");

@@ -1,5 +1,6 @@
 package dev.callscope.verify;
 
+import dev.callscope.core.RegexBudget;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,7 +54,11 @@ public final class SequencePattern {
                 return true;
             }
             final Pattern p = participants.get(name);
-            return p != null && p.matcher(ep).find();
+            try {
+                return p != null && RegexBudget.find(p, ep);
+            } catch (RegexBudget.TooSlowException e) {
+                throw e.describe("participants." + name, "an endpoint");
+            }
         }
 
         @Override

@@ -28,6 +28,7 @@ public final class Main {
             : new PrintWriter(new OutputStreamWriter(new java.io.BufferedOutputStream(
                 new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16), StandardCharsets.UTF_8), false);
         final PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        Fatal.install(err, Arrays.asList(args).contains("--debug"));
         final int code = run(out, err, args);
         out.flush();
         err.flush();
@@ -37,11 +38,23 @@ public final class Main {
     /** Runs one command line; never exits the JVM. */
     public static int run(final PrintWriter out, final PrintWriter err, final String... args) {
         final boolean debug = Arrays.asList(args).contains("--debug");
-        final CommandLine cmd = commandLineFor(args);
+        try {
+            return execute(out, err, debug, args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // outside the command (parsing, help, the last flush): what it held is already gone
+            return Fatal.report(e, err, debug);
+        }
+    }
+
+    private static int execute(final PrintWriter out, final PrintWriter err, final boolean debug, final String... args) {
+        Fatal.doing("starting");
+        CommandLine cmd = commandLineFor(args);
         cmd.setOut(out);
         cmd.setErr(err);
         configure(cmd, debug);
         final int code = cmd.execute(args);
+        cmd = null; // the command and what its options hold can go before the output is flushed
+        Fatal.doing("writing output");
         out.flush();
         err.flush();
         return code;
@@ -59,8 +72,19 @@ public final class Main {
             c.getErr().flush();
             return ExitCodes.USAGE;
         });
+        cmd.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError | StackOverflowError e) {
+                return fatal(e, parseResult.commandSpec(), debug);
+            }
+        });
         cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
             final PrintWriter e = c.getErr();
+            final VirtualMachineError fatal = Fatal.of(ex);
+            if (fatal != null) {
+                return fatal(fatal, c.getCommandSpec(), debug);
+            }
             int code;
             Throwable t = ex;
             if (t instanceof UncheckedIOException && t.getCause() != null) {
@@ -91,6 +115,22 @@ public final class Main {
             e.flush();
             return code;
         });
+    }
+
+    /**
+     * An out-of-memory or stack-overflow error of a command, its stack unwound: the shell drops its
+     * captures (it goes on, and they may be what filled the heap), then the line is printed.
+     */
+    private static int fatal(final VirtualMachineError e, final CommandLine.Model.CommandSpec spec, final boolean debug) {
+        final ShellSession session = ShellSession.of(spec);
+        if (session != null) {
+            session.forget();
+        }
+        final int code = Fatal.report(e, spec.commandLine().getErr(), debug);
+        if (session != null) {
+            Fatal.rearm();
+        }
+        return code;
     }
 
     /** The command tree (also used by the man page and completion generators). */

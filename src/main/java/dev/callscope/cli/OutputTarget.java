@@ -27,6 +27,7 @@ final class OutputTarget implements AutoCloseable {
     }
 
     static OutputTarget of(final String file, final PrintWriter stdout) throws IOException {
+        Fatal.doing(file == null || "-".equals(file) ? "writing output" : "writing " + file);
         if (file == null || "-".equals(file)) {
             return new OutputTarget(stdout, null, null);
         }

@@ -23,10 +23,8 @@ public final class Main {
     public static void main(final String[] args) {
         // on a terminal each line shows at once; to a file or a pipe output is written in large blocks
         // (a line at a time cost a write call per line: 6 % of a 100,000-call sip table)
-        final PrintWriter out = System.console() != null
-            ? new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true)
-            : new PrintWriter(new OutputStreamWriter(new java.io.BufferedOutputStream(
-                new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16), StandardCharsets.UTF_8), false);
+        final PrintWriter out = new CheckedPrintWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out),
+            System.console() != null);
         final PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         Fatal.install(err, Arrays.asList(args).contains("--debug"));
         final int code = run(out, err, args);
@@ -56,8 +54,24 @@ public final class Main {
         cmd = null; // the command and what its options hold can go before the output is flushed
         Fatal.doing("writing output");
         out.flush();
+        final int checked = outputFailure(out, err, code);
         err.flush();
-        return code;
+        return checked;
+    }
+
+    /**
+     * Standard output that could not be written (a full disk, a closed descriptor) fails the command
+     * with exit code 3 and the system's reason, unless the command failed already. A reader that went
+     * away ({@code | head -1}) is no failure.
+     */
+    private static int outputFailure(final PrintWriter out, final PrintWriter err, final int code) {
+        final java.io.IOException failure = out instanceof CheckedPrintWriter c ? c.failure() : null;
+        if (failure == null || CheckedOutputStream.readerGone(failure)
+            || code != ExitCodes.OK && code != ExitCodes.VERIFY_FAILED) {
+            return code;
+        }
+        err.println("callscope: error: cannot write output: " + CheckedOutputStream.reason(failure));
+        return ExitCodes.INPUT;
     }
 
     /** Colours and the error handlers that map exceptions to exit codes (also used by the shell's tree). */
@@ -123,11 +137,15 @@ public final class Main {
      */
     private static int fatal(final VirtualMachineError e, final CommandLine.Model.CommandSpec spec, final boolean debug) {
         final ShellSession session = ShellSession.of(spec);
-        if (session != null) {
+        final boolean drop = session != null && session.isOpen() && e instanceof OutOfMemoryError;
+        if (drop) {
             session.forget();
         }
         final int code = Fatal.report(e, spec.commandLine().getErr(), debug);
         if (session != null) {
+            if (drop) {
+                spec.commandLine().getErr().println("callscope: the open captures were closed to free memory");
+            }
             Fatal.rearm();
         }
         return code;

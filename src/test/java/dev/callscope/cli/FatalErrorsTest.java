@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -22,21 +21,15 @@ class FatalErrorsTest {
     private static final String HEAP = "^callscope: error: out of memory while reading .*calls\\.pcap; "
         + "raise the heap with CALLSCOPE_JAVA_OPTS=-Xmx\\d+[mg]$";
 
-    /** The result of a child JVM. */
-    record Child(int code, String out, String err) {
-    }
-
-    /** Runs {@code main} in a JVM of its own with the test class path and {@code jvm} options. */
-    static Child java(final List<String> jvm, final Class<?> main, final String... args) throws Exception {
-        final String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        final List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(jvm);
-        cmd.addAll(List.of("-cp", cp, main.getName()));
-        cmd.addAll(List.of(args));
-        final Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    /** The exit code and stderr of {@code main} in a JVM of its own with {@code options}; stdout is dropped. */
+    private static Child java(final List<String> options, final Class<?> main, final String... args) throws Exception {
+        final Process p = ChildJvm.of(options, main, args).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         final String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Child(p.exitValue(), "", err);
+        return new Child(p.exitValue(), err);
+    }
+
+    record Child(int code, String err) {
     }
 
     @Test
@@ -45,7 +38,7 @@ class FatalErrorsTest {
         final Path capture = dir.resolve("calls.pcap");
         // 3,000 calls of 7 SIP messages: 'sip' keeps a row of each of the 21,000 messages, more than 16 MiB hold
         SyntheticCalls.write(capture, new SyntheticCalls.Config(3000, 20, 100, 1));
-        final Child c = java(List.of("-Xmx16m", "-XX:+UseSerialGC", "-Xshare:off"), Main.class, "sip", capture.toString());
+        final Child c = java(List.of("-Xmx16m", "-XX:+UseSerialGC"), Main.class, "sip", capture.toString());
         assertThat(c.code()).as(c.err()).isEqualTo(ExitCodes.INTERNAL);
         assertThat(c.err().lines().toList()).as(c.err()).hasSize(1).allMatch(l -> l.matches(HEAP));
     }

@@ -49,7 +49,8 @@ public final class CaptureCommand implements Callable<Integer> {
     String bpf;
 
     @Option(names = {"-w", "--write"}, paramLabel = "FILE",
-        description = "Write every captured packet to this pcapng file (completed and moved into place when the capture stops).")
+        description = "Write every captured packet to this pcapng file (completed and moved into place when the capture stops; "
+            + "a FIFO, e.g. for Wireshark, is written directly).")
     String write;
 
     @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N packets.")

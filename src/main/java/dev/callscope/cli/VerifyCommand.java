@@ -62,7 +62,8 @@ public final class VerifyCommand implements Callable<Integer> {
     boolean ascii;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-        description = "Write the report to FILE instead of standard output (written whole or not at all).")
+        description = "Write the report to FILE instead of standard output (as -o of the other commands: a file is replaced "
+            + "whole or not at all, a FIFO or device written directly).")
     String output;
 
     @Mixin

@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
         "0:success",
         "1:a verification failed (verify)",
         "2:usage error (bad option or value; a regular expression that takes too long)",
-        "3:input, capture or output error (missing, unreadable, truncated or non-capture file; unknown interface; "
-            + "no capture permission; bad BPF filter; libpcap missing; output not writable or disk full)",
+        "3:input or capture error (missing, unreadable, truncated or non-capture file; unknown interface; "
+            + "no capture permission; bad BPF filter; libpcap missing), or output not written (directory, disk full)",
         "4:internal error, or out of memory or stack overflow (raise -Xmx or -Xss with CALLSCOPE_JAVA_OPTS)",
     },
     footerHeading = "%nEnvironment:%n",

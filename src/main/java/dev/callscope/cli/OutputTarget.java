@@ -39,6 +39,7 @@ final class OutputTarget implements AutoCloseable {
     /**
      * Where the bytes of {@code -o FILE} end up.
      *
+     * @param name FILE as the user gave it, for messages
      * @param path the file written (links resolved) or, when direct, the path as given
      * @param direct written in place (FIFO, character device), not through a temporary file
      * @param exists a regular file is there already (its permissions and owner are kept)

@@ -95,6 +95,11 @@ final class Analysis {
                               final Map<String, String> preferences, final StreamingOutput out) throws IOException {
         final Engine engine = engine(in.dissect, limitOptions.limits(), taps, preferences);
         final ShellSession session = ShellSession.of(in.mixee, in);
+        if (session == null) {
+            Fatal.reading(in.files);
+        } else {
+            Fatal.doing("analysing " + session.describeFiles());
+        }
         try (PacketSource source = session != null ? session.source() : Sources.open(in);
              Progress progress = session != null ? Progress.NONE
                  : Progress.start(in.quiet, out != null && out.toStdout(), source, engine::frames, calls(taps), err(in))) {

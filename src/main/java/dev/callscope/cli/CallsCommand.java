@@ -116,6 +116,7 @@ public final class CallsCommand implements Callable<Integer> {
             rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker, rtp), out);
             tracker.closeAll();
+            filter.rethrow();
             CapLines.sip(tracker, lim.maxCalls).forEach(l -> spec.commandLine().getErr().println("callscope: " + l));
             out.commit();
             return r.exitCode();

@@ -1,7 +1,6 @@
 package dev.callscope.cli;
 
 import dev.callscope.capture.LiveSource;
-import dev.callscope.core.InputException;
 import dev.callscope.core.Limits;
 import dev.callscope.core.RawFrame;
 import dev.callscope.engine.Engine;
@@ -12,10 +11,6 @@ import dev.callscope.pcap.PcapngWriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +49,8 @@ public final class CaptureCommand implements Callable<Integer> {
     String bpf;
 
     @Option(names = {"-w", "--write"}, paramLabel = "FILE",
-        description = "Write every captured packet to this pcapng file (completed and moved into place when the capture stops).")
+        description = "Write every captured packet to this pcapng file (completed and moved into place when the capture stops; "
+            + "a FIFO, e.g. for Wireshark, is written directly).")
     String write;
 
     @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N packets.")
@@ -106,10 +102,8 @@ public final class CaptureCommand implements Callable<Integer> {
         final Engine engine = Analysis.engine(dissect, l, sipCalls == null ? List.of(stats) : List.of(stats, sipCalls));
         final LiveCallsView callsView = sipCalls == null ? null
             : new LiveCallsView(spec.commandLine().getOut(), sipCalls, TerminalInfo.isTerminal() && !output.toFile(), iface);
-        final Path target = write == null ? null : Path.of(write).toAbsolutePath();
-        if (target != null && (target.getParent() == null || !Files.isDirectory(target.getParent()))) {
-            throw new InputException(InputException.Kind.READ_ERROR, write + ": directory does not exist");
-        }
+        // a directory, a missing directory or a special file is refused before the capture starts
+        final OutputTarget.Destination target = write == null ? null : OutputTarget.resolve(write);
 
         final LiveSource live = LiveSource.open(iface, bpf, snaplen, !noPromiscuous, bufferSize);
         final CountDownLatch done = new CountDownLatch(1);
@@ -137,13 +131,13 @@ public final class CaptureCommand implements Callable<Integer> {
             timer.start();
         }
 
-        Path temp = null;
+        OutputTarget file = null;
         PcapngWriter writer = null;
         LiveSource.Stats capStats;
         try {
             if (target != null) {
-                temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-                final OutputStream os = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
+                file = OutputTarget.binary(target);
+                final OutputStream os = new BufferedOutputStream(file.stream(), 1 << 16);
                 writer = new PcapngWriter(os, "callscope");
                 writer.addInterface(live.linkType(), live.snaplen(), iface);
             }
@@ -168,10 +162,13 @@ public final class CaptureCommand implements Callable<Integer> {
                 callsView.finish();
             }
             if (writer != null) {
-                writer.close();
+                try {
+                    writer.close();
+                } catch (IOException ignored) {
+                    // the file's stream remembers it: commit reports it
+                }
                 writer = null;
-                moveIntoPlace(temp, target);
-                temp = null;
+                file.commit();
             }
             capStats = live.stats();
         } finally {
@@ -186,8 +183,8 @@ public final class CaptureCommand implements Callable<Integer> {
                     // the partial file is deleted below
                 }
             }
-            if (temp != null) {
-                Files.deleteIfExists(temp);
+            if (file != null) {
+                file.close(); // deletes the temporary file unless it was moved into place
             }
         }
         try {
@@ -217,23 +214,5 @@ public final class CaptureCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
-    }
-
-    /** Gives the finished file the usual rw-r--r-- (temporary files are created owner-only). */
-    static void publish(final Path file) {
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException | IOException ignored) {
-            // not a POSIX file system: keep what it gave
-        }
-    }
-
-    private static void moveIntoPlace(final Path temp, final Path target) throws IOException {
-        publish(temp);
-        try {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.callscope.cli;
 
 import dev.callscope.core.InputException;
+import dev.callscope.core.RegexBudget;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -22,11 +23,10 @@ public final class Main {
     public static void main(final String[] args) {
         // on a terminal each line shows at once; to a file or a pipe output is written in large blocks
         // (a line at a time cost a write call per line: 6 % of a 100,000-call sip table)
-        final PrintWriter out = System.console() != null
-            ? new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true)
-            : new PrintWriter(new OutputStreamWriter(new java.io.BufferedOutputStream(
-                new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16), StandardCharsets.UTF_8), false);
+        final PrintWriter out = new CheckedPrintWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out),
+            System.console() != null);
         final PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        Fatal.install(err, Arrays.asList(args).contains("--debug"));
         final int code = run(out, err, args);
         out.flush();
         err.flush();
@@ -36,14 +36,42 @@ public final class Main {
     /** Runs one command line; never exits the JVM. */
     public static int run(final PrintWriter out, final PrintWriter err, final String... args) {
         final boolean debug = Arrays.asList(args).contains("--debug");
-        final CommandLine cmd = commandLineFor(args);
+        try {
+            return execute(out, err, debug, args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // outside the command (parsing, help, the last flush): what it held is already gone
+            return Fatal.report(e, err, debug);
+        }
+    }
+
+    private static int execute(final PrintWriter out, final PrintWriter err, final boolean debug, final String... args) {
+        Fatal.doing("starting");
+        CommandLine cmd = commandLineFor(args);
         cmd.setOut(out);
         cmd.setErr(err);
         configure(cmd, debug);
         final int code = cmd.execute(args);
+        cmd = null; // the command and what its options hold can go before the output is flushed
+        Fatal.doing("writing output");
         out.flush();
+        final int checked = outputFailure(out, err, code);
         err.flush();
-        return code;
+        return checked;
+    }
+
+    /**
+     * Standard output that could not be written (a full disk, a closed descriptor) fails the command
+     * with exit code 3 and the system's reason, unless the command failed already. A reader that went
+     * away ({@code | head -1}) is no failure.
+     */
+    private static int outputFailure(final PrintWriter out, final PrintWriter err, final int code) {
+        final java.io.IOException failure = out instanceof CheckedPrintWriter c ? c.failure() : null;
+        if (failure == null || CheckedOutputStream.readerGone(failure)
+            || code != ExitCodes.OK && code != ExitCodes.VERIFY_FAILED) {
+            return code;
+        }
+        err.println("callscope: error: cannot write output: " + CheckedOutputStream.reason(failure));
+        return ExitCodes.INPUT;
     }
 
     /** Colours and the error handlers that map exceptions to exit codes (also used by the shell's tree). */
@@ -58,8 +86,19 @@ public final class Main {
             c.getErr().flush();
             return ExitCodes.USAGE;
         });
+        cmd.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError | StackOverflowError e) {
+                return fatal(e, parseResult.commandSpec(), debug);
+            }
+        });
         cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
             final PrintWriter e = c.getErr();
+            final VirtualMachineError fatal = Fatal.of(ex);
+            if (fatal != null) {
+                return fatal(fatal, c.getCommandSpec(), debug);
+            }
             int code;
             Throwable t = ex;
             if (t instanceof UncheckedIOException && t.getCause() != null) {
@@ -71,6 +110,9 @@ public final class Main {
                 code = ExitCodes.USAGE;
             } else if (t instanceof java.util.concurrent.CancellationException) {
                 code = ExitCodes.INTERNAL; // Ctrl-C in the shell, which already said so
+            } else if (t instanceof RegexBudget.TooSlowException) {
+                e.println("callscope: error: " + t.getMessage());
+                code = ExitCodes.USAGE;
             } else if (t instanceof InputException) {
                 e.println("callscope: error: " + t.getMessage());
                 code = ExitCodes.INPUT;
@@ -87,6 +129,26 @@ public final class Main {
             e.flush();
             return code;
         });
+    }
+
+    /**
+     * An out-of-memory or stack-overflow error of a command, its stack unwound: the shell drops its
+     * captures (it goes on, and they may be what filled the heap), then the line is printed.
+     */
+    private static int fatal(final VirtualMachineError e, final CommandLine.Model.CommandSpec spec, final boolean debug) {
+        final ShellSession session = ShellSession.of(spec);
+        final boolean drop = session != null && session.isOpen() && e instanceof OutOfMemoryError;
+        if (drop) {
+            session.forget();
+        }
+        final int code = Fatal.report(e, spec.commandLine().getErr(), debug);
+        if (session != null) {
+            if (drop) {
+                spec.commandLine().getErr().println("callscope: the open captures were closed to free memory");
+            }
+            Fatal.rearm();
+        }
+        return code;
     }
 
     /** The command tree (also used by the man page and completion generators). */

@@ -9,7 +9,8 @@ public final class OutputOptions {
     Format format = new Format();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-        description = "Write the output to FILE instead of standard output (written whole or not at all).")
+        description = "Write the output to FILE instead of standard output: a file is replaced whole or not at all (through a "
+            + "symbolic link, its target); a FIFO or device such as /dev/null is written directly.")
     String output;
 
     /** Mutually exclusive machine formats. */

@@ -168,6 +168,7 @@ public final class ShellSession {
         analysed = null;
         analysedCount = -1;
         final InputException[] full = new InputException[1];
+        Fatal.reading(paths);
         final Analysed a = new Analysed();
         try (PacketSource files = CaptureFiles.openAll(paths)) {
             a.format = files.format();
@@ -225,6 +226,15 @@ public final class ShellSession {
         analysedCount = frames.size();
     }
 
+    /** Drops every frame and the analysis (after running out of memory): the shell has nothing open. */
+    void forget() {
+        frames.clear();
+        files.clear();
+        liveSource = null;
+        analysed = null;
+        analysedCount = -1;
+    }
+
     /** A growable list of frame numbers. */
     static final class FrameList {
         int[] frames = new int[16];
@@ -261,6 +271,7 @@ public final class ShellSession {
             return analysed;
         }
         final Analysed a = new Analysed();
+        Fatal.doing("analysing " + (liveSource != null ? liveSource : describeFiles()));
         try {
             run(a, source(n), null);
         } catch (IOException e) {

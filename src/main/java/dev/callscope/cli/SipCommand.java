@@ -163,6 +163,7 @@ public final class SipCommand implements Callable<Integer> {
             }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);
             tracker.closeAll();
+            filter.rethrow();
             CapLines.sip(tracker, lim.maxCalls).forEach(l -> spec.commandLine().getErr().println("callscope: " + l));
             out.commit();
             return r.exitCode();

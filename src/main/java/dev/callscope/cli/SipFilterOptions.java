@@ -1,5 +1,6 @@
 package dev.callscope.cli;
 
+import dev.callscope.core.RegexBudget;
 import dev.callscope.flow.sip.CallState;
 import dev.callscope.flow.sip.SipCall;
 import java.util.ArrayList;
@@ -28,19 +29,29 @@ public final class SipFilterOptions {
     @Option(names = "--call-id", paramLabel = "REGEX", description = "Only calls whose Call-ID matches.")
     String callId;
 
+    /** A pattern that took too long, kept for {@link #rethrow} (a filter may run where exceptions are contained). */
+    private volatile RegexBudget.TooSlowException tooSlow;
+
+    /**
+     * The filters as one predicate. A pattern that reads more than {@link RegexBudget#STEPS}
+     * characters of one value throws {@link RegexBudget.TooSlowException} (exit code 2), and so
+     * does every later test.
+     */
     Predicate<SipCall> predicate() {
         Predicate<SipCall> p = c -> true;
         if (from != null) {
             final Pattern re = regex("--from", from);
-            p = p.and(c -> c.from() != null && (re.matcher(c.from().uri()).find() || re.matcher(c.from().display()).find()));
+            p = p.and(c -> c.from() != null && (find(re, "--from", "a From", c.from().uri())
+                || find(re, "--from", "a From display name", c.from().display())));
         }
         if (to != null) {
             final Pattern re = regex("--to", to);
-            p = p.and(c -> c.to() != null && (re.matcher(c.to().uri()).find() || re.matcher(c.to().display()).find()));
+            p = p.and(c -> c.to() != null && (find(re, "--to", "a To", c.to().uri())
+                || find(re, "--to", "a To display name", c.to().display())));
         }
         if (callId != null) {
             final Pattern re = regex("--call-id", callId);
-            p = p.and(c -> re.matcher(c.callId()).find());
+            p = p.and(c -> find(re, "--call-id", "a Call-ID", c.callId()));
         }
         if (!states.isEmpty()) {
             final List<CallState> wanted = new ArrayList<>();
@@ -58,6 +69,26 @@ public final class SipFilterOptions {
             p = p.and(c -> m.contains(c.method()));
         }
         return p;
+    }
+
+    /**
+     * Throws what a filter met while the engine ran: a listener's exception there is counted as a
+     * dissector's fault and the run goes on, so streaming commands call this after the run.
+     */
+    void rethrow() {
+        if (tooSlow != null) {
+            throw tooSlow;
+        }
+    }
+
+    private boolean find(final Pattern re, final String option, final String field, final String text) {
+        rethrow();
+        try {
+            return RegexBudget.find(re, text);
+        } catch (RegexBudget.TooSlowException e) {
+            tooSlow = e.describe(option, field);
+            throw tooSlow;
+        }
     }
 
     private static Pattern regex(final String option, final String re) {

@@ -1,5 +1,6 @@
 package dev.callscope.cli;
 
+import dev.callscope.core.RegexBudget;
 import dev.callscope.flow.CaptureStats;
 import dev.callscope.flow.dubbo.DubboTracker;
 import dev.callscope.flow.rtp.RtpStreamTracker;
@@ -61,7 +62,8 @@ public final class VerifyCommand implements Callable<Integer> {
     boolean ascii;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-        description = "Write the report to FILE instead of standard output (written whole or not at all).")
+        description = "Write the report to FILE instead of standard output (as -o of the other commands: a file is replaced "
+            + "whole or not at all, a FIFO or device written directly).")
     String output;
 
     @Mixin
@@ -89,7 +91,7 @@ public final class VerifyCommand implements Callable<Integer> {
         // only the calls a rule selects keep their messages and media; the rest is summarised once over
         sip.media(rtp).stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() { }, lim.callLingerNanos,
             lim.callIdleTimeoutNanos).keepWhole(c -> parsed.stream().anyMatch(s -> s.sip().stream()
-                .anyMatch(rule -> dev.callscope.verify.Verifier.selects(rule.match(), c))));
+                .anyMatch(rule -> selectsOrTooSlow(rule.match(), c))));
         rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
         final DubboTracker dubbo = DubboTracker.of(lim);
         final dev.callscope.flow.webrtc.WebrtcTracker webrtc = WebrtcCommand.tracker(sdp);
@@ -101,7 +103,13 @@ public final class VerifyCommand implements Callable<Integer> {
         final Evidence ev = new Evidence(sip.calls(), rtp.streams(), rtp.sipInfoDtmf(), dubbo, webrtc.sessions());
         final Verifier verifier = new Verifier(new dev.callscope.verify.WebRtcChecks(ev.webrtc()));
         final List<VerificationReport.Suite> suites = new ArrayList<>();
-        parsed.forEach(s -> suites.add(verifier.verify(s, ev)));
+        for (int i = 0; i < parsed.size(); i++) {
+            try {
+                suites.add(verifier.verify(parsed.get(i), ev));
+            } catch (RegexBudget.TooSlowException e) {
+                return specError(specs.get(i) + ": " + e.getMessage());
+            }
+        }
         final VerificationReport report = new VerificationReport(suites);
         if (junit != null) {
             try (OutputTarget t = OutputTarget.of(junit, spec.commandLine().getOut())) {
@@ -118,6 +126,18 @@ public final class VerifyCommand implements Callable<Integer> {
             t.commit();
         }
         return report.passed() ? ExitCodes.OK : ExitCodes.VERIFY_FAILED;
+    }
+
+    /**
+     * Whether a rule selects the call, and true when one of its patterns takes too long (the call
+     * is kept whole; the verdict then reports the pattern).
+     */
+    private static boolean selectsOrTooSlow(final VerifySpec.CallMatch m, final dev.callscope.flow.sip.SipCall c) {
+        try {
+            return Verifier.selects(m, c);
+        } catch (RegexBudget.TooSlowException e) {
+            return true;
+        }
     }
 
     private int specError(final String message) {

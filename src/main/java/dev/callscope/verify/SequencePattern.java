@@ -1,5 +1,6 @@
 package dev.callscope.verify;
 
+import dev.callscope.core.RegexBudget;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,7 +54,11 @@ public final class SequencePattern {
                 return true;
             }
             final Pattern p = participants.get(name);
-            return p != null && p.matcher(ep).find();
+            try {
+                return p != null && RegexBudget.find(p, ep);
+            } catch (RegexBudget.TooSlowException e) {
+                throw e.describe("participants." + name, "an endpoint");
+            }
         }
 
         @Override
@@ -125,32 +130,73 @@ public final class SequencePattern {
         return l;
     }
 
-    /** Whether {@code messages} is exactly a sequence this pattern describes. */
+    /**
+     * Whether {@code messages} is exactly a sequence this pattern describes. A simulation of the
+     * pattern as a nondeterministic automaton whose states are item positions (position {@code i}:
+     * items before {@code i} are done), advanced one message at a time: no recursion, time at most
+     * messages × items, memory two sets of positions.
+     */
     public boolean matches(final List<Message> messages, final Map<String, Pattern> participants) {
-        final Boolean[][] memo = new Boolean[items.size() + 1][messages.size() + 1];
-        return match(0, 0, messages, participants, memo);
+        final int k = items.size();
+        // the positions reachable after the messages so far, without duplicates (a stamp per position)
+        int[] current = new int[k + 1];
+        int[] next = new int[k + 1];
+        final int[] stamp = new int[k + 1];
+        int round = 1;
+        int size = close(0, current, 0, stamp, round);
+        for (final Message m : messages) {
+            round++;
+            int nextSize = 0;
+            for (int s = 0; s < size; s++) {
+                final int i = current[s];
+                if (i == k) {
+                    continue;
+                }
+                final Item it = items.get(i);
+                if (!it.matches(m, participants)) {
+                    continue;
+                }
+                switch (it.quantifier()) {
+                    case '*' -> nextSize = close(i, next, nextSize, stamp, round);
+                    case '+' -> {
+                        nextSize = close(i, next, nextSize, stamp, round); // one more of it is required
+                        nextSize = close(i + 1, next, nextSize, stamp, round);
+                    }
+                    default -> nextSize = close(i + 1, next, nextSize, stamp, round);
+                }
+            }
+            if (nextSize == 0) {
+                return false;
+            }
+            final int[] t = current;
+            current = next;
+            next = t;
+            size = nextSize;
+        }
+        return stamp[k] == round;
     }
 
-    private boolean match(final int i, final int j, final List<Message> ms, final Map<String, Pattern> ps,
-                          final Boolean[][] memo) {
-        if (memo[i][j] != null) {
-            return memo[i][j];
+    /**
+     * Adds position {@code i} and the positions after it that optional items ({@code ?}, {@code *})
+     * lead to without a message to {@code set}; returns the new size.
+     */
+    private int close(final int from, final int[] set, final int size, final int[] stamp, final int round) {
+        int n = size;
+        for (int i = from; i <= items.size(); i++) {
+            if (stamp[i] == round) {
+                break; // already there, and so is everything it leads to
+            }
+            stamp[i] = round;
+            set[n++] = i;
+            if (i == items.size()) {
+                break;
+            }
+            final char q = items.get(i).quantifier();
+            if (q != '?' && q != '*') {
+                break;
+            }
         }
-        boolean r;
-        if (i == items.size()) {
-            r = j == ms.size();
-        } else {
-            final Item it = items.get(i);
-            final boolean here = j < ms.size() && it.matches(ms.get(j), ps);
-            r = switch (it.quantifier()) {
-                case '?' -> match(i + 1, j, ms, ps, memo) || here && match(i + 1, j + 1, ms, ps, memo);
-                case '*' -> match(i + 1, j, ms, ps, memo) || here && match(i, j + 1, ms, ps, memo);
-                case '+' -> here && (match(i, j + 1, ms, ps, memo) || match(i + 1, j + 1, ms, ps, memo));
-                default -> here && match(i + 1, j + 1, ms, ps, memo);
-            };
-        }
-        memo[i][j] = r;
-        return r;
+        return n;
     }
 
     @Override

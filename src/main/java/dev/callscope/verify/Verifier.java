@@ -1,5 +1,6 @@
 package dev.callscope.verify;
 
+import dev.callscope.core.RegexBudget;
 import dev.callscope.flow.sip.SipCall;
 import dev.callscope.ladder.Ladder;
 import dev.callscope.ladder.SipLadders;
@@ -50,17 +51,25 @@ public final class Verifier {
         return new VerificationReport.Suite(spec.name(), out);
     }
 
-    /** Whether a call is one a rule selects. */
+    /**
+     * Whether a call is one a rule selects.
+     *
+     * @throws RegexBudget.TooSlowException when a pattern takes too long on the call's value
+     */
     public static boolean selects(final VerifySpec.CallMatch m, final SipCall c) {
-        return find(m.from(), c.from() == null ? "" : c.from().toString())
-            && find(m.to(), c.to() == null ? "" : c.to().toString())
-            && find(m.callId(), c.callId())
-            && find(m.userAgent(), c.userAgent() == null ? "" : c.userAgent())
-            && find(m.method(), c.method());
+        return find(m.from(), c.from() == null ? "" : c.from().toString(), "from", "a From")
+            && find(m.to(), c.to() == null ? "" : c.to().toString(), "to", "a To")
+            && find(m.callId(), c.callId(), "call_id", "a Call-ID")
+            && find(m.userAgent(), c.userAgent() == null ? "" : c.userAgent(), "user_agent", "a User-Agent")
+            && find(m.method(), c.method(), "method", "a method");
     }
 
-    private static boolean find(final String regex, final String value) {
-        return regex == null || Pattern.compile(regex).matcher(value).find();
+    private static boolean find(final String regex, final String value, final String key, final String field) {
+        try {
+            return regex == null || RegexBudget.find(Pattern.compile(regex), value);
+        } catch (RegexBudget.TooSlowException e) {
+            throw e.describe("match." + key, field);
+        }
     }
 
     private void sip(final VerifySpec.SipRule r, final String name, final Evidence ev,

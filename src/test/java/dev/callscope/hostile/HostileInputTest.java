@@ -178,7 +178,6 @@ class HostileInputTest {
     // ------------------------------------------------------------------ f: a call of 30,003 messages
 
     @Test
-    @Tag("hostile-pending")
     void longCallVerify() throws Exception {
         final Path f = capture(Hostile.Case.LONG_CALL, LONG_CALL_N);
         final Path matching = spec("matching.yaml", "long call", Hostile.LONG_CALL_SEQUENCE);
@@ -206,7 +205,6 @@ class HostileInputTest {
     // ------------------------------------------------------------------ g: a regular expression that backtracks
 
     @Test
-    @Tag("hostile-pending")
     void backtrackingFromRegex() throws Exception {
         final Path f = capture(Hostile.Case.REGEX, 1);
         final long t0 = System.nanoTime();

@@ -228,7 +228,7 @@ function _picocli_callscope_read() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -263,7 +263,7 @@ function _picocli_callscope_read() {
     '--tcp-max-segments')
       return
       ;;
-    '--tcp-max-total')
+    '--reassembly-budget')
       return
       ;;
     '--ip-max-fragments')
@@ -327,7 +327,7 @@ function _picocli_callscope_flows() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "packets" "bytes" "duration") # --sort values
 
@@ -371,7 +371,7 @@ function _picocli_callscope_flows() {
     '--tcp-max-segments')
       return
       ;;
-    '--tcp-max-total')
+    '--reassembly-budget')
       return
       ;;
     '--ip-max-fragments')
@@ -435,7 +435,7 @@ function _picocli_callscope_calls() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "duration" "messages" "state") # --sort values
 
@@ -491,7 +491,7 @@ function _picocli_callscope_calls() {
     '--tcp-max-segments')
       return
       ;;
-    '--tcp-max-total')
+    '--reassembly-budget')
       return
       ;;
     '--ip-max-fragments')
@@ -555,7 +555,7 @@ function _picocli_callscope_sip() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--stats' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -608,7 +608,7 @@ function _picocli_callscope_sip() {
     '--tcp-max-segments')
       return
       ;;
-    '--tcp-max-total')
+    '--reassembly-budget')
       return
       ;;
     '--ip-max-fragments')
@@ -672,7 +672,7 @@ function _picocli_callscope_rtp() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--interval' '--export-wav' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--interval' '--export-wav' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -716,7 +716,7 @@ function _picocli_callscope_rtp() {
     '--tcp-max-segments')
       return
       ;;
-    '--tcp-max-total')
+    '--reassembly-budget')
       return
       ;;
     '--ip-max-fragments')
@@ -780,7 +780,7 @@ function _picocli_callscope_ladder() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--extended' '--by-host' '--ascii' '--merge' '--explain' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--session' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--session' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local PROTO_option_args=("sip" "dubbo" "webrtc") # --protocol values
   local FORMAT_option_args=("text" "svg" "html" "mermaid" "plantuml" "json") # --format values
@@ -854,7 +854,7 @@ function _picocli_callscope_ladder() {
     '--tcp-max-segments')
       return
       ;;
-    '--tcp-max-total')
+    '--reassembly-budget')
       return
       ;;
     '--ip-max-fragments')
@@ -918,7 +918,7 @@ function _picocli_callscope_verify() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--ascii' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -968,7 +968,7 @@ function _picocli_callscope_verify() {
     '--tcp-max-segments')
       return
       ;;
-    '--tcp-max-total')
+    '--reassembly-budget')
       return
       ;;
     '--ip-max-fragments')
@@ -1032,7 +1032,7 @@ function _picocli_callscope_dubbo() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -1067,7 +1067,7 @@ function _picocli_callscope_dubbo() {
     '--tcp-max-segments')
       return
       ;;
-    '--tcp-max-total')
+    '--reassembly-budget')
       return
       ;;
     '--ip-max-fragments')
@@ -1131,7 +1131,7 @@ function _picocli_callscope_webrtc() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -1172,7 +1172,7 @@ function _picocli_callscope_webrtc() {
     '--tcp-max-segments')
       return
       ;;
-    '--tcp-max-total')
+    '--reassembly-budget')
       return
       ;;
     '--ip-max-fragments')
@@ -1236,7 +1236,7 @@ function _picocli_callscope_capture() {
 
   local commands=""
   local flag_opts="'--no-promiscuous' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--view' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--tcp-max-total' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--view' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
   local VIEW_option_args=("calls") # --view values
 
   type compopt &>/dev/null && compopt +o default
@@ -1289,7 +1289,7 @@ function _picocli_callscope_capture() {
     '--tcp-max-segments')
       return
       ;;
-    '--tcp-max-total')
+    '--reassembly-budget')
       return
       ;;
     '--ip-max-fragments')

@@ -17,8 +17,10 @@ public final class LimitOptions {
     @Option(names = "--tcp-max-segments", paramLabel = "N", description = "Out-of-order segments one TCP direction may hold (default: 1024).")
     Integer tcpMaxSegments;
 
-    @Option(names = "--tcp-max-total", paramLabel = "BYTES", description = "Bytes all TCP reassembly may hold together (default: 536870912).")
-    Long tcpMaxTotal;
+    @Option(names = "--reassembly-budget", paramLabel = "BYTES",
+        description = "Bytes all reassembly may hold together (IP fragments, TCP, DTLS handshakes, WebSocket messages); "
+            + "past it the oldest pending reassembly is dropped and reported (default: 67108864).")
+    Long reassemblyBudget;
 
     @Option(names = "--ip-max-fragments", paramLabel = "N", description = "Fragments one IP datagram may have (default: 128).")
     Integer ipMaxFragments;
@@ -81,11 +83,11 @@ public final class LimitOptions {
         if (tcpMaxSegments != null) {
             l.tcpMaxOutOfOrderSegments = positive("--tcp-max-segments", tcpMaxSegments);
         }
-        if (tcpMaxTotal != null) {
-            if (tcpMaxTotal <= 0) {
-                throw new UsageException("--tcp-max-total must be positive");
+        if (reassemblyBudget != null) {
+            if (reassemblyBudget <= 0) {
+                throw new UsageException("--reassembly-budget must be positive, got " + reassemblyBudget);
             }
-            l.tcpMaxBufferedTotal = tcpMaxTotal;
+            l.reassemblyBudget = reassemblyBudget;
         }
         if (ipMaxFragments != null) {
             l.ipMaxFragmentsPerDatagram = positive("--ip-max-fragments", ipMaxFragments);

@@ -17,8 +17,13 @@ public final class Limits {
     public int tcpMaxBufferedPerDirection = 4 * 1024 * 1024;
     /** Out-of-order segments one TCP direction may hold before the oldest hole is declared a gap. */
     public int tcpMaxOutOfOrderSegments = 1024;
-    /** Bytes all TCP reassembly buffers together may hold. */
-    public long tcpMaxBufferedTotal = 512L * 1024 * 1024;
+    /**
+     * Bytes all reassembly together may hold: IP datagrams awaiting fragments, TCP data held out of
+     * order and partial messages, DTLS handshake messages, fragmented WebSocket messages (see
+     * {@link ReassemblyBudget}). Past it the oldest pending reassembly is dropped. 64 MiB leaves
+     * most of a 256 MiB heap to conversations, calls and streams.
+     */
+    public long reassemblyBudget = 64L * 1024 * 1024;
 
     /** IP datagrams under reassembly at once. */
     public int ipMaxPendingDatagrams = 4096;

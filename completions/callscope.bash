@@ -228,7 +228,7 @@ function _picocli_callscope_read() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -305,6 +305,18 @@ function _picocli_callscope_read() {
     '--stream-timeout')
       return
       ;;
+    '--max-webrtc-sessions')
+      return
+      ;;
+    '--max-stun-transactions')
+      return
+      ;;
+    '--max-srtp-streams')
+      return
+      ;;
+    '--max-signalling-messages')
+      return
+      ;;
     '--max-violations')
       return
       ;;
@@ -327,7 +339,7 @@ function _picocli_callscope_flows() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "packets" "bytes" "duration") # --sort values
 
@@ -413,6 +425,18 @@ function _picocli_callscope_flows() {
     '--stream-timeout')
       return
       ;;
+    '--max-webrtc-sessions')
+      return
+      ;;
+    '--max-stun-transactions')
+      return
+      ;;
+    '--max-srtp-streams')
+      return
+      ;;
+    '--max-signalling-messages')
+      return
+      ;;
     '--max-violations')
       return
       ;;
@@ -435,7 +459,7 @@ function _picocli_callscope_calls() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "duration" "messages" "state") # --sort values
 
@@ -533,6 +557,18 @@ function _picocli_callscope_calls() {
     '--stream-timeout')
       return
       ;;
+    '--max-webrtc-sessions')
+      return
+      ;;
+    '--max-stun-transactions')
+      return
+      ;;
+    '--max-srtp-streams')
+      return
+      ;;
+    '--max-signalling-messages')
+      return
+      ;;
     '--max-violations')
       return
       ;;
@@ -555,7 +591,7 @@ function _picocli_callscope_sip() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--stats' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -650,6 +686,18 @@ function _picocli_callscope_sip() {
     '--stream-timeout')
       return
       ;;
+    '--max-webrtc-sessions')
+      return
+      ;;
+    '--max-stun-transactions')
+      return
+      ;;
+    '--max-srtp-streams')
+      return
+      ;;
+    '--max-signalling-messages')
+      return
+      ;;
     '--max-violations')
       return
       ;;
@@ -672,7 +720,7 @@ function _picocli_callscope_rtp() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--interval' '--export-wav' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--interval' '--export-wav' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -758,6 +806,18 @@ function _picocli_callscope_rtp() {
     '--stream-timeout')
       return
       ;;
+    '--max-webrtc-sessions')
+      return
+      ;;
+    '--max-stun-transactions')
+      return
+      ;;
+    '--max-srtp-streams')
+      return
+      ;;
+    '--max-signalling-messages')
+      return
+      ;;
     '--max-violations')
       return
       ;;
@@ -780,7 +840,7 @@ function _picocli_callscope_ladder() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--extended' '--by-host' '--ascii' '--merge' '--explain' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--session' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--session' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local PROTO_option_args=("sip" "dubbo" "webrtc") # --protocol values
   local FORMAT_option_args=("text" "svg" "html" "mermaid" "plantuml" "json") # --format values
@@ -896,6 +956,18 @@ function _picocli_callscope_ladder() {
     '--stream-timeout')
       return
       ;;
+    '--max-webrtc-sessions')
+      return
+      ;;
+    '--max-stun-transactions')
+      return
+      ;;
+    '--max-srtp-streams')
+      return
+      ;;
+    '--max-signalling-messages')
+      return
+      ;;
     '--max-violations')
       return
       ;;
@@ -918,7 +990,7 @@ function _picocli_callscope_verify() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--ascii' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -1010,6 +1082,18 @@ function _picocli_callscope_verify() {
     '--stream-timeout')
       return
       ;;
+    '--max-webrtc-sessions')
+      return
+      ;;
+    '--max-stun-transactions')
+      return
+      ;;
+    '--max-srtp-streams')
+      return
+      ;;
+    '--max-signalling-messages')
+      return
+      ;;
     '--max-violations')
       return
       ;;
@@ -1032,7 +1116,7 @@ function _picocli_callscope_dubbo() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -1109,6 +1193,18 @@ function _picocli_callscope_dubbo() {
     '--stream-timeout')
       return
       ;;
+    '--max-webrtc-sessions')
+      return
+      ;;
+    '--max-stun-transactions')
+      return
+      ;;
+    '--max-srtp-streams')
+      return
+      ;;
+    '--max-signalling-messages')
+      return
+      ;;
     '--max-violations')
       return
       ;;
@@ -1131,7 +1227,7 @@ function _picocli_callscope_webrtc() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -1214,6 +1310,18 @@ function _picocli_callscope_webrtc() {
     '--stream-timeout')
       return
       ;;
+    '--max-webrtc-sessions')
+      return
+      ;;
+    '--max-stun-transactions')
+      return
+      ;;
+    '--max-srtp-streams')
+      return
+      ;;
+    '--max-signalling-messages')
+      return
+      ;;
     '--max-violations')
       return
       ;;
@@ -1236,7 +1344,7 @@ function _picocli_callscope_capture() {
 
   local commands=""
   local flag_opts="'--no-promiscuous' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--view' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-violations'"
+  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--view' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local VIEW_option_args=("calls") # --view values
 
   type compopt &>/dev/null && compopt +o default
@@ -1329,6 +1437,18 @@ function _picocli_callscope_capture() {
       return
       ;;
     '--stream-timeout')
+      return
+      ;;
+    '--max-webrtc-sessions')
+      return
+      ;;
+    '--max-stun-transactions')
+      return
+      ;;
+    '--max-srtp-streams')
+      return
+      ;;
+    '--max-signalling-messages')
       return
       ;;
     '--max-violations')

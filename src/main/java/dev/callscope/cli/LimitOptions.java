@@ -66,6 +66,21 @@ public final class LimitOptions {
         description = "With --jsonl: write an RTP stream silent this long in packet time (default: 60).")
     Integer streamTimeout;
 
+    @Option(names = "--max-webrtc-sessions", paramLabel = "N",
+        description = "WebRTC sessions kept; past it sessions that made no progress are dropped, one-packet ones first (default: 1000).")
+    Integer maxWebrtcSessions;
+
+    @Option(names = "--max-stun-transactions", paramLabel = "N",
+        description = "STUN requests awaiting a response; past it the oldest is forgotten (default: 10000).")
+    Integer maxStunTransactions;
+
+    @Option(names = "--max-srtp-streams", paramLabel = "N", description = "SRTP and SRTCP streams kept per WebRTC session (default: 256).")
+    Integer maxSrtpStreams;
+
+    @Option(names = "--max-signalling-messages", paramLabel = "N",
+        description = "JSON signalling messages over WebSocket kept for the webrtc report; all are counted (default: 1000).")
+    Integer maxSignallingMessages;
+
     @Option(names = "--max-violations", paramLabel = "N", description = "Protocol violations after which a dissector is dropped from an unconfirmed conversation (default: 5).")
     Integer maxViolations;
 
@@ -133,6 +148,18 @@ public final class LimitOptions {
         }
         if (maxCalls != null) {
             l.maxCalls = positive("--max-calls", maxCalls);
+        }
+        if (maxWebrtcSessions != null) {
+            l.maxWebrtcSessions = positive("--max-webrtc-sessions", maxWebrtcSessions);
+        }
+        if (maxStunTransactions != null) {
+            l.maxStunTransactions = positive("--max-stun-transactions", maxStunTransactions);
+        }
+        if (maxSrtpStreams != null) {
+            l.maxSrtpStreamsPerSession = positive("--max-srtp-streams", maxSrtpStreams);
+        }
+        if (maxSignallingMessages != null) {
+            l.maxSignallingMessages = positive("--max-signalling-messages", maxSignallingMessages);
         }
         if (maxViolations != null) {
             l.maxViolations = positive("--max-violations", maxViolations);

@@ -64,6 +64,19 @@ public final class Limits {
     /** When streaming: an RTP stream silent for this long in packet time is written (or, in a call, waits for it). */
     public long streamIdleTimeoutNanos = 60L * 1_000_000_000L;
 
+    /**
+     * WebRTC sessions kept. Past it a session that made no progress (no STUN answer, DTLS handshake
+     * or media) is dropped to make room, those with a single packet and the oldest first; when every
+     * kept session made progress, a new one is not tracked.
+     */
+    public int maxWebrtcSessions = 1000;
+    /** STUN requests awaiting their response; past it the oldest is forgotten. */
+    public int maxStunTransactions = 10_000;
+    /** SRTP and SRTCP streams kept per WebRTC session. */
+    public int maxSrtpStreamsPerSession = 256;
+    /** JSON signalling messages over WebSocket kept for the report (all are counted). */
+    public int maxSignallingMessages = 1000;
+
     /** Anomalies kept with their details (all are counted). */
     public int maxAnomalyRecords = 10_000;
     /** Violations after which a dissector is dropped from an unconfirmed conversation. */

@@ -21,8 +21,10 @@ public final class LimitOptions {
     @Option(names = "--tcp-max-segments", paramLabel = "N", description = "Out-of-order segments one TCP direction may hold (default: 1024).")
     Integer tcpMaxSegments;
 
-    @Option(names = "--tcp-max-total", paramLabel = "BYTES", description = "Bytes all TCP reassembly may hold together (default: 536870912).")
-    Long tcpMaxTotal;
+    @Option(names = "--reassembly-budget", paramLabel = "BYTES",
+        description = "Bytes all reassembly may hold together (IP fragments, TCP, DTLS handshakes, WebSocket messages); "
+            + "past it the oldest pending reassembly is dropped and reported (default: 67108864).")
+    Long reassemblyBudget;
 
     @Option(names = "--ip-max-fragments", paramLabel = "N", description = "Fragments one IP datagram may have (default: 128).")
     Integer ipMaxFragments;
@@ -68,6 +70,21 @@ public final class LimitOptions {
         description = "With --jsonl: write an RTP stream silent this long in packet time (default: 60).")
     Integer streamTimeout;
 
+    @Option(names = "--max-webrtc-sessions", paramLabel = "N",
+        description = "WebRTC sessions kept; past it sessions that made no progress are dropped, one-packet ones first (default: 1000).")
+    Integer maxWebrtcSessions;
+
+    @Option(names = "--max-stun-transactions", paramLabel = "N",
+        description = "STUN requests awaiting a response; past it the oldest is forgotten (default: 10000).")
+    Integer maxStunTransactions;
+
+    @Option(names = "--max-srtp-streams", paramLabel = "N", description = "SRTP and SRTCP streams kept per WebRTC session (default: 256).")
+    Integer maxSrtpStreams;
+
+    @Option(names = "--max-signalling-messages", paramLabel = "N",
+        description = "JSON signalling messages over WebSocket kept for the webrtc report; all are counted (default: 1000).")
+    Integer maxSignallingMessages;
+
     @Option(names = "--max-violations", paramLabel = "N", description = "Protocol violations after which a dissector is dropped from an unconfirmed conversation (default: 5).")
     Integer maxViolations;
 
@@ -88,11 +105,11 @@ public final class LimitOptions {
         if (tcpMaxSegments != null) {
             l.tcpMaxOutOfOrderSegments = positive("--tcp-max-segments", tcpMaxSegments);
         }
-        if (tcpMaxTotal != null) {
-            if (tcpMaxTotal <= 0) {
-                throw new UsageException("--tcp-max-total must be positive");
+        if (reassemblyBudget != null) {
+            if (reassemblyBudget <= 0) {
+                throw new UsageException("--reassembly-budget must be positive, got " + reassemblyBudget);
             }
-            l.tcpMaxBufferedTotal = tcpMaxTotal;
+            l.reassemblyBudget = reassemblyBudget;
         }
         if (ipMaxFragments != null) {
             l.ipMaxFragmentsPerDatagram = positive("--ip-max-fragments", ipMaxFragments);
@@ -138,6 +155,18 @@ public final class LimitOptions {
         }
         if (maxCalls != null) {
             l.maxCalls = positive("--max-calls", maxCalls);
+        }
+        if (maxWebrtcSessions != null) {
+            l.maxWebrtcSessions = positive("--max-webrtc-sessions", maxWebrtcSessions);
+        }
+        if (maxStunTransactions != null) {
+            l.maxStunTransactions = positive("--max-stun-transactions", maxStunTransactions);
+        }
+        if (maxSrtpStreams != null) {
+            l.maxSrtpStreamsPerSession = positive("--max-srtp-streams", maxSrtpStreams);
+        }
+        if (maxSignallingMessages != null) {
+            l.maxSignallingMessages = positive("--max-signalling-messages", maxSignallingMessages);
         }
         if (maxViolations != null) {
             l.maxViolations = positive("--max-violations", maxViolations);

@@ -94,7 +94,7 @@ public final class VerifyCommand implements Callable<Integer> {
                 .anyMatch(rule -> selectsOrTooSlow(rule.match(), c))));
         rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
         final DubboTracker dubbo = DubboTracker.of(lim);
-        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = WebrtcCommand.tracker(sdp);
+        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = WebrtcCommand.tracker(sdp, lim);
         final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), sip, rtp, dubbo, webrtc));
         sip.closeAll();
         if (r.inputError() != null) {

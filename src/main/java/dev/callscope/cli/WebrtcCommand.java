@@ -1,6 +1,7 @@
 package dev.callscope.cli;
 
 import dev.callscope.core.InputException;
+import dev.callscope.core.Limits;
 import dev.callscope.dissect.sdp.SdpDissector;
 import dev.callscope.flow.CaptureStats;
 import dev.callscope.flow.webrtc.WebrtcTracker;
@@ -48,7 +49,7 @@ public final class WebrtcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final WebrtcTracker tracker = tracker(sdp);
+        final WebrtcTracker tracker = tracker(sdp, limits.limits());
         final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), tracker));
         output.emit(spec,
             out -> Json.writeDocument(out, WebrtcViews.json(tracker)),
@@ -58,8 +59,8 @@ public final class WebrtcCommand implements Callable<Integer> {
     }
 
     /** A WebRTC tracker that knows the SDP of these files (an offer and an answer from the signalling). */
-    static WebrtcTracker tracker(final List<Path> sdpFiles) throws InputException {
-        final WebrtcTracker tracker = new WebrtcTracker();
+    static WebrtcTracker tracker(final List<Path> sdpFiles, final Limits limits) throws InputException {
+        final WebrtcTracker tracker = new WebrtcTracker(limits);
         for (final Path p : sdpFiles) {
             try {
                 tracker.addSdp(SdpDissector.parseText(Files.readAllBytes(p)), "--sdp " + p);

@@ -22,8 +22,13 @@ public final class Limits {
     public int tcpMaxBufferedPerDirection = 4 * 1024 * 1024;
     /** Out-of-order segments one TCP direction may hold before the oldest hole is declared a gap. */
     public int tcpMaxOutOfOrderSegments = 1024;
-    /** Bytes all TCP reassembly buffers together may hold. */
-    public long tcpMaxBufferedTotal = 512L * 1024 * 1024;
+    /**
+     * Bytes all reassembly together may hold: IP datagrams awaiting fragments, TCP data held out of
+     * order and partial messages, DTLS handshake messages, fragmented WebSocket messages (see
+     * {@link ReassemblyBudget}). Past it the oldest pending reassembly is dropped. 64 MiB leaves
+     * most of a 256 MiB heap to conversations, calls and streams.
+     */
+    public long reassemblyBudget = 64L * 1024 * 1024;
 
     /** IP datagrams under reassembly at once. */
     public int ipMaxPendingDatagrams = 4096;
@@ -63,6 +68,19 @@ public final class Limits {
     public long callIdleTimeoutNanos = 3600L * 1_000_000_000L;
     /** When streaming: an RTP stream silent for this long in packet time is written (or, in a call, waits for it). */
     public long streamIdleTimeoutNanos = 60L * 1_000_000_000L;
+
+    /**
+     * WebRTC sessions kept. Past it a session that made no progress (no STUN answer, DTLS handshake
+     * or media) is dropped to make room, those with a single packet and the oldest first; when every
+     * kept session made progress, a new one is not tracked.
+     */
+    public int maxWebrtcSessions = 1000;
+    /** STUN requests awaiting their response; past it the oldest is forgotten. */
+    public int maxStunTransactions = 10_000;
+    /** SRTP and SRTCP streams kept per WebRTC session. */
+    public int maxSrtpStreamsPerSession = 256;
+    /** JSON signalling messages over WebSocket kept for the report (all are counted). */
+    public int maxSignallingMessages = 1000;
 
     /** Anomalies kept with their details (all are counted). */
     public int maxAnomalyRecords = 10_000;

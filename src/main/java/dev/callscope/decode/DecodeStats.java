@@ -29,6 +29,8 @@ public final class DecodeStats {
     long fragmentsDroppedPendingLimit;
     long datagramsOverFragmentLimit;
     long fragmentsDroppedFragmentLimit;
+    long datagramsOverBudget;
+    long fragmentsDroppedBudget;
 
     int pendingDatagrams;
     long pendingFragmentBytes;
@@ -136,6 +138,16 @@ public final class DecodeStats {
         return fragmentsDroppedFragmentLimit;
     }
 
+    /** Datagrams dropped for the reassembly budget (Limits.reassemblyBudget): the oldest pending, or one that alone did not fit. */
+    public long datagramsOverBudget() {
+        return datagramsOverBudget;
+    }
+
+    /** Fragments dropped with those datagrams. */
+    public long fragmentsDroppedBudget() {
+        return fragmentsDroppedBudget;
+    }
+
     /** Gauge: datagrams under reassembly now. */
     public int pendingDatagrams() {
         return pendingDatagrams;
@@ -157,6 +169,7 @@ public final class DecodeStats {
             + ", timedOut=" + datagramsTimedOut + "/" + fragmentsDroppedTimeout
             + ", evicted=" + datagramsEvicted + "/" + fragmentsDroppedPendingLimit
             + ", overFragmentLimit=" + datagramsOverFragmentLimit + "/" + fragmentsDroppedFragmentLimit
+            + ", overBudget=" + datagramsOverBudget + "/" + fragmentsDroppedBudget
             + ", pending=" + pendingDatagrams + "/" + pendingFragmentBytes + "B}";
     }
 }

@@ -1,6 +1,8 @@
 package dev.callscope.decode;
 
+import dev.callscope.core.FragmentBuffer;
 import dev.callscope.core.Limits;
+import dev.callscope.core.ReassemblyBudget;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -8,7 +10,11 @@ import java.util.HashMap;
 /**
  * Reassembles IPv4 and IPv6 datagrams from fragments, bounded by {@link Limits}: at most
  * {@code ipMaxPendingDatagrams} datagrams (the oldest is evicted past it), {@code ipMaxFragmentsPerDatagram}
- * fragments each, 65535 payload bytes, and {@code ipFragmentTimeoutNanos} of packet time.
+ * fragments each, 65535 payload bytes, and {@code ipFragmentTimeoutNanos} of packet time. Their bytes
+ * come out of the shared {@link ReassemblyBudget}, which may drop the oldest datagram for room.
+ *
+ * <p>A datagram holds only the fragment bytes that arrived ({@link FragmentBuffer}): a lone
+ * fragment at offset 65520 costs its 8 bytes, not 64 KiB. The datagram is laid out only when complete.
  *
  * <p>Fragments may come in any order, duplicated or overlapping; for overlapping bytes the copy
  * received first is kept. Only the fragmentable part (the payload after the IP header, or after the
@@ -24,14 +30,14 @@ final class IpReassembler {
     static final int MALFORMED = -3;
 
     private static final int POOL_MAX = 64;
-    private static final int INITIAL_BUFFER = 2048;
 
     private final int maxPending;
     private final int maxFragments;
     private final long timeoutNanos;
     private final DecodeStats stats;
+    private final ReassemblyBudget budget;
     private final HashMap<Pending, Pending> pending = new HashMap<>();
-    private final Pending probe = new Pending(0);
+    private final Pending probe = new Pending();
     private final Pending[] pool = new Pending[POOL_MAX];
     private int poolSize;
     /** Oldest first (arrival of the first fragment). */
@@ -41,11 +47,12 @@ final class IpReassembler {
     private int completedProtocol;
     private String dropReason;
 
-    IpReassembler(final Limits limits, final DecodeStats stats) {
+    IpReassembler(final Limits limits, final DecodeStats stats, final ReassemblyBudget budget) {
         this.maxPending = Math.max(1, limits.ipMaxPendingDatagrams);
         this.maxFragments = Math.max(1, limits.ipMaxFragmentsPerDatagram);
         this.timeoutNanos = limits.ipFragmentTimeoutNanos;
         this.stats = stats;
+        this.budget = budget;
     }
 
     /** Upper-layer protocol of the datagram last completed by {@link #offer}. */
@@ -116,7 +123,7 @@ final class IpReassembler {
             return DROPPED;
         }
         if (!more) {
-            if ((p.totalLength >= 0 && p.totalLength != end) || p.coveredEnd() > end) {
+            if ((p.totalLength >= 0 && p.totalLength != end) || p.buf.coveredEnd() > end) {
                 stats.fragmentsInconsistent++;
                 dropReason = "ip.fragment_inconsistent";
                 return DROPPED;
@@ -131,16 +138,26 @@ final class IpReassembler {
         if (fragOffset == 0) {
             p.firstProtocol = protocol;
         }
-        final int added = p.add(fragOffset, end, buf, off);
+        // the buffer grows with the bytes that came, never with the offset a fragment claims
+        final int grow = p.buf.capacityFor(p.buf.uncovered(fragOffset, end)) - p.buf.capacity();
+        if ((grow > 0 || !p.pending()) && !budget.reserve(p, grow)) {
+            budget.dropped(p);
+            stats.datagramsOverBudget++;
+            stats.fragmentsDroppedBudget += p.fragments;
+            dropReason = "ip.reassembly_budget";
+            remove(p);
+            return DROPPED;
+        }
+        final int added = p.buf.add(fragOffset, buf, off, len);
         stats.pendingFragmentBytes += added;
         if (added == 0 && len > 0) {
             stats.fragmentDuplicates++;
         } else if (added < len) {
             stats.fragmentOverlaps++;
         }
-        if (p.totalLength >= 0 && p.isComplete()) {
+        if (p.totalLength >= 0 && p.buf.complete(p.totalLength)) {
             final int total = p.totalLength;
-            System.arraycopy(p.data, 0, out, 0, total);
+            p.buf.assemble(out, 0);
             completedProtocol = p.firstProtocol;
             stats.datagramsReassembled++;
             remove(p);
@@ -155,13 +172,14 @@ final class IpReassembler {
             pool[poolSize] = null;
             return p;
         }
-        return new Pending(maxFragments);
+        return new Pending();
     }
 
     private void remove(final Pending p) {
         pending.remove(p);
         unlink(p);
-        stats.pendingFragmentBytes -= p.bytes;
+        budget.releaseAll(p);
+        stats.pendingFragmentBytes -= p.buf.bytes();
         stats.pendingDatagrams = pending.size();
         p.clear();
         if (poolSize < POOL_MAX) {
@@ -195,8 +213,8 @@ final class IpReassembler {
         p.next = null;
     }
 
-    /** One datagram under reassembly; also its own map key. */
-    private static final class Pending {
+    /** One datagram under reassembly; also its own map key and its entry in the reassembly budget. */
+    private final class Pending extends ReassemblyBudget.Entry {
         int version;
         final byte[] src = new byte[16];
         final byte[] dst = new byte[16];
@@ -204,23 +222,23 @@ final class IpReassembler {
         int protocol;
         int hash;
 
-        byte[] data;
-        /** Covered byte ranges [starts[i], ends[i]), sorted, disjoint and not touching. */
-        int[] starts;
-        int[] ends;
-        int ranges;
+        final FragmentBuffer buf = new FragmentBuffer();
         int fragments;
-        int bytes;
         int totalLength = -1;
         int firstProtocol = -1;
         long firstTs;
         Pending prev;
         Pending next;
 
-        Pending(final int maxFragments) {
-            final int n = Math.min(maxFragments, 64) + 1;
-            starts = new int[n];
-            ends = new int[n];
+        Pending() {
+            super(ReassemblyBudget.Kind.IP_DATAGRAM);
+        }
+
+        @Override
+        protected void evicted() {
+            stats.datagramsOverBudget++;
+            stats.fragmentsDroppedBudget += fragments;
+            remove(this);
         }
 
         void setKey(final int version, final byte[] src, final byte[] dst, final long id, final int protocol) {
@@ -264,93 +282,9 @@ final class IpReassembler {
                 && Arrays.equals(src, k.src) && Arrays.equals(dst, k.dst);
         }
 
-        int coveredEnd() {
-            return ranges == 0 ? 0 : ends[ranges - 1];
-        }
-
-        boolean isComplete() {
-            return ranges == 1 && starts[0] == 0 && ends[0] == totalLength;
-        }
-
-        /** Copies the bytes of [from, to) not yet covered; returns how many were new. */
-        int add(final int from, final int to, final byte[] buf, final int off) {
-            if (to <= from) {
-                return 0;
-            }
-            ensure(to);
-            int added = 0;
-            int pos = from;
-            for (int i = 0; i < ranges && pos < to; i++) {
-                if (ends[i] <= pos) {
-                    continue;
-                }
-                if (starts[i] >= to) {
-                    break;
-                }
-                if (starts[i] > pos) {
-                    System.arraycopy(buf, off + (pos - from), data, pos, starts[i] - pos);
-                    added += starts[i] - pos;
-                }
-                pos = Math.max(pos, ends[i]);
-            }
-            if (pos < to) {
-                System.arraycopy(buf, off + (pos - from), data, pos, to - pos);
-                added += to - pos;
-            }
-            bytes += added;
-            insertRange(from, to);
-            return added;
-        }
-
-        private void insertRange(final int from, final int to) {
-            int s = from;
-            int e = to;
-            int i = 0;
-            while (i < ranges && ends[i] < s) {
-                i++;
-            }
-            int j = i;
-            while (j < ranges && starts[j] <= e) {
-                s = Math.min(s, starts[j]);
-                e = Math.max(e, ends[j]);
-                j++;
-            }
-            final int removed = j - i;
-            if (removed == 0) {
-                if (ranges == starts.length) {
-                    starts = Arrays.copyOf(starts, ranges * 2);
-                    ends = Arrays.copyOf(ends, ranges * 2);
-                }
-                System.arraycopy(starts, i, starts, i + 1, ranges - i);
-                System.arraycopy(ends, i, ends, i + 1, ranges - i);
-                ranges++;
-            } else if (removed > 1) {
-                System.arraycopy(starts, j, starts, i + 1, ranges - j);
-                System.arraycopy(ends, j, ends, i + 1, ranges - j);
-                ranges -= removed - 1;
-            }
-            starts[i] = s;
-            ends[i] = e;
-        }
-
-        private void ensure(final int n) {
-            if (data == null || data.length < n) {
-                int size = data == null ? INITIAL_BUFFER : data.length;
-                while (size < n) {
-                    size *= 2;
-                }
-                final byte[] grown = new byte[Math.min(size, MAX_PAYLOAD)];
-                if (data != null) {
-                    System.arraycopy(data, 0, grown, 0, data.length);
-                }
-                data = grown;
-            }
-        }
-
         void clear() {
-            ranges = 0;
+            buf.clear();
             fragments = 0;
-            bytes = 0;
             totalLength = -1;
             firstProtocol = -1;
         }

@@ -1,6 +1,7 @@
 package dev.callscope.decode;
 
 import dev.callscope.core.Limits;
+import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.core.LinkType;
 import dev.callscope.core.RawFrame;
 
@@ -77,6 +78,15 @@ public final class PacketDecoder {
 
     private final DecodeStats stats = new DecodeStats();
     private final IpReassembler fragments;
+    private final ReassemblyBudget budget;
+    private final boolean ownBudget;
+    private final ReassemblyBudget.NoticeSink toInfo = (kind, bytes, since, frame) -> {
+        final PacketInfo i = this.info;
+        if (i.budgetDrops++ == 0) {
+            i.budgetDropSince = since;
+        }
+        i.budgetDropBytes += bytes;
+    };
     private final byte[][] reassembled = new byte[2][];
     private int reassemblyUse;
 
@@ -87,8 +97,27 @@ public final class PacketDecoder {
     private long now;
     private PacketInfo info;
 
+    /** A decoder with a reassembly budget of its own ({@code Limits.reassemblyBudget}). */
     public PacketDecoder(final Limits limits) {
-        this.fragments = new IpReassembler(limits, stats);
+        this(limits, new ReassemblyBudget(limits.reassemblyBudget), true);
+    }
+
+    /**
+     * A decoder whose IP reassembly draws from {@code budget}.
+     *
+     * @param ownBudget whether only this decoder uses the budget (then each frame's budget drops
+     *     are moved into its {@link PacketInfo}, see {@link PacketInfo#budgetDrops}); false when the
+     *     caller shares it on the same thread and reports its drops itself
+     */
+    public PacketDecoder(final Limits limits, final ReassemblyBudget budget, final boolean ownBudget) {
+        this.budget = budget;
+        this.ownBudget = ownBudget;
+        this.fragments = new IpReassembler(limits, stats, budget);
+    }
+
+    /** The budget IP reassembly draws from. */
+    public ReassemblyBudget budget() {
+        return budget;
     }
 
     /** Counters of this decoder (results and fragment reassembly anomalies). */
@@ -117,11 +146,18 @@ public final class PacketDecoder {
         if (fragments.pendingCount() > 0) {
             fragments.expire(now);
         }
+        budget.atFrame(frameNumber);
+        final long evicted = stats.datagramsEvicted;
         final byte[] b = frame.data;
         final int capEnd = b == null ? 0 : Math.max(0, Math.min(frame.capLen, b.length));
         final int wireEnd = Math.max(capEnd, frame.origLen);
         final Result r = b == null ? malformed("frame.no_data") : link(frame.linkType, b, capEnd, wireEnd);
         count(r);
+        info.ipEvicted = (int) (stats.datagramsEvicted - evicted);
+        if (ownBudget && budget.hasNotices()) {
+            final long more = budget.drainNotices(toInfo); // counts into info first
+            info.budgetDrops += (int) more;
+        }
         for (int i = 0; i < info.transportCount; i++) {
             info.transports[i].computeKey();
         }

@@ -37,6 +37,19 @@ public final class PacketInfo {
     /** Why the frame was malformed, cut short or (for a fragment) dropped, or null. A constant string (no allocation). */
     public String reason;
 
+    /**
+     * Reassemblies the decoder's own budget dropped while decoding this frame (only when the decoder
+     * owns its budget, see {@link PacketDecoder#PacketDecoder(dev.callscope.core.Limits,
+     * dev.callscope.core.ReassemblyBudget, boolean)}; otherwise the budget's user reports them).
+     */
+    public int budgetDrops;
+    /** Bytes those held. */
+    public long budgetDropBytes;
+    /** The frame the first of them started in. */
+    public long budgetDropSince;
+    /** IP datagrams dropped while decoding this frame because {@code ipMaxPendingDatagrams} were pending. */
+    public int ipEvicted;
+
     public PacketInfo() {
         for (int i = 0; i < MAX_TRANSPORTS; i++) {
             transports[i] = new Transport();
@@ -56,6 +69,9 @@ public final class PacketInfo {
         this.payloadOffset = 0;
         this.payloadLength = 0;
         this.reason = null;
+        this.budgetDrops = 0;
+        this.budgetDropBytes = 0;
+        this.ipEvicted = 0;
     }
 
     public void addLayer(final String name) {

@@ -1,6 +1,7 @@
 package dev.callscope.decode;
 
 import dev.callscope.core.Limits;
+import dev.callscope.core.ReassemblyBudget;
 
 /**
  * Reassembles one direction of a TCP connection: delivers bytes in sequence order to a {@link Sink},
@@ -15,9 +16,11 @@ import dev.callscope.core.Limits;
  * the sink: no copy and no allocation.
  *
  * <p>Held segments are limited by {@code tcpMaxOutOfOrderSegments}, {@code tcpMaxBufferedPerDirection}
- * bytes and the shared {@link TcpBudget}. When a new out-of-order segment does not fit, the oldest
- * hole is given up on: it is reported as a gap and delivery resumes with the held data after it, until
- * the segment fits (or, with nothing held, the hole before the segment itself becomes the gap).
+ * bytes and the shared {@link ReassemblyBudget} (charged for the arrays that hold them). When a new
+ * out-of-order segment does not fit, the oldest hole is given up on: it is reported as a gap and
+ * delivery resumes with the held data after it, until the segment fits (or, with nothing held, the
+ * hole before the segment itself becomes the gap). When the budget drops this direction's held data
+ * to make room elsewhere, the next segment reports the hole and the dropped bytes as one gap.
  *
  * <p>When several copies of the same bytes arrive, the first one delivered or held wins.
  */
@@ -42,7 +45,13 @@ public final class TcpReassembler {
 
     private final int maxSegments;
     private final int maxBytes;
-    private final TcpBudget budget;
+    private final ReassemblyBudget budget;
+    /** This direction's held data in the budget. */
+    private final Held entry = new Held();
+    /** The budget dropped the held data up to {@link #dropEnd}: a gap to report on the next segment. */
+    private boolean dropPending;
+    private long dropEnd;
+    private long budgetDrops;
 
     private boolean started;
     /** Next expected sequence number, unsigned 32-bit. */
@@ -65,7 +74,7 @@ public final class TcpReassembler {
     private long overlaps;
     private long outOfOrder;
 
-    public TcpReassembler(final Limits limits, final TcpBudget budget) {
+    public TcpReassembler(final Limits limits, final ReassemblyBudget budget) {
         this.maxSegments = Math.max(0, limits.tcpMaxOutOfOrderSegments);
         this.maxBytes = Math.max(0, limits.tcpMaxBufferedPerDirection);
         this.budget = budget;
@@ -113,6 +122,17 @@ public final class TcpReassembler {
 
     private Segment place(final long dataSeq, final byte[] buf, final int off, final int cap, final int wire,
                           final Sink sink) {
+        if (dropPending) {
+            dropPending = false;
+            final int r = (int) (dataSeq - next);
+            if (r <= 0 && (long) r + wire > 0) {
+                // the hole's own bytes came: deliver them, then give up on what the budget dropped
+                final Segment s = place(dataSeq, buf, off, cap, wire, sink);
+                skipTo(dropEnd, sink);
+                return s;
+            }
+            skipTo(dropEnd, sink);
+        }
         final int rel = (int) (dataSeq - next);
         if ((long) rel + wire <= 0) {
             retransmissions++;
@@ -134,7 +154,8 @@ public final class TcpReassembler {
             return Segment.RETRANSMISSION;
         }
         int ahead = rel;
-        while (!canHold(cap)) {
+        byte[] copy;
+        while ((copy = holdBuffer(cap)) == null) {
             limitGaps++;
             if (heldCount == 0) {
                 // Even alone it does not fit: give up on the hole before it and deliver it directly.
@@ -150,12 +171,26 @@ public final class TcpReassembler {
                 return Segment.OUT_OF_ORDER;
             }
         }
-        hold(dataSeq, ahead, buf, off, cap, wire);
+        hold(dataSeq, ahead, copy, buf, off, cap, wire);
         return Segment.OUT_OF_ORDER;
+    }
+
+    /** Gives up on everything before {@code end}: a gap up to it, then held data that follows. */
+    private void skipTo(final long end, final Sink sink) {
+        final int gap = (int) (end - next);
+        if (gap > 0) {
+            reportGap(next, gap, sink);
+            next = end;
+        }
+        drain(sink);
     }
 
     /** End of the connection or capture: delivers whatever is still held, with gaps for the holes. */
     public void flush(final Sink sink) {
+        if (dropPending) {
+            dropPending = false;
+            skipTo(dropEnd, sink);
+        }
         while (heldCount > 0) {
             skipFirstHole(sink);
         }
@@ -169,12 +204,46 @@ public final class TcpReassembler {
     /** Drops all held data and gives its bytes back to the budget. */
     public void release() {
         for (int i = 0; i < heldCount; i++) {
-            recycle(heldBuf[i]);
             heldBuf[i] = null;
         }
-        budget.release(heldBytes);
+        budget.releaseAll(entry);
         heldBytes = 0;
         heldCount = 0;
+        dropPending = false;
+        for (int i = 0; i < poolCount; i++) {
+            pool[i] = null;
+        }
+        poolCount = 0;
+    }
+
+    /** Times the reassembly budget dropped this direction's held data for room elsewhere. */
+    public long budgetDrops() {
+        return budgetDrops;
+    }
+
+    /** Held data as an entry of the reassembly budget. */
+    private final class Held extends ReassemblyBudget.Entry {
+        Held() {
+            super(ReassemblyBudget.Kind.TCP_OUT_OF_ORDER);
+        }
+
+        @Override
+        protected void evicted() {
+            budgetDrops++;
+            long end = dropPending ? dropEnd : next;
+            for (int i = 0; i < heldCount; i++) {
+                final long e = (heldSeq[i] + heldWire[i]) & MASK;
+                if ((int) (e - end) > 0) {
+                    end = e;
+                }
+                recycle(heldBuf[i]);
+                heldBuf[i] = null;
+            }
+            heldCount = 0;
+            heldBytes = 0;
+            dropEnd = end;
+            dropPending = true;
+        }
     }
 
     /** Segments held right now. */
@@ -253,12 +322,17 @@ public final class TcpReassembler {
             final int cap = heldCap[0];
             final int wire = heldWire[0];
             removeFirst();
+            // off the books before the sink runs: a dissector it drives may make the budget drop the rest
+            heldBytes -= cap;
+            if (heldCount == 0) {
+                budget.releaseAll(entry);
+            } else {
+                budget.release(entry, buf.length);
+            }
             if ((long) rel + wire > 0) {
                 final int skip = -rel;
                 deliver(buf, Math.min(skip, cap), Math.max(0, cap - skip), wire - skip, sink);
             }
-            heldBytes -= cap;
-            budget.release(cap);
             recycle(buf);
         }
     }
@@ -284,15 +358,21 @@ public final class TcpReassembler {
         return false;
     }
 
-    private boolean canHold(final int cap) {
+    /** An array to hold {@code cap} bytes, charged to the budget; null when a limit says no. */
+    private byte[] holdBuffer(final int cap) {
         if (heldCount >= maxSegments || heldBytes + (long) cap > maxBytes) {
-            return false;
+            return null;
         }
-        return budget.tryAcquire(cap);
+        final byte[] a = take(cap);
+        if (!budget.reserve(entry, a.length)) {
+            recycle(a);
+            return null;
+        }
+        return a;
     }
 
-    private void hold(final long dataSeq, final int rel, final byte[] buf, final int off, final int cap,
-                      final int wire) {
+    private void hold(final long dataSeq, final int rel, final byte[] copy, final byte[] buf, final int off,
+                      final int cap, final int wire) {
         if (heldCount == heldSeq.length) {
             final int n = Math.max(8, Math.min(Math.max(1, maxSegments), heldCount * 2));
             heldSeq = java.util.Arrays.copyOf(heldSeq, n);
@@ -309,7 +389,6 @@ public final class TcpReassembler {
         System.arraycopy(heldBuf, i, heldBuf, i + 1, move);
         System.arraycopy(heldCap, i, heldCap, i + 1, move);
         System.arraycopy(heldWire, i, heldWire, i + 1, move);
-        final byte[] copy = take(cap);
         if (cap > 0) {
             System.arraycopy(buf, off, copy, 0, cap);
         }
@@ -331,9 +410,10 @@ public final class TcpReassembler {
     }
 
     private byte[] take(final int n) {
+        final long most = Math.max(MIN_ARRAY, n) * 4L; // a big spare array for a small segment would be charged in full
         for (int i = poolCount - 1; i >= 0; i--) {
             final byte[] a = pool[i];
-            if (a.length >= n) {
+            if (a.length >= n && a.length <= most) {
                 pool[i] = pool[--poolCount];
                 pool[poolCount] = null;
                 return a;

@@ -3,6 +3,7 @@ package dev.callscope.dissect;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
 import dev.callscope.core.Limits;
+import dev.callscope.core.ReassemblyBudget;
 
 /** What a session can ask of the engine about, and on behalf of, its conversation. */
 public interface ConversationContext {
@@ -18,6 +19,15 @@ public interface ConversationContext {
      */
     default long id() {
         return -1;
+    }
+
+    /**
+     * The byte budget that reassembly in this conversation draws from (DTLS handshake messages,
+     * fragmented WebSocket messages), shared with the engine's IP and TCP reassembly. Sessions ask
+     * once, when they open. Outside an engine: a budget of their own of {@code Limits.reassemblyBudget}.
+     */
+    default ReassemblyBudget reassemblyBudget() {
+        return new ReassemblyBudget(limits().reassemblyBudget);
     }
 
     /**

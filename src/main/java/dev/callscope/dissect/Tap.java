@@ -1,5 +1,7 @@
 package dev.callscope.dissect;
 
+import dev.callscope.core.ReassemblyBudget;
+
 /**
  * A listener on the engine (Wireshark's tap): trackers and statistics subscribe here and never see
  * bytes. Every method has a no-op default; calls come from the engine's single thread.
@@ -35,6 +37,13 @@ public interface Tap {
 
     /** A conversation ended (or the capture did while it was open). */
     default void onConversation(final ConversationRecord conversation) {
+    }
+
+    /**
+     * Once, after the last conversation was reported and before {@link #onEnd}: what the
+     * reassembly budget ({@code Limits.reassemblyBudget}) held at most and dropped.
+     */
+    default void onReassembly(final ReassemblyBudget.Report report) {
     }
 
     /** The source is exhausted; every open conversation was reported. */

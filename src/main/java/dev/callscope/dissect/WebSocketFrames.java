@@ -1,5 +1,6 @@
 package dev.callscope.dissect;
 
+import dev.callscope.core.ReassemblyBudget;
 import java.util.Arrays;
 
 /**
@@ -23,6 +24,9 @@ import java.util.Arrays;
  * buffered is dropped, since nothing inside a huge frame can be trusted as a header),
  * {@code websocket.message_too_large} (fragments adding up over the limit: the message is dropped),
  * {@code websocket.bad_opcode} (reserved opcodes 3-7 and 11-15).
+ *
+ * <p>A message being joined is charged to the {@link ReassemblyBudget}; when the budget drops it for
+ * room, its remaining fragments are skipped up to its last one.
  */
 public final class WebSocketFrames {
     /** Opcode of a text message. */
@@ -40,8 +44,14 @@ public final class WebSocketFrames {
         void onMessage(int opcode, boolean compressed, Payload message, PacketContext ctx, EventSink out);
     }
 
+    private static final byte[] EMPTY = new byte[0];
+    /** A message array at most this big is kept for the next message. */
+    private static final int KEEP = 16 * 1024;
+
     private final int maxMessage;
-    private byte[] message = new byte[0];
+    private final ReassemblyBudget budget;
+    private final Joined joined = new Joined();
+    private byte[] message = EMPTY;
     private int messageLength;
     private int messageOpcode;
     private boolean messageCompressed;
@@ -52,7 +62,47 @@ public final class WebSocketFrames {
 
     /** @param maxMessage the longest frame and the longest reassembled message, in bytes */
     public WebSocketFrames(final int maxMessage) {
+        this(maxMessage, new ReassemblyBudget(Long.MAX_VALUE));
+    }
+
+    /**
+     * @param maxMessage the longest frame and the longest reassembled message, in bytes
+     * @param budget what the message being joined is charged to
+     */
+    public WebSocketFrames(final int maxMessage, final ReassemblyBudget budget) {
         this.maxMessage = maxMessage;
+        this.budget = budget;
+    }
+
+    /** The message being joined, as an entry of the budget. */
+    private final class Joined extends ReassemblyBudget.Entry {
+        Joined() {
+            super(ReassemblyBudget.Kind.WEBSOCKET_MESSAGE);
+        }
+
+        @Override
+        protected void evicted() {
+            discarding = true;
+            messageLength = 0;
+            message = EMPTY;
+        }
+    }
+
+    /** The message is over (delivered, discarded or cut by a gap): its bytes go back to the budget. */
+    private void endMessage() {
+        messageLength = 0;
+        discarding = false;
+        inMessage = false;
+        budget.releaseAll(joined);
+        if (message.length > KEEP) {
+            message = EMPTY;
+        }
+    }
+
+    /** Gives the message buffer back (the connection ended). */
+    public void release() {
+        endMessage();
+        message = EMPTY;
     }
 
     /** Complete data messages handed on so far. */
@@ -91,9 +141,7 @@ public final class WebSocketFrames {
             if (len < 0 || len > maxMessage) {
                 out.anomaly(new Anomaly("websocket.frame_too_large", Severity.WARN, ctx.frame(), pos,
                     "frame of " + len + " bytes over the " + maxMessage + " byte limit"));
-                inMessage = false;
-                messageLength = 0;
-                discarding = false;
+                endMessage();
                 return p.length(); // cannot resynchronise inside a huge frame: drop what we have
             }
             if (p.length() - pos < hdr + len) {
@@ -103,8 +151,7 @@ public final class WebSocketFrames {
             if (opcode == 0 || opcode == TEXT || opcode == BINARY) {
                 if (opcode != 0 || !inMessage) {
                     // a new message (a continuation without a start is taken as one too)
-                    messageLength = 0;
-                    discarding = false;
+                    endMessage();
                     messageOpcode = opcode == 0 ? BINARY : opcode;
                     messageCompressed = rsv1;
                     inMessage = true;
@@ -115,9 +162,7 @@ public final class WebSocketFrames {
                         messages++;
                         handler.onMessage(messageOpcode, messageCompressed, view.wrap(message, 0, messageLength), ctx, out);
                     }
-                    messageLength = 0;
-                    discarding = false;
-                    inMessage = false;
+                    endMessage();
                 }
             } else if (opcode < 8 || opcode > 10) {
                 out.anomaly(new Anomaly("websocket.bad_opcode", Severity.WARN, ctx.frame(), pos, "opcode " + opcode));
@@ -129,9 +174,7 @@ public final class WebSocketFrames {
 
     /** After a gap the next bytes are not a frame start that can be trusted: forget the open message. */
     public void reset() {
-        messageLength = 0;
-        discarding = false;
-        inMessage = false;
+        endMessage();
     }
 
     private void append(final Payload p, final int start, final int len, final int maskAt, final PacketContext ctx,
@@ -144,10 +187,25 @@ public final class WebSocketFrames {
                 "fragmented message over the " + maxMessage + " byte limit: discarded"));
             discarding = true;
             messageLength = 0;
+            budget.releaseAll(joined);
             return;
         }
-        if (message.length < messageLength + len) {
-            message = Arrays.copyOf(message, Math.max(messageLength + len, Math.min(maxMessage, message.length * 2)));
+        if (len == 0) {
+            return;
+        }
+        final int cap = message.length < messageLength + len
+            ? Math.max(messageLength + len, Math.min(maxMessage, message.length * 2)) : message.length;
+        // charged: the whole array from the message's first byte, then each growth
+        final int charge = joined.pending() ? cap - message.length : cap;
+        if ((charge > 0 || !joined.pending()) && !budget.reserve(joined, charge)) {
+            budget.dropped(joined); // reported by the budget's owner
+            discarding = true;
+            messageLength = 0;
+            message = EMPTY;
+            return;
+        }
+        if (cap > message.length) {
+            message = Arrays.copyOf(message, cap);
         }
         final byte[] src = p.array();
         final int base = p.offset() + start;

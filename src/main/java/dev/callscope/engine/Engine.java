@@ -7,10 +7,10 @@ import dev.callscope.core.FlowKey;
 import dev.callscope.core.Limits;
 import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
+import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.decode.PacketDecoder;
 import dev.callscope.decode.PacketInfo;
 import dev.callscope.decode.SctpChunks;
-import dev.callscope.decode.TcpBudget;
 import dev.callscope.decode.TcpReassembler;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.Confidence;
@@ -65,7 +65,14 @@ public final class Engine {
     /** Some tap reads events (otherwise sessions may skip building them). */
     final boolean eventsWanted;
     private final PacketDecoder decoder;
-    private final TcpBudget tcpBudget;
+    /**
+     * The reassembly budget of everything on the engine's thread (TCP, partial messages, DTLS,
+     * WebSocket) and, on one thread, of IP reassembly too. When decoding runs ahead on a second
+     * thread, IP reassembly gets a quarter of Limits.reassemblyBudget of its own ({@link
+     * #decoderBudget}) and this the rest: one total, split between the two threads.
+     */
+    private final ReassemblyBudget budget;
+    private final ReassemblyBudget decoderBudget;
 
     private final RawFrame ownFrame = new RawFrame();
     private final PacketInfo ownInfo = new PacketInfo();
@@ -104,9 +111,17 @@ public final class Engine {
             wanted |= t.wantsEvents();
         }
         this.eventsWanted = wanted;
-        this.decoder = new PacketDecoder(limits);
         this.decodeAhead = options.decodeAhead();
-        this.tcpBudget = new TcpBudget(limits.tcpMaxBufferedTotal);
+        if (decodeAhead) {
+            final long ip = limits.reassemblyBudget / 4;
+            this.decoderBudget = new ReassemblyBudget(ip);
+            this.budget = new ReassemblyBudget(limits.reassemblyBudget - ip);
+            this.decoder = new PacketDecoder(limits, decoderBudget, true);
+        } else {
+            this.budget = new ReassemblyBudget(limits.reassemblyBudget);
+            this.decoderBudget = budget;
+            this.decoder = new PacketDecoder(limits, budget, false);
+        }
     }
 
     /**
@@ -200,6 +215,7 @@ public final class Engine {
         frame = f;
         info = decoded;
         nowNanos = f.tsNanos;
+        budget.atFrame(n);
         final FrameRecord r = record;
         r.frame = n;
         r.tsNanos = f.tsNanos;
@@ -245,12 +261,56 @@ public final class Engine {
                     "malformed headers"));
                 break;
         }
+        if ((decoded.budgetDrops | decoded.ipEvicted) != 0 || budget.hasNotices()) {
+            if (decoded.ipEvicted != 0) {
+                anomaly(new Anomaly("ip.pending_limit", Severity.WARN, n, -1, "more than " + limits.ipMaxPendingDatagrams
+                    + " IP datagrams under reassembly: dropped the " + (decoded.ipEvicted == 1 ? "oldest"
+                    : decoded.ipEvicted + " oldest") + " (--ip-max-pending)"));
+            }
+            reportBudgetDrops(decoded.budgetDrops != 0 ? decoded : null);
+        }
         for (final Tap t : taps) {
             t.onFrame(r);
         }
         if ((n & 1023) == 0) {
             expireIdle();
         }
+    }
+
+    /**
+     * One anomaly for each reassembly the budget dropped during this frame.
+     *
+     * @param decoded the frame's decode result when the decoder's own budget dropped IP datagrams, or null
+     */
+    private void reportBudgetDrops(final PacketInfo decoded) {
+        final long n = frameNumber;
+        if (decoded != null) {
+            budgetAnomaly(ReassemblyBudget.Kind.IP_DATAGRAM, decoded.budgetDrops, decoded.budgetDropBytes,
+                decoded.budgetDropSince, n);
+        }
+        if (budget.hasNotices()) {
+            final long more = budget.drainNotices((kind, bytes, since, frame) -> budgetAnomaly(kind, 1, bytes, since, frame));
+            if (more > 0) {
+                anomaly(new Anomaly(BUDGET_ANOMALY, Severity.WARN, n, -1, "reassembly budget exceeded: " + more
+                    + " more reassemblies dropped (--reassembly-budget " + limits.reassemblyBudget + ")"));
+            }
+        }
+    }
+
+    static final String BUDGET_ANOMALY = "reassembly.budget_exceeded";
+
+    private void budgetAnomaly(final ReassemblyBudget.Kind kind, final long count, final long bytes, final long since,
+                               final long frame) {
+        final String what = count == 1 ? "the oldest " + kind.label()
+            : "the " + count + " oldest " + kind.label() + "s";
+        anomaly(new Anomaly(BUDGET_ANOMALY, Severity.WARN, frame, -1, "reassembly budget exceeded: dropped " + what
+            + " (" + bytes + " bytes, pending since frame " + since + "; --reassembly-budget " + limits.reassemblyBudget + ")"));
+    }
+
+    /** What the reassembly budget went through so far (both threads' shares when decoding runs ahead). */
+    public ReassemblyBudget.Report reassembly() {
+        final ReassemblyBudget.Report r = budget.report();
+        return decoderBudget == budget ? r : r.plus(decoderBudget.report());
     }
 
     /**
@@ -365,8 +425,8 @@ public final class Engine {
         final FlowKey key = t.key.copy();
         final Conversation c = new Conversation(nextConversationId++, key, tr, forward, info.frameNumber, nowNanos);
         if (tr == Transport.TCP) {
-            c.reassemblers = new TcpReassembler[] {new TcpReassembler(limits, tcpBudget), new TcpReassembler(limits, tcpBudget)};
-            c.pending = new StreamBuffer[] {new StreamBuffer(), new StreamBuffer()};
+            c.reassemblers = new TcpReassembler[] {new TcpReassembler(limits, budget), new TcpReassembler(limits, budget)};
+            c.pending = new StreamBuffer[] {new StreamBuffer(budget), new StreamBuffer(budget)};
             c.finSeen = new boolean[2];
         }
         conversations.put(c);
@@ -502,6 +562,9 @@ public final class Engine {
             if (len == 0) {
                 return;
             }
+            if (c.pending[direction].dropped != 0) {
+                budgetGap(c, direction);
+            }
             if (c.session == null) {
                 if (!c.dispatchDecided && detect(c, buf, off, len)) {
                     final StreamBuffer held = c.pending[direction];
@@ -599,10 +662,32 @@ public final class Engine {
 
     private void overflow(final Conversation c, final int direction) {
         final StreamBuffer p = c.pending[direction];
-        anomaly(new Anomaly("tcp.pdu_limit", Severity.WARN, info.frameNumber, -1,
-            "a PDU in " + c.key + " grew past " + limits.tcpMaxBufferedPerDirection + " bytes without completing: discarded"));
-        final int dropped = p.length;
+        final int dropped;
+        if (p.refusedByBudget) {
+            // counted and reported by the budget (its oldest pending reassembly: this one)
+            dropped = p.dropped + p.length;
+            p.dropped = 0;
+            p.length = 0;
+        } else {
+            anomaly(new Anomaly("tcp.pdu_limit", Severity.WARN, info.frameNumber, -1,
+                "a PDU in " + c.key + " grew past " + limits.tcpMaxBufferedPerDirection + " bytes without completing: discarded"));
+            dropped = p.length;
+        }
         p.clear();
+        if (c.session != null) {
+            try {
+                c.session.onGap(-1, dropped, Direction.values()[direction], c.sink);
+            } catch (RuntimeException e) {
+                bug(c, e);
+            }
+        }
+    }
+
+    /** The budget dropped a partial PDU of this direction: the session hears of it as a gap. */
+    private void budgetGap(final Conversation c, final int direction) {
+        final StreamBuffer p = c.pending[direction];
+        final int dropped = p.dropped;
+        p.dropped = 0;
         if (c.session != null) {
             try {
                 c.session.onGap(-1, dropped, Direction.values()[direction], c.sink);
@@ -779,6 +864,7 @@ public final class Engine {
             flushTcp(c);
             endSession(c);
         }
+        releaseReassembly(c);
         final boolean aIsKeyA = c.firstForward;
         final int a = aIsKeyA ? 0 : 1;
         final int b = 1 - a;
@@ -787,6 +873,16 @@ public final class Engine {
             c.retransmissions, c.gaps, reason);
         for (final Tap t : taps) {
             t.onConversation(rec);
+        }
+    }
+
+    /** Gives a finished conversation's TCP buffers back to the budget (data after a close may have refilled them). */
+    private static void releaseReassembly(final Conversation c) {
+        if (c.reassemblers != null) {
+            for (int d = 0; d < 2; d++) {
+                c.reassemblers[d].release();
+                c.pending[d].clear();
+            }
         }
     }
 
@@ -807,6 +903,13 @@ public final class Engine {
         conversations.clear();
         for (final Conversation c : open) {
             report(c, "end");
+        }
+        if (budget.hasNotices()) {
+            reportBudgetDrops(null);
+        }
+        final ReassemblyBudget.Report reassembly = reassembly();
+        for (final Tap t : taps) {
+            t.onReassembly(reassembly);
         }
         for (final Tap t : taps) {
             t.onEnd();
@@ -907,6 +1010,11 @@ public final class Engine {
         @Override
         public long id() {
             return c.id;
+        }
+
+        @Override
+        public ReassemblyBudget reassemblyBudget() {
+            return budget;
         }
 
         @Override

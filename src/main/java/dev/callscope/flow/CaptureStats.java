@@ -1,6 +1,7 @@
 package dev.callscope.flow;
 
 import dev.callscope.core.LinkType;
+import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.ConversationRecord;
 import dev.callscope.dissect.FrameRecord;
@@ -32,6 +33,7 @@ public final class CaptureStats implements Tap {
     private final Map<Integer, Long> otherLinkTypes = new TreeMap<>();
     private final ProtocolHierarchy hierarchy = new ProtocolHierarchy();
     private final AnomalyLog anomalies;
+    private ReassemblyBudget.Report reassembly;
 
     public CaptureStats(final int maxAnomalyRecords) {
         this.anomalies = new AnomalyLog(maxAnomalyRecords);
@@ -69,6 +71,16 @@ public final class CaptureStats implements Tap {
     @Override
     public void onAnomaly(final Anomaly a) {
         anomalies.add(a);
+    }
+
+    @Override
+    public void onReassembly(final ReassemblyBudget.Report report) {
+        reassembly = report;
+    }
+
+    /** What the reassembly budget held at most and dropped, or null before the run ended. */
+    public ReassemblyBudget.Report reassembly() {
+        return reassembly;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.callscope.output;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callscope.core.LinkType;
+import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.core.Timestamps;
 import dev.callscope.flow.CaptureStats;
 import dev.callscope.flow.ProtocolHierarchy;
@@ -43,6 +44,18 @@ public final class ReadView {
             + s.tcpFlows() + (s.sctpFlows() > 0 ? ", SCTP " + s.sctpFlows() : "") + ")");
         out.println("Malformed:    " + s.malformed() + "   Unsupported link: " + s.unsupported() + "   Not IP: " + s.notIp()
             + "   Cut by snaplen: " + s.truncated());
+        final ReassemblyBudget.Report ra = s.reassembly();
+        if (ra != null && ra.totalDrops() > 0) {
+            final StringBuilder kinds = new StringBuilder();
+            for (final ReassemblyBudget.Kind k : ReassemblyBudget.Kind.values()) {
+                if (ra.drops(k) > 0) {
+                    kinds.append(kinds.length() > 0 ? ", " : "").append(ra.drops(k)).append(' ').append(k.label())
+                        .append(ra.drops(k) == 1 ? "" : "s");
+                }
+            }
+            out.println("Reassembly:   budget of " + ra.limit() + " bytes exceeded (peak " + ra.peakBytes()
+                + "): dropped the oldest " + kinds + "; --reassembly-budget raises it");
+        }
         out.println("Anomalies:    " + s.anomalies().total());
         for (final Map.Entry<String, Long> e : s.anomalies().counts().entrySet()) {
             out.println("  " + e.getKey() + ": " + e.getValue());
@@ -101,6 +114,20 @@ public final class ReadView {
         o.put("not_ip", s.notIp());
         o.put("fragments", s.fragments());
         o.put("truncated", s.truncated());
+        final ReassemblyBudget.Report ra = s.reassembly();
+        if (ra != null) {
+            final ObjectNode r = o.putObject("reassembly");
+            r.put("budget_bytes", ra.limit());
+            r.put("peak_bytes", ra.peakBytes());
+            r.put("dropped", ra.totalDrops());
+            final ObjectNode by = r.putObject("dropped_by_kind");
+            long bytes = 0;
+            for (final ReassemblyBudget.Kind k : ReassemblyBudget.Kind.values()) {
+                by.put(k.key(), ra.drops(k));
+                bytes += ra.droppedBytes(k);
+            }
+            r.put("dropped_bytes", bytes);
+        }
     }
 
     private static ArrayNode nodes(final List<ProtocolHierarchy.Node> nodes) {

@@ -26,7 +26,10 @@ import java.util.Map;
  * data_indications), sdp_matches, sdp_mismatches. Beside the sessions: sdps[] (source, frame,
  * ice_ufrag, fingerprint, setup: each SDP and where it came from, e.g. "websocket frame 7 message 2
  * (offer)") and signalling[] (frame, flow, direction, message, type, length, sdp_length, candidate:
- * the JSON signalling messages seen over WebSocket).
+ * the JSON signalling messages seen over WebSocket), dropped_sessions and limits (each bound with
+ * what it left out: max_webrtc_sessions, dropped_one_packet_sessions, dropped_sessions_without_progress,
+ * untracked_packets, max_stun_transactions, forgotten_transactions, max_srtp_streams,
+ * untracked_stream_packets, max_signalling_messages, signalling_messages_not_kept).
  */
 public final class WebrtcViews {
     private WebrtcViews() {
@@ -69,7 +72,53 @@ public final class WebrtcViews {
         }
         root.put("signalling_messages", t.signallingMessages());
         root.put("dropped_sessions", t.droppedSessions());
+        final ObjectNode lim = root.putObject("limits");
+        lim.put("max_webrtc_sessions", t.maxSessions());
+        lim.put("dropped_one_packet_sessions", t.droppedOnePacketSessions());
+        lim.put("dropped_sessions_without_progress", t.droppedSessionsWithoutProgress());
+        lim.put("untracked_packets", t.untrackedPackets());
+        lim.put("max_stun_transactions", t.maxTransactions());
+        lim.put("forgotten_transactions", t.forgottenTransactions());
+        lim.put("max_srtp_streams", t.maxStreams());
+        lim.put("untracked_stream_packets", t.untrackedStreamPackets());
+        lim.put("max_signalling_messages", t.maxSignalling());
+        lim.put("signalling_messages_not_kept", t.signallingMessages() - t.signalling().size());
         return root;
+    }
+
+    /** One line per bound that left something out, naming the flag that raises it. */
+    static void limits(final PrintWriter out, final WebrtcTracker t) {
+        if (t.droppedSessions() > 0) {
+            final StringBuilder what = new StringBuilder();
+            part(what, t.droppedOnePacketSessions(), "session", " with one packet", " dropped");
+            part(what, t.droppedSessionsWithoutProgress(), "session",
+                " without progress (no STUN answer, two-sided DTLS handshake or media)", " dropped");
+            part(what, t.untrackedPackets(), "packet", " that would have started a session",
+                " not tracked (every kept session had made progress)");
+            out.printf(Locale.ROOT, "--max-webrtc-sessions %d reached: %s%n", t.maxSessions(), what);
+        }
+        if (t.forgottenTransactions() > 0) {
+            out.printf(Locale.ROOT, "--max-stun-transactions %d reached: %d STUN requests were forgotten before their "
+                + "response%n", t.maxTransactions(), t.forgottenTransactions());
+        }
+        if (t.untrackedStreamPackets() > 0) {
+            out.printf(Locale.ROOT, "--max-srtp-streams %d reached: %d SRTP/SRTCP packets of further streams were not "
+                + "tracked%n", t.maxStreams(), t.untrackedStreamPackets());
+        }
+        if (t.signallingMessages() > t.signalling().size()) {
+            out.printf(Locale.ROOT, "--max-signalling-messages %d reached: %d signalling messages were counted but not "
+                + "kept%n", t.maxSignalling(), t.signallingMessages() - t.signalling().size());
+        }
+    }
+
+    /** "100 sessions with one packet were dropped" (joined with ", "). */
+    private static void part(final StringBuilder to, final long n, final String noun, final String which,
+                             final String done) {
+        if (n == 0) {
+            return;
+        }
+        to.append(to.length() > 0 ? ", " : "").append(n).append(' ').append(noun).append(n == 1 ? "" : "s")
+            .append(which).append(n == 1 ? " was" : " were").append(done);
     }
 
     private static String ufrag(final SdpBody b) {
@@ -206,6 +255,7 @@ public final class WebrtcViews {
         if (t.sessions().isEmpty()) {
             out.println("no WebRTC session (no STUN, DTLS or SRTP on an ICE 5-tuple)");
             sdpSources(out, t);
+            limits(out, t);
             return;
         }
         for (final WebrtcSession s : t.sessions()) {
@@ -277,6 +327,7 @@ public final class WebrtcViews {
             out.println();
         }
         sdpSources(out, t);
+        limits(out, t);
     }
 
     /** Where each SDP came from, and how many JSON signalling messages went over WebSocket. */

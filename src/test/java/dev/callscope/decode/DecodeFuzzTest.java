@@ -1,6 +1,7 @@
 package dev.callscope.decode;
 
 import dev.callscope.core.Limits;
+import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.core.LinkType;
 import dev.callscope.core.RawFrame;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -129,7 +130,7 @@ class DecodeFuzzTest {
             limits.tcpMaxOutOfOrderSegments = 1 + rnd.nextInt(8);
             limits.tcpMaxBufferedPerDirection = 500 + rnd.nextInt(3_000);
         }
-        final TcpBudget budget = new TcpBudget(tight ? 4_000 : 1L << 30);
+        final ReassemblyBudget budget = new ReassemblyBudget(tight ? 4_000 : 1L << 30);
         final TcpReassembler r = new TcpReassembler(limits, budget);
         final RecordingSink sink = new RecordingSink();
 

@@ -1,6 +1,7 @@
 package dev.callscope.decode;
 
 import dev.callscope.core.Limits;
+import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.core.LinkType;
 import dev.callscope.decode.PacketDecoder.Result;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,43 @@ class FragmentReassemblyTest {
         }
         assertThat(completed).isEqualTo(1);
         assertThat(decoder.stats().fragmentDuplicates() + decoder.stats().fragmentOverlaps()).isGreaterThan(0);
+    }
+
+    @Test
+    void aLoneFragmentHoldsOnlyItsOwnBytes() {
+        // the last 8 bytes of a datagram that would be 65528 long: held as 8 bytes, not 64 KiB
+        final byte[] tail = ipv4(A4, B4, 17, 99, false, 65520, new byte[0], pattern(8, 9));
+        assertThat(feed(tail, SEC)).isEqualTo(Result.FRAGMENT);
+        assertThat(decoder.stats().pendingFragmentBytes()).isEqualTo(8);
+        assertThat(decoder.budget().used()).isEqualTo(8 + ReassemblyBudget.ENTRY_OVERHEAD);
+        final byte[] dgram = udp(1, 2, pattern(3000, 8));
+        final List<byte[]> frags = v4Fragments(100, dgram, 1480);
+        feed(frags.get(0), SEC);
+        assertThat(decoder.budget().used()).isEqualTo(8 + 1480 + 2 * ReassemblyBudget.ENTRY_OVERHEAD);
+        feed(frags.get(1), SEC);
+        assertThat(feed(frags.get(2), SEC)).isEqualTo(Result.UDP);
+        assertThat(payload()).isEqualTo(pattern(3000, 8));
+        assertThat(decoder.budget().used()).isEqualTo(8 + ReassemblyBudget.ENTRY_OVERHEAD);
+    }
+
+    @Test
+    void theBudgetDropsTheOldestDatagram() {
+        limits.reassemblyBudget = 3 * (104 + ReassemblyBudget.ENTRY_OVERHEAD);
+        decoder = new PacketDecoder(limits);
+        final byte[] dgram = udp(1, 2, pattern(200, 6)); // 208 bytes: fragments of 104 each
+        for (int id = 1; id <= 4; id++) {
+            assertThat(feed(frag4(17, id, dgram, 0, 104), SEC)).isEqualTo(Result.FRAGMENT);
+        }
+        // three fit; the fourth made room by dropping the first
+        assertThat(decoder.stats().datagramsOverBudget()).isEqualTo(1);
+        assertThat(info.budgetDrops).isEqualTo(1);
+        assertThat(info.budgetDropSince).isEqualTo(1);
+        assertThat(decoder.budget().drops(ReassemblyBudget.Kind.IP_DATAGRAM)).isEqualTo(1);
+        assertThat(feed(frag4(17, 1, dgram, 104, 208), SEC)).isEqualTo(Result.FRAGMENT); // its start is gone
+        assertThat(feed(frag4(17, 4, dgram, 104, 208), SEC)).isEqualTo(Result.UDP);
+        assertThat(payload()).isEqualTo(pattern(200, 6));
+        assertThat(decoder.budget().used()).isLessThanOrEqualTo(limits.reassemblyBudget);
+        assertThat(decoder.budget().peak()).isLessThanOrEqualTo(limits.reassemblyBudget);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.callscope.decode;
 
 import dev.callscope.core.Limits;
+import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.decode.TcpReassembler.Segment;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class TcpReassemblerTest {
     private static final int ACK = 0x10;
 
     private final Limits limits = new Limits();
-    private final TcpBudget budget = new TcpBudget(1 << 20);
+    private final ReassemblyBudget budget = new ReassemblyBudget(1 << 20);
     private final RecordingSink sink = new RecordingSink();
     private final byte[] stream = pattern(1000, 3);
 
@@ -56,7 +57,8 @@ class TcpReassemblerTest {
         assertThat(feed(r, 5000, 300, 400)).isEqualTo(Segment.OUT_OF_ORDER);
         assertThat(feed(r, 5000, 200, 300)).isEqualTo(Segment.OUT_OF_ORDER);
         assertThat(r.bufferedBytes()).isEqualTo(200);
-        assertThat(budget.used()).isEqualTo(200);
+        // each held segment is charged its array (2048 bytes at least), the direction its bookkeeping
+        assertThat(budget.used()).isEqualTo(2 * 2048 + ReassemblyBudget.ENTRY_OVERHEAD);
         assertThat(feed(r, 5000, 100, 200)).isEqualTo(Segment.IN_ORDER);
         assertThat(r.bufferedBytes()).isZero();
         assertThat(budget.used()).isZero();
@@ -145,20 +147,29 @@ class TcpReassemblerTest {
     }
 
     @Test
-    void sharedBudgetLimitsHolding() {
-        final TcpBudget small = new TcpBudget(150);
+    void sharedBudgetDropsTheOldestHeldData() {
+        final ReassemblyBudget small = new ReassemblyBudget(3_000); // room for one held array
         final TcpReassembler a = new TcpReassembler(limits, small);
         final TcpReassembler b = new TcpReassembler(limits, small);
         feed(a, 0, 0, 10);
         feed(a, 0, 100, 200);
+        assertThat(small.used()).isEqualTo(2048 + ReassemblyBudget.ENTRY_OVERHEAD);
         feed(b, 0, 0, 10);
-        feed(b, 0, 100, 200); // budget exhausted by a: b gives up its hole
-        assertThat(small.used()).isEqualTo(100);
-        assertThat(b.bufferedBytes()).isZero();
-        assertThat(sink.gaps).hasSize(1);
-        a.release();
-        assertThat(small.used()).isZero();
+        feed(b, 0, 100, 200); // no room: a's held data, the oldest, is dropped for it
+        assertThat(small.used()).isEqualTo(2048 + ReassemblyBudget.ENTRY_OVERHEAD);
+        assertThat(small.drops(ReassemblyBudget.Kind.TCP_OUT_OF_ORDER)).isEqualTo(1);
+        assertThat(a.budgetDrops()).isEqualTo(1);
         assertThat(a.bufferedBytes()).isZero();
+        assertThat(b.bufferedBytes()).isEqualTo(100);
+        assertThat(sink.gaps).isEmpty();
+        // a's hole fills: those bytes come, then the dropped ones are one gap
+        assertThat(feed(a, 0, 10, 100)).isEqualTo(Segment.IN_ORDER);
+        assertThat(sink.gaps).hasSize(1);
+        assertThat(sink.gaps.get(0)).containsExactly(100, 100);
+        assertThat(a.nextSeq()).isEqualTo(200);
+        b.release();
+        assertThat(small.used()).isZero();
+        assertThat(small.entries()).isZero();
     }
 
     @Test

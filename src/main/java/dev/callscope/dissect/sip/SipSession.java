@@ -47,7 +47,7 @@ final class SipSession implements DissectorSession {
 
     private WebSocketFrames websocket(final int d) {
         if (websockets[d] == null) {
-            websockets[d] = new WebSocketFrames(conversation.limits().sipMaxMessage);
+            websockets[d] = new WebSocketFrames(conversation.limits().sipMaxMessage, conversation.reassemblyBudget());
         }
         return websockets[d];
     }
@@ -167,6 +167,15 @@ final class SipSession implements DissectorSession {
             websockets[dir.ordinal()].reset();
         }
         tlsRemaining[dir.ordinal()] = 0;
+    }
+
+    @Override
+    public void onEnd(final EventSink out) {
+        for (final WebSocketFrames w : websockets) {
+            if (w != null) {
+                w.release();
+            }
+        }
     }
 
     private void message(final Payload p, final boolean datagram, final String transport, final PacketContext ctx,

@@ -1,6 +1,8 @@
 package dev.callscope.dissect.webrtc;
 
 import dev.callscope.core.Direction;
+import dev.callscope.core.FragmentBuffer;
+import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.EventSink;
 import dev.callscope.dissect.PacketContext;
@@ -29,8 +31,11 @@ import java.util.Set;
  *
  * <p>Handshake header (12 bytes): msg_type 1, length 3, message_seq 2, fragment_offset 3,
  * fragment_length 3. Fragments are reassembled per direction and message_seq, at most
- * {@code maxFragments} pieces and {@value #MAX_MESSAGE} bytes per message; a message_seq already
- * complete is a retransmission (reported once per record, not parsed again).
+ * {@code maxFragments} pieces and {@value #MAX_MESSAGE} bytes per message, {@value #MAX_PENDING}
+ * messages per direction; a message_seq already complete is a retransmission (reported once per
+ * record, not parsed again). A message under reassembly holds only the fragment bytes that came
+ * ({@link FragmentBuffer}), whatever length it announces, and they come out of the shared
+ * {@link ReassemblyBudget}, which may drop the oldest pending message for room.
  */
 final class DtlsParser {
     static final int RECORD_HEADER = 13;
@@ -41,6 +46,7 @@ final class DtlsParser {
     static final int MAX_PENDING = 8;
 
     private final int maxFragments;
+    private final ReassemblyBudget budget;
     /** The leg of the datagram being parsed (null: direct). */
     private RelayLeg leg;
     @SuppressWarnings("unchecked")
@@ -50,8 +56,19 @@ final class DtlsParser {
     /** After a DTLS 1.3 ServerHello, everything else of the handshake is encrypted. */
     private boolean dtls13;
 
-    DtlsParser(final int maxFragments) {
+    DtlsParser(final int maxFragments, final ReassemblyBudget budget) {
         this.maxFragments = maxFragments;
+        this.budget = budget;
+    }
+
+    /** Gives up every message under reassembly (the conversation or the relayed leg ended). */
+    void release() {
+        for (final Map<Integer, Pending> m : pending) {
+            for (final Pending p : m.values()) {
+                budget.releaseAll(p);
+            }
+            m.clear();
+        }
     }
 
     /** Is there a plausible DTLS record (plaintext header or unified header) at the start of {@code p}? */
@@ -183,34 +200,47 @@ final class DtlsParser {
                 continue;
             }
             Pending m = pending[d].get(mseq);
-            if (m == null || m.type != type || m.data.length != mlen) {
+            if (m == null || m.type != type || m.length != mlen) {
+                if (m != null) {
+                    budget.releaseAll(pending[d].remove(mseq));
+                }
                 if (pending[d].size() >= MAX_PENDING) {
                     final Integer oldest = pending[d].keySet().iterator().next();
-                    pending[d].remove(oldest);
+                    budget.releaseAll(pending[d].remove(oldest));
                     out.anomaly(new Anomaly("dtls.reassembly_limit", Severity.WARN, ctx.frame(), -1,
                         "more than " + MAX_PENDING + " incomplete handshake messages: message_seq " + oldest + " dropped"));
                 }
-                m = new Pending(type, mlen);
+                m = new Pending(d, mseq, type, mlen);
                 pending[d].put(mseq, m);
             }
             if (++m.fragments > maxFragments) {
-                pending[d].remove(mseq);
+                budget.releaseAll(pending[d].remove(mseq));
                 out.anomaly(new Anomaly("dtls.too_many_fragments", Severity.WARN, ctx.frame(), frag - HANDSHAKE_HEADER,
                     DtlsNames.handshake(type) + " in more than " + maxFragments + " fragments: dropped"));
                 continue;
             }
-            System.arraycopy(p.array(), p.offset() + frag, m.data, foff, have);
-            m.add(foff, foff + have);
-            if (m.complete()) {
+            // the storage grows with the bytes that came, never with the length the message announces
+            final int grow = m.buf.capacityFor(m.buf.uncovered(foff, foff + have)) - m.buf.capacity();
+            if ((grow > 0 || !m.pending()) && !budget.reserve(m, grow)) {
+                budget.dropped(m); // reported by the budget's owner
+                pending[d].remove(mseq);
+                continue;
+            }
+            m.buf.add(foff, p.array(), p.offset() + frag, have);
+            if (m.buf.complete(mlen)) {
                 pending[d].remove(mseq);
                 done[d].add(mseq);
-                out.emit(decode(m, mseq, ctx, out));
+                final byte[] data = new byte[mlen];
+                m.buf.assemble(data, 0);
+                budget.releaseAll(m);
+                out.emit(decode(m, data, mseq, ctx, out));
             }
         }
     }
 
-    private DtlsHandshake decode(final Pending m, final int seq, final PacketContext ctx, final EventSink out) {
-        final Payload b = Payload.of(m.data);
+    private DtlsHandshake decode(final Pending m, final byte[] data, final int seq, final PacketContext ctx,
+                                 final EventSink out) {
+        final Payload b = Payload.of(data);
         final List<Integer> versions = new ArrayList<>();
         final List<Integer> suites = new ArrayList<>();
         final List<Integer> srtp = new ArrayList<>();
@@ -272,7 +302,7 @@ final class DtlsParser {
                             break;
                         }
                         sha.reset();
-                        sha.update(m.data, i + 3, n);
+                        sha.update(data, i + 3, n);
                         fingerprints.add(colonHex(sha.digest()));
                         i += 3 + n;
                     }
@@ -285,7 +315,7 @@ final class DtlsParser {
             out.anomaly(new Anomaly("dtls.malformed", Severity.WARN, ctx.frame(), -1,
                 DtlsNames.handshake(m.type) + " body shorter than its fields: " + e.getMessage()));
         }
-        return new DtlsHandshake(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(), leg, m.type, seq, m.data.length,
+        return new DtlsHandshake(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(), leg, m.type, seq, data.length,
             m.fragments, false, version, versions, suites, srtp, groups, shares, exts, cookie, fingerprints);
     }
 
@@ -347,35 +377,28 @@ final class DtlsParser {
         return s.toString();
     }
 
-    /** A handshake message being reassembled: its bytes and the covered ranges (sorted, merged). */
-    private static final class Pending {
+    /** A handshake message being reassembled: the fragment bytes that came; an entry of the budget. */
+    private final class Pending extends ReassemblyBudget.Entry {
+        final int direction;
+        final int seq;
         final int type;
-        final byte[] data;
-        final List<int[]> ranges = new ArrayList<>();
+        /** The length the message announces. */
+        final int length;
+        final FragmentBuffer buf = new FragmentBuffer();
         int fragments;
 
-        Pending(final int type, final int length) {
+        Pending(final int direction, final int seq, final int type, final int length) {
+            super(ReassemblyBudget.Kind.DTLS_HANDSHAKE);
+            this.direction = direction;
+            this.seq = seq;
             this.type = type;
-            this.data = new byte[length];
+            this.length = length;
         }
 
-        void add(final int from, final int to) {
-            ranges.add(new int[] {from, to});
-            ranges.sort((x, y) -> Integer.compare(x[0], y[0]));
-            final List<int[]> merged = new ArrayList<>();
-            for (final int[] r : ranges) {
-                if (!merged.isEmpty() && r[0] <= merged.get(merged.size() - 1)[1]) {
-                    merged.get(merged.size() - 1)[1] = Math.max(merged.get(merged.size() - 1)[1], r[1]);
-                } else {
-                    merged.add(r);
-                }
-            }
-            ranges.clear();
-            ranges.addAll(merged);
-        }
-
-        boolean complete() {
-            return data.length == 0 || ranges.size() == 1 && ranges.get(0)[0] == 0 && ranges.get(0)[1] == data.length;
+        @Override
+        protected void evicted() {
+            pending[direction].remove(seq, this);
+            buf.clear();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.callscope.dissect.webrtc;
 
 import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
+import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.ConversationContext;
 import dev.callscope.dissect.DissectorSession;
@@ -33,6 +34,7 @@ final class WebrtcSession implements DissectorSession {
 
     private final ConversationContext conversation;
     private final int maxFragments;
+    private final ReassemblyBudget budget;
     private final DtlsParser direct;
     private final Map<String, DtlsParser> legs = new LinkedHashMap<>();
     private final Map<Integer, Endpoint> channels = new HashMap<>();
@@ -43,7 +45,14 @@ final class WebrtcSession implements DissectorSession {
     WebrtcSession(final ConversationContext conversation) {
         this.conversation = conversation;
         this.maxFragments = conversation.limits().dtlsMaxHandshakeFragments;
-        this.direct = new DtlsParser(maxFragments);
+        this.budget = conversation.reassemblyBudget();
+        this.direct = new DtlsParser(maxFragments, budget);
+    }
+
+    @Override
+    public void onEnd(final EventSink out) {
+        direct.release();
+        legs.values().forEach(DtlsParser::release);
     }
 
     @Override
@@ -218,9 +227,9 @@ final class WebrtcSession implements DissectorSession {
         DtlsParser d = legs.get(key);
         if (d == null) {
             if (legs.size() >= MAX_LEGS) {
-                legs.remove(legs.keySet().iterator().next());
+                legs.remove(legs.keySet().iterator().next()).release();
             }
-            d = new DtlsParser(maxFragments);
+            d = new DtlsParser(maxFragments, budget);
             legs.put(key, d);
         }
         return d;

@@ -1,6 +1,7 @@
 package dev.callscope.dissect.websocket;
 
 import dev.callscope.core.Direction;
+import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.ConversationContext;
 import dev.callscope.dissect.DissectorSession;
@@ -30,14 +31,16 @@ final class WebSocketSession implements DissectorSession {
 
     private final ConversationContext conversation;
     private final Mode[] mode = {Mode.UNKNOWN, Mode.UNKNOWN};
-    private final WebSocketFrames[] frames = {new WebSocketFrames(WebSocketDissector.MAX_MESSAGE),
-        new WebSocketFrames(WebSocketDissector.MAX_MESSAGE)};
+    private final WebSocketFrames[] frames;
     private final Inflater[] inflaters = new Inflater[2];
     private long messages;
     private boolean confirmed;
 
     WebSocketSession(final ConversationContext conversation) {
         this.conversation = conversation;
+        final ReassemblyBudget budget = conversation.reassemblyBudget();
+        this.frames = new WebSocketFrames[] {new WebSocketFrames(WebSocketDissector.MAX_MESSAGE, budget),
+            new WebSocketFrames(WebSocketDissector.MAX_MESSAGE, budget)};
     }
 
     @Override
@@ -176,6 +179,9 @@ final class WebSocketSession implements DissectorSession {
 
     @Override
     public void onEnd(final EventSink out) {
+        for (final WebSocketFrames f : frames) {
+            f.release();
+        }
         for (final Inflater i : inflaters) {
             if (i != null) {
                 i.end();

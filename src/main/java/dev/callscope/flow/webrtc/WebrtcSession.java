@@ -40,6 +40,19 @@ public final class WebrtcSession {
     final List<String> sdpMismatches = new ArrayList<>();
     final List<String> sdpMatches = new ArrayList<>();
 
+    // what the tracker's eviction looks at
+    /** Frames that carried something of this session (STUN, DTLS, SRTP, SRTCP, TURN). */
+    long packets;
+    long lastFrame = -1;
+    /** A STUN response to one of its requests, a DTLS handshake answered, or media. */
+    boolean progressed;
+    /** Directions (bit 0: A to B, bit 1: B to A) that sent DTLS handshake messages. */
+    int dtlsDirections;
+    /** Dropped by the tracker to make room: its flows and transactions are forgotten. */
+    boolean dropped;
+    /** Transaction id of its last STUN request still awaiting a response, or null. */
+    String openRequest;
+
     WebrtcSession(final int index, final FlowKey flow, final long ts) {
         this.index = index;
         this.firstFlow = flow;

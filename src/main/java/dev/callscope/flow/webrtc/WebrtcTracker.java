@@ -3,6 +3,7 @@ package dev.callscope.flow.webrtc;
 import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
+import dev.callscope.core.Limits;
 import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.Tap;
 import dev.callscope.dissect.rtp.RtcpPacket;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,20 +35,32 @@ import java.util.Set;
  * (checks, successes, errors, RTT by transaction id, the nominated pair, consent freshness), the
  * DTLS handshake, SRTP/SRTCP streams (RTP and RTCP events on the demultiplexed 5-tuples), TURN,
  * and the correlation with SDP (from SIP or JSON signalling over WebSocket in the capture, or given
- * with {@link #addSdp}); each SDP keeps where it came from ({@link #sdpSources()}). Bounded: at most
- * {@code maxSessions} sessions, {@value #MAX_TRANSACTIONS} open transactions (oldest dropped) and
- * {@value #MAX_SIGNALLING} signalling messages kept.
+ * with {@link #addSdp}); each SDP keeps where it came from ({@link #sdpSources()}). Bounded by
+ * {@link Limits}: {@code maxWebrtcSessions} sessions, {@code maxStunTransactions} open transactions
+ * (oldest forgotten), {@code maxSrtpStreamsPerSession} streams per session and {@code
+ * maxSignallingMessages} signalling messages kept; what each bound left out is counted.
+ *
+ * <p>Past {@code maxWebrtcSessions} a new session takes the place of one that made no progress:
+ * first the oldest with a single packet, then the one without progress whose second packet came
+ * longest ago. Progress is a STUN response to one of the session's requests, DTLS handshake messages
+ * from both sides, or SRTP/SRTCP. When every kept session made progress, the new one is not tracked.
+ * So a flood of one-packet STUN 5-tuples, however early, cannot push a real session out or keep it out.
  */
 public final class WebrtcTracker implements Tap {
-    public static final int DEFAULT_MAX_SESSIONS = 1000;
-    static final int MAX_TRANSACTIONS = 10_000;
-    static final int MAX_STREAMS = 256;
-    static final int MAX_SIGNALLING = 1000;
-
     private final int maxSessions;
+    private final int maxTransactions;
+    private final int maxStreams;
+    private final int maxSignalling;
     private final Map<String, WebrtcSession> byUfrags = new HashMap<>();
     private final Map<FlowKey, WebrtcSession> byFlow = new HashMap<>();
-    private final List<WebrtcSession> sessions = new ArrayList<>();
+    /** Kept sessions in order of their first packet. */
+    private final LinkedHashSet<WebrtcSession> sessions = new LinkedHashSet<>();
+    private List<WebrtcSession> sessionList;
+    /** Sessions that may be dropped for room, oldest first: a single packet so far, ... */
+    private final LinkedHashSet<WebrtcSession> onePacket = new LinkedHashSet<>();
+    /** ... and more packets but no progress, in the order their second packet came. */
+    private final LinkedHashSet<WebrtcSession> noProgress = new LinkedHashSet<>();
+    private int created;
     private final Set<FlowKey> webrtcFlows = new HashSet<>();
     private final LinkedHashMap<String, Tx> transactions = new LinkedHashMap<>();
     private final List<SdpBody> sdps = new ArrayList<>();
@@ -56,17 +70,27 @@ public final class WebrtcTracker implements Tap {
     private final List<SignallingMessage> signalling = new ArrayList<>();
     private long signallingMessages;
     private ProtocolEvent lastCarrier;
-    private long droppedSessions;
+    private long droppedOnePacket;
+    private long droppedNoProgress;
+    private long untrackedPackets;
+    /** Frame of the event being handled, and of the last one whose session could not be tracked. */
+    private long eventFrame;
+    private long lastUntrackedFrame = -1;
+    private long forgottenTransactions;
+    private long untrackedStreamPackets;
 
     private record Tx(StunMessage request, WebrtcSession session, WebrtcSession.Pair pair) {
     }
 
     public WebrtcTracker() {
-        this(DEFAULT_MAX_SESSIONS);
+        this(new Limits());
     }
 
-    public WebrtcTracker(final int maxSessions) {
-        this.maxSessions = maxSessions;
+    public WebrtcTracker(final Limits limits) {
+        this.maxSessions = Math.max(1, limits.maxWebrtcSessions);
+        this.maxTransactions = Math.max(1, limits.maxStunTransactions);
+        this.maxStreams = Math.max(1, limits.maxSrtpStreamsPerSession);
+        this.maxSignalling = Math.max(0, limits.maxSignallingMessages);
     }
 
     /** SDP from outside the capture (an offer/answer pair given with --sdp). */
@@ -83,7 +107,10 @@ public final class WebrtcTracker implements Tap {
 
     /** Sessions in order of their first packet; those without any WebRTC traffic are left out. */
     public List<WebrtcSession> sessions() {
-        return sessions;
+        if (sessionList == null) {
+            sessionList = List.copyOf(sessions);
+        }
+        return sessionList;
     }
 
     public List<SdpBody> sdps() {
@@ -98,7 +125,7 @@ public final class WebrtcTracker implements Tap {
         return sdpSources;
     }
 
-    /** JSON signalling messages seen over WebSocket, the first {@value #MAX_SIGNALLING}. */
+    /** JSON signalling messages seen over WebSocket, the first {@code Limits.maxSignallingMessages}. */
     public List<SignallingMessage> signalling() {
         return signalling;
     }
@@ -108,12 +135,59 @@ public final class WebrtcTracker implements Tap {
         return signallingMessages;
     }
 
+    /** Sessions dropped for room, and packets whose new session was never tracked, together. */
     public long droppedSessions() {
-        return droppedSessions;
+        return droppedOnePacket + droppedNoProgress + untrackedPackets;
+    }
+
+    /** The bound on sessions ({@code Limits.maxWebrtcSessions}). */
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    /** Sessions with a single packet dropped to make room for newer ones. */
+    public long droppedOnePacketSessions() {
+        return droppedOnePacket;
+    }
+
+    /** Sessions of several packets but no progress dropped to make room for newer ones. */
+    public long droppedSessionsWithoutProgress() {
+        return droppedNoProgress;
+    }
+
+    /**
+     * Packets that would have started a session but were not tracked: the bound was reached and
+     * every kept session had made progress.
+     */
+    public long untrackedPackets() {
+        return untrackedPackets;
+    }
+
+    public int maxTransactions() {
+        return maxTransactions;
+    }
+
+    /** STUN requests forgotten before their response because {@code maxStunTransactions} were open. */
+    public long forgottenTransactions() {
+        return forgottenTransactions;
+    }
+
+    public int maxStreams() {
+        return maxStreams;
+    }
+
+    /** SRTP/SRTCP packets of streams not tracked because their session had {@code maxSrtpStreamsPerSession}. */
+    public long untrackedStreamPackets() {
+        return untrackedStreamPackets;
+    }
+
+    public int maxSignalling() {
+        return maxSignalling;
     }
 
     @Override
     public void onEvent(final ProtocolEvent e) {
+        eventFrame = e.frame();
         if (e instanceof RtpPacket p) { // the most frequent event: looked at first, and only on WebRTC flows
             if (!webrtcFlows.isEmpty() && webrtcFlows.contains(p.flow())) {
                 srtp(p);
@@ -124,7 +198,7 @@ public final class WebrtcTracker implements Tap {
             indexClockRates(b);
         } else if (e instanceof SignallingMessage m) {
             signallingMessages++;
-            if (signalling.size() < MAX_SIGNALLING) {
+            if (signalling.size() < maxSignalling) {
                 signalling.add(m);
             }
             lastCarrier = m;
@@ -138,11 +212,13 @@ public final class WebrtcTracker implements Tap {
         } else if (e instanceof ChannelData c) {
             final WebrtcSession s = flowSession(c.flow(), c.tsNanos());
             if (s != null) {
+                activity(s, c.frame(), false);
                 s.turn.channelData.merge(c.channel(), 1L, Long::sum);
             }
         } else if (e instanceof DtlsRecord r) {
             final WebrtcSession s = flowSession(r.flow(), r.tsNanos());
             if (s != null) {
+                activity(s, r.frame(), false);
                 s.dtls.records++;
                 if (r.encrypted()) {
                     s.dtls.encryptedRecords++;
@@ -156,12 +232,14 @@ public final class WebrtcTracker implements Tap {
         } else if (e instanceof DtlsAlert a) {
             final WebrtcSession s = flowSession(a.flow(), a.tsNanos());
             if (s != null) {
+                activity(s, a.frame(), false);
                 s.dtls.alerts.add(a.src() + " " + a.summary());
                 keep(s, a);
             }
         } else if (e instanceof RtcpPacket p && webrtcFlows.contains(p.flow()) && p.index() == 0) {
             final WebrtcSession s = flowSession(p.flow(), p.tsNanos());
             if (s != null) {
+                activity(s, p.frame(), true);
                 s.srtcpPackets++;
                 final WebrtcSession.SrtpStream st = stream(s, p.flow(), p.direction(), p.ssrc(), true, p.tsNanos(), p.frame());
                 if (st != null) {
@@ -177,6 +255,7 @@ public final class WebrtcTracker implements Tap {
     public void onEnd() {
         sessions.removeIf(s -> s.stunMessages == 0 && s.dtls.records == 0 && s.srtpPackets == 0 && s.srtcpPackets == 0
             && !s.turn.seen());
+        sessionList = null;
         if (!sdps.isEmpty()) {
             final Correlation.Index said = new Correlation.Index(sdps, sdpSources);
             for (final WebrtcSession s : sessions) {
@@ -217,13 +296,69 @@ public final class WebrtcTracker implements Tap {
     }
 
     private WebrtcSession newSession(final FlowKey flow, final long ts) {
-        if (sessions.size() >= maxSessions) {
-            droppedSessions++;
+        if (sessions.size() >= maxSessions && !makeRoom()) {
+            if (eventFrame != lastUntrackedFrame) { // the flow announcement and the message of one packet count once
+                lastUntrackedFrame = eventFrame;
+                untrackedPackets++;
+            }
             return null;
         }
-        final WebrtcSession s = new WebrtcSession(sessions.size(), flow, ts);
+        final WebrtcSession s = new WebrtcSession(created++, flow, ts);
         sessions.add(s);
+        onePacket.add(s);
+        sessionList = null;
         return s;
+    }
+
+    /** Drops the session that most looks like junk (see the class comment); false when all made progress. */
+    private boolean makeRoom() {
+        final LinkedHashSet<WebrtcSession> from = !onePacket.isEmpty() ? onePacket : noProgress;
+        if (from.isEmpty()) {
+            return false;
+        }
+        final WebrtcSession victim = from.iterator().next();
+        from.remove(victim);
+        if (from == onePacket) {
+            droppedOnePacket++;
+        } else {
+            droppedNoProgress++;
+        }
+        victim.dropped = true;
+        sessions.remove(victim);
+        for (final FlowKey f : victim.flows) {
+            byFlow.remove(f, victim);
+        }
+        if (victim.ufragA != null) {
+            byUfrags.remove(victim.ufragA + ":" + victim.ufragB, victim);
+        }
+        // a one-packet session's request is its only transaction: forget it with the session
+        if (victim.openRequest != null) {
+            transactions.remove(victim.openRequest);
+        }
+        victim.timeline.clear();
+        return true;
+    }
+
+    /**
+     * Frame {@code frame} carried something of {@code s}; {@code progress}: something that shows a
+     * real session (an answer, a two-sided handshake, media), which takes it out of the candidates
+     * for dropping.
+     */
+    private void activity(final WebrtcSession s, final long frame, final boolean progress) {
+        if (frame != s.lastFrame) {
+            s.lastFrame = frame;
+            s.packets++;
+        }
+        if (s.progressed) {
+            return;
+        }
+        if (progress && s.packets >= 2) { // a single packet is never progress, whatever it holds
+            s.progressed = true;
+            onePacket.remove(s);
+            noProgress.remove(s);
+        } else if (s.packets == 2 && onePacket.remove(s)) {
+            noProgress.add(s);
+        }
     }
 
     /** The ICE session of a ufrag pair; the flow's own session is taken over when it has no ufrags yet. */
@@ -261,7 +396,13 @@ public final class WebrtcTracker implements Tap {
     // ------------------------------------------------------------------ STUN, ICE, TURN
 
     private void stun(final StunMessage m) {
-        final Tx tx = m.response() ? transactions.remove(m.transactionId()) : null;
+        Tx tx = m.response() ? transactions.remove(m.transactionId()) : null;
+        if (tx != null && tx.session().dropped) {
+            tx = null; // its session made room for another: the response starts afresh
+        }
+        if (tx != null && m.transactionId().equals(tx.session().openRequest)) {
+            tx.session().openRequest = null;
+        }
         WebrtcSession s;
         final String[] uf = ufrags(m.username());
         if (tx != null) {
@@ -274,6 +415,7 @@ public final class WebrtcTracker implements Tap {
         if (s == null) {
             return;
         }
+        activity(s, m.frame(), tx != null);
         s.stunMessages++;
         s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
         s.flows.add(m.flow());
@@ -307,12 +449,14 @@ public final class WebrtcTracker implements Tap {
             }
         }
         if (m.request()) {
-            if (transactions.size() >= MAX_TRANSACTIONS) {
+            if (transactions.size() >= maxTransactions) {
                 final Iterator<String> it = transactions.keySet().iterator();
                 it.next();
                 it.remove();
+                forgottenTransactions++;
             }
             transactions.put(m.transactionId(), new Tx(m, s, pair));
+            s.openRequest = m.transactionId();
         }
         if (tx != null && pair != null && m.method() == StunMessage.BINDING) {
             pair.lastTsNanos = m.tsNanos();
@@ -392,6 +536,8 @@ public final class WebrtcTracker implements Tap {
         if (s == null) {
             return;
         }
+        s.dtlsDirections |= h.direction() == Direction.A_TO_B ? 1 : 2;
+        activity(s, h.frame(), s.dtlsDirections == 3);
         final WebrtcSession.Dtls d = s.dtls;
         keep(s, h);
         if (d.messages.size() < WebrtcSession.MAX_TIMELINE) {
@@ -459,6 +605,7 @@ public final class WebrtcTracker implements Tap {
         if (s == null) {
             return;
         }
+        activity(s, p.frame(), true);
         s.srtpPackets++;
         final WebrtcSession.SrtpStream st = stream(s, p.flow(), p.direction(), p.ssrc(), false, p.tsNanos(), p.frame());
         if (st == null) {
@@ -533,7 +680,8 @@ public final class WebrtcTracker implements Tap {
                                             final boolean rtcp, final long ts, final long frame) {
         WebrtcSession.SrtpStream st = s.streams.get(srtpProbe.set(flow, direction, ssrc, rtcp));
         if (st == null) {
-            if (s.streams.size() >= MAX_STREAMS) {
+            if (s.streams.size() >= maxStreams) {
+                untrackedStreamPackets++;
                 return null;
             }
             final Endpoint a = flow.endpointA();

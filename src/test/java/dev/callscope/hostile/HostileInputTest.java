@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its real values. The sizes are small enough for {@code mvn verify} yet large enough that a
  * command keeping the whole flood runs out of that heap.
  *
- * <p>Tests tagged {@code hostile-pending} are excluded from the default run (pom.xml,
- * {@code test.excludedGroups}) until the command they exercise holds; run them all with {@code mvn
- * -o test -Dtest=HostileInputTest -Dtest.excludedGroups=live}. {@code -Dhostile.heap=2g
+ * <p>Run alone with {@code mvn -o test -Dtest=HostileInputTest}. {@code -Dhostile.heap=2g
  * -Dhostile.maxRssMib=4096} checks the assertions themselves against a heap that fits; {@code
  * -Dhostile.scale=0.5} halves every size; {@code -Dhostile.jvmArgs=-Xss1g} adds options to the child.
  */
@@ -66,7 +63,6 @@ class HostileInputTest {
     // ------------------------------------------------------------------ a: DTLS fragments
 
     @Test
-    @Tag("hostile-pending")
     void dtlsFragmentsWebrtc() throws Exception {
         final Path f = capture(Hostile.Case.DTLS, DTLS_N);
         final Result r = run("webrtc", f.toString());
@@ -75,7 +71,6 @@ class HostileInputTest {
     }
 
     @Test
-    @Tag("hostile-pending")
     void dtlsFragmentsRead() throws Exception {
         final Path f = capture(Hostile.Case.DTLS, DTLS_N);
         final Result r = run("read", f.toString());
@@ -88,7 +83,6 @@ class HostileInputTest {
     // ------------------------------------------------------------------ b: IPv4 fragments
 
     @Test
-    @Tag("hostile-pending")
     void ipFragmentsRead() throws Exception {
         final Path f = capture(Hostile.Case.FRAGMENTS, FRAGMENTS_N);
         final Result r = run("read", f.toString());
@@ -98,7 +92,6 @@ class HostileInputTest {
     }
 
     @Test
-    @Tag("hostile-pending")
     void ipFragmentsFlows() throws Exception {
         final Path f = capture(Hostile.Case.FRAGMENTS, FRAGMENTS_N);
         final Result r = run("flows", "--json", f.toString());
@@ -223,7 +216,6 @@ class HostileInputTest {
     // ------------------------------------------------------------------ h: junk STUN before a WebRTC session
 
     @Test
-    @Tag("hostile-pending")
     void stunJunkBeforeWebrtcSession() throws Exception {
         final Path f = capture(Hostile.Case.STUN, STUN_N);
         final Result r = run("webrtc", f.toString());

@@ -138,7 +138,8 @@ final class Campaign {
             final boolean render = renderEvery > 0 && cases % renderEvery == 0;
             final List<RawFrame> fr = c.frames();
             final long inputBytes = fr.stream().mapToLong(f -> f.capLen).sum();
-            final Result res = guarded(() -> Pipeline.run(new ListSource(fr), c.rules, c.config, render));
+            final Callable<Pipeline.Outcome> task = () -> Pipeline.run(new ListSource(fr), c.rules, c.config, render);
+            final Result res = guarded(task);
             cases++;
             frames += fr.size();
             mutated += c.mutatedSteps();
@@ -150,15 +151,28 @@ final class Campaign {
                     reached += res.outcome.byProtocol().getOrDefault("sip", 0L);
                 }
             }
-            final Problem p = problem(res, inputBytes);
+            final Problem p = confirmed(problem(res, inputBytes), task, inputBytes);
             if (p != null) {
                 packetFinding(c, p, render);
             }
+            progress(target, cases, mutated, start);
         }
         final Stats s = new Stats("packet", target, cases, frames, mutated, reached, System.nanoTime() - start, maxAlloc,
             maxCase, 0);
         stats.add(s);
         return s;
+    }
+
+    private long lastProgress = System.nanoTime();
+
+    /** A line a minute, so that a long run shows it is alive. */
+    private void progress(final String target, final long cases, final long mutated, final long start) {
+        final long now = System.nanoTime();
+        if (now - lastProgress >= 60_000_000_000L) {
+            lastProgress = now;
+            log.printf(Locale.ROOT, "  ... %s: %d cases, %d mutated frames, %.0f s, %d findings so far%n", target, cases,
+                mutated, (now - start) / 1e9, bySignature.size());
+        }
     }
 
     private void packetFinding(final PacketCase c, final Problem p, final boolean render) {
@@ -249,7 +263,7 @@ final class Campaign {
             final boolean cli = cliEvery > 0 && cases % cliEvery == 0;
             final int config = (int) (seed & 7);
             final String command = COMMANDS[(int) ((cases / Math.max(1, cliEvery)) % COMMANDS.length)];
-            final Result res = guarded(() -> {
+            final Callable<Pipeline.Outcome> task = () -> {
                 Pipeline.Outcome o;
                 try {
                     o = Pipeline.run(CaptureFiles.open(new ByteArrayInputStream(in.bytes()), in.name()), List.of(), config, render);
@@ -261,7 +275,8 @@ final class Campaign {
                     cli(in, command, tmp);
                 }
                 return o;
-            });
+            };
+            final Result res = guarded(task);
             cases++;
             if (res.outcome != null && res.outcome.frames() >= 0) {
                 frames += res.outcome.frames();
@@ -270,7 +285,8 @@ final class Campaign {
             }
             maxAlloc = Math.max(maxAlloc, res.allocated);
             maxCase = Math.max(maxCase, res.nanos);
-            final Problem p = problem(res, in.bytes().length);
+            final Problem p = confirmed(problem(res, in.bytes().length), task, in.bytes().length);
+            progress("container", cases, cases, start);
             if (p != null && count(p.signature) == 1) {
                 final Path file = write("container-" + Long.toHexString(seed) + (in.name().endsWith(".pcapng") ? ".pcapng" : ".pcap"),
                     in.bytes());
@@ -438,6 +454,17 @@ final class Campaign {
                 + r.hotFrame + "\n", false);
         }
         return null;
+    }
+
+    /**
+     * A slow case is run again and is a finding only if it is slow again: the first run of a code
+     * path also pays for loading and compiling it, which on a busy machine can take seconds.
+     */
+    private Problem confirmed(final Problem p, final Callable<Pipeline.Outcome> task, final long inputBytes) {
+        if (p == null || !p.kind.equals("slow") || hung) {
+            return p;
+        }
+        return problem(guarded(task), inputBytes);
     }
 
     /** Exception class and the first stack frame in the project (or the first one). */

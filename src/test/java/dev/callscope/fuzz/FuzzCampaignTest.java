@@ -38,26 +38,37 @@ class FuzzCampaignTest {
 
     @Test
     void campaign() throws IOException {
+        // -Dfuzz.minutes caps the whole run (default 28); each target stops at its budget or at its share of the time left
         final long seed = Long.getLong("fuzz.seed", new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
         final long frames = Long.getLong("fuzz.frames", 1_000_000L);
         final long files = Long.getLong("fuzz.files", 100_000L);
-        final long minutes = Long.getLong("fuzz.minutes", 25L);
-        final List<String> targets = new ArrayList<>(DissectorRegistry.builtIn(Set.of()).ids());
-        targets.add("container");
+        final long minutes = Long.getLong("fuzz.minutes", 28L);
+        // the container level first, then the dissectors, the slowest (SIP's text framing) last: when the time
+        // cap cuts a target short, it is one of those, and the report says so
+        final List<String> targets = new ArrayList<>(List.of("container"));
+        targets.addAll(DissectorRegistry.builtIn(Set.of()).ids());
+        for (final String slow : List.of("sdp", "sip")) {
+            if (targets.remove(slow)) {
+                targets.add(slow);
+            }
+        }
         final String only = System.getProperty("fuzz.targets", "");
         if (!only.isBlank()) {
             targets.retainAll(Arrays.asList(only.split(",")));
         }
         System.out.printf(Locale.ROOT, "fuzz campaign: run seed %d, %d mutated frames per dissector, %d files, targets %s,"
             + " at most %d minutes, max heap %d MiB%n", seed, frames, files, targets, minutes, Runtime.getRuntime().maxMemory() >> 20);
-        final long share = minutes * 60_000_000_000L / Math.max(1, targets.size());
+        final long deadline = System.nanoTime() + minutes * 60_000_000_000L;
         final Campaign c = new Campaign(seed, FINDINGS, System.out, 60_000, Long.getLong("fuzz.slowMillis", 2_000L));
         try {
             final PacketFuzzer fuzzer = new PacketFuzzer(FuzzInputs.corpus());
-            for (final String t : targets) {
+            for (int i = 0; i < targets.size(); i++) {
+                final String t = targets.get(i);
                 if (c.hung()) {
                     break;
                 }
+                // what is left of the time, shared by the targets still to come
+                final long share = Math.max(0, deadline - System.nanoTime()) / (targets.size() - i);
                 final Campaign.Stats s = t.equals("container")
                     ? c.containers(FuzzInputs.containers(), files, 200, 50, Path.of("target", "fuzz-tmp"), share)
                     : c.packets(fuzzer, t, frames, 32, 64, share);

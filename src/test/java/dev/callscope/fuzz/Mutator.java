@@ -181,7 +181,7 @@ final class Mutator {
                 }
                 final int head = r.nextInt(n + 1);
                 final int from = r.nextInt(other.length);
-                final int len = Math.min(other.length - from, MAX_LENGTH - head);
+                final int len = Math.max(0, Math.min(other.length - from, MAX_LENGTH - head));
                 final byte[] out = new byte[head + len];
                 System.arraycopy(b, 0, out, 0, head);
                 System.arraycopy(other, from, out, head, len);

@@ -59,7 +59,7 @@ final class Campaign {
 
     /** Figures of one target's run. */
     record Stats(String level, String target, long cases, long frames, long mutated, long reached, long nanos,
-                 long maxAllocated, long maxCaseNanos, long inputErrors) {
+                 long maxAllocated, long maxAllocSeed, long maxCaseNanos, long maxCaseSeed, long inputErrors) {
     }
 
     private final long runSeed;
@@ -130,7 +130,9 @@ final class Campaign {
         long mutated = 0;
         long reached = 0;
         long maxAlloc = 0;
+        long maxAllocSeed = 0;
         long maxCase = 0;
+        long maxCaseSeed = 0;
         while (mutated < mutatedFrames && !hung && System.nanoTime() - start < maxNanos) {
             final long seed = caseSeed(runSeed, target, cases);
             // now and then a long case, where state accumulates over hundreds of frames
@@ -143,8 +145,15 @@ final class Campaign {
             cases++;
             frames += fr.size();
             mutated += c.mutatedSteps();
-            maxAlloc = Math.max(maxAlloc, res.allocated);
-            maxCase = Math.max(maxCase, res.nanos);
+            final long allocated = steady(res, task);
+            if (allocated > maxAlloc) {
+                maxAlloc = allocated;
+                maxAllocSeed = seed;
+            }
+            if (res.nanos > maxCase) {
+                maxCase = res.nanos;
+                maxCaseSeed = seed;
+            }
             if (res.outcome != null) {
                 reached += res.outcome.byProtocol().getOrDefault(target, 0L);
                 if ("sdp".equals(target)) {
@@ -158,7 +167,7 @@ final class Campaign {
             progress(target, cases, mutated, start);
         }
         final Stats s = new Stats("packet", target, cases, frames, mutated, reached, System.nanoTime() - start, maxAlloc,
-            maxCase, 0);
+            maxAllocSeed, maxCase, maxCaseSeed, 0);
         stats.add(s);
         return s;
     }
@@ -254,7 +263,9 @@ final class Campaign {
         long cases = 0;
         long frames = 0;
         long maxAlloc = 0;
+        long maxAllocSeed = 0;
         long maxCase = 0;
+        long maxCaseSeed = 0;
         long inputErrors = 0;
         while (cases < files && !hung && System.nanoTime() - start < maxNanos) {
             final long seed = caseSeed(runSeed, "container", cases);
@@ -283,8 +294,15 @@ final class Campaign {
             } else if (res.error == null) {
                 inputErrors++;
             }
-            maxAlloc = Math.max(maxAlloc, res.allocated);
-            maxCase = Math.max(maxCase, res.nanos);
+            final long allocated = steady(res, task);
+            if (allocated > maxAlloc) {
+                maxAlloc = allocated;
+                maxAllocSeed = seed;
+            }
+            if (res.nanos > maxCase) {
+                maxCase = res.nanos;
+                maxCaseSeed = seed;
+            }
             final Problem p = confirmed(problem(res, in.bytes().length), task, in.bytes().length);
             progress("container", cases, cases, start);
             if (p != null && count(p.signature) == 1) {
@@ -296,7 +314,7 @@ final class Campaign {
             }
         }
         final Stats s = new Stats("container", "pcap/pcapng", cases, frames, cases, frames, System.nanoTime() - start,
-            maxAlloc, maxCase, inputErrors);
+            maxAlloc, maxAllocSeed, maxCase, maxCaseSeed, inputErrors);
         stats.add(s);
         return s;
     }
@@ -457,11 +475,24 @@ final class Campaign {
     }
 
     /**
-     * A slow case is run again and is a finding only if it is slow again: the first run of a code
-     * path also pays for loading and compiling it, which on a busy machine can take seconds.
+     * The bytes a case allocates once the code it runs is loaded: a case that allocates more than
+     * 16 MiB is run again and the smaller figure kept (loading hessian-lite or Jackson the first
+     * time allocates tens of MiB on the case's thread).
+     */
+    private long steady(final Result r, final Callable<Pipeline.Outcome> task) {
+        if (r.allocated <= 16L << 20 || hung) {
+            return r.allocated;
+        }
+        return Math.min(r.allocated, guarded(task).allocated);
+    }
+
+    /**
+     * A slow (or allocating) case is run again and is a finding only if it is slow again: the first
+     * run of a code path also pays for loading and compiling it, which on a busy machine can take
+     * seconds and tens of MiB.
      */
     private Problem confirmed(final Problem p, final Callable<Pipeline.Outcome> task, final long inputBytes) {
-        if (p == null || !p.kind.equals("slow") || hung) {
+        if (p == null || !p.kind.equals("slow") && !p.kind.equals("allocation") || hung) {
             return p;
         }
         return problem(guarded(task), inputBytes);
@@ -581,6 +612,8 @@ final class Campaign {
             sb.append(String.format(Locale.ROOT, "%-9s %-11s %8d %10d %10d %10d %7.1f %8.0f %5d MiB %6d ms%n", s.level(),
                 s.target(), s.cases(), s.frames(), s.mutated(), s.reached(), sec, s.frames() / Math.max(sec, 1e-9),
                 s.maxAllocated() >> 20, s.maxCaseNanos() / 1_000_000));
+            sb.append(String.format(Locale.ROOT, "          (most allocating case: seed %d; slowest: seed %d)%n", s.maxAllocSeed(),
+                s.maxCaseSeed()));
             if (s.level().equals("container")) {
                 sb.append(String.format(Locale.ROOT, "          (%d files ended in an input error, %d read to the end)%n",
                     s.inputErrors(), s.cases() - s.inputErrors()));

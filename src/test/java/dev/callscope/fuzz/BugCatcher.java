@@ -31,6 +31,8 @@ final class BugCatcher {
 
     private static final ThreadLocal<List<Caught>> CAUGHT = ThreadLocal.withInitial(ArrayList::new);
     private static final ThreadLocal<boolean[]> EXACT = ThreadLocal.withInitial(() -> new boolean[1]);
+    /** Bytes allocated for exact-size copies: the harness's, not the engine's. */
+    private static final ThreadLocal<long[]> COPIED = ThreadLocal.withInitial(() -> new long[1]);
 
     private BugCatcher() {
     }
@@ -39,6 +41,12 @@ final class BugCatcher {
     static void reset(final boolean exact) {
         CAUGHT.get().clear();
         EXACT.get()[0] = exact;
+        COPIED.get()[0] = 0;
+    }
+
+    /** Bytes this thread allocated for exact-size copies since {@link #reset} (array headers included). */
+    static long copied() {
+        return COPIED.get()[0];
     }
 
     /** What was thrown on this thread since {@link #reset}. */
@@ -65,6 +73,7 @@ final class BugCatcher {
         if (!EXACT.get()[0] || p.offset() == 0 && p.length() == p.array().length) {
             return p;
         }
+        COPIED.get()[0] += p.length() + 64L; // the array and its Payload
         return Payload.of(p.bytes(0, p.length()));
     }
 

@@ -280,7 +280,7 @@ final class Campaign {
                     o = Pipeline.run(CaptureFiles.open(new ByteArrayInputStream(in.bytes()), in.name()), List.of(), config, render);
                 } catch (InputException e) {
                     checkMessage(e, in.name());
-                    o = new Pipeline.Outcome(null, List.of(), List.of(), -1, Map.of());
+                    o = new Pipeline.Outcome(null, List.of(), List.of(), -1, Map.of(), BugCatcher.copied());
                 }
                 if (cli) {
                     cli(in, command, tmp);
@@ -374,7 +374,8 @@ final class Campaign {
             final long before = THREADS.getCurrentThreadAllocatedBytes();
             try {
                 final Pipeline.Outcome o = task.call();
-                return new Result(o, null, false, null, THREADS.getCurrentThreadAllocatedBytes() - before, 0, null);
+                final long engine = THREADS.getCurrentThreadAllocatedBytes() - before - (o == null ? 0 : o.harnessBytes());
+                return new Result(o, null, false, null, engine, 0, null);
             } catch (Throwable t) {
                 return new Result(null, t, false, null, THREADS.getCurrentThreadAllocatedBytes() - before, 0, null);
             }

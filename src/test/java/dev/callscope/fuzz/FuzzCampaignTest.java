@@ -121,7 +121,7 @@ class FuzzCampaignTest {
                     r = Pipeline.run(CaptureFiles.open(new ByteArrayInputStream(in.bytes()), in.name()), List.of(), (int) (s & 7), true);
                 } catch (InputException e) {
                     System.out.println("input error: " + e.getMessage());
-                    r = new Pipeline.Outcome(null, List.of(), List.of(), -1, java.util.Map.of());
+                    r = new Pipeline.Outcome(null, List.of(), List.of(), -1, java.util.Map.of(), 0);
                 }
                 o = r;
             } else {

@@ -52,7 +52,7 @@ class FuzzSmokeTest {
     void mutatedTrafficNeverBreaksTheEngine(final String dissector) {
         final PacketFuzzer fuzzer = new PacketFuzzer(FuzzInputs.corpus());
         assertThat(fuzzer.covers(dissector)).as("seeds for %s", dissector).isTrue();
-        final Campaign.Stats s = campaign.packets(fuzzer, dissector, 1_500, 24, 16, 20_000_000_000L);
+        final Campaign.Stats s = campaign.packets(fuzzer, dissector, 1_500, 24, 16, 120_000_000_000L);
         assertThat(s.mutated()).as("mutated frames for %s", dissector).isGreaterThanOrEqualTo(1_500);
         // most frames reach the dissector: the cases are not all thrown away by the decoder or dispatch
         assertThat(s.reached()).as("frames %s took", dissector).isGreaterThan(s.frames() / 3);
@@ -63,7 +63,7 @@ class FuzzSmokeTest {
     @Test
     void mutatedCaptureFilesGiveAReadOrOneInputError() {
         final Campaign.Stats s = campaign.containers(FuzzInputs.containers(), 500, 25, 10,
-            Path.of("target", "fuzz-tmp"), 20_000_000_000L);
+            Path.of("target", "fuzz-tmp"), 120_000_000_000L);
         assertThat(s.cases()).isEqualTo(500);
         // both outcomes occur: the mutations neither always break the file nor never do
         assertThat(s.inputErrors()).isBetween(50L, 450L);

@@ -53,9 +53,12 @@ final class Pipeline {
     static final int RTP_HEURISTIC = 2;
     static final int EXACT = 4;
 
-    /** What one run produced: the exception that escaped, if any, and every dissector bug. */
+    /**
+     * What one run produced: the exception that escaped, if any, every dissector bug, frames read,
+     * frames per last protocol layer, and the bytes the harness itself allocated (exact-size copies).
+     */
     record Outcome(Throwable escaped, List<BugCatcher.Caught> caught, List<Anomaly> bugs, long frames,
-                   Map<String, Long> byProtocol) {
+                   Map<String, Long> byProtocol, long harnessBytes) {
         boolean clean() {
             return escaped == null && caught.isEmpty() && bugs.isEmpty();
         }
@@ -179,7 +182,7 @@ final class Pipeline {
         if (input != null && escaped == null && bugs.isEmpty()) {
             throw input;
         }
-        return new Outcome(escaped, BugCatcher.caught(), bugs, engine.frames(), byProtocol);
+        return new Outcome(escaped, BugCatcher.caught(), bugs, engine.frames(), byProtocol, BugCatcher.copied());
     }
 
     /** What the commands read from the trackers, without printing it. */

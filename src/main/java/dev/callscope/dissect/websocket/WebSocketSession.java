@@ -177,14 +177,19 @@ final class WebSocketSession implements DissectorSession {
         }
     }
 
+    /**
+     * Releases the inflaters. The engine may still hand over bytes that come after the end (late
+     * segments after a RST or the last FIN): a message then gets a fresh inflater.
+     */
     @Override
     public void onEnd(final EventSink out) {
         for (final WebSocketFrames f : frames) {
             f.release();
         }
-        for (final Inflater i : inflaters) {
-            if (i != null) {
-                i.end();
+        for (int d = 0; d < inflaters.length; d++) {
+            if (inflaters[d] != null) {
+                inflaters[d].end();
+                inflaters[d] = null;
             }
         }
     }

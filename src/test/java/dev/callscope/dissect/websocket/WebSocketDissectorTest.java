@@ -186,6 +186,33 @@ class WebSocketDissectorTest {
         assertThat(sink.events).map(e -> ((SignallingMessage) e).type()).containsExactly("offer", "not_json", "other");
     }
 
+    /** A permessage-deflate payload (RFC 7692): raw DEFLATE, sync-flushed, without the 00 00 ff ff tail. */
+    static byte[] deflate(final String text) {
+        final java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        d.setInput(text.getBytes(StandardCharsets.UTF_8));
+        final byte[] buf = new byte[1024];
+        final int n = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
+        d.end();
+        return Arrays.copyOf(buf, n - 4);
+    }
+
+    @Test
+    void aCompressedMessageAfterTheEndIsStillRead() {
+        // late segments after a RST reach the session after onEnd (found by the fuzz campaign: the closed
+        // inflater threw a NullPointerException)
+        final DissectorSession s = new WebSocketDissector().open(new Conversation());
+        final Sink sink = new Sink();
+        final byte[] msg = frame(deflate("{\"type\":\"offer\",\"sdp\":\"v=0\\r\\n\"}"), true, 0xC1);
+        final byte[] first = concat(UPGRADE.getBytes(StandardCharsets.US_ASCII), msg);
+        int used = s.onStream(Payload.of(first), ctx(Direction.A_TO_B), sink);
+        used += s.onStream(Payload.of(Arrays.copyOfRange(first, used, first.length)), ctx(Direction.A_TO_B), sink);
+        assertThat(used).isEqualTo(first.length);
+        s.onEnd(sink);
+        assertThat(s.onStream(Payload.of(msg), ctx(Direction.A_TO_B), sink)).isEqualTo(msg.length);
+        assertThat(sink.events).map(e -> ((SignallingMessage) e).type()).containsExactly("offer", "offer");
+        s.onEnd(sink);
+    }
+
     static byte[] concat(final byte[]... parts) {
         final ByteArrayOutputStream o = new ByteArrayOutputStream();
         for (final byte[] x : parts) {

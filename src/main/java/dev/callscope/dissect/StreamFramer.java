@@ -30,6 +30,10 @@ public final class StreamFramer {
          *     huge: the framer checks it against the maximum), {@link #NEED_MORE} or {@link #NOT_A_PDU}
          */
         long length(Payload p);
+
+        /** Forgets what was learnt of the buffer (a new feed may hold other bytes in the same array). */
+        default void forget() {
+        }
     }
 
     /** Receives each complete PDU; {@code pdu} is only valid during the call. */
@@ -98,15 +102,55 @@ public final class StreamFramer {
      * SIP over TCP: the start line must look like SIP and Content-Length gives the body.
      */
     public static StreamFramer textDelimited(final String protocol, final int maxPdu, final BodyLength bodyLength) {
-        final byte[] crlf2 = {'\r', '\n', '\r', '\n'};
-        return new StreamFramer(protocol, 1, maxPdu, p -> {
-            final int end = p.indexOf(crlf2, 0);
+        return new StreamFramer(protocol, 1, maxPdu, new TextLength(maxPdu, bodyLength));
+    }
+
+    /**
+     * The length function of {@link #textDelimited}. While one buffer is resynchronised offset by
+     * offset, the end of the header block found from an earlier offset is the end from every later
+     * offset up to it, so it is searched for once, not once per offset (junk lines before a header
+     * block would otherwise cost their length squared).
+     */
+    private static final class TextLength implements PduLength {
+        private static final byte[] CRLF2 = {'\r', '\n', '\r', '\n'};
+        private final int maxPdu;
+        private final BodyLength bodyLength;
+        private byte[] arr;
+        /** Absolute index of the first CRLF CRLF at or after {@link #from} in {@link #arr}, or -1 for none before {@link #to}. */
+        private int found = -1;
+        private int from;
+        private int to;
+
+        TextLength(final int maxPdu, final BodyLength bodyLength) {
+            this.maxPdu = maxPdu;
+            this.bodyLength = bodyLength;
+        }
+
+        @Override
+        public long length(final Payload p) {
+            final int start = p.offset();
+            final int stop = start + p.length();
+            final int end;
+            if (p.array() == arr && start >= from && stop == to && (found < 0 || found >= start)) {
+                end = found < 0 ? -1 : found - start;
+            } else {
+                end = p.indexOf(CRLF2, 0);
+                arr = p.array();
+                from = start;
+                to = stop;
+                found = end < 0 ? -1 : start + end;
+            }
             if (end < 0) {
                 return p.length() > maxPdu ? maxPdu + 1L : PduLength.NEED_MORE;
             }
             final long body = bodyLength.bodyLength(p, end + 4);
             return body < 0 ? PduLength.NOT_A_PDU : end + 4 + body;
-        });
+        }
+
+        @Override
+        public void forget() {
+            arr = null;
+        }
     }
 
     /** Checks whether the first {@code available} header bytes can start a PDU (e.g. the magic). */
@@ -128,6 +172,7 @@ public final class StreamFramer {
      *     be offered again with more data
      */
     public int feed(final Payload buffered, final PacketContext ctx, final EventSink out, final Handler handler) {
+        lengthFn.forget();
         int pos = 0;
         final int len = buffered.length();
         final byte[] arr = buffered.array();
@@ -171,6 +216,7 @@ public final class StreamFramer {
             }
             window.wrap(arr, base + pos, (int) pdu);
             handler.onPdu(window, ctx, out);
+            lengthFn.forget();
             pos += (int) pdu;
         }
         return pos;

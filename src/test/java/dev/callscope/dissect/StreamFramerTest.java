@@ -165,6 +165,32 @@ class StreamFramerTest {
         }
     }
 
+    @Test
+    void junkLinesBeforeAHeaderBlockAreSkippedToTheNextMessage() {
+        // resynchronising through junk lines looks for the end of the header block once, not per offset
+        final String m1 = "OPTIONS sip:a SIP/2.0\r\nContent-Length: 0\r\n\r\n";
+        final String m2 = "SIP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        final StringBuilder junk = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            junk.append("junk line ").append(i).append("\r\n");
+        }
+        final StreamFramer f = StreamFramer.textDelimited("sip", 1 << 20, (p, hdr) -> {
+            final String h = p.latin1(0, hdr);
+            if (!h.startsWith("OPTIONS ") && !h.startsWith("SIP/2.0 ")) {
+                return -1;
+            }
+            final int i = h.indexOf("Content-Length:");
+            return i < 0 ? 0 : Long.parseLong(h.substring(i + 15, h.indexOf('\r', i)).trim());
+        });
+        final byte[] s = (m1 + junk + "\r\n" + m2 + m1).getBytes(StandardCharsets.ISO_8859_1);
+        for (final int[] cuts : new int[][] {{}, {s.length / 3}, {1000, 20000, 40000, s.length - 10}}) {
+            final Collector c = feed(f, s, cuts);
+            assertThat(c.pdus).as("cuts %s", Arrays.toString(cuts)).extracting(b -> new String(b, StandardCharsets.ISO_8859_1))
+                .containsExactly(m1, m2, m1);
+            assertThat(c.anomalies).extracting(Anomaly::code).containsOnly("sip.resync");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 42, 1234567})
     void randomBytesNeverBreakTheFramer(final long seed) {

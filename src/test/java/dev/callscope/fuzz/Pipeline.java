@@ -77,7 +77,9 @@ final class Pipeline {
         l.flowIdleTimeoutNanos = 2_000_000_000L;
         l.tcpMaxBufferedPerDirection = 4096;
         l.tcpMaxOutOfOrderSegments = 4;
-        l.tcpMaxBufferedTotal = 16_384;
+        l.reassemblyBudget = 16_384;
+        l.maxWebrtcSessions = 2;
+        l.maxFlowRows = 8;
         l.ipMaxPendingDatagrams = 4;
         l.ipMaxFragmentsPerDatagram = 4;
         l.ipFragmentTimeoutNanos = 1_000_000_000L;
@@ -110,9 +112,9 @@ final class Pipeline {
         final DubboTracker dubbo = streaming
             ? new DubboTracker(new DubboTracker.Bounds(2, 4, 8, 2)).timeouts(limits.dubboTimeoutNanos, limits.dubboLingerNanos)
             : DubboTracker.of(limits);
-        final WebrtcTracker webrtc = streaming ? new WebrtcTracker(2) : new WebrtcTracker();
+        final WebrtcTracker webrtc = new WebrtcTracker(limits);
         final ConversationTable table = streaming ? new ConversationTable(ConversationTable.Sort.BYTES, 2)
-            : new ConversationTable(ConversationTable.Sort.START, 0);
+            : new ConversationTable(ConversationTable.Sort.START, 0, limits.maxFlowRows);
         sip.media(rtp);
         if (streaming) {
             sip.stream(render ? SipCallTracker.Retention.NONE : SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() {

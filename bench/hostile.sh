@@ -83,8 +83,9 @@ capture() {
 # element FILE KEY-LINE: the element of the top-level array of a pretty-printed JSON document
 # (fields indented by 4, elements closed by "  }") that holds the line KEY-LINE
 element() {
+  # only the element's own fields (four spaces in) are kept: a call with 100,000 streams stays small
   awk -v key="$2" '/^  }/ { if (index(buf, key "\n") || index(buf, key ",\n")) { printf "%s", buf; exit } buf = ""; next }
-                   { buf = buf $0 "\n" }' "$1"
+                   /^    [^ ]/ { buf = buf $0 "\n" }' "$1"
 }
 has() { grep -Eq "$1"; }
 yn() { if "$@"; then echo yes; else echo no; fi; }

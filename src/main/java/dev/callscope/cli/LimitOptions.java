@@ -58,6 +58,10 @@ public final class LimitOptions {
     @Option(names = "--max-streams", paramLabel = "N", description = "RTP streams kept at once; past it the least recently active is dropped (default: 100000).")
     Integer maxStreams;
 
+    @Option(names = "--max-intervals", paramLabel = "N",
+        description = "Rows of rtp --interval all streams keep together; past it the rest are counted, not kept (default: 500000).")
+    Integer maxIntervals;
+
     @Option(names = "--call-linger", paramLabel = "SECONDS",
         description = "With --jsonl or a table: write and release a call this long (packet time) after its final state, when no SIP or media followed (default: 32).")
     Integer callLinger;
@@ -134,6 +138,9 @@ public final class LimitOptions {
         }
         if (dtlsMaxFragments != null) {
             l.dtlsMaxHandshakeFragments = positive("--dtls-max-fragments", dtlsMaxFragments);
+        }
+        if (maxIntervals != null) {
+            l.maxIntervals = positive("--max-intervals", maxIntervals);
         }
         if (maxStreams != null) {
             l.maxStreams = positive("--max-streams", maxStreams);

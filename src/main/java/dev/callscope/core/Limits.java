@@ -56,6 +56,8 @@ public final class Limits {
 
     /** SIP calls (Call-IDs) kept; past it the oldest is dropped. */
     public int maxCalls = 200_000;
+    /** Rows of {@code rtp --interval} all streams keep together; past it the rest are counted, not kept. */
+    public int maxIntervals = 500_000;
     /** RTP streams kept at once; past it the least recently active is dropped. */
     public int maxStreams = 100_000;
     /**

@@ -38,6 +38,9 @@ public final class CapLines {
         if (t.shedStreams() > 0) {
             l.add(heap() + t.shedStreams() + " streams of one packet were" + fate + "; raise the heap with CALLSCOPE_JAVA_OPTS=-Xmx…");
         }
+        if (t.intervalsDropped() > 0) {
+            l.add("--max-intervals reached: " + t.intervalsDropped() + " --interval rows were not kept; use a longer --interval");
+        }
         return l;
     }
 
@@ -61,6 +64,9 @@ public final class CapLines {
         }
         if (t.shedStreams() > 0) {
             o.put("dropped_streams_heap", t.shedStreams());
+        }
+        if (t.intervalsDropped() > 0) {
+            o.put("dropped_intervals", t.intervalsDropped());
         }
     }
 

@@ -216,6 +216,9 @@ public final class RtpViews {
         if (t.shedStreams() > 0) {
             o.put("dropped_streams_heap", t.shedStreams());
         }
+        if (t.intervalsDropped() > 0) {
+            o.put("dropped_intervals", t.intervalsDropped());
+        }
         final ObjectNode types = o.putObject("rtcp_types");
         t.rtcpTypes().forEach((k, v) -> types.put(String.valueOf(k), v));
         return o;

@@ -46,7 +46,7 @@ class BoundsTest {
     private static final class Capture implements AutoCloseable {
         private final OutputStream file;
         private final PcapWriter w;
-        private long ts = 1_700_000_000_000_000_000L;
+        long ts = 1_700_000_000_000_000_000L;
         private int id;
 
         Capture(final Path p) throws IOException {
@@ -181,6 +181,33 @@ class BoundsTest {
         // a table writes a stream pushed out at the bound as it stands: all 102 are listed
         assertThat(table.out()).contains("102 RTP streams")
             .contains("--max-streams 20 reached: 82 streams were written before they ended, those of one packet first (82 of them)");
+    }
+
+    @Test
+    void intervalRowsOfAllStreamsTogetherStopAtTheBound() throws IOException {
+        // 20 streams, each silent for 2 s: at 1 ms each would fill 2,000 empty rows, 40,000 in all
+        final Path f = dir.resolve("intervals.pcap");
+        try (Capture c = new Capture(f)) {
+            realCallStart(c, 1);
+            for (int k = 0; k < 2; k++) {
+                for (int s = 0; s < 20; s++) {
+                    c.udp("10.0.0.1", 40000, "10.0.0.2", 50000, rtp(k + 1, 0x5000 + s));
+                }
+                c.ts += 2_000_000_000L;
+            }
+            realCallEnd(c);
+        }
+        final Run json = run("rtp", "--json", "--interval", "1ms", "--max-intervals", "5000", f.toString());
+        assertThat(json.code()).isZero();
+        final JsonNode doc = JSON.readTree(json.out());
+        long kept = 0;
+        for (final JsonNode s : doc.get("streams")) {
+            kept += s.path("intervals").size();
+        }
+        assertThat(kept).isEqualTo(5000);
+        assertThat(doc.get("dropped_intervals").asLong()).isGreaterThan(30_000);
+        final Run table = run("rtp", "--interval", "1ms", "--max-intervals", "5000", f.toString());
+        assertThat(table.out()).contains("--max-intervals reached: " + doc.get("dropped_intervals").asLong() + " --interval rows were not kept");
     }
 
     @Test

@@ -53,6 +53,10 @@ public final class RtpStreamTracker implements Tap {
     /** Streams in order of first packet, those still of one packet the first to go at a bound (stale entries skipped). */
     private final ArrayDeque<RtpStream> young = new ArrayDeque<>();
     private long droppedOnePacket;
+    private long intervalsHeld;
+    /** Intervals kept by all streams together (a jump in packet time on many streams would fill the heap). */
+    private int maxIntervalsTotal = 500_000;
+    private long intervalsDropped;
     private long shedStreams;
     private long opened;
     private final StreamKey probe = new StreamKey();
@@ -658,10 +662,15 @@ public final class RtpStreamTracker implements Tap {
             if (previous >= 0) {
                 closeInterval(s, st, highestBefore);
                 for (long b = previous + 1; b < bucket && s.intervals.size() < MAX_INTERVALS; b++) {
+                    if (intervalsHeld >= maxIntervalsTotal) {
+                        intervalsDropped += Math.min(bucket - b, MAX_INTERVALS - s.intervals.size());
+                        break;
+                    }
                     if (s.intervals.isEmpty()) {
                         s.intervals = new ArrayList<>();
                     }
                     s.intervals.add(new RtpStream.Interval(baseNanos + b * intervalNanos, 0, 0, 0, 0));
+                    intervalsHeld++;
                 }
             }
             st.highestBefore = highestBefore;
@@ -680,6 +689,12 @@ public final class RtpStreamTracker implements Tap {
         if (st.bucket < 0 || s.intervals.size() >= MAX_INTERVALS) {
             return;
         }
+        if (intervalsHeld >= maxIntervalsTotal) {
+            intervalsDropped++;
+            st.bucket = -1;
+            return;
+        }
+        intervalsHeld++;
         final long expected = highestEnd - st.highestBefore;
         if (s.intervals.isEmpty()) {
             s.intervals = new ArrayList<>();
@@ -997,6 +1012,9 @@ public final class RtpStreamTracker implements Tap {
     /** Drops what the tracker keeps about a stream besides the stream table itself. */
     private void forget(final RtpStream s, final boolean fromCalls) {
         s.gone = true;
+        if (finished != null) {
+            intervalsHeld -= s.intervals.size(); // written with the stream, then gone
+        }
         if (s.dstAnnounce != null) {
             ((Announce) s.dstAnnounce).holders.remove(s);
         }
@@ -1044,6 +1062,20 @@ public final class RtpStreamTracker implements Tap {
     /** Streams the tracker holds now (streaming hands the rest on). */
     public int liveStreams() {
         return streams.size();
+    }
+
+    /** Bounds the intervals all streams keep together (see {@code Limits.maxIntervals}). */
+    public RtpStreamTracker maxIntervals(final int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxIntervals " + n);
+        }
+        this.maxIntervalsTotal = n;
+        return this;
+    }
+
+    /** Intervals of --interval not kept because all streams together held the bound. */
+    public long intervalsDropped() {
+        return intervalsDropped;
     }
 
     /** Whether streams are handed on when they end (then a stream pushed out at the bound is written early, not lost). */

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class RtpStreamTracker implements Tap {
     private final LinkedHashMap<StreamKey, RtpStream> streams = new LinkedHashMap<>(64);
     private final ArrayDeque<RtpStream> dropped = new ArrayDeque<>();
     /** Streams in order of first packet, those still of one packet the first to go at a bound (stale entries skipped). */
-    private final ArrayDeque<RtpStream> young = new ArrayDeque<>();
+    private final LinkedHashSet<RtpStream> young = new LinkedHashSet<>();
     private long droppedOnePacket;
     private long intervalsHeld;
     /** Intervals kept by all streams together (a jump in packet time on many streams would fill the heap). */
@@ -261,6 +262,9 @@ public final class RtpStreamTracker implements Tap {
             attach(p.flow(), s);
         }
         s.touched = true;
+        if (s.packets() == 1 && !young.isEmpty()) {
+            young.remove(s); // a second packet: no longer a candidate for the flood
+        }
         if (s.sdpChanged || s.dstAnnounce == null && s.lookupVersion != endpointsVersion) {
             refresh(s); // first packet, or an SDP about this stream's ends arrived since its last one
         }
@@ -356,9 +360,6 @@ public final class RtpStreamTracker implements Tap {
         s.extTimestamp = extendedTimestamps.computeIfAbsent(p.flow(), k -> new long[] {0x1_0000_0000L});
         streams.put(probe.copy(), s);
         young.add(s);
-        if (young.size() > 2 * streams.size() + 1024) {
-            young.removeIf(y -> y.gone || y.packets() > 1);
-        }
         final Object prev = bySsrc.putIfAbsent(s.ssrc(), s);
         if (prev != null) {
             if (prev instanceof RtpStream one) {
@@ -525,8 +526,9 @@ public final class RtpStreamTracker implements Tap {
      * active stream is never pushed out while an idle one is kept.
      */
     private RtpStream evictOne() {
-        while (!young.isEmpty()) {
-            final RtpStream y = young.pollFirst();
+        for (final Iterator<RtpStream> yi = young.iterator(); yi.hasNext(); ) {
+            final RtpStream y = yi.next();
+            yi.remove();
             if (!y.gone && y.packets() <= 1 && streams.remove(keyOf(y)) == y) {
                 return y; // one packet and nothing since: the flood goes before any real stream
             }
@@ -593,7 +595,9 @@ public final class RtpStreamTracker implements Tap {
     private void shed(final long frame) {
         young.removeIf(y -> y.gone || y.packets() > 1);
         while (young.size() > HeapBudget.KEEP) {
-            final RtpStream y = young.pollFirst();
+            final Iterator<RtpStream> yi = young.iterator();
+            final RtpStream y = yi.next();
+            yi.remove();
             if (streams.remove(keyOf(y)) == y) {
                 drop(y, frame, true);
             }
@@ -1012,6 +1016,7 @@ public final class RtpStreamTracker implements Tap {
     /** Drops what the tracker keeps about a stream besides the stream table itself. */
     private void forget(final RtpStream s, final boolean fromCalls) {
         s.gone = true;
+        young.remove(s);
         if (finished != null) {
             intervalsHeld -= s.intervals.size(); // written with the stream, then gone
         }

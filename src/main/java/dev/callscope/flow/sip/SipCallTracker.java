@@ -10,7 +10,6 @@ import dev.callscope.dissect.sdp.SdpBody;
 import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.flow.rtp.RtpStreamTracker;
 import dev.callscope.dissect.sip.SipTls;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -70,8 +69,8 @@ public final class SipCallTracker implements Tap {
     /** Calls without a response dropped because the heap was short (see {@link HeapBudget}). */
     private long shed;
     private long newCalls;
-    /** Calls in order of first message, those without a response the first to go at a bound (stale entries skipped). */
-    private final ArrayDeque<SipCall> unanswered = new ArrayDeque<>();
+    /** Calls held that had no response yet, in order of first message: the first to go at a bound. */
+    private final LinkedHashMap<String, SipCall> unanswered = new LinkedHashMap<>();
     /** Messages of dropped calls still in {@link #messages}. */
     private long droppedEntries;
     private long totalMessages;
@@ -270,10 +269,7 @@ public final class SipCallTracker implements Tap {
                 call = new SipCall(nextIndex++, id);
             }
             calls.put(id, call);
-            unanswered.add(call);
-            if (unanswered.size() > 2 * calls.size() + 1024) {
-                unanswered.removeIf(c -> c.responded || c.dropped || calls.get(c.callId()) != c);
-            }
+            unanswered.put(id, call);
         }
         if (listener != null && !call.closed) {
             open.put(id, call); // most recently active last
@@ -285,6 +281,9 @@ public final class SipCallTracker implements Tap {
         final boolean wasDecided = call.decided();
         final SipEntry e = new SipEntry(m, call, resendOf > 0, resendOf);
         call.add(e);
+        if (!m.isRequest() && !unanswered.isEmpty()) {
+            unanswered.remove(id, call);
+        }
         if (retention == Retention.ALL) {
             messages.add(e);
         }
@@ -314,26 +313,21 @@ public final class SipCallTracker implements Tap {
 
     /** The oldest call still held that had no response, else the oldest call. */
     private SipCall unansweredVictim() {
-        while (!unanswered.isEmpty()) {
-            final SipCall c = unanswered.pollFirst();
-            if (!c.responded && !c.dropped && calls.get(c.callId()) == c) {
-                return c;
-            }
-        }
-        return calls.values().iterator().next();
+        final Iterator<SipCall> it = unanswered.values().iterator();
+        return it.hasNext() ? it.next() : calls.values().iterator().next();
     }
 
     /** The heap is short: drops the calls held that had no response, all but the newest few. */
     private void shed(final long frame) {
-        unanswered.removeIf(c -> c.responded || c.dropped || calls.get(c.callId()) != c);
         while (unanswered.size() > HeapBudget.KEEP) {
-            drop(unanswered.pollFirst(), frame, true);
+            drop(unanswered.values().iterator().next(), frame, true);
         }
     }
 
     /** Drops a held call at a bound, counted (and the first few as anomalies). */
     private void drop(final SipCall old, final long frame, final boolean forHeap) {
         calls.remove(old.callId());
+        unanswered.remove(old.callId(), old);
         open.remove(old.callId());
         old.dropped = true;
         if (forHeap) {
@@ -434,6 +428,9 @@ public final class SipCallTracker implements Tap {
 
     private void close(final SipCall c) {
         open.remove(c.callId());
+        if (retention == Retention.NONE) {
+            unanswered.remove(c.callId(), c); // written and forgotten: not a candidate any more
+        }
         c.closed = true;
         if (media != null) {
             c.mediaEnd(media.lastMediaNanos(c.callId()));

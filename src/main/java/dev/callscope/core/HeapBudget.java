@@ -21,7 +21,6 @@ public final class HeapBudget {
 
     private static final Runtime RT = Runtime.getRuntime();
     private static long nextLook = -1;
-    private static long looks;
     private static long tightLooks;
 
     private HeapBudget() {
@@ -31,7 +30,7 @@ public final class HeapBudget {
      * How many looks so far found the heap tight; a tracker sheds when this moved since it last
      * shed, so every tracker answers each tight look once. May run a full collection.
      */
-    public static synchronized long pressure() {
+    private static synchronized long pressure() {
         final long max = RT.maxMemory();
         if (max == Long.MAX_VALUE) {
             return tightLooks;
@@ -44,7 +43,6 @@ public final class HeapBudget {
             return tightLooks;
         }
         System.gc();
-        looks++;
         final long live = RT.totalMemory() - RT.freeMemory();
         if (live > floor) {
             tightLooks++;
@@ -55,10 +53,30 @@ public final class HeapBudget {
         return tightLooks;
     }
 
-    /** Full collections asked for so far (for tests and reports). */
-    public static synchronized long looks() {
-        return looks;
+    /**
+     * One tracker's view of the budget: it counts the tracker's new items and, every {@value
+     * #EVERY} of them, looks at the heap once.
+     */
+    public static final class Watch {
+        private long items;
+        private long seen;
+
+        /** One new item; true when a look found the heap tight since this watch last said so (then shed). */
+        public boolean newItem() {
+            if (++items % EVERY != 0) {
+                return false;
+            }
+            final long p = pressure();
+            if (p == seen) {
+                return false;
+            }
+            seen = p;
+            return true;
+        }
     }
+
+    /** New items (calls, streams, conversations) between two looks of one tracker at the heap. */
+    public static final int EVERY = 4096;
 
     /** The maximum heap in MiB, for the lines that report shedding. */
     public static long maxMiB() {

@@ -375,11 +375,8 @@ public final class Engine {
         return "data";
     }
 
-    /** New conversations between two looks at the heap. */
-    private static final int HEAP_LOOK_EVERY = 4096;
-    /** The heap's tight looks this has answered (see {@link HeapBudget#pressure()}). */
-    private long pressureSeen;
-    private long opened;
+    /** Looks at the heap every few thousand new items (see {@link HeapBudget}). */
+    private final HeapBudget.Watch heap = new HeapBudget.Watch();
 
     /**
      * The heap is short: closes the conversations of one packet but the most recently seen few (a
@@ -418,8 +415,7 @@ public final class Engine {
                 "more than " + limits.maxFlows + " conversations: closed the least recently seen " + eldest.key));
             report(eldest, "evicted");
         }
-        if (++opened % HEAP_LOOK_EVERY == 0 && HeapBudget.pressure() != pressureSeen) {
-            pressureSeen = HeapBudget.pressure();
+        if (heap.newItem()) {
             shedConversations();
         }
         final FlowKey key = t.key.copy();

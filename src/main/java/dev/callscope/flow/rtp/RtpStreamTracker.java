@@ -51,7 +51,7 @@ public final class RtpStreamTracker implements Tap {
     /** Live streams in order of first packet; recency is a flag per stream (see {@link #evictOne}). */
     private final LinkedHashMap<StreamKey, RtpStream> streams = new LinkedHashMap<>(64);
     private final ArrayDeque<RtpStream> dropped = new ArrayDeque<>();
-    /** Streams in order of first packet, those still of one packet the first to go at a bound (stale entries skipped). */
+    /** Live streams still of one packet, in order of first packet: the first to go at a bound (a second packet or forget takes a stream out). */
     private final LinkedHashSet<RtpStream> young = new LinkedHashSet<>();
     private long droppedOnePacket;
     private long intervalsHeld;
@@ -59,7 +59,6 @@ public final class RtpStreamTracker implements Tap {
     private int maxIntervalsTotal = 500_000;
     private long intervalsDropped;
     private long shedStreams;
-    private long opened;
     private final StreamKey probe = new StreamKey();
     private final Map<FlowKey, long[]> extendedTimestamps = new HashMap<>();
     /** The latest SDP media description per announced endpoint, with the call that announced it. */
@@ -351,8 +350,7 @@ public final class RtpStreamTracker implements Tap {
         if (streams.size() >= maxStreams) {
             drop(evictOne(), p.frame(), false);
         }
-        if (++opened % HEAP_LOOK_EVERY == 0 && HeapBudget.pressure() != pressureSeen) {
-            pressureSeen = HeapBudget.pressure();
+        if (heap.newItem()) {
             shed(p.frame());
         }
         final RtpStream s = new RtpStream(nextIndex++, p.flow(), p.direction().ordinal(), src, dst, p.ssrc(),
@@ -526,12 +524,8 @@ public final class RtpStreamTracker implements Tap {
      * active stream is never pushed out while an idle one is kept.
      */
     private RtpStream evictOne() {
-        for (final Iterator<RtpStream> yi = young.iterator(); yi.hasNext(); ) {
-            final RtpStream y = yi.next();
-            yi.remove();
-            if (!y.gone && y.packets() <= 1 && streams.remove(keyOf(y)) == y) {
-                return y; // one packet and nothing since: the flood goes before any real stream
-            }
+        if (!young.isEmpty()) {
+            return takeOldestOnePacket(); // one packet and nothing since: the flood goes before any real stream
         }
         final List<RtpStream> active = new ArrayList<>();
         RtpStream victim = null;
@@ -555,10 +549,8 @@ public final class RtpStreamTracker implements Tap {
         return victim;
     }
 
-    /** New streams between two looks at the heap. */
-    private static final int HEAP_LOOK_EVERY = 4096;
-    /** The heap's tight looks this has answered (see {@link HeapBudget#pressure()}). */
-    private long pressureSeen;
+    /** Looks at the heap every few thousand new items (see {@link HeapBudget}). */
+    private final HeapBudget.Watch heap = new HeapBudget.Watch();
 
     /**
      * Drops a stream taken out of the stream table at a bound. Streaming hands it on; otherwise a
@@ -593,15 +585,18 @@ public final class RtpStreamTracker implements Tap {
 
     /** The heap is short: drops the streams of one packet, all but the newest few. */
     private void shed(final long frame) {
-        young.removeIf(y -> y.gone || y.packets() > 1);
         while (young.size() > HeapBudget.KEEP) {
-            final Iterator<RtpStream> yi = young.iterator();
-            final RtpStream y = yi.next();
-            yi.remove();
-            if (streams.remove(keyOf(y)) == y) {
-                drop(y, frame, true);
-            }
+            drop(takeOldestOnePacket(), frame, true);
         }
+    }
+
+    /** The oldest stream still of one packet, out of the stream table. */
+    private RtpStream takeOldestOnePacket() {
+        final Iterator<RtpStream> it = young.iterator();
+        final RtpStream y = it.next();
+        it.remove();
+        streams.remove(keyOf(y));
+        return y;
     }
 
     /** A dropped stream of one packet leaves the lists of its calls (compacted when half is gone). */

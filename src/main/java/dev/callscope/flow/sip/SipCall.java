@@ -36,8 +36,6 @@ public final class SipCall {
     boolean compact;
     /** Handed to the tracker's listener as over. */
     boolean closed;
-    /** A response was seen: the call made progress (shed after calls that have none). */
-    boolean responded;
     /** Dropped at a bound: its messages leave the tracker's message list. */
     boolean dropped;
     /** 1, or 2, 3... for a Call-ID seen again after its call was written (streamed output). */
@@ -83,9 +81,6 @@ public final class SipCall {
         }
         if (e.retransmission()) {
             retransmissions++;
-        }
-        if (!m.isRequest()) {
-            responded = true;
         }
         lastSipNanos = m.tsNanos();
         endNanos = Math.max(endNanos, m.tsNanos());

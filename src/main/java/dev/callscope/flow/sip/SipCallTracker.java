@@ -68,7 +68,6 @@ public final class SipCallTracker implements Tap {
     private long droppedUnanswered;
     /** Calls without a response dropped because the heap was short (see {@link HeapBudget}). */
     private long shed;
-    private long newCalls;
     /** Calls held that had no response yet, in order of first message: the first to go at a bound. */
     private final LinkedHashMap<String, SipCall> unanswered = new LinkedHashMap<>();
     /** Messages of dropped calls still in {@link #messages}. */
@@ -257,8 +256,7 @@ public final class SipCallTracker implements Tap {
             if (calls.size() >= maxCalls) {
                 drop(unansweredVictim(), m.frame(), false);
             }
-            if (++newCalls % HEAP_LOOK_EVERY == 0 && HeapBudget.pressure() != pressureSeen) {
-                pressureSeen = HeapBudget.pressure();
+            if (heap.newItem()) {
                 shed(m.frame());
             }
             final int[] before = written.isEmpty() ? null : written.remove(id);
@@ -306,10 +304,8 @@ public final class SipCallTracker implements Tap {
     /** Anomalies about the calls limit that are kept (the count is always right). */
     private static final int MAX_LIMIT_ANOMALIES = 100;
 
-    /** New calls between two looks at the heap. */
-    private static final int HEAP_LOOK_EVERY = 4096;
-    /** The heap's tight looks this has answered (see {@link HeapBudget#pressure()}). */
-    private long pressureSeen;
+    /** Looks at the heap every few thousand new items (see {@link HeapBudget}). */
+    private final HeapBudget.Watch heap = new HeapBudget.Watch();
 
     /** The oldest call still held that had no response, else the oldest call. */
     private SipCall unansweredVictim() {
@@ -327,7 +323,7 @@ public final class SipCallTracker implements Tap {
     /** Drops a held call at a bound, counted (and the first few as anomalies). */
     private void drop(final SipCall old, final long frame, final boolean forHeap) {
         calls.remove(old.callId());
-        unanswered.remove(old.callId(), old);
+        final boolean noResponse = unanswered.remove(old.callId(), old); // held and never answered
         open.remove(old.callId());
         old.dropped = true;
         if (forHeap) {
@@ -335,7 +331,7 @@ public final class SipCallTracker implements Tap {
         } else {
             dropped++;
         }
-        if (!old.responded) {
+        if (noResponse) {
             droppedUnanswered++;
         }
         if (dropped + shed <= MAX_LIMIT_ANOMALIES) {
@@ -343,7 +339,7 @@ public final class SipCallTracker implements Tap {
                 ? new Anomaly("sip.calls_heap", Severity.WARN, frame, -1,
                     "heap short: dropped a call without a response, " + old.callId())
                 : new Anomaly("sip.calls_limit", Severity.WARN, frame, -1,
-                    "more than " + maxCalls + " calls: dropped " + (old.responded ? "the oldest, " : "the oldest without a response, ")
+                    "more than " + maxCalls + " calls: dropped " + (noResponse ? "the oldest without a response, " : "the oldest, ")
                         + old.callId()));
         }
         forget(old);

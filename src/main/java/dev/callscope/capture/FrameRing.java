@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Threading: {@link #offer} and {@link #finish} from the producer thread only; {@link #take}
  * from one consumer thread at a time; {@link #drops()}, {@link #size()} from any thread.
  */
-final class FrameRing {
+public final class FrameRing {
     /** Longest a consumer parks before re-checking (a safety net, not the wake-up path). */
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -55,7 +55,7 @@ final class FrameRing {
      * @param slots maximum number of queued frames
      * @param arenaBytes bytes for queued packet data; a frame longer than this is cut to fit
      */
-    FrameRing(final int slots, final int arenaBytes) {
+    public FrameRing(final int slots, final int arenaBytes) {
         if (slots < 1 || arenaBytes < 1) {
             throw new IllegalArgumentException("slots and arenaBytes must be positive");
         }
@@ -73,7 +73,7 @@ final class FrameRing {
      *
      * @return false if the queue was full and the frame was dropped
      */
-    boolean offer(final byte[] data, final int len, final long ts, final int wireLen) {
+    public boolean offer(final byte[] data, final int len, final long ts, final int wireLen) {
         final int n = Math.min(len, arena.length);
         final long t = tail.get();
         if (t - head.get() >= slots) {
@@ -105,7 +105,7 @@ final class FrameRing {
     }
 
     /** No more frames will be offered (producer thread, or any thread once the producer is gone). */
-    void finish() {
+    public void finish() {
         finished = true;
         final Thread w = waiter;
         if (w != null) {
@@ -114,7 +114,7 @@ final class FrameRing {
     }
 
     /** Whether {@link #finish()} was called. */
-    boolean isFinished() {
+    public boolean isFinished() {
         return finished;
     }
 
@@ -124,7 +124,7 @@ final class FrameRing {
      * @return false once the queue is finished and drained
      * @throws InterruptedException if the consumer thread is interrupted while waiting
      */
-    boolean take(final RawFrame frame) throws InterruptedException {
+    public boolean take(final RawFrame frame) throws InterruptedException {
         while (true) {
             final long h = head.get();
             if (h < tail.get()) {
@@ -165,12 +165,12 @@ final class FrameRing {
     }
 
     /** Frames dropped because the queue was full. */
-    long drops() {
+    public long drops() {
         return drops.get();
     }
 
     /** Frames currently queued (approximate while the threads run). */
-    int size() {
+    public int size() {
         return (int) Math.max(0, tail.get() - head.get());
     }
 }

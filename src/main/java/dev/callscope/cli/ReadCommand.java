@@ -30,16 +30,36 @@ public final class ReadCommand implements Callable<Integer> {
     OutputOptions output;
     @Mixin
     LimitOptions limits;
+    @Mixin
+    HepOptions hep;
 
     @Override
     public Integer call() throws Exception {
         final CaptureStats stats = new CaptureStats(limits.limits().maxAnomalyRecords);
-        final Analysis.Result r = Analysis.run(input, limits, List.of(stats));
+        hep.start(limits.limits());
+        final Analysis.Result r = Analysis.run(input, limits, hep.with(List.of(stats)));
         final String err = r.inputError() == null ? null : r.inputError().getMessage();
+        final var sent = hep.json();
         output.emit(spec,
-            out -> Json.writeDocument(out, ReadView.json(input.files, r.format(), stats, err)),
-            out -> ReadView.jsonl(out, input.files, r.format(), stats, err),
-            out -> ReadView.text(out, input.files, r.format(), stats, err));
+            out -> {
+                final var doc = ReadView.json(input.files, r.format(), stats, err);
+                if (sent != null) {
+                    doc.set("hep_send", sent);
+                }
+                Json.writeDocument(out, doc);
+            },
+            out -> {
+                ReadView.jsonl(out, input.files, r.format(), stats, err);
+                if (sent != null) {
+                    final var line = Json.object().put("record", "hep_send");
+                    line.setAll(sent);
+                    Json.writeLine(out, line);
+                }
+            },
+            out -> {
+                ReadView.text(out, input.files, r.format(), stats, err);
+                hep.text(out);
+            });
         return r.exitCode();
     }
 }

@@ -96,6 +96,8 @@ public final class PacketDecoder {
     private int ipDepth;
     private long now;
     private PacketInfo info;
+    private final HepHeader hep = new HepHeader();
+    private final HepStreams hepStreams;
 
     /** A decoder with a reassembly budget of its own ({@code Limits.reassemblyBudget}). */
     public PacketDecoder(final Limits limits) {
@@ -113,6 +115,7 @@ public final class PacketDecoder {
         this.budget = budget;
         this.ownBudget = ownBudget;
         this.fragments = new IpReassembler(limits, stats, budget);
+        this.hepStreams = new HepStreams(limits.maxFlows);
     }
 
     /** The budget IP reassembly draws from. */
@@ -580,6 +583,13 @@ public final class PacketDecoder {
         final int udpWireEnd = off + length;
         final int udpCapEnd = Math.min(capEnd, udpWireEnd);
         setPayload(b, payloadOff, udpCapEnd);
+        final boolean hepPort = t.dstPort == HepHeader.PORT || t.srcPort == HepHeader.PORT;
+        if (hepPort || HepHeader.isWholeHep3(b, payloadOff, udpCapEnd - payloadOff)) {
+            final Result h = hep(b, payloadOff, udpCapEnd, udpWireEnd, hepPort);
+            if (h != null) {
+                return h;
+            }
+        }
         if (t.srcPort == GTP_U_PORT || t.dstPort == GTP_U_PORT) {
             return gtp(b, payloadOff, udpCapEnd, udpWireEnd);
         }
@@ -633,6 +643,54 @@ public final class PacketDecoder {
     }
 
     // ---------------------------------------------------------------- tunnels
+
+    /**
+     * HEP over UDP (a capture agent's copy of a packet, sent to a collector): the original packet's
+     * addresses, ports and time come from the HEP header and its payload is dispatched as if it had
+     * been captured at the agent, as sngrep -E and tshark do. A report (RTCP as JSON, QoS, logs) is
+     * counted with its outer conversation and not dispatched.
+     *
+     * @return null when the datagram is not HEP after all (plain UDP on the HEP port)
+     */
+    private Result hep(final byte[] b, final int off, final int capEnd, final int wireEnd, final boolean onPort) {
+        final int len = capEnd - off;
+        if (!HepHeader.isHep3(b, off, len) && !(onPort && HepHeader.looksLikeHep2(b, off, len))) {
+            return null;
+        }
+        info.addLayer("hep");
+        if (capEnd < wireEnd) {
+            info.reason = TRUNCATED;
+            return Result.OTHER_IP;
+        }
+        final String why = hep.parse(b, off, len);
+        if (why != null) {
+            return malformed(why);
+        }
+        if (!hep.carriesPacket(b) || hep.ipProtocol != 17 && hep.ipProtocol != 6) {
+            return Result.OTHER_IP;
+        }
+        if (hep.tsNanos != 0) {
+            info.tsNanos = hep.tsNanos;
+        }
+        final boolean tcp = hep.ipProtocol == 6;
+        ipVersion = hep.ipVersion;
+        System.arraycopy(hep.src, 0, ipSrc, 0, 16);
+        System.arraycopy(hep.dst, 0, ipDst, 0, 16);
+        final PacketInfo.Transport t = addTransport(tcp ? PacketInfo.Transport.TCP : PacketInfo.Transport.UDP);
+        if (t == null) {
+            return malformed("decode.too_many_transports");
+        }
+        t.srcPort = hep.srcPort;
+        t.dstPort = hep.dstPort;
+        t.payloadLength = hep.payloadLength;
+        if (tcp) {
+            // each HEP packet is one segment's data: sequence numbers are made up per direction
+            t.tcpSeq = hepStreams.next(hep, hep.payloadLength);
+            t.tcpFlags = HepStreams.PSH_ACK;
+        }
+        setPayload(b, hep.payloadOffset, hep.payloadOffset + hep.payloadLength);
+        return tcp ? Result.TCP : Result.UDP;
+    }
 
     private Result gre(final byte[] b, final int off, final int capEnd, final int wireEnd) {
         info.addLayer("gre");

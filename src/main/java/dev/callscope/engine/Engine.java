@@ -214,11 +214,11 @@ public final class Engine {
         final long n = ++frameNumber;
         frame = f;
         info = decoded;
-        nowNanos = f.tsNanos;
+        nowNanos = decoded.tsNanos; // the frame's time, or the original packet's when it came in HEP
         budget.atFrame(n);
         final FrameRecord r = record;
         r.frame = n;
-        r.tsNanos = f.tsNanos;
+        r.tsNanos = decoded.tsNanos;
         r.capLen = f.capLen;
         r.origLen = f.origLen;
         r.linkType = f.linkType;

@@ -38,6 +38,15 @@ public final class Json {
         return MAPPER.createArrayNode();
     }
 
+    /** A node as compact UTF-8 JSON (one line, no indentation): for payloads sent on the network. */
+    public static byte[] compactBytes(final JsonNode node) {
+        try {
+            return COMPACT.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * A JSON array whose items are made one at a time while the document is written, so a document
      * of a hundred thousand calls or streams never holds them all as nodes at once. Put it in a tree

@@ -42,6 +42,14 @@ public final class CallMedia {
     private CallMedia() {
     }
 
+    /**
+     * The endpoint an SDP announces (c= address literal and m= port), or null when it is not a
+     * literal address and a valid port: host names are never resolved.
+     */
+    public static Endpoint announced(final String address, final int port) {
+        return endpoint(address, port);
+    }
+
     /** An endpoint from an address literal and a port, or null (host names are never resolved). */
     static Endpoint endpoint(final String address, final int port) {
         String a = address.trim();

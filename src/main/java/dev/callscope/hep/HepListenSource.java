@@ -6,7 +6,6 @@ import dev.callscope.core.LinkType;
 import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
 import dev.callscope.decode.HepHeader;
-import dev.callscope.decode.HepStreams;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.StandardSocketOptions;
@@ -18,7 +17,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,10 +42,6 @@ public final class HepListenSource implements PacketSource {
     static final int SOCKET_BUFFER = 32 * 1024 * 1024;
     /** TCP agents connected at once; more are refused (closed at once) and counted. */
     static final int MAX_CONNECTIONS = 1024;
-    private static final int IPV4_HEADER = 20;
-    private static final int IPV6_HEADER = 40;
-    private static final int UDP_HEADER = 8;
-    private static final int TCP_HEADER = 20;
 
     /** What the collector received and what became of it. */
     public record Stats(long received, long decoded, long malformed, long rejected, long reports, long unsupported,
@@ -56,11 +50,9 @@ public final class HepListenSource implements PacketSource {
     }
 
     private final HepTarget at;
-    private final byte[] password;
+    private final HepFrames frames;
     private final FrameRing ring = new FrameRing(QUEUE_SLOTS, QUEUE_BYTES);
     private final Thread thread;
-    private final HepHeader hep = new HepHeader();
-    private final HepStreams streams;
     private final RawFrame in = new RawFrame();
     private DatagramChannel udp;
     private ServerSocketChannel server;
@@ -70,18 +62,10 @@ public final class HepListenSource implements PacketSource {
     private volatile long connections;
     private volatile long refused;
     private int socketBuffer;
-    private long decoded;
-    private long malformed;
-    private long rejected;
-    private long reports;
-    private long unsupported;
-    private final long[] byType = new long[256];
-    private final Map<String, Long> reasons = new TreeMap<>();
 
     private HepListenSource(final HepTarget at, final String password, final int maxStreams) {
         this.at = at;
-        this.password = password == null || password.isEmpty() ? null : password.getBytes(StandardCharsets.UTF_8);
-        this.streams = new HepStreams(maxStreams);
+        this.frames = new HepFrames(password, maxStreams);
         this.thread = new Thread(at.tcp() ? this::runTcp : this::runUdp, "callscope-hep-listen");
         this.thread.setDaemon(true);
     }
@@ -271,123 +255,10 @@ public final class HepListenSource implements PacketSource {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            if (decode(in, frame)) {
+            if (frames.decode(in.data, in.capLen, in.tsNanos, frame)) {
                 return true;
             }
         }
-    }
-
-    /** Turns one HEP packet into the frame it describes; false when it is counted and skipped. */
-    boolean decode(final RawFrame hepPacket, final RawFrame frame) {
-        final byte[] b = hepPacket.data;
-        final String why = hep.parse(b, 0, hepPacket.capLen);
-        if (why != null) {
-            count(why);
-            return false;
-        }
-        byType[hep.protoType & 0xFF]++;
-        if (password != null && (hep.version != 3 || !hep.authMatches(b, password))) {
-            rejected++;
-            reason(hep.version != 3 ? "hep.no_auth_key" : "hep.bad_auth_key");
-            return false;
-        }
-        if (!hep.carriesPacket(b)) {
-            reports++;
-            return false;
-        }
-        if (hep.ipProtocol != 17 && hep.ipProtocol != 6) {
-            unsupported++;
-            reason("hep.unsupported_protocol");
-            return false;
-        }
-        final boolean tcp = hep.ipProtocol == 6;
-        final int ip = hep.ipVersion == 6 ? IPV6_HEADER : IPV4_HEADER;
-        final int tr = tcp ? TCP_HEADER : UDP_HEADER;
-        final int total = ip + tr + hep.payloadLength;
-        if (total > 65_535 + (hep.ipVersion == 6 ? IPV6_HEADER : 0)) {
-            count("hep.too_long");
-            return false;
-        }
-        final byte[] f = frame.ensureCapacity(total);
-        int p = 0;
-        if (hep.ipVersion == 6) {
-            f[0] = 0x60;
-            f[1] = 0;
-            f[2] = 0;
-            f[3] = 0;
-            put16(f, 4, tr + hep.payloadLength);
-            f[6] = (byte) hep.ipProtocol;
-            f[7] = 64;
-            System.arraycopy(hep.src, 0, f, 8, 16);
-            System.arraycopy(hep.dst, 0, f, 24, 16);
-            p = IPV6_HEADER;
-        } else {
-            f[0] = 0x45;
-            f[1] = 0;
-            put16(f, 2, total);
-            put16(f, 4, 0);
-            put16(f, 6, 0x4000); // don't fragment
-            f[8] = 64;
-            f[9] = (byte) hep.ipProtocol;
-            put16(f, 10, 0);
-            System.arraycopy(hep.src, 0, f, 12, 4);
-            System.arraycopy(hep.dst, 0, f, 16, 4);
-            put16(f, 10, ipv4Checksum(f));
-            p = IPV4_HEADER;
-        }
-        put16(f, p, hep.srcPort);
-        put16(f, p + 2, hep.dstPort);
-        if (tcp) {
-            final long seq = streams.next(hep, hep.payloadLength);
-            f[p + 4] = (byte) (seq >>> 24);
-            f[p + 5] = (byte) (seq >>> 16);
-            f[p + 6] = (byte) (seq >>> 8);
-            f[p + 7] = (byte) seq;
-            put16(f, p + 8, 0);
-            put16(f, p + 10, 0);
-            f[p + 12] = (byte) (TCP_HEADER / 4 << 4);
-            f[p + 13] = (byte) HepStreams.PSH_ACK;
-            put16(f, p + 14, 65_535);
-            put16(f, p + 16, 0); // checksum not computed (as for offloaded packets)
-            put16(f, p + 18, 0);
-        } else {
-            put16(f, p + 4, UDP_HEADER + hep.payloadLength);
-            put16(f, p + 6, 0); // no checksum
-        }
-        System.arraycopy(b, hep.payloadOffset, f, p + tr, hep.payloadLength);
-        frame.capLen = total;
-        frame.origLen = total;
-        frame.linkType = LinkType.RAW;
-        frame.tsNanos = hep.tsNanos != 0 ? hep.tsNanos : hepPacket.tsNanos;
-        frame.interfaceId = 0;
-        frame.sourceIndex = 0;
-        decoded++;
-        return true;
-    }
-
-    private void count(final String why) {
-        malformed++;
-        reason(why);
-    }
-
-    private void reason(final String why) {
-        reasons.merge(why, 1L, Long::sum);
-    }
-
-    private static void put16(final byte[] b, final int off, final int v) {
-        b[off] = (byte) (v >>> 8);
-        b[off + 1] = (byte) v;
-    }
-
-    private static int ipv4Checksum(final byte[] b) {
-        int sum = 0;
-        for (int i = 0; i < IPV4_HEADER; i += 2) {
-            sum += ((b[i] & 0xFF) << 8) | (b[i + 1] & 0xFF);
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return ~sum & 0xFFFF;
     }
 
     /** Stops receiving; {@link #next} returns what is queued, then false. Safe from any thread. */
@@ -414,18 +285,12 @@ public final class HepListenSource implements PacketSource {
 
     /** Counters so far (call after {@link #next} returned false for final figures). */
     public Stats stats() {
-        final Map<Integer, Long> types = new TreeMap<>();
-        for (int i = 0; i < byType.length; i++) {
-            if (byType[i] != 0) {
-                types.put(i, byType[i]);
-            }
-        }
-        final Map<String, Long> r = new TreeMap<>(reasons);
+        final Map<String, Long> r = new TreeMap<>(frames.reasons());
         if (tcpErrors > 0) {
             r.merge("hep.tcp_framing", tcpErrors, Long::sum);
         }
-        return new Stats(received, decoded, malformed + tcpErrors, rejected, reports, unsupported, ring.drops(),
-            connections, refused, socketBuffer, r, types);
+        return new Stats(received, frames.decoded(), frames.malformed() + tcpErrors, frames.rejected(), frames.reports(),
+            frames.unsupported(), ring.drops(), connections, refused, socketBuffer, r, frames.byType());
     }
 
     @Override

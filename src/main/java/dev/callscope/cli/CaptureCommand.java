@@ -246,20 +246,20 @@ public final class CaptureCommand implements Callable<Integer> {
                         doc.putPOJO("capture", extra);
                     }
                     if (received != null) {
-                        doc.set("hep", received);
+                        doc.putPOJO("hep", received);
                     }
                     if (sent != null) {
-                        doc.set("hep_send", sent);
+                        doc.putPOJO("hep_send", sent);
                     }
                     Json.writeDocument(out, doc);
                 },
                 out -> {
                     ReadView.jsonl(out, names, format, stats, null);
                     if (received != null) {
-                        Json.writeLine(out, Json.object().put("record", "hep").setAll(received));
+                        Json.writeLine(out, HepViews.record("hep", received));
                     }
                     if (sent != null) {
-                        Json.writeLine(out, Json.object().put("record", "hep_send").setAll(sent));
+                        Json.writeLine(out, HepViews.record("hep_send", sent));
                     }
                 },
                 out -> {

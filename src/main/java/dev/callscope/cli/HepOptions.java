@@ -4,12 +4,12 @@ import dev.callscope.core.Limits;
 import dev.callscope.dissect.Tap;
 import dev.callscope.hep.HepAgent;
 import dev.callscope.hep.HepTarget;
-import dev.callscope.output.Json;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** --hep-send, --hep-id and --hep-password: callscope as a HOMER capture agent. */
@@ -62,13 +62,13 @@ public final class HepOptions {
     }
 
     /** What was sent, for a JSON document, or null when nothing was asked. */
-    ObjectNode json() {
+    Map<String, Object> json() {
         if (agent == null) {
             return null;
         }
         agent.finish();
         final HepAgent.Report r = agent.report();
-        final ObjectNode o = Json.object();
+        final Map<String, Object> o = new LinkedHashMap<>();
         o.put("target", r.target().toString());
         o.put("sip", r.sip());
         o.put("rtcp", r.rtcp());

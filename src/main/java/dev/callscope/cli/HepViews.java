@@ -1,9 +1,8 @@
 package dev.callscope.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callscope.hep.HepListenSource;
-import dev.callscope.output.Json;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -12,8 +11,8 @@ final class HepViews {
     private HepViews() {
     }
 
-    static ObjectNode json(final HepListenSource.Stats s) {
-        final ObjectNode o = Json.object();
+    static Map<String, Object> json(final HepListenSource.Stats s) {
+        final Map<String, Object> o = new LinkedHashMap<>();
         o.put("received", s.received());
         o.put("decoded", s.decoded());
         o.put("malformed", s.malformed());
@@ -24,10 +23,18 @@ final class HepViews {
         o.put("connections", s.connections());
         o.put("refused_connections", s.refusedConnections());
         o.put("socket_buffer", s.socketBuffer());
-        final ObjectNode reasons = o.putObject("reasons");
-        s.reasons().forEach(reasons::put);
-        final ObjectNode types = o.putObject("by_type");
+        o.put("reasons", new LinkedHashMap<>(s.reasons()));
+        final Map<String, Long> types = new LinkedHashMap<>();
         s.byType().forEach((k, v) -> types.put(String.valueOf(k), v));
+        o.put("by_type", types);
+        return o;
+    }
+
+    /** {@code fields} as a JSON Lines record named {@code record}. */
+    static Map<String, Object> record(final String record, final Map<String, Object> fields) {
+        final Map<String, Object> o = new LinkedHashMap<>();
+        o.put("record", record);
+        o.putAll(fields);
         return o;
     }
 

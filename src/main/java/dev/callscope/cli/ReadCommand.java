@@ -44,16 +44,14 @@ public final class ReadCommand implements Callable<Integer> {
             out -> {
                 final var doc = ReadView.json(input.files, r.format(), stats, err);
                 if (sent != null) {
-                    doc.set("hep_send", sent);
+                    doc.putPOJO("hep_send", sent);
                 }
                 Json.writeDocument(out, doc);
             },
             out -> {
                 ReadView.jsonl(out, input.files, r.format(), stats, err);
                 if (sent != null) {
-                    final var line = Json.object().put("record", "hep_send");
-                    line.setAll(sent);
-                    Json.writeLine(out, line);
+                    Json.writeLine(out, HepViews.record("hep_send", sent));
                 }
             },
             out -> {

@@ -228,7 +228,7 @@ function _picocli_callscope_read() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -324,6 +324,15 @@ function _picocli_callscope_read() {
       return
       ;;
     '--max-violations')
+      return
+      ;;
+    '--hep-send')
+      return
+      ;;
+    '--hep-id')
+      return
+      ;;
+    '--hep-password')
       return
       ;;
   esac
@@ -1398,13 +1407,16 @@ function _picocli_callscope_capture() {
 
   local commands=""
   local flag_opts="'--no-promiscuous' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-i' '--interface' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--view' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'-i' '--interface' '--hep-listen' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--view' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
   local VIEW_option_args=("calls") # --view values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-i'|'--interface')
+      return
+      ;;
+    '--hep-listen')
       return
       ;;
     '-f'|'--bpf')
@@ -1512,6 +1524,15 @@ function _picocli_callscope_capture() {
       return
       ;;
     '--max-violations')
+      return
+      ;;
+    '--hep-send')
+      return
+      ;;
+    '--hep-id')
+      return
+      ;;
+    '--hep-password')
       return
       ;;
   esac

@@ -41,7 +41,10 @@ public final class HepListenSource implements PacketSource {
     /** Receive buffer asked of the kernel (it grants at most net.core.rmem_max). */
     static final int SOCKET_BUFFER = 32 * 1024 * 1024;
     /** TCP agents connected at once; more are refused (closed at once) and counted. */
-    static final int MAX_CONNECTIONS = 1024;
+    static final int MAX_CONNECTIONS = 256;
+    /** A connection's first buffer; it grows to hold the longest HEP packet (64 KiB) only when one comes. */
+    private static final int FIRST_BUFFER = 8 * 1024;
+    private static final int MAX_BUFFER = 2 * 65_536;
 
     /** What the collector received and what became of it. */
     public record Stats(long received, long decoded, long malformed, long rejected, long reports, long unsupported,
@@ -140,7 +143,7 @@ public final class HepListenSource implements PacketSource {
 
     /** One agent connection: bytes read and not yet framed. */
     private static final class Conn {
-        final ByteBuffer buf = ByteBuffer.allocate(2 * 65_536);
+        ByteBuffer buf = ByteBuffer.allocate(FIRST_BUFFER);
     }
 
     private void runTcp() {
@@ -186,7 +189,14 @@ public final class HepListenSource implements PacketSource {
     private void read(final SelectionKey k) {
         final SocketChannel c = (SocketChannel) k.channel();
         final Conn conn = (Conn) k.attachment();
-        final ByteBuffer b = conn.buf;
+        ByteBuffer b = conn.buf;
+        if (!b.hasRemaining() && b.capacity() < MAX_BUFFER) {
+            final ByteBuffer bigger = ByteBuffer.allocate(Math.min(MAX_BUFFER, 2 * b.capacity()));
+            b.flip();
+            bigger.put(b);
+            conn.buf = bigger;
+            b = bigger;
+        }
         try {
             final int n = c.read(b);
             if (n < 0) {

@@ -1,13 +1,14 @@
 /*
  * hepblast: sends HEPv3 datagrams carrying SIP over UDP at a paced rate (bench/hep.sh).
  *
- *   usage: hepblast -a ADDR -p PORT -r RATE (-d SECONDS | -n COUNT) [-c CALLS] [-b BATCH] [-g AGENT]
+ *   usage: hepblast -a ADDR -p PORT -r RATE (-d SECONDS | -n COUNT) [-c CALLS] [-A PAIRS] [-b BATCH] [-g AGENT]
  *     -a ADDR    destination IPv4 address (must be in 127.0.0.0/8)
  *     -p PORT    destination UDP port
  *     -r RATE    packets per second (0: as fast as the kernel takes them)
  *     -d SECONDS stop after this many seconds
  *     -n COUNT   stop after this many packets (with -d: whichever comes first)
  *     -c CALLS   calls in progress at once (default 100)
+ *     -A PAIRS   caller/callee address pairs, reused every PAIRS calls (default and most 1000000)
  *     -b BATCH   datagrams per sendmmsg call, and per pacing check (default 64)
  *     -g AGENT   HEP capture agent id (default 2001)
  *
@@ -22,7 +23,7 @@
  * message (k / CALLS) % 7 of call (k / (7 * CALLS)) * CALLS + k % CALLS, so CALLS calls are in
  * progress at any time and each completes, 7 * CALLS packets after its INVITE. Call n has its own
  * Call-ID (hb-NNNNNNNNNN@caller), tags, branches, caller 10.(100+a).(100+b).(100+c) and callee
- * 10.(200+a%50).(100+c).(100+b) with n % 1000000 = a*10000 + b*100 + c, media ports
+ * 10.(200+a%50).(100+c).(100+b) with n % PAIRS = a*10000 + b*100 + c, media ports
  * 20000 + 2 * (n % 20000) (caller) and 30000 + 2 * (n % 10000) (callee). Every field has a fixed
  * width, so each message is built once and only the digits are rewritten per packet.
  *
@@ -330,8 +331,8 @@ struct call_values {
     unsigned mport_a, mport_b;
 };
 
-static void call_values(struct call_values *c, uint64_t n) {
-    unsigned k = n % 1000000, a = k / 10000, b = k / 100 % 100, cc = k % 100;
+static void call_values(struct call_values *c, uint64_t n, uint64_t pairs) {
+    unsigned k = n % pairs, a = k / 10000, b = k / 100 % 100, cc = k % 100;
     unsigned ea = 200 + a % 50, eb = 100 + cc, ec = 100 + b;
     c->num = n;
     memcpy(c->caller_txt, "10.", 3);
@@ -385,16 +386,16 @@ static long long parse_num(const char *s, const char *what, double *frac) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: hepblast -a ADDR -p PORT -r RATE (-d SECONDS | -n COUNT) [-c CALLS] [-b BATCH] [-g AGENT]\n");
+    fprintf(stderr, "usage: hepblast -a ADDR -p PORT -r RATE (-d SECONDS | -n COUNT) [-c CALLS] [-A PAIRS] [-b BATCH] [-g AGENT]\n");
     exit(2);
 }
 
 int main(int argc, char **argv) {
     const char *addr = NULL;
-    long long port = -1, count = -1, calls = 100, batch = 64, agent = 2001;
+    long long port = -1, count = -1, calls = 100, pairs = 1000000, batch = 64, agent = 2001;
     double rate = -1, seconds = -1;
     int opt;
-    while ((opt = getopt(argc, argv, "a:p:r:d:n:c:b:g:h")) != -1) {
+    while ((opt = getopt(argc, argv, "a:p:r:d:n:c:A:b:g:h")) != -1) {
         switch (opt) {
         case 'a': addr = optarg; break;
         case 'p': port = parse_num(optarg, "port", NULL); break;
@@ -402,6 +403,7 @@ int main(int argc, char **argv) {
         case 'd': parse_num(optarg, "duration", &seconds); break;
         case 'n': count = parse_num(optarg, "count", NULL); break;
         case 'c': calls = parse_num(optarg, "calls", NULL); break;
+        case 'A': pairs = parse_num(optarg, "address pairs", NULL); break;
         case 'b': batch = parse_num(optarg, "batch", NULL); break;
         case 'g': agent = parse_num(optarg, "agent id", NULL); break;
         default: usage();
@@ -409,6 +411,7 @@ int main(int argc, char **argv) {
     }
     if (!addr || port < 1 || port > 65535 || rate < 0 || (seconds <= 0 && count <= 0) || optind != argc) usage();
     if (calls < 1 || calls > 100000000) die("-c must be between 1 and 100000000");
+    if (pairs < 1 || pairs > 1000000) die("-A must be between 1 and 1000000");
     if (batch < 1 || batch > MAX_BATCH) die("-b must be between 1 and 1024");
     if (agent > 0xffffffffLL) die("-g must fit in 32 bits");
 
@@ -476,7 +479,7 @@ int main(int argc, char **argv) {
             int m = (int) (round % MESSAGES);
             uint64_t call = round / MESSAGES * (uint64_t) calls + p % (uint64_t) calls;
             if (call != cv_call) {
-                call_values(&cv, call);
+                call_values(&cv, call, (uint64_t) pairs);
                 cv_call = call;
             }
             int64_t ts = wall0 + (rate > 0 ? (int64_t) ((double) p * 1e9 / rate) : ts_base);

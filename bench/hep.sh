@@ -7,13 +7,20 @@
 #                                              (default: 50k:20 100k:20 200k:60 300k:20)
 #   env:   PORT=19060     UDP port on 127.0.0.1 (must be free)
 #          CALLS=1000     calls in progress at once (hepblast -c; 7 messages each)
+#          PAIRS=1000000  caller/callee address pairs, reused every PAIRS calls (hepblast -A): every call
+#                         its own SIP conversation by default; e.g. 100 for traffic between a few proxies
 #          BATCH=64       datagrams per sendmmsg and per pacing step (hepblast -b)
 #          MARGIN=3       callscope runs --duration SECONDS+MARGIN; the sender starts once its socket is bound
 #          SINK=1         after each callscope run, the same load into bench/hepsink (a C recvmmsg loop
 #                         with the same SO_RCVBUF as callscope's socket): what the host itself allows
 #          TCPDUMP=0      1: also a run with tcpdump -i lo -w /dev/null beside hepsink (what libpcap sees)
-#          JSTACK=0       1: a jcmd Thread.print of callscope in the middle of each run (per-thread CPU
-#                         from top -H is always taken)
+#          JSTACK=0       N: N thread dumps of callscope (jcmd Thread.print, 0.5 s apart) from the middle of
+#                         each run into OUT_DIR/RATE.jstack, a poor man's profile (per-thread CPU from
+#                         top -H in the middle of the run is always saved, OUT_DIR/RATE.threads, and
+#                         the host's top, OUT_DIR/RATE.top)
+#          GCLOG=0        1: run callscope with the launcher's JVM options plus -Xlog:gc (OUT_DIR/RATE.gc)
+#          HISTO=0        1: a class histogram of callscope's heap in the middle of each run (jcmd
+#                         GC.class_histogram, OUT_DIR/RATE.histo; it forces a full collection)
 #          RMEM=          BYTES: set net.core.rmem_max and net.core.rmem_default to BYTES for the run
 #                         and restore both at the end (root; every socket opened meanwhile on the host
 #                         gets the larger default). Empty: measure with the host's settings.
@@ -45,10 +52,13 @@ PORT=${PORT:-19060}
 ADDR=127.0.0.1
 CALLS=${CALLS:-1000}
 BATCH=${BATCH:-64}
+PAIRS=${PAIRS:-1000000}
 MARGIN=${MARGIN:-3}
 SINK=${SINK:-1}
 TCPDUMP=${TCPDUMP:-0}
 JSTACK=${JSTACK:-0}
+GCLOG=${GCLOG:-0}
+HISTO=${HISTO:-0}
 RMEM=${RMEM:-}
 CALLSCOPE=${CALLSCOPE:-$ROOT/target/callscope}
 CAPTURE_ARGS=${CAPTURE_ARGS:-}
@@ -59,11 +69,13 @@ die() { echo "hep.sh: $*" >&2; exit 1; }
 for c in gcc ss jq awk pgrep; do command -v "$c" >/dev/null || die "missing command: $c"; done
 [[ $PORT =~ ^[0-9]+$ ]] && (( PORT > 0 && PORT < 65536 )) || die "PORT must be a UDP port"
 [[ $CALLS =~ ^[1-9][0-9]*$ ]] || die "CALLS must be a positive number"
+[[ $PAIRS =~ ^[1-9][0-9]*$ ]] && (( PAIRS <= 1000000 )) || die "PAIRS must be between 1 and 1000000"
 [[ $BATCH =~ ^[1-9][0-9]*$ ]] && (( BATCH <= 1024 )) || die "BATCH must be between 1 and 1024"
 [[ $MARGIN =~ ^[1-9][0-9]*$ ]] || die "MARGIN must be a positive number of seconds"
 [[ -z $RMEM || $RMEM =~ ^[1-9][0-9]*$ ]] || die "RMEM must be a number of bytes"
 (( TCPDUMP == 0 )) || command -v tcpdump >/dev/null || die "missing command: tcpdump"
-(( JSTACK == 0 )) || command -v jcmd >/dev/null || die "missing command: jcmd"
+[[ $JSTACK =~ ^[0-9]+$ ]] || die "JSTACK must be a number of thread dumps"
+(( JSTACK == 0 && HISTO == 0 )) || command -v jcmd >/dev/null || die "missing command: jcmd"
 
 # RATE[:SECONDS] arguments
 RATES=(); SECS=()
@@ -105,6 +117,14 @@ if [[ ! -x $CALLSCOPE ]]; then
 fi
 "$CALLSCOPE" capture --help 2>&1 | grep -q -- '--hep-listen' || die "$CALLSCOPE capture has no --hep-listen"
 QUIET=
+# the launcher's own JVM options (its opts=... through fi), for GCLOG=1
+JVM_OPTS=
+if (( GCLOG )); then
+  here=$(dirname "$CALLSCOPE"); opts=
+  eval "$(sed -n '/^opts=/,/^fi$/p' "$CALLSCOPE")"
+  [[ -n $opts ]] || die "no opts= line in $CALLSCOPE"
+  JVM_OPTS=$opts
+fi
 "$CALLSCOPE" capture --help 2>&1 | grep -Eq -- '(^|[ ,])-q([ ,]|$)' && QUIET=-q
 
 # (b) socket buffers: the host's unless RMEM is given
@@ -145,9 +165,11 @@ LAST_RB=
 callscope_run() {
   local rate=$1 secs=$2 base=$OUT/$1 tpid jpid spid t0 t1 e0 e1 i sk rc=0 note=
   local sent failed received decoded malformed rejected queued packets drops drops10 peak r10 rend cpu
-  rm -f "$base".{json,err,time,blast,blast-err,samples,threads,jstack}
+  rm -f "$base".{json,err,time,blast,blast-err,samples,threads,top,jstack,gc,histo}
   e0=$(rcvbuf_errors)
-  "$TIME" -v -o "$base.time" "$CALLSCOPE" capture --hep-listen "udp:$ADDR:$PORT" --duration $(( secs + MARGIN )) \
+  local env=()
+  (( GCLOG == 0 )) || env=(env "CALLSCOPE_JAVA_OPTS=$JVM_OPTS -Xlog:gc:file=$base.gc")
+  "$TIME" -v -o "$base.time" "${env[@]}" "$CALLSCOPE" capture --hep-listen "udp:$ADDR:$PORT" --duration $(( secs + MARGIN )) \
     --json $QUIET $CAPTURE_ARGS >"$base.json" 2>"$base.err" &
   tpid=$!; PIDS+=("$tpid")
   # the socket is bound when ss shows it (at most 60 s for the JVM to start)
@@ -178,10 +200,16 @@ callscope_run() {
   (
     sleep $(( secs / 2 ))
     top -H -b -n 2 -d 1 -p "$jpid" 2>/dev/null | awk '/^top -/ { n++ } n == 2' | head -25 >"$base.threads"
-    (( JSTACK == 0 )) || timeout 20 jcmd "$jpid" Thread.print >"$base.jstack" 2>&1 || true
+    # and the whole host's, to see whether anything else competed for the CPUs
+    top -b -n 2 -d 1 2>/dev/null | awk '/^top -/ { n++ } n == 2' | head -15 >"$base.top"
+    (( HISTO == 0 )) || timeout 60 jcmd "$jpid" GC.class_histogram 2>&1 | head -40 >"$base.histo" || true
+    for (( i = 0; i < JSTACK; i++ )); do
+      timeout 20 jcmd "$jpid" Thread.print >>"$base.jstack" 2>&1 || break
+      sleep 0.5
+    done
   ) &
   PIDS+=("$!")
-  "$OUT/hepblast" -a "$ADDR" -p "$PORT" -r "$rate" -d "$secs" -c "$CALLS" -b "$BATCH" >"$base.blast" 2>"$base.blast-err" || true
+  "$OUT/hepblast" -a "$ADDR" -p "$PORT" -r "$rate" -d "$secs" -c "$CALLS" -A "$PAIRS" -b "$BATCH" >"$base.blast" 2>"$base.blast-err" || true
   t1=$EPOCHREALTIME
   sk=$(skmem)   # no more datagrams arrive: the drop counter is final
   if ! wait_gone "$tpid" $(( MARGIN + 60 )); then
@@ -218,9 +246,11 @@ callscope_run() {
   [[ -n $note ]] && NOTES+=("- $(num "$rate")/s: $note")
   # the RSS every 10 s of the load, and the drops counter with it
   (( secs < 20 )) || RSSLINES+=("- $(num "$rate")/s: $(awk -v e="$end" '
-      $1 >= next_t && $1 <= e + 0.5 { out = out sep sprintf("%d s %.1f MiB (drops %s)", $1, $2 / 1024, $5 == "" ? "-" : $5); sep = ", "; next_t += 10 }
-      BEGIN { next_t = 10 } END { print out }' "$base.samples")")
-  echo "  callscope $rate/s: sent $sent, received $received, packets $packets, socket drops $drops, queue drops $queued" >&2
+      function show(t, r, d) { out = out sep sprintf("%d s %.1f MiB (drops %s)", t, r / 1024, d == "" ? "-" : d); sep = ", " }
+      $1 > e { exit }
+      $1 >= next_t { show($1, $2, $5); next_t += 10; shown = NR }
+      { lt = $1; lr = $2; ld = $5; last = NR }
+      BEGIN { next_t = 10 } END { if (last && last != shown) show(lt, lr, ld); print out }' "$base.samples")")
 }
 
 # sink_run RATE SECONDS: the same load into hepsink (and tcpdump with TCPDUMP=1)
@@ -237,7 +267,7 @@ sink_run() {
     tdpid=$!; PIDS+=("$tdpid")
     sleep 1
   fi
-  "$OUT/hepblast" -a "$ADDR" -p "$PORT" -r "$rate" -d "$secs" -c "$CALLS" -b "$BATCH" >"$base.blast" 2>&1 || true
+  "$OUT/hepblast" -a "$ADDR" -p "$PORT" -r "$rate" -d "$secs" -c "$CALLS" -A "$PAIRS" -b "$BATCH" >"$base.blast" 2>&1 || true
   sk=$(skmem)
   if (( with_tcpdump )); then
     sleep 1; kill -INT "$tdpid" 2>/dev/null || true
@@ -271,7 +301,8 @@ for (( k = 0; k < ${#RATES[@]}; k++ )); do
 done
 
 {
-  echo "callscope capture --hep-listen on $ADDR:$PORT, hepblast with $CALLS calls at once (7 SIP messages each);" \
+  echo "callscope capture --hep-listen on $ADDR:$PORT, hepblast with $CALLS calls at once (7 SIP messages each)," \
+    "$PAIRS address pairs;" \
     "batches of $BATCH; $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%dT%H:%MZ);" \
     "$(nproc) cpu, $(uname -r), load $LOAD0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; $RMEM_NOW"
   echo

@@ -15,9 +15,9 @@
 #                         with the same SO_RCVBUF as callscope's socket): what the host itself allows
 #          TCPDUMP=0      1: also a run with tcpdump -i lo -w /dev/null beside hepsink (what libpcap sees)
 #          JSTACK=0       N: N thread dumps of callscope (jcmd Thread.print, 0.5 s apart) from the middle of
-#                         each run into OUT_DIR/RATE.jstack, a poor man's profile (per-thread CPU from
-#                         top -H in the middle of the run is always saved, OUT_DIR/RATE.threads, and
-#                         the host's top, OUT_DIR/RATE.top)
+#                         each run into OUT_DIR/RATE.jstack, a poor man's profile (the CPU of each thread
+#                         over one second in the middle of the run is always saved, OUT_DIR/RATE.threads,
+#                         and the host's top, OUT_DIR/RATE.top)
 #          GCLOG=0        1: run callscope with the launcher's JVM options plus -Xlog:gc (OUT_DIR/RATE.gc)
 #          HISTO=0        1: a class histogram of callscope's heap in the middle of each run (jcmd
 #                         GC.class_histogram, OUT_DIR/RATE.histo; it forces a full collection)
@@ -147,6 +147,21 @@ port_busy() { [[ -n $(ss -Huanl "sport = :$PORT" 2>/dev/null) ]]; }
 mib() { awk -v k="$1" 'BEGIN { if (k == "" || k == "-") print "-"; else printf "%.1f", k / 1024 }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", 100 * a / b; else print "-" }'; }
 num() { [[ $1 =~ ^-?[0-9]+$ ]] && printf "%'d" "$1" || printf '%s' "$1"; }
+# threads PID: each thread's share of a CPU over one second (utime + stime from /proc/PID/task), busiest first
+threads() {
+  local hz; hz=$(getconf CLK_TCK)
+  # one awk per reading: tid, name, ticks
+  task_ticks() { awk '{ l = $0; name = l; sub(/^[^(]*\(/, "", name); sub(/\) [^)]*$/, "", name); sub(/^.*\) /, "", l)
+                        split(l, f, " "); printf "%s\t%s\t%s\n", $1, name, f[12] + f[13] }' /proc/"$1"/task/*/stat 2>/dev/null; }
+  { echo "T $EPOCHREALTIME"; task_ticks "$1"; sleep 1; echo "T $EPOCHREALTIME"; task_ticks "$1"; } \
+    | awk -F'\t' -v hz="$hz" '
+      /^T / { split($0, a, " "); t[++n] = a[2]; next }
+      n == 1 { c0[$1] = $3; next }
+      n == 2 { c1[$1] = $3; name[$1] = $2 }
+      END { w = t[2] - t[1]
+            for (id in c1) if (id in c0) printf "%5.0f%%  %s (tid %s)\n", 100 * (c1[id] - c0[id]) / hz / w, name[id], id }' \
+    | sort -rn | head -8
+}
 # wait_gone PID SECONDS: waits (bounded) for a process of this script to exit; 1 if it is still there
 wait_gone() {
   local i
@@ -199,7 +214,7 @@ callscope_run() {
   # per-thread CPU in the middle of the load (top's second frame: the CPU of that second)
   (
     sleep $(( secs / 2 ))
-    top -H -b -n 2 -d 1 -p "$jpid" 2>/dev/null | awk '/^top -/ { n++ } n == 2' | head -25 >"$base.threads"
+    threads "$jpid" >"$base.threads"
     # and the whole host's, to see whether anything else competed for the CPUs
     top -b -n 2 -d 1 2>/dev/null | awk '/^top -/ { n++ } n == 2' | head -15 >"$base.top"
     (( HISTO == 0 )) || timeout 60 jcmd "$jpid" GC.class_histogram 2>&1 | head -40 >"$base.histo" || true

@@ -74,6 +74,21 @@ public final class FrameRing {
      * @return false if the queue was full and the frame was dropped
      */
     public boolean offer(final byte[] data, final int len, final long ts, final int wireLen) {
+        return offer(data, null, len, ts, wireLen);
+    }
+
+    /**
+     * Queues a copy of {@code data}'s bytes from 0 to its position (producer thread only): a direct
+     * buffer a socket read into is copied once, straight into the queue.
+     *
+     * @return false if the queue was full and the frame was dropped
+     */
+    public boolean offer(final java.nio.ByteBuffer data, final long ts) {
+        return offer(null, data, data.position(), ts, data.position());
+    }
+
+    private boolean offer(final byte[] data, final java.nio.ByteBuffer buffer, final int len, final long ts,
+                          final int wireLen) {
         final int n = Math.min(len, arena.length);
         final long t = tail.get();
         if (t - head.get() >= slots) {
@@ -88,7 +103,11 @@ public final class FrameRing {
             return false;
         }
         final int start = pad == 0 ? pos : 0;
-        System.arraycopy(data, 0, arena, start, n);
+        if (data != null) {
+            System.arraycopy(data, 0, arena, start, n);
+        } else {
+            buffer.get(0, arena, start, n);
+        }
         final int slot = (int) (t % slots);
         tsNanos[slot] = ts;
         capLen[slot] = n;

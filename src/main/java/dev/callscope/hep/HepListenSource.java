@@ -122,7 +122,7 @@ public final class HepListenSource implements PacketSource {
     // ------------------------------------------------------------------ receiving thread
 
     private void runUdp() {
-        final ByteBuffer buf = ByteBuffer.allocate(65_536);
+        final ByteBuffer buf = ByteBuffer.allocateDirect(65_536); // the socket reads into it without a copy
         try {
             while (!stopped) {
                 buf.clear();
@@ -130,7 +130,7 @@ public final class HepListenSource implements PacketSource {
                     continue;
                 }
                 received++;
-                ring.offer(buf.array(), buf.position(), System.currentTimeMillis() * 1_000_000L, buf.position());
+                ring.offer(buf, System.currentTimeMillis() * 1_000_000L);
             }
         } catch (ClosedChannelException e) {
             // stopped

@@ -60,6 +60,7 @@ public final class HepListenSource implements PacketSource {
     private DatagramChannel udp;
     private ServerSocketChannel server;
     private Selector selector;
+    private volatile Selector udpIdle;
     private volatile boolean stopped;
     private volatile long received;
     private volatile long connections;
@@ -123,20 +124,33 @@ public final class HepListenSource implements PacketSource {
 
     private void runUdp() {
         final ByteBuffer buf = ByteBuffer.allocateDirect(65_536); // the socket reads into it without a copy
-        try {
+        // non-blocking reads while datagrams wait (a blocking read costs more per call), and a wait in
+        // select only when the socket is empty
+        long n = 0;
+        try (Selector idle = Selector.open()) {
+            udp.configureBlocking(false);
+            udp.register(idle, SelectionKey.OP_READ);
+            udpIdle = idle;
             while (!stopped) {
                 buf.clear();
                 if (udp.receive(buf) == null) {
+                    received = n;
+                    idle.select(200);
+                    idle.selectedKeys().clear();
                     continue;
                 }
-                received++;
+                n++;
+                if ((n & 1023) == 0) {
+                    received = n;
+                }
                 ring.offer(buf, System.currentTimeMillis() * 1_000_000L);
             }
-        } catch (ClosedChannelException e) {
+        } catch (ClosedChannelException | ClosedSelectorException e) {
             // stopped
         } catch (IOException e) {
             // the socket failed: end the capture with what was received
         } finally {
+            received = n;
             ring.finish();
         }
     }
@@ -277,6 +291,10 @@ public final class HepListenSource implements PacketSource {
         closeChannels();
         if (selector != null) {
             selector.wakeup();
+        }
+        final Selector idle = udpIdle;
+        if (idle != null) {
+            idle.wakeup();
         }
     }
 

@@ -438,6 +438,13 @@ public final class SipParser {
                 }
             }
             final String body = text.substring(bodyStart, bodyStart + bodyLen);
+            if (!out.wants(SipMessage.class)) {
+                // no tap reads the record (a summary, a HEP collector's count): only what the session
+                // itself needs (the body and its type) and what identifies the message
+                return new SipMessage(ctx.frame(), ctx.tsNanos(), null, null, null, transport, method, uri, status, reason,
+                    callId == null ? null : callId.trim(), null, null, cseq, cseqMethod, List.of(), null, ua, contentType,
+                    List.of(), body, "");
+            }
             final FlowKey flow = ctx.flow();
             final Endpoint src = flow == null ? null : ctx.source();
             final Endpoint dst = flow == null ? null : ctx.destination();

@@ -74,7 +74,17 @@ public final class FrameRing {
      * @return false if the queue was full and the frame was dropped
      */
     public boolean offer(final byte[] data, final int len, final long ts, final int wireLen) {
-        return offer(data, null, len, ts, wireLen);
+        return offer(data, 0, null, len, ts, wireLen);
+    }
+
+    /**
+     * Queues a copy of {@code data[off..off+len)} (producer thread only): one packet of a stream
+     * buffer, without copying it out first.
+     *
+     * @return false if the queue was full and the frame was dropped
+     */
+    public boolean offerRange(final byte[] data, final int off, final int len, final long ts) {
+        return offer(data, off, null, len, ts, len);
     }
 
     /**
@@ -84,11 +94,11 @@ public final class FrameRing {
      * @return false if the queue was full and the frame was dropped
      */
     public boolean offer(final java.nio.ByteBuffer data, final long ts) {
-        return offer(null, data, data.position(), ts, data.position());
+        return offer(null, 0, data, data.position(), ts, data.position());
     }
 
-    private boolean offer(final byte[] data, final java.nio.ByteBuffer buffer, final int len, final long ts,
-                          final int wireLen) {
+    private boolean offer(final byte[] data, final int off, final java.nio.ByteBuffer buffer, final int len,
+                          final long ts, final int wireLen) {
         final int n = Math.min(len, arena.length);
         final long t = tail.get();
         if (t - head.get() >= slots) {
@@ -104,7 +114,7 @@ public final class FrameRing {
         }
         final int start = pad == 0 ? pos : 0;
         if (data != null) {
-            System.arraycopy(data, 0, arena, start, n);
+            System.arraycopy(data, off, arena, start, n);
         } else {
             buffer.get(0, arena, start, n);
         }

@@ -647,7 +647,7 @@ public final class PacketDecoder {
     /**
      * HEP over UDP (a capture agent's copy of a packet, sent to a collector): the original packet's
      * addresses, ports and time come from the HEP header and its payload is dispatched as if it had
-     * been captured at the agent, as sngrep -E and tshark do. A report (RTCP as JSON, QoS, logs) is
+     * been captured at the agent, as sngrep -E does. A report (RTCP as JSON, QoS, logs) is
      * counted with its outer conversation and not dispatched.
      *
      * @return null when the datagram is not HEP after all (plain UDP on the HEP port)

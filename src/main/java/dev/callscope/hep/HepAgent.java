@@ -51,7 +51,6 @@ public final class HepAgent implements Tap {
     private long rtcp;
     private long qos;
     private long tooLarge;
-    private long lastNanos;
     private boolean ended;
 
     private HepAgent(final HepSender sender, final long captureId, final String password, final Limits limits) {
@@ -99,7 +98,6 @@ public final class HepAgent implements Tap {
 
     @Override
     public void onEvent(final ProtocolEvent event) {
-        lastNanos = Math.max(lastNanos, event.tsNanos());
         if (event instanceof SipMessage m) {
             sip(m);
         } else if (event instanceof SdpBody b) {

@@ -229,7 +229,7 @@ public final class HepListenSource implements PacketSource {
             if (!HepHeader.isHep3(a, p, end - p) || len < HepHeader.HEP3_HEADER_LENGTH) {
                 // not HEPv3 framing: nothing after this can be found again on this connection
                 received++;
-                countTcpError();
+                tcpErrors++;
                 close(k);
                 return;
             }
@@ -237,25 +237,15 @@ public final class HepListenSource implements PacketSource {
                 break;
             }
             received++;
-            ring.offer(slice(a, p, len), len, System.currentTimeMillis() * 1_000_000L, len);
+            ring.offerRange(a, p, len, System.currentTimeMillis() * 1_000_000L);
             p += len;
         }
         b.position(p).limit(end);
         b.compact();
     }
 
-    private final byte[] one = new byte[65_536];
-
-    private byte[] slice(final byte[] a, final int p, final int len) {
-        System.arraycopy(a, p, one, 0, len);
-        return one;
-    }
-
+    /** Connections closed because their bytes were not HEPv3 (written by the receiving thread). */
     private volatile long tcpErrors;
-
-    private void countTcpError() {
-        tcpErrors++;
-    }
 
     private static void close(final SelectionKey k) {
         k.cancel();

@@ -18,13 +18,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The commands through {@link Main#run}: outputs, JSON schema fields, exit codes and error lines. */
-class CliTest {
+public class CliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Run(int code, String out, String err) {
+    /** What a command printed and returned. */
+    public record Run(int code, String out, String err) {
     }
 
-    static Run run(final String... args) {
+    /** Runs the command line {@code args} in this JVM. */
+    public static Run run(final String... args) {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
         final int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);

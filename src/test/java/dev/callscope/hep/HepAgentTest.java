@@ -1,15 +1,15 @@
 package dev.callscope.hep;
 
+import static dev.callscope.cli.CliTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.callscope.cli.Main;
+import dev.callscope.cli.CliTest;
+import dev.callscope.cli.CliTest.Run;
 import dev.callscope.decode.HepHeader;
 import dev.callscope.testutil.SharedCaptures;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -27,16 +27,6 @@ import org.junit.jupiter.api.Test;
 /** read --hep-send: what a collector receives, packet by packet. */
 class HepAgentTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(final String... args) {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     /** Every datagram a local collector got while {@code args} ran. */
     static List<byte[]> collect(final String... args) throws IOException {

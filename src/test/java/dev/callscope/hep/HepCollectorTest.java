@@ -1,5 +1,6 @@
 package dev.callscope.hep;
 
+import dev.callscope.cli.CliTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,9 +36,9 @@ class HepCollectorTest {
     }
 
     /** Runs the collector on a thread; returns once its UDP port is bound. */
-    static CompletableFuture<HepAgentTest.Run> collector(final boolean tcp, final int port, final String... args)
+    static CompletableFuture<CliTest.Run> collector(final boolean tcp, final int port, final String... args)
         throws InterruptedException, IOException {
-        final CompletableFuture<HepAgentTest.Run> f = CompletableFuture.supplyAsync(() -> HepAgentTest.run(args));
+        final CompletableFuture<CliTest.Run> f = CompletableFuture.supplyAsync(() -> CliTest.run(args));
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline && !f.isDone()) {
             if (tcp) {
@@ -83,7 +84,7 @@ class HepCollectorTest {
     void udpAgentsPacketsBecomeTheOriginalPacketsAndBadOnesAreCounted() throws Exception {
         final int port = freeUdpPort();
         final Path out = tmp.resolve("hep.pcapng");
-        final CompletableFuture<HepAgentTest.Run> run = collector(false, port, "capture", "--hep-listen",
+        final CompletableFuture<CliTest.Run> run = collector(false, port, "capture", "--hep-listen",
             "udp:127.0.0.1:" + port, "--hep-password", "k1", "-c", "7", "-w", out.toString(), "--json");
         final List<byte[]> good = hep3("sip-call.pcap", "k1");
         try (DatagramSocket s = new DatagramSocket()) {
@@ -104,7 +105,7 @@ class HepCollectorTest {
                 Thread.sleep(5);
             }
         }
-        final HepAgentTest.Run r = run.get(30, TimeUnit.SECONDS);
+        final CliTest.Run r = run.get(30, TimeUnit.SECONDS);
         assertThat(r.code()).as(r.err()).isZero();
         final JsonNode j = JSON.readTree(r.out());
         assertThat(j.get("packets").asLong()).isEqualTo(7);
@@ -126,7 +127,7 @@ class HepCollectorTest {
     void tcpAgentsStreamsAreFramedWhateverTheSegmentBoundaries() throws Exception {
         final int port = freeUdpPort();
         final Path out = tmp.resolve("tcp.pcapng");
-        final CompletableFuture<HepAgentTest.Run> run = collector(true, port, "capture", "--hep-listen",
+        final CompletableFuture<CliTest.Run> run = collector(true, port, "capture", "--hep-listen",
             "tcp:127.0.0.1:" + port, "-c", "14", "-w", out.toString(), "--json");
         final List<byte[]> pkts = hep3("sip-tcp.pcap", null);
         final java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
@@ -144,7 +145,7 @@ class HepCollectorTest {
             Thread.sleep(200);
             b.getOutputStream().write(stream, half, stream.length - half);
             b.getOutputStream().flush();
-            final HepAgentTest.Run r = run.get(30, TimeUnit.SECONDS);
+            final CliTest.Run r = run.get(30, TimeUnit.SECONDS);
             assertThat(r.code()).as(r.err()).isZero();
             final JsonNode hep = JSON.readTree(r.out()).get("hep");
             assertThat(hep.get("decoded").asLong()).isEqualTo(14);
@@ -159,7 +160,7 @@ class HepCollectorTest {
     @Test
     void aTcpStreamThatIsNotHepIsClosedAndCounted() throws Exception {
         final int port = freeUdpPort();
-        final CompletableFuture<HepAgentTest.Run> run = collector(true, port, "capture", "--hep-listen",
+        final CompletableFuture<CliTest.Run> run = collector(true, port, "capture", "--hep-listen",
             "tcp:127.0.0.1:" + port, "-c", "1", "--json");
         try (Socket a = new Socket("127.0.0.1", port)) {
             a.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -168,7 +169,7 @@ class HepCollectorTest {
             try (Socket b = new Socket("127.0.0.1", port)) {
                 b.getOutputStream().write(hep3("sip-call.pcap", null).get(0));
                 b.getOutputStream().flush();
-                final HepAgentTest.Run r = run.get(30, TimeUnit.SECONDS);
+                final CliTest.Run r = run.get(30, TimeUnit.SECONDS);
                 assertThat(r.code()).as(r.err()).isZero();
                 final JsonNode hep = JSON.readTree(r.out()).get("hep");
                 assertThat(hep.get("decoded").asLong()).isEqualTo(1);
@@ -180,23 +181,23 @@ class HepCollectorTest {
     @Test
     void aPortInUseIsOneLineAndExit3() throws Exception {
         try (DatagramSocket held = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            final HepAgentTest.Run r = HepAgentTest.run("capture", "--hep-listen", "udp:127.0.0.1:" + held.getLocalPort(),
+            final CliTest.Run r = CliTest.run("capture", "--hep-listen", "udp:127.0.0.1:" + held.getLocalPort(),
                 "--duration", "1");
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.err().strip()).isEqualTo("callscope: error: cannot listen on udp:127.0.0.1:" + held.getLocalPort()
                 + ": address already in use");
         }
-        final HepAgentTest.Run r = HepAgentTest.run("capture", "--hep-listen", "udp:192.0.2.1:9060", "--duration", "1");
+        final CliTest.Run r = CliTest.run("capture", "--hep-listen", "udp:192.0.2.1:9060", "--duration", "1");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).startsWith("callscope: error: cannot listen on udp:192.0.2.1:9060: ").doesNotContain("Exception");
     }
 
     @Test
     void usageMistakesAreExit2() {
-        assertThat(HepAgentTest.run("capture", "--duration", "1").code()).isEqualTo(2);
-        assertThat(HepAgentTest.run("capture", "-i", "lo", "--hep-listen", "udp:127.0.0.1:9060").code()).isEqualTo(2);
-        assertThat(HepAgentTest.run("capture", "--hep-listen", "udp:127.0.0.1:9060", "-f", "udp").code()).isEqualTo(2);
-        final HepAgentTest.Run r = HepAgentTest.run("capture", "--hep-listen", "sctp:127.0.0.1:9060");
+        assertThat(CliTest.run("capture", "--duration", "1").code()).isEqualTo(2);
+        assertThat(CliTest.run("capture", "-i", "lo", "--hep-listen", "udp:127.0.0.1:9060").code()).isEqualTo(2);
+        assertThat(CliTest.run("capture", "--hep-listen", "udp:127.0.0.1:9060", "-f", "udp").code()).isEqualTo(2);
+        final CliTest.Run r = CliTest.run("capture", "--hep-listen", "sctp:127.0.0.1:9060");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--hep-listen: 'sctp:127.0.0.1:9060' is not udp:HOST:PORT or tcp:HOST:PORT");
     }
@@ -204,7 +205,7 @@ class HepCollectorTest {
     @Test
     void itStopsAfterItsDurationWithNothingReceived() throws Exception {
         final int port = freeUdpPort();
-        final HepAgentTest.Run r = HepAgentTest.run("capture", "--hep-listen", "udp:127.0.0.1:" + port, "--duration", "0.5");
+        final CliTest.Run r = CliTest.run("capture", "--hep-listen", "udp:127.0.0.1:" + port, "--duration", "0.5");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Packets:      0", "HEP received: 0 packets");
         assertThat(Files.exists(tmp)).isTrue();

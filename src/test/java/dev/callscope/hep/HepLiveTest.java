@@ -1,5 +1,6 @@
 package dev.callscope.hep;
 
+import dev.callscope.cli.CliTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,7 +29,7 @@ class HepLiveTest {
         try (DatagramSocket collector = new DatagramSocket(0, InetAddress.getLoopbackAddress());
              DatagramSocket sipPort = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             final int port = sipPort.getLocalPort();
-            final CompletableFuture<HepAgentTest.Run> capture = CompletableFuture.supplyAsync(() -> HepAgentTest.run(
+            final CompletableFuture<CliTest.Run> capture = CompletableFuture.supplyAsync(() -> CliTest.run(
                 "capture", "-i", "lo", "-f", "udp and dst port " + port, "-c", "7", "--duration", "20",
                 "--hep-send", "udp:127.0.0.1:" + collector.getLocalPort(), "--hep-id", "42", "--json"));
             Thread.sleep(1500); // let libpcap attach before sending
@@ -38,7 +39,7 @@ class HepLiveTest {
                     Thread.sleep(5);
                 }
             }
-            final HepAgentTest.Run r = capture.get(30, TimeUnit.SECONDS);
+            final CliTest.Run r = capture.get(30, TimeUnit.SECONDS);
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(JSON.readTree(r.out()).get("hep_send").get("sip").asLong()).isEqualTo(7);
             collector.setSoTimeout(2000);

@@ -1,5 +1,6 @@
 package dev.callscope.hep;
 
+import dev.callscope.cli.CliTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -55,7 +56,7 @@ class SngrepHepTest {
                 Thread.sleep(50);
             }
             assertThat(HepCollectorTest.udpBound(port)).as("sngrep listening").isTrue();
-            final HepAgentTest.Run r = HepAgentTest.run("read", SAMPLE, "--hep-send", "udp:127.0.0.1:" + port);
+            final CliTest.Run r = CliTest.run("read", SAMPLE, "--hep-send", "udp:127.0.0.1:" + port);
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("HEP sent:     9 packets", "(SIP 7, RTCP 0, QoS reports 2); 0 failed");
             Thread.sleep(1000); // sngrep writes each packet as it arrives
@@ -79,12 +80,12 @@ class SngrepHepTest {
     void callscopeCollectsWhatSngrepSends() throws Exception {
         final int port = HepCollectorTest.freeUdpPort();
         final Path out = tmp.resolve("collected.pcapng");
-        final CompletableFuture<HepAgentTest.Run> run = HepCollectorTest.collector(false, port, "capture", "--hep-listen",
+        final CompletableFuture<CliTest.Run> run = HepCollectorTest.collector(false, port, "capture", "--hep-listen",
             "udp:127.0.0.1:" + port, "-c", "7", "--duration", "20", "-w", out.toString(), "--json");
         final Process sngrep = new ProcessBuilder("sngrep", "-N", "-q", "-I", SAMPLE, "-H", "udp:127.0.0.1:" + port)
             .redirectErrorStream(true).redirectOutput(tmp.resolve("sngrep.log").toFile()).start();
         try {
-            final HepAgentTest.Run r = run.get(30, TimeUnit.SECONDS);
+            final CliTest.Run r = run.get(30, TimeUnit.SECONDS);
             assertThat(r.code()).as(r.err()).isZero();
             final JsonNode hep = JSON.readTree(r.out()).get("hep");
             assertThat(hep.get("decoded").asLong()).isEqualTo(7);

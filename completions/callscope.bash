@@ -1406,8 +1406,8 @@ function _picocli_callscope_capture() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-promiscuous' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-i' '--interface' '--hep-listen' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--view' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
+  local flag_opts="'--no-promiscuous' '-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'-i' '--interface' '--hep-listen' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--queue-size' '--interval' '--view' '--decode-as' '--disable' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
   local VIEW_option_args=("calls") # --view values
 
   type compopt &>/dev/null && compopt +o default
@@ -1435,6 +1435,12 @@ function _picocli_callscope_capture() {
       return
       ;;
     '--buffer-size')
+      return
+      ;;
+    '--queue-size')
+      return
+      ;;
+    '--interval')
       return
       ;;
     '--view')

@@ -46,6 +46,7 @@ class ArchitectureTest {
     /** Third-party libraries confined to one package. */
     private static final Map<String, String> CONFINED = Map.of(
         "org.pcap4j.", "capture",
+        "com.sun.jna.", "capture",
         "com.fasterxml.jackson.", "output",
         "com.alibaba.com.caucho.", "dissect",
         "org.jline.", "shell",

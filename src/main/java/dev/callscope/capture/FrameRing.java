@@ -97,6 +97,17 @@ public final class FrameRing {
         return offer(null, 0, data, data.position(), ts, data.position());
     }
 
+    /**
+     * Queues a copy of {@code data[off..off+len)} (producer thread only): one record of a batch
+     * read into native memory, copied once.
+     *
+     * @param wireLen the packet's length on the wire (at least {@code len})
+     * @return false if the queue was full and the frame was dropped
+     */
+    public boolean offer(final java.nio.ByteBuffer data, final int off, final int len, final long ts, final int wireLen) {
+        return offer(null, off, data, len, ts, wireLen);
+    }
+
     private boolean offer(final byte[] data, final int off, final java.nio.ByteBuffer buffer, final int len,
                           final long ts, final int wireLen) {
         final int n = Math.min(len, arena.length);
@@ -116,7 +127,7 @@ public final class FrameRing {
         if (data != null) {
             System.arraycopy(data, off, arena, start, n);
         } else {
-            buffer.get(0, arena, start, n);
+            buffer.get(off, arena, start, n);
         }
         final int slot = (int) (t % slots);
         tsNanos[slot] = ts;

@@ -5,6 +5,7 @@ import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.sql.Timestamp;
 import java.util.concurrent.TimeUnit;
 import org.pcap4j.core.BpfProgram.BpfCompileMode;
@@ -20,13 +21,14 @@ import org.pcap4j.core.RawPacketListener;
  * Live capture on one interface through libpcap.
  *
  * <p><b>Threading.</b> {@link #open} starts one dedicated daemon thread, {@code callscope-capture-IFACE},
- * that runs {@code handle.loop(-1, RawPacketListener)}. For each packet the listener reads the
- * timestamp and original length (pcap4j ThreadLocals, valid on that thread inside the callback)
- * and copies bytes and metadata into a bounded, preallocated {@link FrameRing}; when the ring is full
- * the packet is dropped and counted ({@link Stats#queueDropped()}). callscope allocates nothing per
- * packet; pcap4j itself allocates a byte[], a Timestamp and a Runnable. The consumer thread calls
- * {@link #next}, which blocks
- * until a frame arrives or the capture has stopped and the ring is drained.
+ * that reads libpcap's buffer a batch at a time ({@link BatchDispatch}: libpcap's buffer timeout,
+ * not immediate mode, so one wake-up brings many packets). For each packet it first hands the bytes
+ * to the {@link Tee} (the {@code -w} file), then copies them into a bounded, preallocated
+ * {@link FrameRing} for the analysis; when the ring is full the packet is not analysed and is counted
+ * ({@link Stats#queueDropped()}), but it is in the file. The capture thread never waits for the
+ * analysis. Where batch reads are not available it falls back to pcap4j's per-packet listener
+ * ({@code handle.loop}). The consumer thread calls {@link #next}, which blocks until a frame arrives
+ * or the capture has stopped and the ring is drained.
  *
  * <p><b>Stopping.</b> {@link #stop()} may be called from any thread, including a signal or shutdown
  * hook: it calls {@code breakLoop()} (libpcap wakes the poll at once; the 100 ms read timeout is
@@ -40,12 +42,15 @@ public final class LiveSource implements PacketSource {
     public static final int DEFAULT_SNAPLEN = 262_144;
     /** Default kernel buffer size (libpcap's {@code pcap_set_buffer_size}); 0 keeps libpcap's default. */
     public static final int DEFAULT_BUFFER_SIZE = 8 * 1024 * 1024;
-    /** Read timeout for the kernel buffer, the fallback wake-up for {@code breakLoop()}. */
-    static final int TIMEOUT_MILLIS = 100;
-    /** Frames the ring can hold. */
-    static final int QUEUE_SLOTS = 65_536;
-    /** Bytes the ring can hold (at least two snap lengths). */
-    static final int QUEUE_BYTES = 32 * 1024 * 1024;
+    /**
+     * libpcap's buffer timeout: the longest a packet waits in the kernel buffer before it is
+     * delivered when traffic is slow (at high rates blocks fill and are delivered sooner).
+     */
+    static final int TIMEOUT_MILLIS = 20;
+    /** Most packets one batch read takes from libpcap. */
+    static final int BATCH_PACKETS = 512;
+    /** Average frame size the ring's slots are counted for (its bytes / this = its slots). */
+    static final int QUEUE_BYTES_PER_SLOT = 128;
     /** How long {@link #stop()} waits for the capture thread. */
     private static final long JOIN_MILLIS = 2_000;
 
@@ -58,8 +63,37 @@ public final class LiveSource implements PacketSource {
      * @param queueDropped dropped by callscope because the consumer fell behind (ring full)
      * @param queued frames waiting in callscope's queue right now (the consumer's backlog)
      */
-    public record Stats(long received, long dropped, long ifDropped, long queueDropped, long queued) {
+    public record Stats(long received, long dropped, long ifDropped, long queueDropped, long queued,
+            long captured, long teeFailed) {
     }
+
+    /**
+     * Receives every captured packet on the capture thread before it is queued for the analysis
+     * (the {@code -w} file): what it gets is complete even when the analysis falls behind.
+     */
+    @FunctionalInterface
+    public interface Tee {
+        /** Writes one packet; an exception stops further writes (counted in {@link Stats#teeFailed()}). */
+        void write(byte[] data, int len, int origLen, long tsNanos) throws IOException;
+    }
+
+    /** Makes the tee once the link type and snap length are known, before capturing starts. */
+    @FunctionalInterface
+    public interface TeeFactory {
+        Tee open(int linkType, int snaplen) throws IOException;
+    }
+
+    /** Capture settings beyond the interface and filter. */
+    public record Options(int snaplen, boolean promiscuous, int bufferSize, long queueBytes, long maxPackets,
+            TeeFactory tee) {
+        /** Defaults for an interactive capture: no tee, no packet limit. */
+        public static Options of(final int snaplen, final boolean promiscuous, final int bufferSize) {
+            return new Options(snaplen, promiscuous, bufferSize, DEFAULT_QUEUE_BYTES, 0, null);
+        }
+    }
+
+    /** Default bytes of the queue between capture and analysis (Limits.captureQueueBytes). */
+    public static final long DEFAULT_QUEUE_BYTES = dev.callscope.core.Limits.DEFAULT_CAPTURE_QUEUE_BYTES;
 
     private final String iface;
     private final String bpf;
@@ -75,13 +109,27 @@ public final class LiveSource implements PacketSource {
     private PcapStat lastStats;
     private boolean closed;
 
-    private LiveSource(final String iface, final String bpf, final PcapHandle handle, final int linkType, final int snaplen) {
+    private final long maxPackets;
+    private final boolean nano;
+    private Tee tee;
+    private byte[] scratch = new byte[2048];
+    /** Packets the capture thread took from libpcap (written by it only). */
+    private volatile long captured;
+    /** Packets the tee could not write (it stops at its first failure). */
+    private volatile long teeFailed;
+    private volatile IOException teeFailure;
+
+    private LiveSource(final String iface, final String bpf, final PcapHandle handle, final int linkType, final int snaplen,
+            final long queueBytes, final long maxPackets) {
         this.iface = iface;
         this.bpf = bpf;
         this.handle = handle;
         this.linkType = linkType;
         this.snaplen = snaplen;
-        this.ring = new FrameRing(QUEUE_SLOTS, Math.max(QUEUE_BYTES, 2 * snaplen));
+        final long bytes = Math.max(Math.min(queueBytes, Integer.MAX_VALUE - 16L), 2L * snaplen);
+        this.ring = new FrameRing((int) Math.max(1024, bytes / QUEUE_BYTES_PER_SLOT), (int) bytes);
+        this.maxPackets = maxPackets;
+        this.nano = handle.getTimestampPrecision() == TimestampPrecision.NANO;
         this.thread = new Thread(this::captureLoop, "callscope-capture-" + iface);
         this.thread.setDaemon(true);
     }
@@ -98,6 +146,19 @@ public final class LiveSource implements PacketSource {
      */
     public static LiveSource open(final String iface, final String bpf, final int snaplen, final boolean promiscuous,
             final int bufferSize) throws InputException {
+        return open(iface, bpf, Options.of(snaplen, promiscuous, bufferSize));
+    }
+
+    /**
+     * Opens {@code iface} and starts capturing with the given options.
+     *
+     * @throws InputException as {@link #open(String, String, int, boolean, int)}; READ_ERROR when
+     *     the tee cannot be made
+     */
+    public static LiveSource open(final String iface, final String bpf, final Options o) throws InputException {
+        final int snaplen = o.snaplen();
+        final boolean promiscuous = o.promiscuous();
+        final int bufferSize = o.bufferSize();
         if (iface == null || iface.isBlank()) {
             throw PcapErrors.unknownInterface(String.valueOf(iface), null);
         }
@@ -119,7 +180,14 @@ public final class LiveSource implements PacketSource {
                     }
                 }
                 final int linkType = DltMapping.toLinkType(handle.getDlt().value());
-                source = new LiveSource(iface, bpf, handle, linkType, handle.getSnapshot());
+                source = new LiveSource(iface, bpf, handle, linkType, handle.getSnapshot(), o.queueBytes(), o.maxPackets());
+                if (o.tee() != null) {
+                    try {
+                        source.tee = o.tee().open(linkType, source.snaplen);
+                    } catch (final IOException e) {
+                        throw new java.io.UncheckedIOException(e); // headers into a buffer: not expected
+                    }
+                }
             } catch (final InputException | RuntimeException e) {
                 handle.close();
                 throw e;
@@ -135,13 +203,14 @@ public final class LiveSource implements PacketSource {
     }
 
     /**
-     * Builds and activates the handle, asking for nanosecond timestamps and immediate mode and
-     * dropping either if this libpcap lacks it.
+     * Builds and activates the handle, asking for nanosecond timestamps (dropped if this libpcap
+     * lacks them). Immediate mode stays off: libpcap then delivers the kernel buffer a block at a
+     * time, at the latest {@link #TIMEOUT_MILLIS} after a packet arrived, instead of waking the
+     * capture thread for every packet.
      */
     private static PcapHandle build(final String iface, final int snaplen, final boolean promiscuous,
             final int bufferSize) throws InputException {
         boolean nano = true;
-        boolean immediate = true;
         while (true) {
             final PcapHandle.Builder b = new PcapHandle.Builder(iface)
                     .snaplen(snaplen)
@@ -153,16 +222,11 @@ public final class LiveSource implements PacketSource {
             if (nano) {
                 b.timestampPrecision(TimestampPrecision.NANO);
             }
-            if (immediate) {
-                b.immediateMode(true);
-            }
             try {
                 return b.build();
             } catch (final PcapNativeException e) {
                 final String m = String.valueOf(e.getMessage());
-                if (immediate && m.startsWith("Immediate mode is not supported")) {
-                    immediate = false;
-                } else if (nano && m.startsWith("pcap_set_tstamp_precision is not supported")) {
+                if (nano && m.startsWith("pcap_set_tstamp_precision is not supported")) {
                     nano = false;
                 } else {
                     throw PcapErrors.openLive(iface, e.getMessage(), e.getReturnCode(), e);
@@ -173,10 +237,17 @@ public final class LiveSource implements PacketSource {
 
     /** Body of the capture thread. */
     private void captureLoop() {
-        final RawPacketListener listener = this::onPacket;
         try {
             if (!stopping) {
-                handle.loop(-1, listener);
+                final BatchDispatch batches = BatchDispatch.open(handle, BATCH_PACKETS, nano);
+                if (batches != null) {
+                    try (batches) {
+                        batchLoop(batches);
+                    }
+                } else {
+                    final RawPacketListener listener = this::onPacket;
+                    handle.loop(maxPackets > 0 ? (int) Math.min(maxPackets, Integer.MAX_VALUE) : -1, listener);
+                }
             }
         } catch (final InterruptedException e) {
             // breakLoop(): the normal way out
@@ -189,17 +260,100 @@ public final class LiveSource implements PacketSource {
                 failure = PcapErrors.captureFailed(iface, "handle closed", e);
             }
         } catch (final RuntimeException e) {
-            failure = new IOException("capture on " + iface + " failed: " + e, e);
+            if (!stopping) {
+                failure = new IOException("capture on " + iface + " failed: " + e.getMessage(), e);
+            }
         } finally {
+            synchronized (lock) {
+                snapshotStats(); // the final counters, also when the packet limit ended the capture
+            }
             ring.finish();
         }
     }
 
-    /** Runs on the capture thread inside pcap_loop. */
+    /** Reads batches until stopped, the packet limit is reached or libpcap fails. */
+    private void batchLoop(final BatchDispatch batches) {
+        while (!stopping) {
+            final ByteBuffer b;
+            try {
+                b = batches.next();
+            } catch (final IllegalStateException e) {
+                failure = PcapErrors.captureFailed(iface, errorText(), e);
+                return;
+            }
+            if (b == null) {
+                return; // pcap_breakloop
+            }
+            final int end = b.limit();
+            int p = 0;
+            while (p + BatchDispatch.RECORD_HEADER <= end) {
+                final long sec = b.getInt(p) & 0xFFFF_FFFFL;
+                final long frac = b.getInt(p + 4) & 0xFFFF_FFFFL;
+                final int capLen = b.getInt(p + 8);
+                final int origLen = b.getInt(p + 12);
+                final int data = p + BatchDispatch.RECORD_HEADER;
+                if (capLen < 0 || capLen > end - data) {
+                    break; // cannot happen with libpcap's own writer; never read past the batch
+                }
+                final long ts = sec * 1_000_000_000L + (nano ? frac : frac * 1_000L);
+                deliver(b, data, capLen, origLen, ts);
+                p = data + capLen;
+                if (maxPackets > 0 && captured >= maxPackets) {
+                    stopping = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    private String errorText() {
+        try {
+            return handle.getError();
+        } catch (final NotOpenException e) {
+            return "handle closed";
+        }
+    }
+
+    /** One packet of a batch: to the tee first, then to the analysis queue. */
+    private void deliver(final ByteBuffer b, final int off, final int capLen, final int origLen, final long ts) {
+        captured++;
+        final Tee t = tee;
+        if (t == null) {
+            ring.offer(b, off, capLen, ts, Math.max(origLen, capLen));
+            return;
+        }
+        if (scratch.length < capLen) {
+            scratch = new byte[Math.max(capLen, scratch.length * 2)];
+        }
+        b.get(off, scratch, 0, capLen);
+        write(t, scratch, capLen, origLen, ts);
+        ring.offer(scratch, capLen, ts, Math.max(origLen, capLen));
+    }
+
+    private void write(final Tee t, final byte[] data, final int capLen, final int origLen, final long ts) {
+        if (teeFailure != null) {
+            teeFailed++;
+            return;
+        }
+        try {
+            t.write(data, capLen, Math.max(origLen, capLen), ts);
+        } catch (final IOException e) {
+            teeFailure = e;
+            teeFailed++;
+        }
+    }
+
+    /** Runs on the capture thread inside pcap_loop (the per-packet fallback). */
     private void onPacket(final byte[] bytes) {
         final Timestamp ts = handle.getTimestamp();
         final Integer wireLen = handle.getOriginalLength();
-        ring.offer(bytes, bytes.length, Pcap4jFileSource.toNanos(ts), wireLen == null ? bytes.length : wireLen);
+        final long nanos = Pcap4jFileSource.toNanos(ts);
+        final int orig = wireLen == null ? bytes.length : wireLen;
+        captured++;
+        if (tee != null) {
+            write(tee, bytes, bytes.length, orig, nanos);
+        }
+        ring.offer(bytes, bytes.length, nanos, orig);
     }
 
     /**
@@ -291,8 +445,13 @@ public final class LiveSource implements PacketSource {
             }
             final PcapStat s = lastStats;
             return new Stats(s == null ? 0 : s.getNumPacketsReceived(), s == null ? 0 : s.getNumPacketsDropped(),
-                    s == null ? 0 : s.getNumPacketsDroppedByIf(), ring.drops(), ring.size());
+                    s == null ? 0 : s.getNumPacketsDroppedByIf(), ring.drops(), ring.size(), captured, teeFailed);
         }
+    }
+
+    /** The first error the tee reported, or null (read after the capture has stopped). */
+    public IOException teeFailure() {
+        return teeFailure;
     }
 
     /** LINKTYPE_ value of the interface (for a pcapng IDB). */

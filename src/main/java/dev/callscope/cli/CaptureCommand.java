@@ -1,6 +1,8 @@
 package dev.callscope.cli;
 
 import dev.callscope.capture.LiveSource;
+import dev.callscope.capture.ThreadPriority;
+import dev.callscope.core.InputException;
 import dev.callscope.core.Limits;
 import dev.callscope.core.RawFrame;
 import dev.callscope.core.PacketSource;
@@ -14,6 +16,7 @@ import dev.callscope.pcap.PcapngWriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +86,19 @@ public final class CaptureCommand implements Callable<Integer> {
         description = "libpcap's kernel buffer size (default: ${DEFAULT-VALUE}).")
     int bufferSize;
 
+    @Option(names = "--queue-size", paramLabel = "BYTES", defaultValue = "67108864",
+        description = "Bytes of packets queued between capture and analysis; when the analysis falls behind past it, packets "
+            + "are not analysed (still written to -w) and counted as queue drops (default: ${DEFAULT-VALUE}).")
+    long queueSize;
+
+    @Option(names = "--interval", paramLabel = "DURATION",
+        description = "Also count packets and drops (kernel, queue) per interval, e.g. 1s: JSON Lines records as each interval "
+            + "ends, an 'intervals' list in --json, a list in the text summary.")
+    String interval;
+
+    @Option(names = {"-q", "--quiet"}, description = "No status line on the terminal while capturing.")
+    boolean quiet;
+
     @Option(names = "--view", paramLabel = "VIEW",
         description = "What to show while capturing: calls (a SIP calls table refreshed in place on a terminal, like sngrep's "
             + "call list; one line per new call or state change otherwise). Default: only the summary at the end.")
@@ -100,6 +116,24 @@ public final class CaptureCommand implements Callable<Integer> {
     @Mixin
     HepOptions hep;
 
+    /** Nice value added to the analysis thread of a capture (the capture or HEP receiving thread keeps its own). */
+    static final int ANALYSIS_NICE = 5;
+
+    /** What the monitor reads: libpcap's and the queue's counters, or the HEP collector's. */
+    private static java.util.function.Supplier<CaptureMonitor.Counters> counters(final LiveSource live,
+            final HepListenSource collector) {
+        if (live != null) {
+            return () -> {
+                final LiveSource.Stats s = live.stats();
+                return new CaptureMonitor.Counters(s.captured(), s.dropped(), s.ifDropped(), s.queueDropped(), s.queued());
+            };
+        }
+        return () -> {
+            final HepListenSource.Stats s = collector.stats();
+            return new CaptureMonitor.Counters(s.received(), s.kernelDropped(), 0, s.queueDropped(), 0);
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         if (count != null && count <= 0) {
@@ -107,6 +141,9 @@ public final class CaptureCommand implements Callable<Integer> {
         }
         if (duration != null && !(duration > 0)) {
             throw new UsageException("--duration must be positive");
+        }
+        if (queueSize < 1 << 20) {
+            throw new UsageException("--queue-size must be at least 1048576 bytes");
         }
         if (snaplen <= 0 || snaplen > RawFrame.MAX_CAPLEN) {
             throw new UsageException("--snaplen must be between 1 and " + RawFrame.MAX_CAPLEN);
@@ -118,6 +155,7 @@ public final class CaptureCommand implements Callable<Integer> {
         if (hepListen != null && bpf != null) {
             throw new UsageException("-f/--bpf filters an interface; it cannot be used with --hep-listen");
         }
+        final long intervalNanos = interval == null ? 0 : RtpCommand.parseInterval(interval);
         final HepTarget listenAt = hepListen == null ? null : HepOptions.target("--hep-listen", hepListen);
         final String where = listenAt != null ? "hep:" + listenAt : iface;
         final Limits l = limits.limits();
@@ -130,7 +168,26 @@ public final class CaptureCommand implements Callable<Integer> {
         // a directory, a missing directory or a special file is refused before the capture starts
         final OutputTarget.Destination target = write == null ? null : OutputTarget.resolve(write);
 
-        final LiveSource live = listenAt != null ? null : LiveSource.open(iface, bpf, snaplen, !noPromiscuous, bufferSize);
+        // -w of a live capture is written by the capture thread, before the analysis sees the packet
+        l.captureQueueBytes = queueSize;
+        final OutputTarget liveFile = target != null && listenAt == null ? OutputTarget.binary(target) : null;
+        final PcapngWriter[] liveWriter = new PcapngWriter[1];
+        final LiveSource.TeeFactory tee = liveFile == null ? null : (linkType, snap) -> {
+            final PcapngWriter w = new PcapngWriter(new BufferedOutputStream(liveFile.stream(), 1 << 16), "callscope");
+            liveWriter[0] = w;
+            w.addInterface(linkType, snap, iface);
+            return (data, len, orig, ts) -> w.write(0, linkType, data, len, orig, ts);
+        };
+        final LiveSource live;
+        try {
+            live = listenAt != null ? null : LiveSource.open(iface, bpf, new LiveSource.Options(snaplen, !noPromiscuous,
+                bufferSize, l.captureQueueBytes, count == null ? 0 : count, tee));
+        } catch (final InputException | RuntimeException e) {
+            if (liveFile != null) {
+                liveFile.close(); // deletes the temporary file
+            }
+            throw e;
+        }
         final HepListenSource collector = listenAt == null ? null : HepListenSource.open(listenAt, hep.password, l.maxFlows);
         final PacketSource source = live != null ? live : collector;
         final Runnable stop = live != null ? live::stop : collector::stop;
@@ -159,21 +216,35 @@ public final class CaptureCommand implements Callable<Integer> {
             timer.start();
         }
 
-        OutputTarget file = null;
-        PcapngWriter writer = null;
+        OutputTarget file = liveFile;
+        CaptureMonitor monitor = null;
+        int nice = ThreadPriority.UNCHANGED;
+        PcapngWriter writer = null; // written on this thread (the HEP collector's packets)
         LiveSource.Stats capStats = null;
         HepListenSource.Stats hepStats = null;
         try {
-            if (target != null) {
+            if (target != null && live == null) {
                 file = OutputTarget.binary(target);
                 final OutputStream os = new BufferedOutputStream(file.stream(), 1 << 16);
                 writer = new PcapngWriter(os, "callscope");
-                if (live != null) {
-                    writer.addInterface(live.linkType(), live.snaplen(), iface);
-                } else {
-                    writer.addInterface(collector.linkType(), 65_535, "hep:" + listenAt);
-                }
+                writer.addInterface(collector.linkType(), 65_535, "hep:" + listenAt);
             }
+            final boolean viewOnTerminal = callsView != null && TerminalInfo.isTerminal() && !output.toFile();
+            final boolean streamIntervals = output.jsonl() && !output.toFile();
+            final PrintWriter stdout = spec.commandLine().getOut();
+            monitor = new CaptureMonitor(counters(live, collector), where,
+                !viewOnTerminal && TerminalInfo.progress(quiet, false) ? spec.commandLine().getErr() : null,
+                intervalNanos, l.maxIntervals, !streamIntervals ? null : r -> {
+                    synchronized (stdout) {
+                        Json.writeLine(stdout, HepViews.record("interval", r));
+                        stdout.flush();
+                    }
+                });
+            if (callsView != null) {
+                callsView.status(monitor::current);
+            }
+            // under CPU pressure the capture (or HEP receiving) thread goes first; the analysis catches up from the queue
+            nice = ThreadPriority.lowerCurrentThread(ANALYSIS_NICE);
             final RawFrame frame = new RawFrame();
             long n = 0;
             while (source.next(frame)) {
@@ -190,9 +261,14 @@ public final class CaptureCommand implements Callable<Integer> {
                     break;
                 }
             }
+            monitor.close();
             engine.finish();
             if (callsView != null) {
                 callsView.finish();
+            }
+            if (live != null && liveWriter[0] != null) {
+                live.stop(); // the capture thread has ended: its writer is ours now
+                writer = liveWriter[0];
             }
             if (writer != null) {
                 try {
@@ -210,6 +286,10 @@ public final class CaptureCommand implements Callable<Integer> {
                 hepStats = collector.stats();
             }
         } finally {
+            ThreadPriority.restoreCurrentThread(nice);
+            if (monitor != null) {
+                monitor.close();
+            }
             if (timer != null) {
                 timer.interrupt();
             }
@@ -231,10 +311,17 @@ public final class CaptureCommand implements Callable<Integer> {
             final HepListenSource.Stats hs = hepStats;
             if (cs != null) {
                 extra.put("received", cs.received());
+                extra.put("captured", cs.captured());
                 extra.put("dropped", cs.dropped());
                 extra.put("if_dropped", cs.ifDropped());
                 extra.put("queue_dropped", cs.queueDropped());
+                if (target != null) {
+                    extra.put("written", cs.captured() - cs.teeFailed());
+                }
             }
+            final CaptureMonitor mon = monitor;
+            final List<Map<String, Object>> intervals = intervalNanos > 0 ? mon.intervals() : null;
+            final boolean streamedIntervals = output.jsonl() && !output.toFile();
             final var received = hs == null ? null : HepViews.json(hs);
             final var sent = hep.json();
             final List<String> names = List.of(live != null ? "live:" + iface : "hep:" + listenAt);
@@ -242,7 +329,11 @@ public final class CaptureCommand implements Callable<Integer> {
             output.emit(spec,
                 out -> {
                     final var doc = ReadView.json(names, format, stats, null);
-                    if (cs != null) {
+                    if (intervals != null) {
+                        extra.put("intervals", intervals);
+                        extra.put("intervals_dropped", mon.intervalsDropped());
+                    }
+                    if (cs != null || intervals != null) {
                         doc.putPOJO("capture", extra);
                     }
                     if (received != null) {
@@ -254,7 +345,15 @@ public final class CaptureCommand implements Callable<Integer> {
                     Json.writeDocument(out, doc);
                 },
                 out -> {
+                    if (intervals != null && !streamedIntervals) {
+                        for (final Map<String, Object> r : intervals) {
+                            Json.writeLine(out, HepViews.record("interval", r));
+                        }
+                    }
                     ReadView.jsonl(out, names, format, stats, null);
+                    if (cs != null) {
+                        Json.writeLine(out, HepViews.record("capture", extra));
+                    }
                     if (received != null) {
                         Json.writeLine(out, HepViews.record("hep", received));
                     }
@@ -266,13 +365,22 @@ public final class CaptureCommand implements Callable<Integer> {
                     ReadView.text(out, names, format, stats, null);
                     out.println();
                     if (cs != null) {
-                        out.println("Capture:      " + stats.packets() + " packets; dropped by libpcap " + cs.dropped()
-                            + " (interface " + cs.ifDropped() + "), by callscope's queue " + cs.queueDropped()
-                            + (target != null ? "; written to " + write : ""));
+                        out.println("Capture:      " + cs.captured() + " packets captured; dropped by the kernel " + cs.dropped()
+                            + " (interface " + cs.ifDropped() + "); " + cs.queueDropped() + " not analysed (queue full)"
+                            + (target != null ? "; " + (cs.captured() - cs.teeFailed()) + " written to " + write : ""));
                     } else {
                         HepViews.text(out, hs, target != null ? write : null);
                     }
                     hep.text(out);
+                    if (intervals != null) {
+                        out.println();
+                        out.println("Intervals:");
+                        for (final Map<String, Object> r : intervals) {
+                            out.println("  " + r.get("start") + "  packets " + r.get("packets") + ", dropped by the kernel "
+                                + r.get("kernel_dropped") + " (interface " + r.get("if_dropped") + "), by the queue "
+                                + r.get("queue_dropped"));
+                        }
+                    }
                 });
         } finally {
             spec.commandLine().getOut().flush(); // before a Ctrl-C hook lets the JVM end

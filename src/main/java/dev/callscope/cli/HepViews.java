@@ -19,6 +19,7 @@ final class HepViews {
         o.put("rejected", s.rejected());
         o.put("reports", s.reports());
         o.put("unsupported", s.unsupported());
+        o.put("kernel_dropped", s.kernelDropped());
         o.put("queue_dropped", s.queueDropped());
         o.put("connections", s.connections());
         o.put("refused_connections", s.refusedConnections());
@@ -41,7 +42,8 @@ final class HepViews {
     static void text(final PrintWriter out, final HepListenSource.Stats s, final String writtenTo) {
         out.println("HEP received: " + s.received() + " packets; " + s.decoded() + " decoded into packets, "
             + s.reports() + " reports (not packets), " + s.malformed() + " malformed, " + s.rejected() + " rejected (auth key), "
-            + s.unsupported() + " of another protocol; dropped by callscope's queue " + s.queueDropped()
+            + s.unsupported() + " of another protocol; dropped by the kernel " + s.kernelDropped()
+            + " (socket buffer full), by callscope's queue " + s.queueDropped()
             + (writtenTo != null ? "; written to " + writtenTo : ""));
         if (!s.byType().isEmpty()) {
             out.println("HEP types:    " + s.byType().entrySet().stream().map(e -> name(e.getKey()) + " " + e.getValue())

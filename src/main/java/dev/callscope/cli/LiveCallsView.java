@@ -28,12 +28,18 @@ final class LiveCallsView {
     private final Map<String, CallState> printed = new HashMap<>();
     private long lastDraw;
     private long packets;
+    private java.util.function.Supplier<CaptureMonitor.Counters> status;
 
     LiveCallsView(final PrintWriter out, final SipCallTracker calls, final boolean terminal, final String iface) {
         this.out = out;
         this.calls = calls;
         this.terminal = terminal;
         this.iface = iface;
+    }
+
+    /** Where the header reads the capture's counters (drops as they happen). */
+    void status(final java.util.function.Supplier<CaptureMonitor.Counters> counters) {
+        this.status = counters;
     }
 
     /** After each captured frame: redraws when the last redraw is old enough. */
@@ -55,7 +61,10 @@ final class LiveCallsView {
         final List<SipCall> all = calls.calls();
         if (terminal) {
             out.print("\033[H\033[2J");
-            out.printf(Locale.ROOT, "callscope capture on %s: %d packets, %d calls%s%n%n", iface, packets, all.size(),
+            final CaptureMonitor.Counters c = status == null ? null : status.get();
+            out.printf(Locale.ROOT, "callscope capture on %s: %d packets, %d calls%s%s%n%n", iface, packets, all.size(),
+                c == null ? "" : String.format(Locale.ROOT, "; dropped by the kernel %d, by the queue %d",
+                    c.kernelDropped() + c.ifDropped(), c.queueDropped()),
                 last ? " (stopped)" : "   Ctrl-C stops");
             SipViews.callsText(out, all, all.size());
             out.flush();

@@ -10,6 +10,13 @@ package dev.callscope.core;
 public final class Limits {
     /** Conversations (UDP and TCP flows) kept at once; the least recently seen is evicted past it. */
     public int maxFlows = 500_000;
+    /** Default of {@link #captureQueueBytes}. */
+    public static final long DEFAULT_CAPTURE_QUEUE_BYTES = 64L * 1024 * 1024;
+    /**
+     * Live capture: bytes of packets queued between the capture thread and the analysis (one slot
+     * per 128 bytes); past it packets are not analysed (still written to {@code -w}) and counted.
+     */
+    public long captureQueueBytes = DEFAULT_CAPTURE_QUEUE_BYTES;
     /**
      * Finished conversations a flows table or JSON document lists; past it those with the fewest
      * packets are left out (one-packet flows first) and counted. JSON Lines lists every one.

@@ -48,7 +48,7 @@ public final class HepListenSource implements PacketSource {
 
     /** What the collector received and what became of it. */
     public record Stats(long received, long decoded, long malformed, long rejected, long reports, long unsupported,
-                        long queueDropped, long connections, long refusedConnections, int socketBuffer,
+                        long queueDropped, long kernelDropped, long connections, long refusedConnections, int socketBuffer,
                         Map<String, Long> reasons, Map<Integer, Long> byType) {
     }
 
@@ -308,8 +308,22 @@ public final class HepListenSource implements PacketSource {
             r.merge("hep.tcp_framing", tcpErrors, Long::sum);
         }
         return new Stats(received, frames.decoded(), frames.malformed() + tcpErrors, frames.rejected(), frames.reports(),
-            frames.unsupported(), ring.drops(), connections, refused, socketBuffer, r, frames.byType());
+            frames.unsupported(), ring.drops(), kernelDrops(), connections, refused, socketBuffer, r, frames.byType());
     }
+
+    /** Datagrams the kernel dropped because the socket's receive buffer was full (Linux; else 0). */
+    private long kernelDrops() {
+        if (udp == null) {
+            return 0;
+        }
+        final long d = UdpDrops.of(at.address().getPort());
+        if (d >= 0) {
+            lastKernelDrops = d;
+        }
+        return lastKernelDrops; // after close the socket is gone from /proc: keep the last figure
+    }
+
+    private volatile long lastKernelDrops;
 
     @Override
     public String describe() {

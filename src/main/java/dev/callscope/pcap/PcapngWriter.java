@@ -84,26 +84,33 @@ public final class PcapngWriter implements Closeable {
 
     /** Writes a frame on interface {@code frame.interfaceId} (declared with addInterface) . */
     public void write(final RawFrame frame) throws IOException {
+        write(frame.interfaceId, frame.linkType, frame.data, frame.capLen, frame.origLen, frame.tsNanos);
+    }
+
+    /**
+     * Writes {@code data[0..capLen)} as one packet on interface {@code interfaceId}, or on the first
+     * interface with {@code linkType} when that one was declared with another link type.
+     */
+    public void write(final int interfaceId, final int linkType, final byte[] data, final int capLen, final int origLen,
+                      final long ts) throws IOException {
         ensureOpen();
-        int id = frame.interfaceId;
-        if (id < 0 || id >= interfaceCount || linkTypes[id] != frame.linkType) {
-            id = interfaceFor(frame.linkType);
+        int id = interfaceId;
+        if (id < 0 || id >= interfaceCount || linkTypes[id] != linkType) {
+            id = interfaceFor(linkType);
         }
-        final int capLen = frame.capLen;
         final int padded = pad(capLen);
         final int length = EPB_OVERHEAD + padded;
-        final long ts = frame.tsNanos;
         if (length <= BUFFER_SIZE) {
             room(length);
             buf.putInt(PcapngReader.EPB).putInt(length).putInt(id).putInt((int) (ts >>> 32)).putInt((int) ts)
-                    .putInt(capLen).putInt(frame.origLen).put(frame.data, 0, capLen).put(PADDING, 0, padded - capLen)
+                    .putInt(capLen).putInt(origLen).put(data, 0, capLen).put(PADDING, 0, padded - capLen)
                     .putInt(length);
         } else {
             room(PcapngReader.EPB_HEADER_LENGTH);
             buf.putInt(PcapngReader.EPB).putInt(length).putInt(id).putInt((int) (ts >>> 32)).putInt((int) ts)
-                    .putInt(capLen).putInt(frame.origLen);
+                    .putInt(capLen).putInt(origLen);
             flushBuffer();
-            out.write(frame.data, 0, capLen);
+            out.write(data, 0, capLen);
             buf.put(PADDING, 0, padded - capLen).putInt(length);
         }
     }

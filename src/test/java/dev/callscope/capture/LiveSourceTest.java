@@ -123,6 +123,116 @@ class LiveSourceTest {
         }
     }
 
+    /** Sends {@code n} datagrams of {@code size} bytes to {@code port} on 127.0.0.1, in bursts. */
+    private static void send(final int port, final int n, final int size) throws Exception {
+        try (DatagramSocket tx = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            final byte[] b = new byte[size];
+            for (int i = 0; i < n; i++) {
+                b[0] = (byte) i;
+                b[1] = (byte) (i >>> 8);
+                b[2] = (byte) (i >>> 16);
+                tx.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), port));
+                if (i % 2000 == 1999) {
+                    Thread.sleep(5); // a burst at a time: the kernel buffer is not what is tested
+                }
+            }
+        }
+    }
+
+    private static void awaitCaptured(final LiveSource src, final long n) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (src.stats().captured() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void theTeeGetsEveryPacketWhileTheAnalysisFallsBehind() throws Exception {
+        final int port = freeUdpPort();
+        final int n = 20_000;
+        final List<Integer> teed = new ArrayList<>();
+        final long[] lastTs = {0};
+        final LiveSource.TeeFactory tee = (linkType, snaplen) -> {
+            assertThat(linkType).isEqualTo(LinkType.ETHERNET);
+            return (data, len, orig, ts) -> {
+                // the payload's first three bytes number the datagram
+                final int off = 14 + 20 + 8;
+                teed.add(data[off] & 0xFF | (data[off + 1] & 0xFF) << 8 | (data[off + 2] & 0xFF) << 16);
+                assertThat(ts).isGreaterThanOrEqualTo(lastTs[0]);
+                lastTs[0] = ts;
+                assertThat(orig).isEqualTo(len);
+            };
+        };
+        // a 1 MiB queue: nothing is read until every packet was captured
+        try (LiveSource src = LiveSource.open("lo", "udp dst port " + port,
+                new LiveSource.Options(LiveSource.DEFAULT_SNAPLEN, false, LiveSource.DEFAULT_BUFFER_SIZE, 1 << 20, 0, tee))) {
+            send(port, n, 200);
+            awaitCaptured(src, n);
+            src.stop();
+            final RawFrame f = new RawFrame();
+            int analysed = 0;
+            while (src.next(f)) {
+                analysed++;
+            }
+            final LiveSource.Stats stats = src.stats();
+            assertThat(stats.dropped()).as("kernel drops").isZero();
+            assertThat(stats.captured()).isEqualTo(n);
+            assertThat(teed).hasSize(n);
+            for (int i = 0; i < n; i++) {
+                assertThat(teed.get(i)).isEqualTo(i);
+            }
+            // the queue's 1 MiB holds 4,332 frames of 242 bytes (before its 8,192 slots run out)
+            assertThat(analysed).isEqualTo((1 << 20) / (14 + 20 + 8 + 200));
+            assertThat(stats.queueDropped()).isEqualTo(n - analysed);
+            assertThat(stats.teeFailed()).isZero();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aPacketLimitStopsTheCaptureThreadAtExactlyThatMany() throws Exception {
+        final int port = freeUdpPort();
+        try (LiveSource src = LiveSource.open("lo", "udp dst port " + port,
+                new LiveSource.Options(65535, false, 0, LiveSource.DEFAULT_QUEUE_BYTES, 7, null))) {
+            send(port, 30, 10);
+            final RawFrame f = new RawFrame();
+            int got = 0;
+            while (src.next(f)) { // ends by itself: the capture thread stops after 7
+                got++;
+            }
+            assertThat(got).isEqualTo(7);
+            assertThat(src.stats().captured()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void thePerPacketPathCapturesTheSame() throws Exception {
+        System.setProperty("callscope.capture.perPacket", "true");
+        try {
+            final int port = freeUdpPort();
+            final List<Integer> teed = new ArrayList<>();
+            try (LiveSource src = LiveSource.open("lo", "udp dst port " + port, new LiveSource.Options(65535, false, 0,
+                    LiveSource.DEFAULT_QUEUE_BYTES, 0, (lt, sl) -> (data, len, orig, ts) -> teed.add(len)))) {
+                send(port, 50, 100);
+                awaitCaptured(src, 50);
+                src.stop();
+                final RawFrame f = new RawFrame();
+                int got = 0;
+                while (src.next(f)) {
+                    assertThat(f.capLen).isEqualTo(14 + 20 + 8 + 100);
+                    assertThat(f.data[14 + 20 + 8]).isEqualTo((byte) got);
+                    got++;
+                }
+                assertThat(got).isEqualTo(50);
+                assertThat(teed).hasSize(50).allMatch(len -> len == 142);
+            }
+        } finally {
+            System.clearProperty("callscope.capture.perPacket");
+        }
+    }
+
     @Test
     void unknownInterface() {
         assertThatThrownBy(() -> LiveSource.open("nosuchif0", null, 65535, false, 0))

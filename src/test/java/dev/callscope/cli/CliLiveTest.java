@@ -74,6 +74,57 @@ class CliLiveTest {
     }
 
     @Test
+    void theFileHoldsEveryCapturedPacketAndIntervalsCountThemAsTheyCome(@TempDir final Path dir) throws Exception {
+        final Path out = dir.resolve("burst.pcapng");
+        final int port;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        final int n = 5000;
+        final CompletableFuture<CliTest.Run> capture = CompletableFuture.supplyAsync(() ->
+            run("capture", "-i", "lo", "-f", "udp and port " + port, "-c", String.valueOf(n), "--duration", "30",
+                "-w", out.toString(), "--interval", "200ms", "--jsonl"));
+        Thread.sleep(1500); // let libpcap attach before sending
+        try (DatagramSocket s = new DatagramSocket()) {
+            final byte[] msg = new byte[160];
+            for (int i = 0; i < n; i++) {
+                s.send(new DatagramPacket(msg, msg.length, InetAddress.getLoopbackAddress(), port));
+                if (i % 500 == 499) {
+                    Thread.sleep(2);
+                }
+            }
+        }
+        final CliTest.Run r = capture.get();
+        assertThat(r.code()).as(r.err()).isZero();
+        long intervalPackets = 0;
+        JsonNode cap = null;
+        for (final String line : r.out().lines().toList()) {
+            final JsonNode j = JSON.readTree(line);
+            if (j.get("record").asText().equals("interval")) {
+                assertThat(j.get("seconds").asDouble()).isBetween(0.0, 0.2);
+                assertThat(j.get("kernel_dropped").asLong()).isZero();
+                intervalPackets += j.get("packets").asLong();
+            } else if (j.get("record").asText().equals("capture")) {
+                cap = j;
+            }
+        }
+        assertThat(cap).as(r.out()).isNotNull();
+        assertThat(cap.get("captured").asLong()).isEqualTo(n);
+        assertThat(cap.get("written").asLong()).isEqualTo(n);
+        assertThat(cap.get("dropped").asLong()).isZero();
+        assertThat(intervalPackets).isEqualTo(n); // the last, shorter interval closes when the capture ends
+        int inFile = 0;
+        try (PacketSource src = CaptureFiles.open(out.toString())) {
+            final RawFrame f = new RawFrame();
+            while (src.next(f)) {
+                assertThat(f.capLen).isEqualTo(14 + 20 + 8 + 160);
+                inFile++;
+            }
+        }
+        assertThat(inFile).isEqualTo(n);
+    }
+
+    @Test
     void captureErrorsAreOneLineAndExit3() {
         final CliTest.Run noIface = run("capture", "-i", "nosuch0", "-c", "1");
         assertThat(noIface.code()).isEqualTo(3);

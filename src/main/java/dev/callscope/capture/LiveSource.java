@@ -40,8 +40,13 @@ import org.pcap4j.core.RawPacketListener;
 public final class LiveSource implements PacketSource {
     /** Default snap length: whole packets, as tcpdump and tshark use. */
     public static final int DEFAULT_SNAPLEN = 262_144;
-    /** Default kernel buffer size (libpcap's {@code pcap_set_buffer_size}); 0 keeps libpcap's default. */
-    public static final int DEFAULT_BUFFER_SIZE = 8 * 1024 * 1024;
+    /**
+     * Default kernel buffer size (libpcap's {@code pcap_set_buffer_size}); 0 keeps libpcap's default.
+     * tcpdump's 2 MiB suffices for a C program; a JVM's capture thread also stops for garbage
+     * collections, and the buffer must hold the traffic of such a pause: a 158 ms young collection of
+     * the live calls view at 380,000 packets/s of SIP+RTP is 60,000 packets, about 22 MB.
+     */
+    public static final int DEFAULT_BUFFER_SIZE = 32 * 1024 * 1024;
     /**
      * libpcap's buffer timeout: the longest a packet waits in the kernel buffer before it is
      * delivered when traffic is slow (at high rates blocks fill and are delivered sooner).

@@ -82,7 +82,7 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--no-promiscuous", description = "Do not put the interface in promiscuous mode.")
     boolean noPromiscuous;
 
-    @Option(names = "--buffer-size", paramLabel = "BYTES", defaultValue = "8388608",
+    @Option(names = "--buffer-size", paramLabel = "BYTES", defaultValue = "33554432",
         description = "libpcap's kernel buffer size (default: ${DEFAULT-VALUE}).")
     int bufferSize;
 

@@ -1,5 +1,6 @@
 package dev.callscope.hep;
 
+import dev.callscope.capture.BatchUdpReceiver;
 import dev.callscope.capture.FrameRing;
 import dev.callscope.core.InputException;
 import dev.callscope.core.LinkType;
@@ -58,6 +59,8 @@ public final class HepListenSource implements PacketSource {
     private final Thread thread;
     private final RawFrame in = new RawFrame();
     private DatagramChannel udp;
+    /** The UDP socket read with recvmmsg where available (else {@link #udp}). */
+    private BatchUdpReceiver batch;
     private ServerSocketChannel server;
     private Selector selector;
     private volatile Selector udpIdle;
@@ -70,7 +73,7 @@ public final class HepListenSource implements PacketSource {
     private HepListenSource(final HepTarget at, final String password, final int maxStreams) {
         this.at = at;
         this.frames = new HepFrames(password, maxStreams);
-        this.thread = new Thread(at.tcp() ? this::runTcp : this::runUdp, "callscope-hep-listen");
+        this.thread = new Thread(at.tcp() ? this::runTcp : this::receive, "callscope-hep-listen");
         this.thread.setDaemon(true);
     }
 
@@ -92,6 +95,8 @@ public final class HepListenSource implements PacketSource {
                 s.server.configureBlocking(false);
                 s.selector = Selector.open();
                 s.server.register(s.selector, SelectionKey.OP_ACCEPT);
+            } else if ((s.batch = BatchUdpReceiver.open(at.address(), SOCKET_BUFFER)) != null) {
+                s.socketBuffer = s.batch.receiveBuffer();
             } else {
                 s.udp = DatagramChannel.open(at.address().getAddress().getAddress().length == 16
                     ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
@@ -121,6 +126,45 @@ public final class HepListenSource implements PacketSource {
     }
 
     // ------------------------------------------------------------------ receiving thread
+
+    private void receive() {
+        if (batch != null) {
+            runBatch();
+        } else {
+            runUdp();
+        }
+    }
+
+    /** UDP through recvmmsg: up to 64 datagrams per system call. */
+    private void runBatch() {
+        long n = 0;
+        try {
+            final ByteBuffer data = batch.data();
+            while (!stopped) {
+                final int got = batch.receive();
+                if (got < 0) {
+                    break;
+                }
+                if (got == 0) {
+                    received = n;
+                    continue;
+                }
+                final long now = System.currentTimeMillis() * 1_000_000L;
+                for (int i = 0; i < got; i++) {
+                    final int len = Math.min(batch.length(i), BatchUdpReceiver.SLOT);
+                    ring.offer(data, i * BatchUdpReceiver.SLOT, len, now, len);
+                }
+                n += got;
+                received = n;
+            }
+        } catch (IOException e) {
+            // the socket failed: end the capture with what was received
+        } finally {
+            received = n;
+            batch.release();
+            ring.finish();
+        }
+    }
 
     private void runUdp() {
         final ByteBuffer buf = ByteBuffer.allocateDirect(65_536); // the socket reads into it without a copy
@@ -289,6 +333,9 @@ public final class HepListenSource implements PacketSource {
     }
 
     private void closeChannels() {
+        if (batch != null) {
+            batch.close(); // wakes the receiving thread, which releases the socket
+        }
         try {
             if (udp != null) {
                 udp.close();
@@ -313,7 +360,7 @@ public final class HepListenSource implements PacketSource {
 
     /** Datagrams the kernel dropped because the socket's receive buffer was full (Linux; else 0). */
     private long kernelDrops() {
-        if (udp == null) {
+        if (udp == null && batch == null) {
             return 0;
         }
         final long d = UdpDrops.of(at.address().getPort());

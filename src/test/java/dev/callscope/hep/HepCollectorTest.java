@@ -82,6 +82,21 @@ class HepCollectorTest {
 
     @Test
     void udpAgentsPacketsBecomeTheOriginalPacketsAndBadOnesAreCounted() throws Exception {
+        udpAgents();
+    }
+
+    /** The same through a DatagramChannel, where recvmmsg is not available. */
+    @Test
+    void theChannelReceiverGetsTheSame() throws Exception {
+        System.setProperty("callscope.hep.nioReceive", "true");
+        try {
+            udpAgents();
+        } finally {
+            System.clearProperty("callscope.hep.nioReceive");
+        }
+    }
+
+    private void udpAgents() throws Exception {
         final int port = freeUdpPort();
         final Path out = tmp.resolve("hep.pcapng");
         final CompletableFuture<CliTest.Run> run = collector(false, port, "capture", "--hep-listen",
@@ -111,6 +126,8 @@ class HepCollectorTest {
         assertThat(j.get("packets").asLong()).isEqualTo(7);
         final JsonNode hep = j.get("hep");
         assertThat(hep.get("received").asLong()).isEqualTo(11);
+        assertThat(hep.get("kernel_dropped").asLong()).isZero();
+        assertThat(hep.get("queue_dropped").asLong()).isZero();
         assertThat(hep.get("decoded").asLong()).isEqualTo(7);
         assertThat(hep.get("malformed").asLong()).isEqualTo(1);
         assertThat(hep.get("rejected").asLong()).isEqualTo(2); // a wrong key, and HEPv2 that carries none

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * they happen and not only in the final summary:
  * <ul>
  * <li>a status line on stderr when it is a terminal, rewritten in place four times a second, e.g.
- * {@code Capturing on lo: 1,204,332 packets (301,200/s); dropped by the kernel 0, by the queue 0};
+ * {@code Capturing on lo: 1,204,332 packets, 301,200/s; dropped: kernel 0, queue 0}, cut to the
+ * terminal's width;
  * <li>with {@code --interval}, one record per interval with the packets and drops of that interval,
  * handed to a sink as it closes (JSON Lines on standard output) and kept, up to a bound, for the
  * final document.
@@ -70,6 +71,7 @@ final class CaptureMonitor implements AutoCloseable {
     private Counters atInterval = new Counters(0, 0, 0, 0, 0);
 
     private void loop() {
+        final int width = status == null ? 0 : TerminalInfo.progressWidth(); // may run stty: on this thread
         long nextDraw = start + PERIOD_MS * 1_000_000L;
         long nextInterval = intervalNanos > 0 ? start + intervalNanos : Long.MAX_VALUE;
         Counters atDraw = atInterval;
@@ -100,7 +102,10 @@ final class CaptureMonitor implements AutoCloseable {
                         if (closed) {
                             return;
                         }
-                        status.print("\r" + line(where, c, rate) + "\033[K");
+                        final String text = line(where, c, rate);
+                        // the last column would wrap on some terminals, and a wrapped line is not rewritten in place
+                        status.print("\r" + (text.length() < width ? text : text.substring(0, Math.max(0, width - 1)))
+                            + "\033[K");
                         status.flush();
                         shown = true;
                     }
@@ -116,7 +121,7 @@ final class CaptureMonitor implements AutoCloseable {
 
     /** The status line's text. */
     static String line(final String where, final Counters c, final double rate) {
-        return String.format(Locale.ROOT, "Capturing on %s: %,d packets (%,.0f/s); dropped by the kernel %,d, by the queue %,d",
+        return String.format(Locale.ROOT, "Capturing on %s: %,d packets, %,.0f/s; dropped: kernel %,d, queue %,d",
             where, c.packets(), rate, c.kernelDropped() + c.ifDropped(), c.queueDropped());
     }
 

@@ -16,7 +16,7 @@ class CaptureMonitorTest {
     @Test
     void theStatusLineShowsPacketsRateAndBothDrops() {
         assertThat(CaptureMonitor.line("lo", new CaptureMonitor.Counters(1_204_332, 10, 2, 345, 7), 301_200.4))
-            .isEqualTo("Capturing on lo: 1,204,332 packets (301,200/s); dropped by the kernel 12, by the queue 345");
+            .isEqualTo("Capturing on lo: 1,204,332 packets, 301,200/s; dropped: kernel 12, queue 345");
     }
 
     @Test

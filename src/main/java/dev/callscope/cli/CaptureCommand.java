@@ -4,6 +4,7 @@ import dev.callscope.capture.LiveSource;
 import dev.callscope.capture.ThreadPriority;
 import dev.callscope.core.InputException;
 import dev.callscope.core.Limits;
+import dev.callscope.core.LinkType;
 import dev.callscope.core.RawFrame;
 import dev.callscope.core.PacketSource;
 import dev.callscope.engine.Engine;
@@ -188,7 +189,27 @@ public final class CaptureCommand implements Callable<Integer> {
             }
             throw e;
         }
-        final HepListenSource collector = listenAt == null ? null : HepListenSource.open(listenAt, hep.password, l.maxFlows);
+        // the collector's -w is written by its receiving thread too
+        final OutputTarget hepFile = target != null && listenAt != null ? OutputTarget.binary(target) : null;
+        final PcapngWriter hepWriter;
+        final HepListenSource collector;
+        try {
+            hepWriter = hepFile == null ? null : new PcapngWriter(new BufferedOutputStream(hepFile.stream(), 1 << 16), "callscope");
+            if (hepWriter != null) {
+                hepWriter.addInterface(LinkType.RAW, 65_535, "hep:" + listenAt);
+            }
+            collector = listenAt == null ? null : HepListenSource.open(listenAt, hep.password, l.maxFlows,
+                hepWriter == null ? null : (data, len, orig, ts) -> hepWriter.write(0, LinkType.RAW, data, len, orig, ts),
+                count == null ? 0 : count);
+        } catch (final IOException | RuntimeException e) {
+            if (hepFile != null) {
+                hepFile.close(); // deletes the temporary file
+            }
+            if (liveFile != null) {
+                liveFile.close();
+            }
+            throw e;
+        }
         final PacketSource source = live != null ? live : collector;
         final Runnable stop = live != null ? live::stop : collector::stop;
         final CountDownLatch done = new CountDownLatch(1);
@@ -216,19 +237,13 @@ public final class CaptureCommand implements Callable<Integer> {
             timer.start();
         }
 
-        OutputTarget file = liveFile;
+        OutputTarget file = liveFile != null ? liveFile : hepFile;
         CaptureMonitor monitor = null;
         int nice = ThreadPriority.UNCHANGED;
         PcapngWriter writer = null; // written on this thread (the HEP collector's packets)
         LiveSource.Stats capStats = null;
         HepListenSource.Stats hepStats = null;
         try {
-            if (target != null && live == null) {
-                file = OutputTarget.binary(target);
-                final OutputStream os = new BufferedOutputStream(file.stream(), 1 << 16);
-                writer = new PcapngWriter(os, "callscope");
-                writer.addInterface(collector.linkType(), 65_535, "hep:" + listenAt);
-            }
             final boolean viewOnTerminal = callsView != null && TerminalInfo.isTerminal() && !output.toFile();
             final boolean streamIntervals = output.jsonl() && !output.toFile();
             final PrintWriter stdout = spec.commandLine().getOut();
@@ -253,9 +268,6 @@ public final class CaptureCommand implements Callable<Integer> {
             long n = 0;
             while (source.next(frame)) {
                 frame.interfaceId = 0;
-                if (writer != null) {
-                    writer.write(frame);
-                }
                 engine.process(frame);
                 if (callsView != null) {
                     callsView.frame();
@@ -273,6 +285,10 @@ public final class CaptureCommand implements Callable<Integer> {
             if (live != null && liveWriter[0] != null) {
                 live.stop(); // the capture thread has ended: its writer is ours now
                 writer = liveWriter[0];
+            }
+            if (collector != null && hepWriter != null) {
+                collector.close(); // the receiving thread has ended: its writer is ours now
+                writer = hepWriter;
             }
             if (writer != null) {
                 try {

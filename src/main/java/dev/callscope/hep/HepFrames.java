@@ -22,11 +22,11 @@ public final class HepFrames {
     private final HepHeader hep = new HepHeader();
     private final HepStreams streams;
     private final byte[] password;
-    private long decoded;
-    private long malformed;
-    private long rejected;
-    private long reports;
-    private long unsupported;
+    private volatile long decoded; // written by one thread, read by others
+    private volatile long malformed; // written by one thread, read by others
+    private volatile long rejected; // written by one thread, read by others
+    private volatile long reports; // written by one thread, read by others
+    private volatile long unsupported; // written by one thread, read by others
     private final long[] byType = new long[256];
     private final Map<String, Long> reasons = new TreeMap<>();
 
@@ -137,7 +137,9 @@ public final class HepFrames {
     }
 
     private void reason(final String why) {
-        reasons.merge(why, 1L, Long::sum);
+        synchronized (reasons) { // read by another thread while packets are decoded
+            reasons.merge(why, 1L, Long::sum);
+        }
     }
 
     private static void put16(final byte[] b, final int off, final int v) {
@@ -179,7 +181,9 @@ public final class HepFrames {
 
     /** Why packets were skipped, with counts. */
     public Map<String, Long> reasons() {
-        return new TreeMap<>(reasons);
+        synchronized (reasons) {
+            return new TreeMap<>(reasons);
+        }
     }
 
     /** Packets by HEP protocol type (chunk 0x0b; 1 SIP for HEPv1/v2). */

@@ -2,6 +2,7 @@ package dev.callscope.hep;
 
 import dev.callscope.capture.BatchUdpReceiver;
 import dev.callscope.capture.FrameRing;
+import dev.callscope.capture.LiveSource;
 import dev.callscope.core.InputException;
 import dev.callscope.core.LinkType;
 import dev.callscope.core.PacketSource;
@@ -57,7 +58,6 @@ public final class HepListenSource implements PacketSource {
     private final HepFrames frames;
     private final FrameRing ring = new FrameRing(QUEUE_SLOTS, QUEUE_BYTES);
     private final Thread thread;
-    private final RawFrame in = new RawFrame();
     private DatagramChannel udp;
     /** The UDP socket read with recvmmsg where available (else {@link #udp}). */
     private BatchUdpReceiver batch;
@@ -69,6 +69,15 @@ public final class HepListenSource implements PacketSource {
     private volatile long connections;
     private volatile long refused;
     private int socketBuffer;
+
+    /** The -w file: written on the receiving thread before a packet is queued for the analysis. */
+    private LiveSource.Tee tee;
+    private volatile IOException teeFailure;
+    private final RawFrame decodedFrame = new RawFrame();
+    private long maxPackets;
+    /** Packets decoded and delivered (receiving thread). */
+    private long delivered;
+    private byte[] scratch = new byte[2048];
 
     private HepListenSource(final HepTarget at, final String password, final int maxStreams) {
         this.at = at;
@@ -86,7 +95,28 @@ public final class HepListenSource implements PacketSource {
      */
     public static HepListenSource open(final HepTarget at, final String password, final int maxStreams)
         throws InputException {
+        return open(at, password, maxStreams, null);
+    }
+
+    /**
+     * As {@link #open(HepTarget, String, int)}, with every decoded packet handed to {@code tee} (the
+     * -w file) on the receiving thread before it is queued: the file is complete even when the
+     * analysis falls behind.
+     */
+    public static HepListenSource open(final HepTarget at, final String password, final int maxStreams,
+            final LiveSource.Tee tee) throws InputException {
+        return open(at, password, maxStreams, tee, 0);
+    }
+
+    /**
+     * As {@link #open(HepTarget, String, int, LiveSource.Tee)}, receiving stops by itself after
+     * {@code maxPackets} decoded packets (0: no limit), so the tee gets exactly that many.
+     */
+    public static HepListenSource open(final HepTarget at, final String password, final int maxStreams,
+            final LiveSource.Tee tee, final long maxPackets) throws InputException {
         final HepListenSource s = new HepListenSource(at, password, maxStreams);
+        s.tee = tee;
+        s.maxPackets = maxPackets;
         try {
             if (at.tcp()) {
                 s.server = ServerSocketChannel.open();
@@ -152,7 +182,8 @@ public final class HepListenSource implements PacketSource {
                 final long now = System.currentTimeMillis() * 1_000_000L;
                 for (int i = 0; i < got; i++) {
                     final int len = Math.min(batch.length(i), BatchUdpReceiver.SLOT);
-                    ring.offer(data, i * BatchUdpReceiver.SLOT, len, now, len);
+                    data.get(i * BatchUdpReceiver.SLOT, scratch(len), 0, len);
+                    deliver(scratch, 0, len, now);
                 }
                 n += got;
                 received = n;
@@ -161,9 +192,56 @@ public final class HepListenSource implements PacketSource {
             // the socket failed: end the capture with what was received
         } finally {
             received = n;
+            kernelDrops(); // the last figure, while /proc still lists the socket
             batch.release();
             ring.finish();
         }
+    }
+
+    private byte[] scratch(final int len) {
+        if (scratch.length < len) {
+            scratch = new byte[Math.max(len, 2 * scratch.length)];
+        }
+        return scratch;
+    }
+
+    /**
+     * One HEP packet ({@code data[off..off+len)}, receiving thread): decoded into the packet it
+     * carries, written to the tee, then queued for the analysis. Packets that carry none are counted
+     * by the decoder.
+     */
+    private void deliver(final byte[] data, final int off, final int len, final long arrivalNanos) {
+        final byte[] b;
+        if (off == 0) {
+            b = data;
+        } else {
+            b = scratch(len);
+            System.arraycopy(data, off, b, 0, len);
+        }
+        if (maxPackets > 0 && delivered >= maxPackets) {
+            return;
+        }
+        final RawFrame f = decodedFrame;
+        if (!frames.decode(b, len, arrivalNanos, f)) {
+            return;
+        }
+        if (maxPackets > 0 && ++delivered >= maxPackets) {
+            stopped = true; // the loops end after this batch
+        }
+        final LiveSource.Tee t = tee;
+        if (t != null && teeFailure == null) {
+            try {
+                t.write(f.data, f.capLen, f.origLen, f.tsNanos);
+            } catch (IOException e) {
+                teeFailure = e;
+            }
+        }
+        ring.offer(f.data, f.capLen, f.tsNanos, f.origLen);
+    }
+
+    /** The first error writing the tee, or null. */
+    public IOException teeFailure() {
+        return teeFailure;
     }
 
     private void runUdp() {
@@ -187,7 +265,9 @@ public final class HepListenSource implements PacketSource {
                 if ((n & 1023) == 0) {
                     received = n;
                 }
-                ring.offer(buf, System.currentTimeMillis() * 1_000_000L);
+                final int len = buf.position();
+                buf.get(0, scratch(len), 0, len);
+                deliver(scratch, 0, len, System.currentTimeMillis() * 1_000_000L);
             }
         } catch (ClosedChannelException | ClosedSelectorException e) {
             // stopped
@@ -281,7 +361,7 @@ public final class HepListenSource implements PacketSource {
                 break;
             }
             received++;
-            ring.offerRange(a, p, len, System.currentTimeMillis() * 1_000_000L);
+            deliver(a, p, len, System.currentTimeMillis() * 1_000_000L);
             p += len;
         }
         b.position(p).limit(end);
@@ -304,24 +384,24 @@ public final class HepListenSource implements PacketSource {
 
     @Override
     public boolean next(final RawFrame frame) throws IOException {
-        while (true) {
-            try {
-                if (!ring.take(in)) {
-                    return false;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            if (!ring.take(frame)) {
                 return false;
             }
-            if (frames.decode(in.data, in.capLen, in.tsNanos, frame)) {
-                return true;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
+        frame.linkType = LinkType.RAW; // decoded on the receiving thread
+        frame.interfaceId = 0;
+        frame.sourceIndex = 0;
+        return true;
     }
 
     /** Stops receiving; {@link #next} returns what is queued, then false. Safe from any thread. */
     public void stop() {
         stopped = true;
+        kernelDrops(); // the last figure, while /proc still lists the socket
         closeChannels();
         if (selector != null) {
             selector.wakeup();

@@ -32,6 +32,7 @@ public final class BatchUdpReceiver implements AutoCloseable {
     private static final int SOCK_DGRAM = 2;
     private static final int SOL_SOCKET = 1;
     private static final int SO_RCVBUF = 8;
+    private static final int SO_RCVBUFFORCE = 33;
     private static final int SO_RCVTIMEO = 20;
     private static final int MSG_WAITFORONE = 0x10000;
     private static final int SHUT_RDWR = 2;
@@ -92,8 +93,8 @@ public final class BatchUdpReceiver implements AutoCloseable {
     }
 
     /**
-     * Binds a UDP socket to {@code at} with a receive buffer of {@code bufferBytes} (the kernel may
-     * cap it at net.core.rmem_max) and a 200 ms receive timeout.
+     * Binds a UDP socket to {@code at} with a receive buffer of {@code bufferBytes} (without
+     * CAP_NET_ADMIN the kernel caps it at net.core.rmem_max) and a 200 ms receive timeout.
      *
      * @return the receiver, or null when batch receiving is not available here
      * @throws IOException with a short reason ("address already in use", "permission denied", ...)
@@ -118,7 +119,10 @@ public final class BatchUdpReceiver implements AutoCloseable {
         try {
             final Memory size = new Memory(4);
             size.setInt(0, bufferBytes);
-            n.setsockopt.invokeInt(new Object[] {fd, SOL_SOCKET, SO_RCVBUF, size, 4});
+            // past net.core.rmem_max where allowed (CAP_NET_ADMIN), as libpcap's buffer is
+            if (n.setsockopt.invokeInt(new Object[] {fd, SOL_SOCKET, SO_RCVBUFFORCE, size, 4}) != 0) {
+                n.setsockopt.invokeInt(new Object[] {fd, SOL_SOCKET, SO_RCVBUF, size, 4});
+            }
             final Memory tv = new Memory(16);
             tv.setLong(0, 0);
             tv.setLong(8, 200_000); // 200 ms: the loop looks at its stop flag

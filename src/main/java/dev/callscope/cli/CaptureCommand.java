@@ -200,7 +200,7 @@ public final class CaptureCommand implements Callable<Integer> {
             }
             collector = listenAt == null ? null : HepListenSource.open(listenAt, hep.password, l.maxFlows,
                 hepWriter == null ? null : (data, len, orig, ts) -> hepWriter.write(0, LinkType.RAW, data, len, orig, ts),
-                count == null ? 0 : count);
+                count == null ? 0 : count, l.captureQueueBytes);
         } catch (final IOException | RuntimeException e) {
             if (hepFile != null) {
                 hepFile.close(); // deletes the temporary file

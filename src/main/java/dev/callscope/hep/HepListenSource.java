@@ -29,17 +29,14 @@ import java.util.TreeMap;
  * capture time) and fed to the pipeline like frames from an interface, so that a pcapng written
  * from them holds the decapsulated packets.
  *
- * <p>A receiving thread reads datagrams (or, over TCP, HEP packets framed by their length from any
- * number of agent connections) into a bounded {@link FrameRing} and never waits for the analysis;
- * when the ring is full the packet is dropped and counted. {@link #next} decodes on the caller's
- * thread. Bad HEP, a wrong auth key and reports that carry no packet (RTCP as JSON, QoS reports,
+ * <p>A receiving thread reads datagrams (a batch per system call where {@link BatchUdpReceiver} is
+ * available; or, over TCP, HEP packets framed by their length from any number of agent
+ * connections), decodes each into the packet it carries, hands that to the tee (the -w file) and
+ * queues it in a bounded {@link FrameRing}; it never waits for the analysis: when the ring is full
+ * the packet is not analysed and is counted. {@link #next} takes decoded packets. Bad HEP, a wrong auth key and reports that carry no packet (RTCP as JSON, QoS reports,
  * logs) are counted with their reason and skipped; none of them stops the collector.
  */
 public final class HepListenSource implements PacketSource {
-    /** Datagrams or packets the ring holds. */
-    static final int QUEUE_SLOTS = 65_536;
-    /** Bytes the ring holds. */
-    static final int QUEUE_BYTES = 32 * 1024 * 1024;
     /** Receive buffer asked of the kernel (it grants at most net.core.rmem_max). */
     static final int SOCKET_BUFFER = 32 * 1024 * 1024;
     /** TCP agents connected at once; more are refused (closed at once) and counted. */
@@ -56,7 +53,7 @@ public final class HepListenSource implements PacketSource {
 
     private final HepTarget at;
     private final HepFrames frames;
-    private final FrameRing ring = new FrameRing(QUEUE_SLOTS, QUEUE_BYTES);
+    private final FrameRing ring;
     private final Thread thread;
     private DatagramChannel udp;
     /** The UDP socket read with recvmmsg where available (else {@link #udp}). */
@@ -79,7 +76,9 @@ public final class HepListenSource implements PacketSource {
     private long delivered;
     private byte[] scratch = new byte[2048];
 
-    private HepListenSource(final HepTarget at, final String password, final int maxStreams) {
+    private HepListenSource(final HepTarget at, final String password, final int maxStreams, final long queueBytes) {
+        final long bytes = Math.max(1 << 20, Math.min(queueBytes, Integer.MAX_VALUE - 16L));
+        this.ring = new FrameRing((int) Math.max(1024, bytes / 128), (int) bytes);
         this.at = at;
         this.frames = new HepFrames(password, maxStreams);
         this.thread = new Thread(at.tcp() ? this::runTcp : this::receive, "callscope-hep-listen");
@@ -105,16 +104,17 @@ public final class HepListenSource implements PacketSource {
      */
     public static HepListenSource open(final HepTarget at, final String password, final int maxStreams,
             final LiveSource.Tee tee) throws InputException {
-        return open(at, password, maxStreams, tee, 0);
+        return open(at, password, maxStreams, tee, 0, LiveSource.DEFAULT_QUEUE_BYTES);
     }
 
     /**
      * As {@link #open(HepTarget, String, int, LiveSource.Tee)}, receiving stops by itself after
-     * {@code maxPackets} decoded packets (0: no limit), so the tee gets exactly that many.
+     * {@code maxPackets} decoded packets (0: no limit), so the tee gets exactly that many, and the
+     * queue for the analysis holds {@code queueBytes} (Limits.captureQueueBytes).
      */
     public static HepListenSource open(final HepTarget at, final String password, final int maxStreams,
-            final LiveSource.Tee tee, final long maxPackets) throws InputException {
-        final HepListenSource s = new HepListenSource(at, password, maxStreams);
+            final LiveSource.Tee tee, final long maxPackets, final long queueBytes) throws InputException {
+        final HepListenSource s = new HepListenSource(at, password, maxStreams, queueBytes);
         s.tee = tee;
         s.maxPackets = maxPackets;
         try {

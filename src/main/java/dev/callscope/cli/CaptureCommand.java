@@ -87,10 +87,14 @@ public final class CaptureCommand implements Callable<Integer> {
         description = "libpcap's kernel buffer size (default: ${DEFAULT-VALUE}).")
     int bufferSize;
 
-    @Option(names = "--queue-size", paramLabel = "BYTES", defaultValue = "67108864",
+    @Option(names = "--queue-size", paramLabel = "BYTES",
         description = "Bytes of packets queued between capture and analysis; when the analysis falls behind past it, packets "
-            + "are not analysed (still written to -w) and counted as queue drops (default: ${DEFAULT-VALUE}).")
-    long queueSize;
+            + "are not analysed (still written to -w) and counted as queue drops (default: 67108864 with -i, "
+            + "268435456 with --hep-listen, where it also absorbs the first seconds of a HEP flood while the JIT warms up).")
+    Long queueSize;
+
+    /** --queue-size of a HEP collector when none is given. */
+    static final long HEP_QUEUE_BYTES = 256L * 1024 * 1024;
 
     @Option(names = "--interval", paramLabel = "DURATION",
         description = "Also count packets and drops (kernel, queue) per interval, e.g. 1s: JSON Lines records as each interval "
@@ -143,7 +147,7 @@ public final class CaptureCommand implements Callable<Integer> {
         if (duration != null && !(duration > 0)) {
             throw new UsageException("--duration must be positive");
         }
-        if (queueSize < 1 << 20) {
+        if (queueSize != null && queueSize < 1 << 20) {
             throw new UsageException("--queue-size must be at least 1048576 bytes");
         }
         if (snaplen <= 0 || snaplen > RawFrame.MAX_CAPLEN) {
@@ -170,7 +174,7 @@ public final class CaptureCommand implements Callable<Integer> {
         final OutputTarget.Destination target = write == null ? null : OutputTarget.resolve(write);
 
         // -w of a live capture is written by the capture thread, before the analysis sees the packet
-        l.captureQueueBytes = queueSize;
+        l.captureQueueBytes = queueSize != null ? queueSize : hepListen != null ? HEP_QUEUE_BYTES : Limits.DEFAULT_CAPTURE_QUEUE_BYTES;
         final OutputTarget liveFile = target != null && listenAt == null ? OutputTarget.binary(target) : null;
         final PcapngWriter[] liveWriter = new PcapngWriter[1];
         final LiveSource.TeeFactory tee = liveFile == null ? null : (linkType, snap) -> {

@@ -3,9 +3,7 @@ package dev.callscope.capture;
 import com.sun.jna.Function;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
@@ -48,18 +46,15 @@ final class BatchDispatch implements AutoCloseable {
         final Field handleField;
 
         Natives() throws ReflectiveOperationException {
-            final NativeLibrary pcap = NativeLibrary.getInstance(System.getProperty("org.pcap4j.core.pcapLibName",
-                Platform.isWindows() ? "wpcap" : "pcap"));
-            final NativeLibrary c = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
-            dispatch = pcap.getFunction("pcap_dispatch");
-            dumpFopen = pcap.getFunction("pcap_dump_fopen");
-            dumpClose = pcap.getFunction("pcap_dump_close");
-            pcapDump = pcap.getFunction("pcap_dump");
-            openMemstream = c.getFunction("open_memstream");
-            fflush = c.getFunction("fflush");
-            ftell = c.getFunction("ftell");
-            fseek = c.getFunction("fseek");
-            free = c.getFunction("free");
+            dispatch = Libc.pcap("pcap_dispatch");
+            dumpFopen = Libc.pcap("pcap_dump_fopen");
+            dumpClose = Libc.pcap("pcap_dump_close");
+            pcapDump = Libc.pcap("pcap_dump");
+            openMemstream = Libc.function("open_memstream");
+            fflush = Libc.function("fflush");
+            ftell = Libc.function("ftell");
+            fseek = Libc.function("fseek");
+            free = Libc.function("free");
             handleField = PcapHandle.class.getDeclaredField("handle");
             handleField.setAccessible(true);
         }
@@ -102,7 +97,8 @@ final class BatchDispatch implements AutoCloseable {
      * Prepares batch reads on {@code handle}, or returns null if this platform cannot (the caller
      * falls back to pcap4j's per-packet listener).
      *
-     * @param maxPackets most packets one batch holds
+     * @param maxPackets most packets one batch holds: the memory stream grows to at most that many
+     *     records of the snap length plus 16 bytes each, and is reused for every batch
      * @param nano whether the handle delivers nanosecond timestamps
      */
     static BatchDispatch open(final PcapHandle handle, final int maxPackets, final boolean nano) {

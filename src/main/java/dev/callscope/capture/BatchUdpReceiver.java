@@ -3,7 +3,6 @@ package dev.callscope.capture;
 import com.sun.jna.Function;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.io.IOException;
@@ -56,14 +55,13 @@ public final class BatchUdpReceiver implements AutoCloseable {
         final Function close;
 
         Natives() {
-            final NativeLibrary c = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
-            socket = c.getFunction("socket");
-            bind = c.getFunction("bind");
-            setsockopt = c.getFunction("setsockopt");
-            getsockopt = c.getFunction("getsockopt");
-            recvmmsg = c.getFunction("recvmmsg");
-            shutdown = c.getFunction("shutdown");
-            close = c.getFunction("close");
+            socket = Libc.function("socket");
+            bind = Libc.function("bind");
+            setsockopt = Libc.function("setsockopt");
+            getsockopt = Libc.function("getsockopt");
+            recvmmsg = Libc.function("recvmmsg");
+            shutdown = Libc.function("shutdown");
+            close = Libc.function("close");
         }
     }
 

@@ -118,7 +118,9 @@ public final class LiveSource implements PacketSource {
     private final boolean nano;
     private Tee tee;
     private byte[] scratch = new byte[2048];
-    /** Packets the capture thread took from libpcap (written by it only). */
+    /** Packets the capture thread took from libpcap (its own count, published per batch in {@link #captured}). */
+    private long taken;
+    /** {@link #taken} as other threads see it. */
     private volatile long captured;
     /** Packets the tee could not write (it stops at its first failure). */
     private volatile long teeFailed;
@@ -303,11 +305,13 @@ public final class LiveSource implements PacketSource {
                 final long ts = sec * 1_000_000_000L + (nano ? frac : frac * 1_000L);
                 deliver(b, data, capLen, origLen, ts);
                 p = data + capLen;
-                if (maxPackets > 0 && captured >= maxPackets) {
+                if (maxPackets > 0 && taken >= maxPackets) {
+                    captured = taken;
                     stopping = true;
                     return;
                 }
             }
+            captured = taken;
         }
     }
 
@@ -321,7 +325,7 @@ public final class LiveSource implements PacketSource {
 
     /** One packet of a batch: to the tee first, then to the analysis queue. */
     private void deliver(final ByteBuffer b, final int off, final int capLen, final int origLen, final long ts) {
-        captured++;
+        taken++;
         final Tee t = tee;
         if (t == null) {
             ring.offer(b, off, capLen, ts, Math.max(origLen, capLen));
@@ -354,7 +358,7 @@ public final class LiveSource implements PacketSource {
         final Integer wireLen = handle.getOriginalLength();
         final long nanos = Pcap4jFileSource.toNanos(ts);
         final int orig = wireLen == null ? bytes.length : wireLen;
-        captured++;
+        captured = ++taken;
         if (tee != null) {
             write(tee, bytes, bytes.length, orig, nanos);
         }

@@ -1,7 +1,5 @@
 package dev.callscope.capture;
 
-import com.sun.jna.Function;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,8 +31,8 @@ public final class ThreadPriority {
         }
         try {
             final int tid = tid();
-            final int now = function("getpriority").invokeInt(new Object[] {PRIO_PROCESS, tid});
-            return function("setpriority").invokeInt(new Object[] {PRIO_PROCESS, tid, Math.min(19, now + increment)}) == 0
+            final int now = Libc.function("getpriority").invokeInt(new Object[] {PRIO_PROCESS, tid});
+            return Libc.function("setpriority").invokeInt(new Object[] {PRIO_PROCESS, tid, Math.min(19, now + increment)}) == 0
                 ? now : UNCHANGED;
         } catch (IOException | RuntimeException | LinkageError e) {
             return UNCHANGED;
@@ -50,7 +48,7 @@ public final class ThreadPriority {
             return;
         }
         try {
-            function("setpriority").invokeInt(new Object[] {PRIO_PROCESS, tid(), before});
+            Libc.function("setpriority").invokeInt(new Object[] {PRIO_PROCESS, tid(), before});
         } catch (IOException | RuntimeException | LinkageError e) {
             // stays lowered
         }
@@ -62,9 +60,5 @@ public final class ThreadPriority {
     private static int tid() throws IOException {
         final String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString(); // "PID/task/TID"
         return Integer.parseInt(self.substring(self.lastIndexOf('/') + 1));
-    }
-
-    private static Function function(final String name) {
-        return NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction(name);
     }
 }

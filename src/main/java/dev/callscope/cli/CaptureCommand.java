@@ -16,7 +16,6 @@ import dev.callscope.output.ReadView;
 import dev.callscope.pcap.PcapngWriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -173,44 +172,27 @@ public final class CaptureCommand implements Callable<Integer> {
         // a directory, a missing directory or a special file is refused before the capture starts
         final OutputTarget.Destination target = write == null ? null : OutputTarget.resolve(write);
 
-        // -w of a live capture is written by the capture thread, before the analysis sees the packet
         l.captureQueueBytes = queueSize != null ? queueSize : hepListen != null ? HEP_QUEUE_BYTES : Limits.DEFAULT_CAPTURE_QUEUE_BYTES;
-        final OutputTarget liveFile = target != null && listenAt == null ? OutputTarget.binary(target) : null;
-        final PcapngWriter[] liveWriter = new PcapngWriter[1];
-        final LiveSource.TeeFactory tee = liveFile == null ? null : (linkType, snap) -> {
-            final PcapngWriter w = new PcapngWriter(new BufferedOutputStream(liveFile.stream(), 1 << 16), "callscope");
-            liveWriter[0] = w;
-            w.addInterface(linkType, snap, iface);
+        // -w is written by the capture (or HEP receiving) thread, before the analysis sees the packet
+        final OutputTarget file = target == null ? null : OutputTarget.binary(target);
+        final PcapngWriter[] fileWriter = new PcapngWriter[1];
+        final LiveSource.TeeFactory tee = file == null ? null : (linkType, snap) -> {
+            final PcapngWriter w = new PcapngWriter(new BufferedOutputStream(file.stream(), 1 << 16), "callscope");
+            fileWriter[0] = w;
+            w.addInterface(linkType, snap, where);
             return (data, len, orig, ts) -> w.write(0, linkType, data, len, orig, ts);
         };
+        final long maxPackets = count == null ? 0 : count;
         final LiveSource live;
-        try {
-            live = listenAt != null ? null : LiveSource.open(iface, bpf, new LiveSource.Options(snaplen, !noPromiscuous,
-                bufferSize, l.captureQueueBytes, count == null ? 0 : count, tee));
-        } catch (final InputException | RuntimeException e) {
-            if (liveFile != null) {
-                liveFile.close(); // deletes the temporary file
-            }
-            throw e;
-        }
-        // the collector's -w is written by its receiving thread too
-        final OutputTarget hepFile = target != null && listenAt != null ? OutputTarget.binary(target) : null;
-        final PcapngWriter hepWriter;
         final HepListenSource collector;
         try {
-            hepWriter = hepFile == null ? null : new PcapngWriter(new BufferedOutputStream(hepFile.stream(), 1 << 16), "callscope");
-            if (hepWriter != null) {
-                hepWriter.addInterface(LinkType.RAW, 65_535, "hep:" + listenAt);
-            }
+            live = listenAt != null ? null : LiveSource.open(iface, bpf, new LiveSource.Options(snaplen, !noPromiscuous,
+                bufferSize, l.captureQueueBytes, maxPackets, tee));
             collector = listenAt == null ? null : HepListenSource.open(listenAt, hep.password, l.maxFlows,
-                hepWriter == null ? null : (data, len, orig, ts) -> hepWriter.write(0, LinkType.RAW, data, len, orig, ts),
-                count == null ? 0 : count, l.captureQueueBytes);
+                tee == null ? null : tee.open(LinkType.RAW, 65_535), maxPackets, l.captureQueueBytes);
         } catch (final IOException | RuntimeException e) {
-            if (hepFile != null) {
-                hepFile.close(); // deletes the temporary file
-            }
-            if (liveFile != null) {
-                liveFile.close();
+            if (file != null) {
+                file.close(); // deletes the temporary file
             }
             throw e;
         }
@@ -241,10 +223,8 @@ public final class CaptureCommand implements Callable<Integer> {
             timer.start();
         }
 
-        OutputTarget file = liveFile != null ? liveFile : hepFile;
         CaptureMonitor monitor = null;
         int nice = ThreadPriority.UNCHANGED;
-        PcapngWriter writer = null; // written on this thread (the HEP collector's packets)
         LiveSource.Stats capStats = null;
         HepListenSource.Stats hepStats = null;
         try {
@@ -286,21 +266,13 @@ public final class CaptureCommand implements Callable<Integer> {
             if (callsView != null) {
                 callsView.finish();
             }
-            if (live != null && liveWriter[0] != null) {
-                live.stop(); // the capture thread has ended: its writer is ours now
-                writer = liveWriter[0];
-            }
-            if (collector != null && hepWriter != null) {
-                collector.close(); // the receiving thread has ended: its writer is ours now
-                writer = hepWriter;
-            }
-            if (writer != null) {
+            if (fileWriter[0] != null) {
+                source.close(); // the capture or receiving thread has ended: its writer is ours now
                 try {
-                    writer.close();
+                    fileWriter[0].close();
                 } catch (IOException ignored) {
                     // the file's stream remembers it: commit reports it
                 }
-                writer = null;
                 file.commit();
             }
             if (live != null) {
@@ -317,10 +289,10 @@ public final class CaptureCommand implements Callable<Integer> {
             if (timer != null) {
                 timer.interrupt();
             }
-            source.close();
-            if (writer != null) {
+            source.close(); // the capture thread has ended before its writer is closed
+            if (fileWriter[0] != null) {
                 try {
-                    writer.close();
+                    fileWriter[0].close(); // idempotent; after commit, nothing to do
                 } catch (IOException ignored) {
                     // the partial file is deleted below
                 }

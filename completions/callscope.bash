@@ -1034,7 +1034,7 @@ function _picocli_callscope_verify() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--ascii' '-h' '--help' '-V' '--version' '--debug'"
+  local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--ascii' '-h' '--help' '-V' '--version' '--debug'"
   local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
@@ -1556,10 +1556,19 @@ function _picocli_callscope_capture() {
 function _picocli_callscope_interfaces() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts=""
+  local flag_opts="'--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'-o' '--output'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -41,10 +41,10 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  callscope ladder samples/sip-call.pcap", "  callscope ladder --call 2 --by-host --ascii capture.pcap",
         "  callscope ladder --call a84b4c76e66710 --extended b2bua.pcapng",
-        "  callscope ladder --protocol dubbo --connection 0 samples/dubbo/dubbo-calls.pcap",
-        "  callscope ladder --protocol webrtc --session 0 samples/webrtc/chromium-loopback.pcap",
+        "  callscope ladder --protocol dubbo --connection 1 samples/dubbo/dubbo-calls.pcap",
+        "  callscope ladder --protocol webrtc --session 1 samples/webrtc/chromium-loopback.pcap",
         "  callscope ladder --format html -o call.html samples/sip-call.pcap",
-        "  callscope ladder --call 1 --connection 0 --merge --format svg -o both.svg capture.pcapng"})
+        "  callscope ladder --call 1 --connection 1 --merge --format svg -o both.svg capture.pcapng"})
 public final class LadderCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -56,7 +56,7 @@ public final class LadderCommand implements Callable<Integer> {
     List<String> calls = new ArrayList<>();
 
     @Option(names = "--connection", paramLabel = "N", split = ",",
-        description = "Dubbo connections to draw, by flow id as 'dubbo' and 'flows' show them (repeatable; default: every connection).")
+        description = "Dubbo connections to draw, by number as 'dubbo' shows them (repeatable; default: every connection).")
     List<Long> connections = new ArrayList<>();
 
     @Option(names = "--session", paramLabel = "N", split = ",",
@@ -175,8 +175,8 @@ public final class LadderCommand implements Callable<Integer> {
             final Set<Long> wanted = new HashSet<>(connections);
             final Set<Long> known = new HashSet<>();
             for (final DubboConnection c : dubbo.connections()) {
-                known.add(c.flowId());
-                if (wanted.isEmpty() || wanted.contains(c.flowId())) {
+                known.add(c.index());
+                if (wanted.isEmpty() || wanted.contains(c.index())) {
                     ladders.add(DubboLadders.of(c, dubbo.exchangesOf(c)));
                 }
             }

@@ -147,7 +147,7 @@ public final class ShellCommand implements Callable<Integer> {
                 return List.of();
             }
             if ("--connection".equals(last)) {
-                return session.analyse().dubbo().connections().stream().map(c -> String.valueOf(c.flowId())).toList();
+                return session.analyse().dubbo().connections().stream().map(c -> String.valueOf(c.index())).toList();
             }
             if ("show".equals(command)) {
                 return session.analyse().sip().messages().stream().map(e -> String.valueOf(e.message().frame())).toList();

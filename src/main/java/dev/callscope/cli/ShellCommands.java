@@ -86,9 +86,9 @@ final class ShellCommands {
         throw new InputException(InputException.Kind.READ_ERROR, "no call '" + name + "' (see 'calls')");
     }
 
-    static DubboConnection connection(final ShellSession s, final long flowId) throws InputException {
-        return s.analyse().dubbo().connections().stream().filter(c -> c.flowId() == flowId).findFirst()
-            .orElseThrow(() -> new InputException(InputException.Kind.READ_ERROR, "no Dubbo connection " + flowId + " (see 'dubbo')"));
+    static DubboConnection connection(final ShellSession s, final long index) throws InputException {
+        return s.analyse().dubbo().connections().stream().filter(c -> c.index() == index).findFirst()
+            .orElseThrow(() -> new InputException(InputException.Kind.READ_ERROR, "no Dubbo connection " + index + " (see 'dubbo')"));
     }
 
     static List<RtpStream> media(final ShellSession s, final SipCall c) {
@@ -340,7 +340,7 @@ final class ShellCommands {
         description = {"Write a call's (or Dubbo connection's) ladder to a text file, or a call to a pcapng file with its "
             + "SIP messages and RTP packets (-o name.pcap or name.pcapng)."},
         footerHeading = "%nExamples:%n",
-        footer = {"  export 1 -o call1.txt", "  export 1 -o call1.pcapng", "  export --connection 0 -o dubbo.txt"})
+        footer = {"  export 1 -o call1.txt", "  export 1 -o call1.pcapng", "  export --connection 1 -o dubbo.txt"})
     static final class Export implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -348,7 +348,7 @@ final class ShellCommands {
         @Parameters(paramLabel = "CALL", arity = "0..1", description = "Call number or Call-ID (default: the first call shown).")
         String call;
 
-        @Option(names = "--connection", paramLabel = "N", description = "A Dubbo connection (flow id) instead of a call.")
+        @Option(names = "--connection", paramLabel = "N", description = "A Dubbo connection (its number in 'dubbo') instead of a call.")
         Long connection;
 
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
@@ -432,7 +432,7 @@ final class ShellCommands {
         @Parameters(paramLabel = "CALL", arity = "0..1", description = "Call number or Call-ID (default: the first call shown).")
         String call;
 
-        @Option(names = "--connection", paramLabel = "N", description = "A Dubbo connection (flow id) instead of a call.")
+        @Option(names = "--connection", paramLabel = "N", description = "A Dubbo connection (its number in 'dubbo') instead of a call.")
         Long connection;
 
         @Option(names = "--unusual", description = "Only the messages with something unusual.")
@@ -467,7 +467,7 @@ final class ShellCommands {
         @Parameters(paramLabel = "CALL", arity = "0..1", description = "Start on this call (number or Call-ID).")
         String call;
 
-        @Option(names = "--connection", paramLabel = "N", description = "Start on a Dubbo connection (flow id).")
+        @Option(names = "--connection", paramLabel = "N", description = "Start on a Dubbo connection (its number in 'dubbo').")
         Long connection;
 
         @Option(names = "--back", description = "Go one message back.")

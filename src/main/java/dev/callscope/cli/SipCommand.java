@@ -40,7 +40,7 @@ public final class SipCommand implements Callable<Integer> {
     @Option(names = "--raw", paramLabel = "FRAME", description = "Print the SIP message(s) of this frame whole.")
     Long raw;
 
-    @Option(names = "--stats", description = "Print counts like tshark -z sip,stat (requests by method, responses by code, resent).")
+    @Option(names = "--stats", description = "Print counts like tshark -z sip,stat (requests by method, responses by code, retransmissions).")
     boolean stats;
 
     @Mixin
@@ -96,7 +96,7 @@ public final class SipCommand implements Callable<Integer> {
     private void printStats(final java.io.PrintWriter out, final SipCallTracker tracker) {
         if (stats) {
             out.println();
-            out.println("Resent: " + tracker.resentMessages());
+            out.println("Retransmissions: " + tracker.resentMessages());
             tracker.requestsByMethod().forEach((k, v) -> out.printf("  %-12s %d%n", k, v));
             tracker.responsesByCode().forEach((k, v) -> out.printf("  %-12s %d%n", k, v));
         }

@@ -55,8 +55,18 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write JUnit XML to FILE (written whole or not at all).")
     String junit;
 
-    @Option(names = "--json", description = "Print the report as one JSON document.")
-    boolean json;
+    @picocli.CommandLine.ArgGroup(exclusive = true)
+    Format format = new Format();
+
+    /** Mutually exclusive machine formats. */
+    static final class Format {
+        @Option(names = "--json", description = "Print the report as one JSON document.")
+        boolean json;
+
+        @Option(names = "--jsonl", description = "JSON Lines: one line per assertion (record \"result\"), then one "
+            + "\"summary\" line.")
+        boolean jsonl;
+    }
 
     @Option(names = "--ascii", description = "ASCII marks and lines instead of ✔/✘ and box drawing.")
     boolean ascii;
@@ -118,8 +128,10 @@ public final class VerifyCommand implements Callable<Integer> {
             }
         }
         try (OutputTarget t = OutputTarget.of(output, spec.commandLine().getOut())) {
-            if (json) {
+            if (format != null && format.json) {
                 Json.writeDocument(t.writer(), VerifyViews.json(report));
+            } else if (format != null && format.jsonl) {
+                VerifyViews.jsonl(t.writer(), report);
             } else {
                 VerifyViews.text(t.writer(), report, !ascii);
             }

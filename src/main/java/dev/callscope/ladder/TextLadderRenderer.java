@@ -206,7 +206,7 @@ public final class TextLadderRenderer {
     }
 
     private static String labelOf(final Arrow a) {
-        return a.label() + (a.flagged("retransmission") ? " (retrans)" : "");
+        return a.label() + (a.flagged("retransmission") ? " (retransmission)" : "");
     }
 
     private String colour(final Arrow a) {

@@ -91,7 +91,7 @@ public final class DubboView {
         }
         out.println();
         out.println("Connections and heartbeats");
-        final TextTable h = new TextTable(">Flow", "Consumer", "Provider", ">Opened s", ">Closed s", ">Calls",
+        final TextTable h = new TextTable(">#", "Consumer", "Provider", ">Opened s", ">Closed s", ">Calls",
             ">HB c->s", ">acked", ">every ms", ">HB s->c", ">acked", ">every ms", ">Missed", "Notes");
         for (final DubboConnection c : t.connections()) {
             final DubboConnection.Heartbeats cs = c.clientHeartbeats();
@@ -106,7 +106,7 @@ public final class DubboView {
             if (c.closeKind() != null) {
                 notes.append(notes.length() > 0 ? ", " : "").append(c.closeKind());
             }
-            h.row(c.flowId() < 0 ? "-" : c.flowId(), c.client(), c.server(),
+            h.row(c.index(), c.client(), c.server(),
                 c.synNanos() < 0 ? "-" : secs(c.synNanos() - firstNanos),
                 c.closeNanos() < 0 ? "-" : secs(c.closeNanos() - firstNanos), c.requests(), cs.requests(), cs.responses(),
                 ms(cs.meanIntervalNanos()), sc.requests(), sc.responses(), ms(sc.meanIntervalNanos()), c.missedHeartbeats(),
@@ -129,14 +129,11 @@ public final class DubboView {
 
     // ------------------------------------------------------------------ JSON
 
-    private static void head(final ObjectNode o, final long ts, final long frame, final long flowId) {
+    /** ts, frame, flow_id (the connection's 5-tuple as every command writes it, or null), proto. */
+    private static void head(final ObjectNode o, final long ts, final long frame, final DubboConnection c) {
         o.put("ts", Timestamps.iso(ts));
         o.put("frame", frame);
-        if (flowId < 0) {
-            o.putNull("flow_id");
-        } else {
-            o.put("flow_id", flowId);
-        }
+        o.put("flow_id", c == null ? null : c.key().toString());
         o.put("proto", "dubbo");
     }
 
@@ -146,10 +143,11 @@ public final class DubboView {
         final DubboFrame q = x.request();
         final DubboFrame r = x.response();
         final DubboBody b = q.body();
-        head(o, q.tsNanos(), q.frame(), c.flowId());
+        head(o, q.tsNanos(), q.frame(), c);
         o.put("record", "exchange");
-        o.put("request_id", q.requestId());
+        o.put("request_id", Long.toString(q.requestId())); // a string: past 2^53 a JSON number loses digits (jq 1.6)
         final ObjectNode conn = o.putObject("connection");
+        conn.put("index", c.index());
         final boolean fromClient = q.direction() == c.clientToServer();
         conn.put("client", (fromClient ? c.client() : c.server()).toString());
         conn.put("server", (fromClient ? c.server() : c.client()).toString());
@@ -198,7 +196,7 @@ public final class DubboView {
 
     public static ObjectNode service(final DubboTracker.MethodStats s, final long firstNanos) {
         final ObjectNode o = Json.object();
-        head(o, firstNanos, 0, -1);
+        head(o, firstNanos, 0, null);
         o.put("record", "service");
         o.put("service_method", s.serviceMethod());
         o.put("calls", s.count());
@@ -223,8 +221,9 @@ public final class DubboView {
 
     public static ObjectNode connection(final DubboConnection c) {
         final ObjectNode o = Json.object();
-        head(o, c.firstNanos(), c.firstFrame(), c.flowId());
+        head(o, c.firstNanos(), c.firstFrame(), c);
         o.put("record", "connection");
+        o.put("index", c.index());
         o.put("client", c.client().toString());
         o.put("server", c.server().toString());
         o.put("syn_ts", c.synNanos() < 0 ? null : Timestamps.iso(c.synNanos()));
@@ -243,7 +242,7 @@ public final class DubboView {
 
     public static ObjectNode totals(final DubboTracker.Totals t, final long firstNanos) {
         final ObjectNode o = Json.object();
-        head(o, firstNanos, 0, -1);
+        head(o, firstNanos, 0, null);
         o.put("record", "totals");
         o.put("requests", t.requests());
         o.put("responses", t.responses());

@@ -22,6 +22,11 @@ public final class FlowsView {
         return c.aIsKeyA() ? c.key().endpointB() : c.key().endpointA();
     }
 
+    /** The number 'flows' shows: 1 for the first conversation seen, kept when sorted or filtered. */
+    public static long index(final ConversationRecord c) {
+        return c.id() + 1;
+    }
+
     private static String secs(final long nanos) {
         return Timestamps.secondsText(nanos);
     }
@@ -32,7 +37,7 @@ public final class FlowsView {
         final List<ConversationRecord> l = rows instanceof java.util.RandomAccess ? rows : new java.util.ArrayList<>(rows);
         t.print(out, l.size(), i -> {
             final ConversationRecord c = l.get(i);
-            return new Object[] {c.id(), c.key().transportName(), a(c), b(c), c.packetsAtoB(), c.bytesAtoB(), c.packetsBtoA(),
+            return new Object[] {index(c), c.key().transportName(), a(c), b(c), c.packetsAtoB(), c.bytesAtoB(), c.packetsBtoA(),
                 c.bytesBtoA(), c.packets(), c.bytes(), secs(c.startNanos() - firstNanos), secs(c.endNanos() - c.startNanos()),
                 c.protocol().isEmpty() ? "-" : c.protocol()};
         });
@@ -44,8 +49,9 @@ public final class FlowsView {
         final ObjectNode o = Json.object();
         o.put("ts", Timestamps.iso(c.startNanos()));
         o.put("frame", c.firstFrame());
-        o.put("flow_id", c.id());
+        o.put("flow_id", c.key().toString());
         o.put("proto", c.key().transportName());
+        o.put("index", index(c));
         o.put("service", c.protocol().isEmpty() ? null : c.protocol());
         final Endpoint a = a(c);
         final Endpoint b = b(c);

@@ -189,7 +189,7 @@ public final class SipViews {
     public static MessageRow row(final SipEntry e) {
         final SipMessage m = e.message();
         return new MessageRow(m.frame(), m.tsNanos(), shared(m.src(), e.call()), shared(m.dst(), e.call()), m.transport(),
-            m.summary() + (e.sdpSummary() != null ? " (SDP)" : "") + (e.retransmission() ? " [resent]" : ""), e.call());
+            m.summary() + (e.sdpSummary() != null ? " (SDP)" : "") + (e.retransmission() ? " [retransmission]" : ""), e.call());
     }
 
     /** The call's own copy of an endpoint its first message named (rows of one call share them). */
@@ -218,7 +218,7 @@ public final class SipViews {
         for (final SipEntry e : entries) {
             final SipMessage m = e.message();
             t.row(m.frame(), Timestamps.secondsText(m.tsNanos() - firstNanos), m.src(), m.dst(),
-                m.transport(), m.summary() + (e.sdpSummary() != null ? " (SDP)" : "") + (e.retransmission() ? " [resent]" : ""),
+                m.transport(), m.summary() + (e.sdpSummary() != null ? " (SDP)" : "") + (e.retransmission() ? " [retransmission]" : ""),
                 e.call().index());
         }
         t.print(out);
@@ -229,7 +229,7 @@ public final class SipViews {
     public static ObjectNode statsJson(final SipCallTracker t) {
         final ObjectNode o = Json.object();
         o.put("messages", t.messages().size());
-        o.put("resent", t.resentMessages());
+        o.put("retransmissions", t.resentMessages());
         final ObjectNode req = o.putObject("requests");
         t.requestsByMethod().forEach(req::put);
         final ObjectNode resp = o.putObject("responses");

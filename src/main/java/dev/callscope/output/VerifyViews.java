@@ -82,20 +82,45 @@ public final class VerifyViews {
             so.put("passed", s.passed());
             final ArrayNode rs = so.putArray("results");
             for (final VerificationReport.Result r : s.results()) {
-                final ObjectNode ro = rs.addObject();
-                ro.put("group", r.group());
-                ro.put("name", r.name());
-                ro.put("passed", r.passed());
-                ro.put("message", r.message());
-                if (r.expected() != null) {
-                    ro.set("expected_ladder", SipViews.ladderJson(r.expected()));
-                }
-                if (r.actual() != null) {
-                    ro.set("actual_ladder", SipViews.ladderJson(r.actual()));
-                }
+                result(rs.addObject(), r);
             }
         }
         return o;
+    }
+
+    private static void result(final ObjectNode ro, final VerificationReport.Result r) {
+        ro.put("group", r.group());
+        ro.put("name", r.name());
+        ro.put("passed", r.passed());
+        ro.put("message", r.message());
+        if (r.expected() != null) {
+            ro.set("expected_ladder", SipViews.ladderJson(r.expected()));
+        }
+        if (r.actual() != null) {
+            ro.set("actual_ladder", SipViews.ladderJson(r.actual()));
+        }
+    }
+
+    /**
+     * JSON Lines: one {@code record: "result"} line per assertion (with its {@code suite}), then one
+     * {@code record: "summary"} line with {@code passed, assertions, failures}.
+     */
+    public static void jsonl(final java.io.Writer out, final VerificationReport report) {
+        for (final VerificationReport.Suite s : report.suites()) {
+            for (final VerificationReport.Result r : s.results()) {
+                final ObjectNode ro = Json.object();
+                ro.put("record", "result");
+                ro.put("suite", s.name());
+                result(ro, r);
+                Json.writeLine(out, ro);
+            }
+        }
+        final ObjectNode o = Json.object();
+        o.put("record", "summary");
+        o.put("passed", report.passed());
+        o.put("assertions", report.assertions());
+        o.put("failures", report.failures());
+        Json.writeLine(out, o);
     }
 
     /**

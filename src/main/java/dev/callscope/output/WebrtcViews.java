@@ -275,7 +275,7 @@ public final class WebrtcViews {
                         }
                     }
                     if (!p.errorCodes().isEmpty()) {
-                        flags.append(flags.length() > 0 ? " " : "").append("errors ").append(p.errorCodes());
+                        flags.append(flags.length() > 0 ? " " : "").append("errors ").append(counts(p.errorCodes(), (code, n) -> code + " (" + n + (n == 1 ? " time)" : " times)")));
                     }
                     if (p.relayed()) {
                         flags.append(flags.length() > 0 ? " " : "").append("relayed");
@@ -287,8 +287,8 @@ public final class WebrtcViews {
             }
             final WebrtcSession.Dtls d = s.dtls();
             if (d.seen()) {
-                out.printf(Locale.ROOT, "  DTLS %s  client %s  server %s%n",
-                    WebrtcTracker.versionText(d) == null ? "(version not seen)" : WebrtcTracker.versionText(d), d.client(),
+                out.printf(Locale.ROOT, "  %s  client %s  server %s%n",
+                    WebrtcTracker.versionText(d) == null ? "DTLS (version not seen)" : WebrtcTracker.versionText(d), d.client(),
                     d.server());
                 if (d.cipherSuite() >= 0 || d.srtpProfile() >= 0) {
                     out.printf(Locale.ROOT, "    cipher %s  use_srtp %s%n",
@@ -312,15 +312,17 @@ public final class WebrtcViews {
             }
             for (final WebrtcSession.SrtpStream st : s.srtpStreams()) {
                 out.printf(Locale.ROOT, "  %s %s %s -> %s  %d packets  PT %s%s%n", st.rtcp() ? "SRTCP" : "SRTP ", st.ssrcHex(),
-                    st.src(), st.dst(), st.packets(), st.payloadTypes(),
+                    st.src(), st.dst(), st.packets(), list(st.payloadTypes()),
                     st.rtcp() ? "" : String.format(Locale.ROOT, "  lost %d%s", st.lost(), Double.isNaN(st.maxJitterMs()) ? ""
                         : String.format(Locale.ROOT, "  max jitter %.2f ms", st.maxJitterMs())));
             }
             final WebrtcSession.Turn tu = s.turn();
             if (tu.seen()) {
                 out.printf(Locale.ROOT, "  TURN allocate %d (errors %d) allocations %s permissions %s channels %s channel data %s "
-                        + "send %d data %d%n", tu.allocateRequests(), tu.allocateErrors(), tu.allocations(), tu.permissions(),
-                    tu.channels(), tu.channelData(), tu.sendIndications(), tu.dataIndications());
+                        + "send %d data %d%n", tu.allocateRequests(), tu.allocateErrors(), list(tu.allocations()), list(tu.permissions()),
+                    counts(tu.channels(), (c, peer) -> channel(c) + " " + peer),
+                    counts(tu.channelData(), (c, n) -> channel(c) + " " + n), tu.sendIndications(),
+                    tu.dataIndications());
             }
             s.sdpMatches().forEach(m -> out.println("  SDP ok: " + m));
             s.sdpMismatches().forEach(m -> out.println("  SDP MISMATCH: " + m));
@@ -330,12 +332,36 @@ public final class WebrtcViews {
         limits(out, t);
     }
 
+    /** Items for the text report: "111, 0" ("-" when none), never a Java collection's text. */
+    private static String list(final java.util.Collection<?> items) {
+        if (items.isEmpty()) {
+            return "-";
+        }
+        final StringBuilder sb = new StringBuilder();
+        items.forEach(i -> sb.append(sb.length() > 0 ? ", " : "").append(i));
+        return sb.toString();
+    }
+
+    /** Key and value pairs for the text report: "answer 2, offer 2" ("-" when none), never a Java map's text. */
+    private static <K, V> String counts(final Map<K, V> m, final java.util.function.BiFunction<K, V, String> item) {
+        if (m.isEmpty()) {
+            return "-";
+        }
+        final StringBuilder sb = new StringBuilder();
+        m.forEach((k, v) -> sb.append(sb.length() > 0 ? ", " : "").append(item.apply(k, v)));
+        return sb.toString();
+    }
+
+    private static String channel(final Integer number) {
+        return String.format(Locale.ROOT, "0x%04X", number);
+    }
+
     /** Where each SDP came from, and how many JSON signalling messages went over WebSocket. */
     private static void sdpSources(final PrintWriter out, final WebrtcTracker t) {
         if (t.signallingMessages() > 0) {
             final java.util.Map<String, Long> types = new java.util.TreeMap<>();
             t.signalling().forEach(m -> types.merge(m.type(), 1L, Long::sum));
-            out.printf(Locale.ROOT, "Signalling over WebSocket: %d messages %s%n", t.signallingMessages(), types);
+            out.printf(Locale.ROOT, "Signalling over WebSocket: %d messages (%s)%n", t.signallingMessages(), counts(types, (type, n) -> type + " " + n));
         }
         for (int i = 0; i < t.sdps().size() && i < t.sdpSources().size(); i++) {
             final SdpBody b = t.sdps().get(i);

@@ -67,7 +67,7 @@ public final class Check {
 
     public static Outcome retransmissions(final SipCall call, final int max) {
         final long n = call.retransmissions();
-        return Outcome.of(n <= max, n + " retransmitted message(s), at most " + max + " allowed");
+        return Outcome.of(n <= max, n + " retransmission(s), at most " + max + " allowed");
     }
 
     public static Outcome state(final SipCall call, final String expected) {

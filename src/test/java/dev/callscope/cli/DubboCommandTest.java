@@ -59,7 +59,10 @@ class DubboCommandTest {
         }
         assertThat(fail).isNotNull();
         assertThat(fail.get("proto").asText()).isEqualTo("dubbo");
-        assertThat(fail.get("flow_id").asLong()).isZero();
+        assertThat(fail.get("flow_id").isTextual()).as("flow_id is the 5-tuple text, as in flows").isTrue();
+        assertThat(fail.get("flow_id").asText()).isEqualTo("tcp 127.0.0.1:20880 <-> 127.0.0.1:43084");
+        assertThat(fail.get("request_id").isTextual()).as("a 64-bit id is a string").isTrue();
+        assertThat(fail.get("connection").get("index").asInt()).isEqualTo(1);
         assertThat(fail.get("connection").get("server").asText()).isEqualTo("127.0.0.1:20880");
         assertThat(fail.get("service").asText()).isEqualTo("dev.callscope.samples.dubbo.GreetingService");
         assertThat(fail.get("serialization").asText()).isEqualTo("hessian2");

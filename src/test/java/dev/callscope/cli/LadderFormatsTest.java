@@ -31,8 +31,8 @@ class LadderFormatsTest {
     private static final List<List<String>> SCENARIOS = List.of(
         List.of("sip-call", "samples/sip-call.pcap"),
         List.of("sip-cancel", "samples/sip-cancel.pcap"),
-        List.of("dubbo", "--connection", "0", "samples/dubbo/dubbo-calls.pcap"),
-        List.of("merged", "--call", "1", "--connection", "0", "--merge", "samples/sip-call.pcap", "samples/dubbo/dubbo-calls.pcap"));
+        List.of("dubbo", "--connection", "1", "samples/dubbo/dubbo-calls.pcap"),
+        List.of("merged", "--call", "1", "--connection", "1", "--merge", "samples/sip-call.pcap", "samples/dubbo/dubbo-calls.pcap"));
 
     @TempDir
     Path tmp;

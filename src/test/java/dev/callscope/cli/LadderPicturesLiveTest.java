@@ -72,7 +72,7 @@ class LadderPicturesLiveTest {
         final Path merged = tmp.resolve("merged.svg");
         assertThat(run("ladder", "--format", "svg", "-o", svg.toString(), "samples/sip-call.pcap").code()).isZero();
         assertThat(run("ladder", "--format", "html", "-o", html.toString(), "samples/sip-call.pcap").code()).isZero();
-        assertThat(run("ladder", "--format", "svg", "--merge", "--call", "1", "--connection", "0", "-o", merged.toString(),
+        assertThat(run("ladder", "--format", "svg", "--merge", "--call", "1", "--connection", "1", "-o", merged.toString(),
             "samples/sip-call.pcap", "samples/dubbo/dubbo-calls.pcap").code()).isZero();
         for (final Path p : List.of(svg, html, merged)) {
             final Path png = screenshot(p);

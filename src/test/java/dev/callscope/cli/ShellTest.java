@@ -108,7 +108,7 @@ class ShellTest {
     @Test
     void dubboHeartbeatsExplained(@TempDir final Path dir) throws Exception {
         final String out = shell(dir.resolve("history"), List.of("samples/dubbo/dubbo-calls.pcap"),
-            "dubbo", "explain --connection 0", "ladder --connection 0");
+            "dubbo", "explain --connection 1", "ladder --connection 1");
         assertThat(out).contains("1 Dubbo connections").contains("28 heartbeats");
         assertThat(out).contains("A heartbeat request (Event flag, two-way, body = serialized null)")
             .contains("Dubbo heartbeat rules").contains("The heartbeat response: same request id")
@@ -146,7 +146,7 @@ class ShellTest {
         assertThat(c.candidates(List.of("sip", "--call"))).contains("1");
         assertThat(c.candidates(List.of("show"))).as("the SIP frames, after Dubbo's earlier ones in the merge")
             .hasSize(10).contains("102", "111");
-        assertThat(c.candidates(List.of("ladder", "--connection"))).containsExactly("0");
+        assertThat(c.candidates(List.of("ladder", "--connection"))).containsExactly("1");
         assertThat(c.candidates(List.of("open"))).isSameAs(Shell.FILES);
         assertThat(c.candidates(List.of("export", "1", "-o"))).isSameAs(Shell.FILES);
         assertThat(c.candidates(List.of("flows", "--sort"))).isEmpty();

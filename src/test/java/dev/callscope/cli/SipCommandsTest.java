@@ -63,7 +63,7 @@ class SipCommandsTest {
         assertThat(raw.out()).startsWith("SIP/2.0 401 Unauthorized\n").contains("WWW-Authenticate: Digest");
         assertThat(run("sip", "--raw", "40", b2bua()).code()).isEqualTo(3);
         final JsonNode stats = JSON.readTree(run("sip", "--json", b2bua()).out()).get("stats");
-        assertThat(stats.get("resent").asInt()).isEqualTo(1);
+        assertThat(stats.get("retransmissions").asInt()).isEqualTo(1);
         assertThat(stats.get("requests").get("SUBSCRIBE").asInt()).isEqualTo(9);
         assertThat(stats.get("responses").get("401").asInt()).isEqualTo(7);
     }

@@ -37,10 +37,10 @@ class VerifyCommandTest {
         final CliTest.Run r = run("verify", "--spec", SPECS + "webrtc.yaml", "--sdp", "samples/webrtc/offer.sdp,samples/webrtc/answer.sdp",
             "samples/webrtc/chromium-loopback.pcap");
         assertThat(r.code()).as(r.err()).isEqualTo(1);
-        assertThat(r.out()).contains("✔ nominated pair: session 0: nominated 127.0.0.1:47842 <-> 127.0.0.1:41518")
+        assertThat(r.out()).contains("✔ nominated pair: session 1: nominated 127.0.0.1:47842 <-> 127.0.0.1:41518")
             .contains("✔ dtls completed").contains("✔ use srtp")
             // the sample's media flows one way (one peer sends, the other receives), so this must fail
-            .contains("✘ srtp both ways: session 0: SRTP packets one way 0, the other 213")
+            .contains("✘ srtp both ways: session 1: SRTP packets one way 0, the other 213")
             // DTLS 1.3 encrypts the certificates: nothing to compare the SDP fingerprint with
             .contains("✘ fingerprints match sdp").contains("3 of 5 assertion(s) passed");
         final CliTest.Run none = run("verify", "--spec", SPECS + "webrtc.yaml", "samples/sip-call.pcap");

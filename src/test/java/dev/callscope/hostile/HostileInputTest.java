@@ -306,7 +306,7 @@ class HostileInputTest {
         assertThat(session).contains("20 STUN, 213 SRTP, 61 SRTCP");
         assertThat(session).containsPattern(Pattern.quote(Hostile.WEBRTC_NOMINATED_LOCAL) + "\\s+"
             + Pattern.quote(Hostile.WEBRTC_NOMINATED_REMOTE) + "\\s+controlling\\s+5\\s+5\\s+0\\s+\\S+\\s+NOMINATED");
-        assertThat(session).contains("DTLS DTLS 1.3  client " + Hostile.WEBRTC_NOMINATED_REMOTE + "  server "
+        assertThat(session).contains("DTLS 1.3  client " + Hostile.WEBRTC_NOMINATED_REMOTE + "  server "
             + Hostile.WEBRTC_NOMINATED_LOCAL);
         assertThat(session).contains("SRTP  " + Hostile.WEBRTC_SRTP_SSRC + " " + Hostile.WEBRTC_NOMINATED_LOCAL + " -> "
             + Hostile.WEBRTC_NOMINATED_REMOTE + "  " + Hostile.WEBRTC_SRTP_PACKETS + " packets");

@@ -100,9 +100,13 @@ public record SdpBody(long frame, long tsNanos, FlowKey flow, Origin origin, Str
 
     /** An a=rtpmap: {@code <payload type> <encoding name>/<clock rate>[/<channels>]}; channels default to 1. */
     public record RtpMap(int payloadType, String encoding, int clockRate, int channels) {
-        /** "PCMA/8000", or "opus/48000/2" when there is more than one channel. */
+        /**
+         * "PCMA/8000", or "opus/48000/2" when there is more than one channel; the encoding name is
+         * spelled as registered ("a=rtpmap:8 pcma/8000" gives "PCMA/8000").
+         */
         public String codec() {
-            return channels == 1 ? encoding + "/" + clockRate : encoding + "/" + clockRate + "/" + channels;
+            final String e = StaticPayloadTypes.registered(encoding);
+            return channels == 1 ? e + "/" + clockRate : e + "/" + clockRate + "/" + channels;
         }
     }
 

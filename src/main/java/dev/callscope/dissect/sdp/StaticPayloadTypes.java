@@ -37,4 +37,32 @@ final class StaticPayloadTypes {
     static String name(final int payloadType) {
         return payloadType >= 0 && payloadType < NAMES.length ? NAMES[payloadType] : null;
     }
+
+    /** Encoding names as registered with IANA (RTP payload format media types), by lower case. */
+    private static final java.util.Map<String, String> REGISTERED = new java.util.HashMap<>();
+
+    static {
+        for (final String n : NAMES) {
+            if (n != null) {
+                final String e = n.substring(0, n.indexOf('/'));
+                REGISTERED.put(e.toLowerCase(java.util.Locale.ROOT), e);
+            }
+        }
+        for (final String e : new String[] {"opus", "telephone-event", "tone", "iLBC", "G726-16", "G726-24", "G726-32",
+            "G726-40", "G729D", "G729E", "G7221", "AMR", "AMR-WB", "EVS", "speex", "SILK", "red", "ulpfec", "flexfec",
+            "rtx", "VP8", "VP9", "AV1", "H264", "H265", "H263-1998", "H263-2000", "L8", "L20", "L24", "PCMA-WB",
+            "PCMU-WB", "G7291", "GSM-EFR", "GSM-HR-08", "MP4A-LATM", "MP4V-ES", "t140", "t38"}) {
+            REGISTERED.put(e.toLowerCase(java.util.Locale.ROOT), e);
+        }
+    }
+
+    /**
+     * The registered spelling of an a=rtpmap encoding name ("pcma" gives "PCMA", "OPUS" gives
+     * "opus"; encoding names are case-insensitive, RFC 4855 section 3), or the name as written when
+     * it is not one we know.
+     */
+    static String registered(final String encoding) {
+        final String r = REGISTERED.get(encoding.toLowerCase(java.util.Locale.ROOT));
+        return r != null ? r : encoding;
+    }
 }

@@ -83,7 +83,7 @@ public final class DubboConnection {
         }
     }
 
-    /** Order of first Dubbo frame (or SYN) in the capture, from 0. */
+    /** The number 'dubbo' shows: order of first Dubbo frame (or SYN) in the capture, from 1. */
     public long index() {
         return index;
     }

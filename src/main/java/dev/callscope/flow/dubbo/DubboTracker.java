@@ -142,7 +142,7 @@ public final class DubboTracker implements Tap {
     /** provider endpoint + consumer host → when a connection between them last closed */
     private final Map<String, Long> lastClosed = new HashMap<>();
     private final List<Anomaly> anomalies = new ArrayList<>();
-    private long nextIndex;
+    private long nextIndex = 1;
     private long requests;
     private long responses;
     private long oneWay;

@@ -21,7 +21,7 @@ public final class WebrtcSession {
     /** Events kept per session for the ladder. */
     static final int MAX_TIMELINE = 4000;
 
-    private final int index;
+    int index;
     String ufragA;
     String ufragB;
     final FlowKey firstFlow;
@@ -60,6 +60,10 @@ public final class WebrtcSession {
         this.lastTsNanos = ts;
     }
 
+    /**
+     * The number 'webrtc' shows: 1, 2, ... in order of first packet among the sessions listed at the
+     * end (sessions that carried nothing are dropped then and the rest numbered without gaps).
+     */
     public int index() {
         return index;
     }

@@ -60,7 +60,7 @@ public final class WebrtcTracker implements Tap {
     private final LinkedHashSet<WebrtcSession> onePacket = new LinkedHashSet<>();
     /** ... and more packets but no progress, in the order their second packet came. */
     private final LinkedHashSet<WebrtcSession> noProgress = new LinkedHashSet<>();
-    private int created;
+    private int created = 1;
     private final Set<FlowKey> webrtcFlows = new HashSet<>();
     private final LinkedHashMap<String, Tx> transactions = new LinkedHashMap<>();
     private final List<SdpBody> sdps = new ArrayList<>();
@@ -255,6 +255,10 @@ public final class WebrtcTracker implements Tap {
     public void onEnd() {
         sessions.removeIf(s -> s.stunMessages == 0 && s.dtls.records == 0 && s.srtpPackets == 0 && s.srtcpPackets == 0
             && !s.turn.seen());
+        int number = 1;
+        for (final WebrtcSession s : sessions) {
+            s.index = number++;
+        }
         sessionList = null;
         if (!sdps.isEmpty()) {
             final Correlation.Index said = new Correlation.Index(sdps, sdpSources);

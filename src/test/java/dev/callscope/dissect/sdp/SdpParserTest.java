@@ -113,9 +113,9 @@ class SdpParserTest {
                 tuple("video", 51372, "RTP/AVP", List.of("99"), "2001:db8::2", 51373));
         assertThat(b.media().get(2).rtpMaps()).containsExactly(new RtpMap(99, "h263-1998", 90000, 1));
         assertThat(b.media().get(0).codecName(0)).isEqualTo("PCMU/8000");
-        assertThat(b.media().get(2).codecName(99)).isEqualTo("h263-1998/90000");
+        assertThat(b.media().get(2).codecName(99)).as("the registered spelling").isEqualTo("H263-1998/90000");
         assertThat(b.summary()).isEqualTo("audio 198.51.100.1:49170 PCMU/8000 sendrecv; "
-            + "audio 198.51.100.1:49180 PCMU/8000 sendrecv; video [2001:db8::2]:51372 h263-1998/90000 sendrecv");
+            + "audio 198.51.100.1:49180 PCMU/8000 sendrecv; video [2001:db8::2]:51372 H263-1998/90000 sendrecv");
         assertThat(r.sink().confirms).isEqualTo(1);
     }
 
@@ -319,7 +319,7 @@ class SdpParserTest {
         final Media m = r.body().media().get(0);
         assertThat(m.connectionAddress()).isEqualTo("2001:DB8::10");
         assertThat(m.rtpMaps()).containsExactly(new RtpMap(0, "pcmu", 8000, 1), new RtpMap(101, "telephone-event", 8000, 1));
-        assertThat(m.summary()).isEqualTo("audio [2001:DB8::10]:5008 pcmu/8000 telephone-event/8000 sendrecv");
+        assertThat(m.summary()).isEqualTo("audio [2001:DB8::10]:5008 PCMU/8000 telephone-event/8000 sendrecv");
         assertThat(r.expected()).extracting(SdpFakes.Expectation::endpoint, SdpFakes.Expectation::dissectorId)
             .containsExactly(tuple("[2001:db8::10]:5008", "rtp"), tuple("[2001:db8::10]:5009", "rtcp"));
     }

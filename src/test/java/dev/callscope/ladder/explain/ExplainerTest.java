@@ -120,7 +120,7 @@ class ExplainerTest {
         final int code = Main.run(new PrintWriter(out), new PrintWriter(err), "ladder", "--protocol", "webrtc", "--explain",
             "samples/webrtc/chromium-loopback.pcap");
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).startsWith("WebRTC session 0")
+        assertThat(out.toString()).startsWith("WebRTC session 1")
             .contains("STUN Binding x5 NOMINATED").contains("this pair was nominated").contains("RFC 7675 (consent freshness)")
             .contains("DTLS ClientHello: starts the handshake").contains("RFC 9147 §5, §4")
             .contains("SRTP media (encrypted RTP)").contains("RFC 3711")

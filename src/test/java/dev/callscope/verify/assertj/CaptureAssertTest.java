@@ -47,7 +47,7 @@ class CaptureAssertTest {
         CaptureAssert.assertThat(webrtc).webrtc().hasNominatedPair().hasDtlsCompleted().hasUseSrtp();
         // the sample's media flows one way only
         assertThatThrownBy(() -> CaptureAssert.assertThat(webrtc).webrtc().hasSrtpBothWays())
-            .hasMessage("WebRTC: srtp both ways: session 0: SRTP packets one way 0, the other 213");
+            .hasMessage("WebRTC: srtp both ways: session 1: SRTP packets one way 0, the other 213");
         assertThatThrownBy(() -> CaptureAssert.assertThat(call).webrtc().hasNominatedPair())
             .hasMessage("WebRTC: nominated pair: no WebRTC session (no STUN or DTLS on an ICE 5-tuple) in the capture");
     }

@@ -149,15 +149,12 @@ final class TerminalInfo {
     }
 
     /**
-     * Width for the progress line: COLUMNS when set (shells rarely export it), else what {@code
-     * stty size} says of the terminal on stderr, else {@link #SAFE_WIDTH}. Runs a process: call it
-     * once, off the reading thread.
+     * Width for the progress line, in the order {@link #width()} uses: what {@code stty size} says of
+     * the terminal on stderr, else COLUMNS (shells rarely export it), else {@link #SAFE_WIDTH}. Runs a
+     * process: call it once, off the reading thread.
      */
     static int progressWidth() {
-        int cols = columns(System.getenv());
-        if (cols <= 0) {
-            cols = deviceColumns(fdTarget(2));
-        }
+        final int cols = width(true, deviceColumns(fdTarget(2)), System.getenv());
         return cols > 20 ? cols : SAFE_WIDTH;
     }
 

@@ -89,7 +89,7 @@ public final class CallsCommand implements Callable<Integer> {
             },
             out -> shown.forEach(c -> Json.writeLine(out, SipViews.call(c, true, rtp))),
             out -> {
-                SipViews.callsText(out, shown, all.size());
+                SipViews.callsText(out, shown, all.size(), output.width(spec));
                 CapLines.sip(tracker, lim.maxCalls).forEach(out::println);
             });
         return r.exitCode();

@@ -75,7 +75,7 @@ public final class DubboCommand implements Callable<Integer> {
             } else if (output.jsonl()) {
                 DubboView.jsonl(target.writer(), tracker, stats.firstNanos());
             } else {
-                DubboView.text(target.writer(), tracker, stats.firstNanos(), counts);
+                DubboView.text(target.writer(), tracker, stats.firstNanos(), counts, output.width(spec));
             }
             target.commit();
         }

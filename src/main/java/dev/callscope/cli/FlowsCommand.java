@@ -75,7 +75,7 @@ public final class FlowsCommand implements Callable<Integer> {
             },
             out -> FlowsView.jsonl(out, table.rows(), stats.firstNanos()),
             out -> {
-                FlowsView.text(out, table.rows(), table.seen(), stats.firstNanos());
+                FlowsView.text(out, table.rows(), table.seen(), stats.firstNanos(), output.width(spec));
                 if (table.omitted() > 0) {
                     out.println("--max-flow-rows " + limits.limits().maxFlowRows + " reached: " + table.omitted()
                         + " conversations of at most " + table.omittedUpTo() + (table.omittedUpTo() == 1 ? " packet" : " packets")

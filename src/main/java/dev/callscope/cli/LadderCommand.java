@@ -97,9 +97,6 @@ public final class LadderCommand implements Callable<Integer> {
         + "why it comes now, the RFC section (or Dubbo rule), and what is unusual in this capture.")
     boolean explain;
 
-    @Option(names = "--width", paramLabel = "COLUMNS", description = "Fit the ladder to this width (default: the terminal's, unlimited when piped).")
-    Integer width;
-
     @Mixin
     OutputOptions output;
     @Mixin
@@ -226,10 +223,8 @@ public final class LadderCommand implements Callable<Integer> {
         if (format == Format.json) {
             output.format.json = true;
         }
-        final boolean toFile = output.toFile();
-        final int w = width != null ? width : toFile ? 0 : session != null && session.width() > 0 ? session.width() : TerminalInfo.width();
         final TextLadderRenderer renderer = new TextLadderRenderer(
-            new TextLadderRenderer.Options(!ascii, !toFile && TerminalInfo.colour(), w));
+            new TextLadderRenderer.Options(!ascii, output.colour(), output.json() || output.jsonl() ? 0 : output.width(spec)));
         output.emit(spec,
             out -> {
                 final var o = Json.object();

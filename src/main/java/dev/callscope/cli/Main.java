@@ -76,7 +76,7 @@ public final class Main {
 
     /** Colours and the error handlers that map exceptions to exit codes (also used by the shell's tree). */
     static void configure(final CommandLine cmd, final boolean debug) {
-        if (System.getenv("NO_COLOR") != null) {
+        if (TerminalInfo.noColour(System.getenv())) {
             cmd.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         }
         cmd.setParameterExceptionHandler((ex, a) -> {
@@ -87,6 +87,9 @@ public final class Main {
             return ExitCodes.USAGE;
         });
         cmd.setExecutionStrategy(parseResult -> {
+            if (OutputOptions.fitsTerminal(parseResult)) {
+                TerminalInfo.askWidthEarly(); // answered while the capture is read
+            }
             try {
                 return new CommandLine.RunLast().execute(parseResult);
             } catch (OutOfMemoryError | StackOverflowError e) {

@@ -102,9 +102,9 @@ public final class RtpCommand implements Callable<Integer> {
             } else if (held == null && exportWav == null) {
                 tracker.flush();
                 ended.sort(java.util.Comparator.comparingInt(RtpStream::index));
-                RtpViews.text(target.writer(), tracker, ended, intervalNanos > 0);
+                RtpViews.text(target.writer(), tracker, ended, intervalNanos > 0, output.width(spec));
             } else {
-                RtpViews.text(target.writer(), tracker, intervalNanos > 0);
+                RtpViews.text(target.writer(), tracker, intervalNanos > 0, output.width(spec));
             }
             target.commit();
         }

@@ -56,7 +56,7 @@ public final class ShellCommand implements Callable<Integer> {
         final ShellSession session = new ShellSession();
         final CommandLine tree = tree(session);
         final Shell shell = Shell.onSystemTerminal(tree, h, completions(session), () -> prompt(session));
-        session.width(shell.width());
+        session.width(shell::width);
         return shell.run(startup(files));
     }
 

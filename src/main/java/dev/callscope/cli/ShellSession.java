@@ -114,7 +114,7 @@ public final class ShellSession {
     private volatile String liveSource;
     private Predicate<SipCall> filter = c -> true;
     private String filterText = "";
-    private int width;
+    private java.util.function.IntSupplier width = () -> 0;
 
     /** The session of the shell a command runs in, or null outside the shell or when the command was given files. */
     static ShellSession of(final CommandSpec spec, final InputOptions in) {
@@ -444,12 +444,13 @@ public final class ShellSession {
         filterText = text;
     }
 
-    /** The terminal's width for ladders (0: unknown). */
+    /** The terminal's width now, for tables and ladders (0: unknown). */
     int width() {
-        return width;
+        return Math.max(0, width.getAsInt());
     }
 
-    void width(final int w) {
+    /** Where the terminal's width is read (it follows the window's size). */
+    void width(final java.util.function.IntSupplier w) {
         width = w;
     }
 

@@ -85,7 +85,7 @@ public final class SipCommand implements Callable<Integer> {
             },
             out -> shown.forEach(e -> Json.writeLine(out, SipViews.message(e))),
             out -> {
-                SipViews.messagesText(out, shown, cap.firstNanos());
+                SipViews.messagesText(out, shown, cap.firstNanos(), output.width(spec));
                 CapLines.sip(tracker, limits.limits().maxCalls).forEach(out::println);
                 SipViews.tlsText(out, tracker.tls());
                 printStats(out, tracker);
@@ -129,7 +129,7 @@ public final class SipCommand implements Callable<Integer> {
         tracker.closeAll();
         final List<SipViews.MessageRow> shown = rows.stream().filter(x -> keep.test(x.call())).toList();
         output.emit(spec, out -> { }, out -> { }, out -> {
-            SipViews.rowsText(out, shown, cap.firstNanos());
+            SipViews.rowsText(out, shown, cap.firstNanos(), output.width(spec));
             CapLines.sip(tracker, lim.maxCalls).forEach(out::println);
             SipViews.tlsText(out, tracker.tls());
             printStats(out, tracker);

@@ -13,25 +13,94 @@ final class TerminalInfo {
     /** The width assumed for the progress line when COLUMNS is not set. */
     static final int SAFE_WIDTH = 80;
 
+    /** The terminal's answer to {@code stty size}, asked early by {@link #askWidthEarly()}; null when not asked. */
+    private static volatile java.util.concurrent.FutureTask<Integer> asked;
+
     private TerminalInfo() {
+    }
+
+    /**
+     * When standard output is a terminal, starts asking it its width on a thread of its own, so that
+     * the process ({@code stty size}: 20 to 50 ms) runs while the capture is read rather than after.
+     */
+    static void askWidthEarly() {
+        if (asked != null || !stdoutIsTerminal()) {
+            return;
+        }
+        final String target = fdTarget(1);
+        final java.util.concurrent.FutureTask<Integer> f =
+            new java.util.concurrent.FutureTask<>(() -> deviceColumns(target != null ? target : "/dev/tty"));
+        final Thread t = new Thread(f, "terminal-width");
+        t.setDaemon(true);
+        t.start();
+        asked = f;
     }
 
     static boolean isTerminal() {
         return System.console() != null;
     }
 
-    /** Colour only on a terminal, never with NO_COLOR set or TERM=dumb. */
-    static boolean colour() {
-        return isTerminal() && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
+    /** Whether standard output is a terminal (whatever standard input is). */
+    static boolean stdoutIsTerminal() {
+        final String target = fdTarget(1);
+        return target != null ? isTerminalDevice(target) : System.console() != null;
     }
 
-    /** Terminal width from COLUMNS, or 120 on a terminal, or 0 (no limit) when output is piped. */
+    /** {@code --color=auto}: colour on a terminal, unless NO_COLOR is set and not empty, or TERM=dumb. */
+    static boolean colour() {
+        return colour(stdoutIsTerminal(), System.getenv());
+    }
+
+    /** {@link #colour()} for a given answer to "is standard output a terminal" and environment. */
+    static boolean colour(final boolean stdoutTerminal, final Map<String, String> env) {
+        return stdoutTerminal && !noColour(env) && !"dumb".equals(env.get("TERM"));
+    }
+
+    /** Whether NO_COLOR asks for no colour: set and not empty (no-color.org). */
+    static boolean noColour(final Map<String, String> env) {
+        final String v = env.get("NO_COLOR");
+        return v != null && !v.isEmpty();
+    }
+
+    /**
+     * The width to fit text to: standard output's terminal's width, else COLUMNS, else 80; 0 (no
+     * limit: whole values) when standard output is not a terminal. Asks the terminal (one {@code stty
+     * size} on it, about 20 ms) only when standard output is one.
+     */
     static int width() {
-        final int cols = columns(System.getenv());
-        if (cols > 0) {
-            return cols;
+        if (!stdoutIsTerminal()) {
+            return 0;
         }
-        return isTerminal() ? 120 : 0;
+        return width(true, deviceColumns(), System.getenv());
+    }
+
+    /** The columns of standard output's terminal: the early answer when asked, else asked now; 0 when unknown. */
+    private static int deviceColumns() {
+        final java.util.concurrent.FutureTask<Integer> f = asked;
+        if (f != null) {
+            try {
+                return f.get(2, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        }
+        final String target = fdTarget(1);
+        return deviceColumns(target != null ? target : "/dev/tty");
+    }
+
+    /** {@link #width()} from its parts: the terminal's own answer (0: none), then COLUMNS, then 80. */
+    static int width(final boolean stdoutTerminal, final int deviceColumns, final Map<String, String> env) {
+        if (!stdoutTerminal) {
+            return 0;
+        }
+        if (deviceColumns > 0) {
+            return deviceColumns;
+        }
+        final int cols = columns(env);
+        return cols > 0 ? cols : SAFE_WIDTH;
     }
 
     /** COLUMNS when it is set to a plausible width, else 0. */
@@ -80,15 +149,12 @@ final class TerminalInfo {
     }
 
     /**
-     * Width for the progress line: COLUMNS when set (shells rarely export it), else what {@code
-     * stty size} says of the terminal on stderr, else {@link #SAFE_WIDTH}. Runs a process: call it
-     * once, off the reading thread.
+     * Width for the progress line, in the order {@link #width()} uses: what {@code stty size} says of
+     * the terminal on stderr, else COLUMNS (shells rarely export it), else {@link #SAFE_WIDTH}. Runs a
+     * process: call it once, off the reading thread.
      */
     static int progressWidth() {
-        int cols = columns(System.getenv());
-        if (cols <= 0) {
-            cols = deviceColumns(fdTarget(2));
-        }
+        final int cols = width(true, deviceColumns(fdTarget(2)), System.getenv());
         return cols > 20 ? cols : SAFE_WIDTH;
     }
 

@@ -54,7 +54,7 @@ public final class WebrtcCommand implements Callable<Integer> {
         output.emit(spec,
             out -> Json.writeDocument(out, WebrtcViews.json(tracker)),
             out -> tracker.sessions().forEach(s -> Json.writeLine(out, WebrtcViews.session(s))),
-            out -> WebrtcViews.text(out, tracker));
+            out -> WebrtcViews.text(out, tracker, output.width(spec)));
         return r.exitCode();
     }
 

@@ -46,6 +46,7 @@ public final class TextLadderRenderer {
     private final char headRight;
     private final char headLeft;
     private final char barLine;
+    private final String ellipsis;
 
     public TextLadderRenderer(final Options options) {
         this.options = options;
@@ -56,6 +57,7 @@ public final class TextLadderRenderer {
         headRight = u ? '►' : '>';
         headLeft = u ? '◄' : '<';
         barLine = u ? '═' : '=';
+        ellipsis = u ? "…" : "~";
     }
 
     /** The ladder as lines of text (no trailing spaces), ending with a newline. */
@@ -63,7 +65,9 @@ public final class TextLadderRenderer {
         final List<Ladder.Lane> lanes = ladder.lanes();
         final int n = lanes.size();
         final StringBuilder out = new StringBuilder();
-        out.append(ladder.title()).append('\n');
+        for (final String t : wrap(ladder.title(), options.width())) {
+            out.append(t).append('\n');
+        }
         if (n == 0) {
             return out.append("(no messages)\n").toString();
         }
@@ -114,7 +118,12 @@ public final class TextLadderRenderer {
         final char[] labels = blank(lineWidth + 40);
         final char[] rule = blank(lineWidth + 40);
         for (int i = 0; i < n; i++) {
-            final String label = fit(lanes.get(i).label(), i == 0 || i == n - 1 ? 40 : gap[i - 1] - 2);
+            // at most the gap to each neighbour less two: centred labels of neighbours keep a space between them
+            int room = Math.min(i > 0 ? gap[i - 1] - 2 : 40, i < n - 1 ? gap[i] - 2 : 40);
+            if (i == n - 1 && options.width() > 0) {
+                room = Math.min(room, 2 * (options.width() - x[i]) - 1);
+            }
+            final String label = fitEnd(lanes.get(i).label(), room);
             put(labels, x[i] - label.length() / 2, label);
             final int half = Math.max(2, label.length() / 2);
             for (int k = x[i] - half; k <= x[i] + half; k++) {
@@ -135,7 +144,7 @@ public final class TextLadderRenderer {
             } else if (s instanceof Note note) {
                 final char[] l = lanesLine(x, lineWidth + note.text().length() + 4);
                 final int at = note.lane() >= 0 ? x[note.lane()] + 2 : x[0] + 2;
-                put(l, at, note.text());
+                put(l, at, cutAt(note.text(), at));
                 out.append(paint(trim(l), "2")).append('\n');
             }
             prev = s.tsNanos();
@@ -182,7 +191,7 @@ public final class TextLadderRenderer {
     private void details(final StringBuilder out, final Arrow a, final int[] x, final int lineWidth, final int lo) {
         for (final String d : a.details()) {
             final char[] l = lanesLine(x, lineWidth + d.length() + 4);
-            put(l, lo + 2, d);
+            put(l, lo + 2, cutAt(d, lo + 2));
             out.append(paint(trim(l), "2")).append('\n');
         }
     }
@@ -266,11 +275,50 @@ public final class TextLadderRenderer {
         return new String(line).stripTrailing();
     }
 
-    private static String fit(final String s, final int max) {
+    /** {@code s} in at most {@code max} characters, its end cut off and marked (an arrow's label). */
+    private String fit(final String s, final int max) {
         if (max <= 3 || s.length() <= max) {
             return s.length() <= Math.max(max, 3) ? s : s.substring(0, Math.max(1, max));
         }
-        return s.substring(0, max - 1) + "~";
+        return s.substring(0, max - 1) + ellipsis;
+    }
+
+    /** {@code s} in at most {@code max} characters, its start cut off and marked (a lane's address: port kept). */
+    private String fitEnd(final String s, final int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        if (max <= 3) {
+            return s.substring(s.length() - Math.max(1, max));
+        }
+        return ellipsis + s.substring(s.length() - (max - 1));
+    }
+
+    /** A detail or note written at column {@code at}, cut to end within the width. */
+    private String cutAt(final String s, final int at) {
+        return options.width() > 0 ? fit(s, Math.max(4, options.width() - at)) : s;
+    }
+
+    /** The title broken at spaces into lines of the width, the lines after the first indented. */
+    private static List<String> wrap(final String text, final int width) {
+        if (width <= 0 || text.length() <= width) {
+            return List.of(text);
+        }
+        // the title's parts are two spaces apart: break between parts, within one only when it is too long
+        final String sep = text.contains("  ") ? "  " : " ";
+        final List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (final String word : text.split(sep)) {
+            if (line.length() > 0 && line.length() + sep.length() + word.length() > width) {
+                lines.add(line.toString());
+                line = new StringBuilder("   ");
+            } else if (line.length() > 0) {
+                line.append(sep);
+            }
+            line.append(word);
+        }
+        lines.add(line.toString());
+        return lines;
     }
 
     private static String pad(final String s, final int w) {

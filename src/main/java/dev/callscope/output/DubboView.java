@@ -56,11 +56,16 @@ public final class DubboView {
 
     // ------------------------------------------------------------------ text
 
-    public static void text(final PrintWriter out, final DubboTracker t, final long firstNanos, final Map<String, Long> anomalyCounts) {
+    /** The Dubbo report, its tables fitted to {@code width} columns (0: every value whole). */
+    public static void text(final PrintWriter out, final DubboTracker t, final long firstNanos, final Map<String, Long> anomalyCounts,
+                            final int width) {
         final List<DubboExchange> xs = t.exchanges();
         out.println("Dubbo calls");
         final TextTable calls = new TextTable(">Time s", ">Frame", "Consumer", "", "Provider", "Service#method", "Status",
-            ">Latency ms", ">Req B", ">Resp B");
+            ">Latency ms", ">Req B", ">Resp B")
+            .shrink("Consumer", 12, TextTable.Keep.END).shrink("Provider", 12, TextTable.Keep.END)
+            .shrink("Service#method", 16, TextTable.Keep.END).shrink("Status", 8, TextTable.Keep.START)
+            .drop("Req B|Resp B", "Frame", "Consumer|").width(width);
         for (final DubboExchange x : xs) {
             final DubboConnection c = x.connection();
             final DubboFrame q = x.request();
@@ -77,7 +82,7 @@ public final class DubboView {
         out.println();
         out.println("Per service#method");
         final TextTable m = new TextTable("Service#method", ">Calls", ">Errors", ">No response", ">p50 ms", ">p90 ms",
-            ">p99 ms", ">Max ms");
+            ">p99 ms", ">Max ms").shrink("Service#method", 16, TextTable.Keep.END).drop("p90 ms").width(width);
         for (final DubboTracker.MethodStats s : t.methods()) {
             m.row(s.serviceMethod(), s.count(), s.errors(), s.unanswered(), ms(s.latencyNanos(0.5)), ms(s.latencyNanos(0.9)),
                 ms(s.latencyNanos(0.99)), ms(s.maxLatencyNanos()));
@@ -92,7 +97,9 @@ public final class DubboView {
         out.println();
         out.println("Connections and heartbeats");
         final TextTable h = new TextTable(">#", "Consumer", "Provider", ">Opened s", ">Closed s", ">Calls",
-            ">HB c->s", ">acked", ">every ms", ">HB s->c", ">acked", ">every ms", ">Missed", "Notes");
+            ">HB c->s", ">acked", ">every ms", ">HB s->c", ">acked", ">every ms", ">Missed", "Notes")
+            .shrink("Consumer", 12, TextTable.Keep.END).shrink("Provider", 12, TextTable.Keep.END)
+            .shrink("Notes", 8, TextTable.Keep.START).drop("Opened s|Closed s", "acked|every ms").width(width);
         for (final DubboConnection c : t.connections()) {
             final DubboConnection.Heartbeats cs = c.clientHeartbeats();
             final DubboConnection.Heartbeats sc = c.serverHeartbeats();
@@ -114,16 +121,16 @@ public final class DubboView {
         }
         h.print(out);
         out.println();
-        out.printf(Locale.ROOT, "Totals: %d requests (%d one-way), %d responses, %d unanswered, %d timeouts, %d exceptions,"
+        TextTable.wrap(String.format(Locale.ROOT, "Totals: %d requests (%d one-way), %d responses, %d unanswered, %d timeouts, %d exceptions,"
                 + " %d errors, %d duplicate ids, %d heartbeats (%d requests, %d responses), %d missed heartbeats,"
-                + " %d broken bodies, %d connections (%d reconnects)%n",
+                + " %d broken bodies, %d connections (%d reconnects)",
             tot.requests(), tot.oneWay(), tot.responses(), tot.unanswered(), tot.timeouts(), tot.exceptions(), tot.errors(),
             tot.duplicateIds(), tot.heartbeats(), tot.heartbeatRequests(), tot.heartbeatResponses(), tot.missedHeartbeats(),
-            tot.brokenBodies(), tot.connections(), tot.reconnects());
+            tot.brokenBodies(), tot.connections(), tot.reconnects()), width, 2).forEach(out::println);
         if (!anomalyCounts.isEmpty()) {
             final StringBuilder sb = new StringBuilder("Anomalies:");
             anomalyCounts.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
-            out.println(sb);
+            TextTable.wrap(sb.toString(), width, 2).forEach(out::println);
         }
     }
 

@@ -31,9 +31,13 @@ public final class FlowsView {
         return Timestamps.secondsText(nanos);
     }
 
-    public static void text(final PrintWriter out, final List<ConversationRecord> rows, final long total, final long firstNanos) {
+    public static void text(final PrintWriter out, final List<ConversationRecord> rows, final long total, final long firstNanos,
+                            final int width) {
         final TextTable t = new TextTable("#", "Proto", "Address A", "Address B", ">Pkts A>B", ">Bytes A>B", ">Pkts B>A",
-            ">Bytes B>A", ">Packets", ">Bytes", ">Start s", ">Duration s", "Protocol");
+            ">Bytes B>A", ">Packets", ">Bytes", ">Start s", ">Duration s", "Protocol")
+            .shrink("Address A", 12, TextTable.Keep.END).shrink("Address B", 12, TextTable.Keep.END)
+            .shrink("Protocol", 8, TextTable.Keep.START)
+            .drop("Pkts A>B|Bytes A>B|Pkts B>A|Bytes B>A", "Start s").width(width);
         final List<ConversationRecord> l = rows instanceof java.util.RandomAccess ? rows : new java.util.ArrayList<>(rows);
         t.print(out, l.size(), i -> {
             final ConversationRecord c = l.get(i);

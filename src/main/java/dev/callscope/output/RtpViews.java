@@ -40,16 +40,22 @@ public final class RtpViews {
 
     // ------------------------------------------------------------------ text
 
-    public static void text(final PrintWriter out, final RtpStreamTracker t, final boolean withIntervals) {
-        text(out, t, t.streams(), withIntervals);
+    public static void text(final PrintWriter out, final RtpStreamTracker t, final boolean withIntervals, final int width) {
+        text(out, t, t.streams(), withIntervals, width);
     }
 
-    /** The table of {@code streams} (those a streaming tracker handed on), with the tracker's totals. */
+    /**
+     * The table of {@code streams} (those a streaming tracker handed on), with the tracker's totals,
+     * fitted to {@code width} columns (0: every value whole).
+     */
     public static void text(final PrintWriter out, final RtpStreamTracker t, final List<RtpStream> streams,
-                            final boolean withIntervals) {
+                            final boolean withIntervals, final int width) {
         final long first = t.firstNanos();
         final TextTable table = new TextTable(">#", ">Start", ">End", "Source", "Destination", "SSRC", "Payload", ">Pkts",
-            ">Lost", ">Max Delta(ms)", ">Mean Jitter(ms)", ">Max Jitter(ms)", ">Max Skew(ms)", ">MOS~", "Problems?", "DTMF");
+            ">Lost", ">Max Delta(ms)", ">Mean Jitter(ms)", ">Max Jitter(ms)", ">Max Skew(ms)", ">MOS~", "Problems?", "DTMF")
+            .shrink("Source", 12, TextTable.Keep.END).shrink("Destination", 12, TextTable.Keep.END)
+            .shrink("Payload", 9, TextTable.Keep.START).shrink("DTMF", 4, TextTable.Keep.START)
+            .drop("Max Skew(ms)", "Max Delta(ms)", "Mean Jitter(ms)", "Start|End", "SSRC", "Max Jitter(ms)").width(width);
         final List<RtpStream> l = streams instanceof java.util.RandomAccess ? streams : new ArrayList<>(streams);
         table.print(out, l.size(), i -> {
             final RtpStream s = l.get(i);
@@ -67,7 +73,8 @@ public final class RtpViews {
         dtmf.sort(java.util.Comparator.comparingLong(DtmfEvent::startNanos).thenComparingLong(DtmfEvent::frame));
         if (!dtmf.isEmpty()) {
             out.println();
-            final TextTable d = new TextTable(">Frame", ">Time", "Source", "Destination", "Via", "Digit", ">Duration(ms)", "End");
+            final TextTable d = new TextTable(">Frame", ">Time", "Source", "Destination", "Via", "Digit", ">Duration(ms)", "End")
+                .shrink("Source", 12, TextTable.Keep.END).shrink("Destination", 12, TextTable.Keep.END).width(width);
             for (final DtmfEvent e : dtmf) {
                 d.row(e.frame(), rel(e.startNanos(), first), e.src(), e.dst(), e.source(), e.digit(),
                     e.durationMs() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", e.durationMs()), e.ended() ? "yes" : "no");
@@ -84,10 +91,10 @@ public final class RtpViews {
                     rtcp = true;
                 }
                 final RtpStream.RtcpReport r = s.rtcpReports().get(s.rtcpReports().size() - 1);
-                out.printf(Locale.ROOT, "RTCP on stream %d (%s): %d reports, last: fraction lost %.1f%%, cumulative lost %s, "
-                        + "jitter %s ms, RTT %s ms%n", s.index(), s.ssrcHex(), s.rtcpReports().size(), r.fractionLostPercent(),
+                TextTable.wrap(String.format(Locale.ROOT, "RTCP on stream %d (%s): %d reports, last: fraction lost %.1f%%, "
+                        + "cumulative lost %s, jitter %s ms, RTT %s ms", s.index(), s.ssrcHex(), s.rtcpReports().size(), r.fractionLostPercent(),
                     r.cumulativeLost() < 0 && "XR".equals(r.type()) ? "-" : Long.toString(r.cumulativeLost()),
-                    r.jitterMs() < 0 ? "-" : f3(r.jitterMs()), s.rttMs() < 0 ? "-" : f3(s.rttMs()));
+                    r.jitterMs() < 0 ? "-" : f3(r.jitterMs()), s.rttMs() < 0 ? "-" : f3(s.rttMs())), width, 2).forEach(out::println);
             }
         }
         if (withIntervals) {

@@ -49,8 +49,17 @@ public final class SipViews {
     // ------------------------------------------------------------------ calls
 
     public static void callsText(final PrintWriter out, final List<SipCall> calls, final long total) {
+        callsText(out, calls, total, 0);
+    }
+
+    /** The call table fitted to {@code width} columns (0: every value whole). */
+    public static void callsText(final PrintWriter out, final List<SipCall> calls, final long total, final int width) {
         final TextTable t = new TextTable(">#", "Start", "Method", "From", "To", ">Msgs", "Source", "Destination", "State",
-            ">Setup ms", ">Duration s", "Call-ID");
+            ">Setup ms", ">Duration s", "Call-ID")
+            .shrink("From", 12, TextTable.Keep.START).shrink("To", 12, TextTable.Keep.START)
+            .shrink("Source", 12, TextTable.Keep.END).shrink("Destination", 12, TextTable.Keep.END)
+            .shrink("Call-ID", 12, TextTable.Keep.START)
+            .drop("Source|Destination", "Setup ms", "Start").width(width);
         final List<SipCall> l = calls instanceof java.util.RandomAccess ? calls : new java.util.ArrayList<>(calls);
         t.print(out, l.size(), i -> {
             final SipCall c = l.get(i);
@@ -200,9 +209,16 @@ public final class SipViews {
         return ep.equals(c.firstSrc()) ? c.firstSrc() : ep.equals(c.firstDst()) ? c.firstDst() : ep;
     }
 
+    /** The message table's columns, fitted to {@code width} (0: whole). */
+    private static TextTable messageTable(final int width) {
+        return new TextTable(">Frame", ">Time", "Source", "Destination", "Proto", "Info", ">Call")
+            .shrink("Source", 12, TextTable.Keep.END).shrink("Destination", 12, TextTable.Keep.END)
+            .shrink("Info", 16, TextTable.Keep.START).width(width);
+    }
+
     /** The message table from rows (see {@link #row}). */
-    public static void rowsText(final PrintWriter out, final List<MessageRow> rows, final long firstNanos) {
-        final TextTable t = new TextTable(">Frame", ">Time", "Source", "Destination", "Proto", "Info", ">Call");
+    public static void rowsText(final PrintWriter out, final List<MessageRow> rows, final long firstNanos, final int width) {
+        final TextTable t = messageTable(width);
         final List<MessageRow> l = rows instanceof java.util.RandomAccess ? rows : new java.util.ArrayList<>(rows);
         t.print(out, l.size(), i -> {
             final MessageRow r = l.get(i);
@@ -213,8 +229,9 @@ public final class SipViews {
         out.println(rows.size() + " SIP messages");
     }
 
-    public static void messagesText(final PrintWriter out, final List<SipEntry> entries, final long firstNanos) {
-        final TextTable t = new TextTable(">Frame", ">Time", "Source", "Destination", "Proto", "Info", ">Call");
+    public static void messagesText(final PrintWriter out, final List<SipEntry> entries, final long firstNanos,
+                                    final int width) {
+        final TextTable t = messageTable(width);
         for (final SipEntry e : entries) {
             final SipMessage m = e.message();
             t.row(m.frame(), Timestamps.secondsText(m.tsNanos() - firstNanos), m.src(), m.dst(),

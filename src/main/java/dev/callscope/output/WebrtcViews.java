@@ -252,6 +252,11 @@ public final class WebrtcViews {
 
     /** The text report: per session the pairs table, DTLS summary, SRTP streams, TURN, SDP checks. */
     public static void text(final PrintWriter out, final WebrtcTracker t) {
+        text(out, t, 0);
+    }
+
+    /** The text report, fitted to {@code width} columns (0: every value whole). */
+    public static void text(final PrintWriter out, final WebrtcTracker t, final int width) {
         if (t.sessions().isEmpty()) {
             out.println("no WebRTC session (no STUN, DTLS or SRTP on an ICE 5-tuple)");
             sdpSources(out, t);
@@ -259,12 +264,14 @@ public final class WebrtcViews {
             return;
         }
         for (final WebrtcSession s : t.sessions()) {
-            out.printf(Locale.ROOT, "Session %d  %s  %s  %d STUN, %d SRTP, %d SRTCP%n", s.index(),
+            TextTable.wrap(String.format(Locale.ROOT, "Session %d  %s  %s  %d STUN, %d SRTP, %d SRTCP", s.index(),
                 s.ufragPair() == null ? "(no ICE username) " + s.firstFlow() : "ufrags " + s.ufragPair(),
-                Timestamps.iso(s.firstTsNanos()), s.stunMessages(), s.srtpPackets(), s.srtcpPackets());
+                Timestamps.iso(s.firstTsNanos()), s.stunMessages(), s.srtpPackets(), s.srtcpPackets()), width, 2)
+                .forEach(out::println);
             if (!s.pairs().isEmpty()) {
-                out.printf(Locale.ROOT, "  %-46s %-46s %-11s %5s %5s %5s %8s  %s%n", "local", "remote", "role", "req",
-                    "ok", "err", "rtt ms", "");
+                final TextTable pairs = new TextTable("local", "remote", "role", ">req", ">ok", ">err", ">rtt ms", "")
+                    .shrink("local", 12, TextTable.Keep.END).shrink("remote", 12, TextTable.Keep.END)
+                    .shrink("", 9, TextTable.Keep.START).indent(2).width(width);
                 for (final WebrtcSession.Pair p : s.pairs()) {
                     final StringBuilder flags = new StringBuilder();
                     if (p.nominated()) {
@@ -280,23 +287,25 @@ public final class WebrtcViews {
                     if (p.relayed()) {
                         flags.append(flags.length() > 0 ? " " : "").append("relayed");
                     }
-                    out.printf(Locale.ROOT, "  %-46s %-46s %-11s %5d %5d %5d %8s  %s%n", p.local(), p.remote(),
-                        p.role() == null ? "-" : p.role(), p.bindingRequests(), p.bindingSuccesses(), p.bindingErrors(),
+                    pairs.row(p.local(), p.remote(), p.role() == null ? "-" : p.role(), p.bindingRequests(),
+                        p.bindingSuccesses(), p.bindingErrors(),
                         Double.isNaN(p.meanRttMs()) ? "-" : String.format(Locale.ROOT, "%.3f", p.meanRttMs()), flags);
                 }
+                pairs.print(out);
             }
             final WebrtcSession.Dtls d = s.dtls();
             if (d.seen()) {
-                out.printf(Locale.ROOT, "  %s  client %s  server %s%n",
+                TextTable.wrap(String.format(Locale.ROOT, "  %s  client %s  server %s",
                     WebrtcTracker.versionText(d) == null ? "DTLS (version not seen)" : WebrtcTracker.versionText(d), d.client(),
-                    d.server());
+                    d.server()), width, 4).forEach(out::println);
                 if (d.cipherSuite() >= 0 || d.srtpProfile() >= 0) {
                     out.printf(Locale.ROOT, "    cipher %s  use_srtp %s%n",
                         d.cipherSuite() < 0 ? "-" : DtlsNames.cipherSuite(d.cipherSuite()),
                         d.srtpProfile() < 0 ? "-" : DtlsNames.srtpProfile(d.srtpProfile()));
                 }
                 for (final Map.Entry<Endpoint, String> f : d.fingerprints().entrySet()) {
-                    out.printf(Locale.ROOT, "    certificate %s sha-256 %s%n", f.getKey(), f.getValue());
+                    TextTable.wrap(String.format(Locale.ROOT, "    certificate %s sha-256 %s", f.getKey(), f.getValue()), width, 6)
+                        .forEach(out::println);
                 }
                 if (d.encryptedHandshake()) {
                     out.println("    handshake encrypted after ServerHello (DTLS 1.3): certificates not visible");
@@ -305,27 +314,28 @@ public final class WebrtcViews {
                 for (final DtlsHandshake h : d.messages()) {
                     seq.append(seq.length() > 0 ? ", " : "").append(h.typeName()).append(h.retransmission() ? " (retransmission)" : "");
                 }
-                out.printf(Locale.ROOT, "    handshake: %s%n", seq);
+                TextTable.wrap("    handshake: " + seq, width, 6).forEach(out::println);
                 out.printf(Locale.ROOT, "    records %d, encrypted %d, fingerprints match SDP: %s%n", d.records(),
                     d.encryptedRecords(), d.fingerprintsMatchSdp() == null ? "n/a" : d.fingerprintsMatchSdp() ? "yes" : "NO");
                 d.alerts().forEach(a -> out.println("    alert " + a));
             }
             for (final WebrtcSession.SrtpStream st : s.srtpStreams()) {
-                out.printf(Locale.ROOT, "  %s %s %s -> %s  %d packets  PT %s%s%n", st.rtcp() ? "SRTCP" : "SRTP ", st.ssrcHex(),
+                TextTable.wrap(String.format(Locale.ROOT, "  %s %s %s -> %s  %d packets  PT %s%s", st.rtcp() ? "SRTCP" : "SRTP ",
+                    st.ssrcHex(),
                     st.src(), st.dst(), st.packets(), list(st.payloadTypes()),
                     st.rtcp() ? "" : String.format(Locale.ROOT, "  lost %d%s", st.lost(), Double.isNaN(st.maxJitterMs()) ? ""
-                        : String.format(Locale.ROOT, "  max jitter %.2f ms", st.maxJitterMs())));
+                        : String.format(Locale.ROOT, "  max jitter %.2f ms", st.maxJitterMs()))), width, 8).forEach(out::println);
             }
             final WebrtcSession.Turn tu = s.turn();
             if (tu.seen()) {
-                out.printf(Locale.ROOT, "  TURN allocate %d (errors %d) allocations %s permissions %s channels %s channel data %s "
-                        + "send %d data %d%n", tu.allocateRequests(), tu.allocateErrors(), list(tu.allocations()), list(tu.permissions()),
-                    counts(tu.channels(), (c, peer) -> channel(c) + " " + peer),
+                TextTable.wrap(String.format(Locale.ROOT, "  TURN allocate %d (errors %d) allocations %s permissions %s channels %s "
+                        + "channel data %s send %d data %d", tu.allocateRequests(), tu.allocateErrors(), list(tu.allocations()),
+                    list(tu.permissions()), counts(tu.channels(), (c, peer) -> channel(c) + " " + peer),
                     counts(tu.channelData(), (c, n) -> channel(c) + " " + n), tu.sendIndications(),
-                    tu.dataIndications());
+                    tu.dataIndications()), width, 4).forEach(out::println);
             }
-            s.sdpMatches().forEach(m -> out.println("  SDP ok: " + m));
-            s.sdpMismatches().forEach(m -> out.println("  SDP MISMATCH: " + m));
+            s.sdpMatches().forEach(m -> TextTable.wrap("  SDP ok: " + m, width, 4).forEach(out::println));
+            s.sdpMismatches().forEach(m -> TextTable.wrap("  SDP MISMATCH: " + m, width, 4).forEach(out::println));
             out.println();
         }
         sdpSources(out, t);

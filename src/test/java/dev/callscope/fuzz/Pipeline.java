@@ -216,12 +216,12 @@ final class Pipeline {
         Json.writeDocument(out, ReadView.json(files, "pcap", stats, err));
         ReadView.text(out, files, "pcap", stats, err);
         Json.writeDocument(out, FlowsView.json(table.rows(), table.seen(), stats.firstNanos()));
-        FlowsView.text(out, table.rows(), table.seen(), stats.firstNanos());
+        FlowsView.text(out, table.rows(), table.seen(), stats.firstNanos(), 80);
         final List<SipCall> calls = sip.calls();
         Json.writeDocument(out, SipViews.callsJson(calls, calls.size(), rtp));
-        SipViews.callsText(out, calls, calls.size());
+        SipViews.callsText(out, calls, calls.size(), 80);
         Json.writeDocument(out, SipViews.statsJson(sip));
-        SipViews.messagesText(out, sip.messages(), stats.firstNanos());
+        SipViews.messagesText(out, sip.messages(), stats.firstNanos(), 80);
         final TextLadderRenderer text = new TextLadderRenderer(TextLadderRenderer.Options.plain());
         if (!calls.isEmpty()) {
             final Ladder l = SipLadders.of(calls, false, rtp.streams());
@@ -229,14 +229,14 @@ final class Pipeline {
             Json.writeDocument(out, SipViews.ladderJson(l));
         }
         Json.writeDocument(out, RtpViews.json(rtp));
-        RtpViews.text(out, rtp, true);
+        RtpViews.text(out, rtp, true, 80);
         Json.writeDocument(out, DubboView.json(dubbo, stats.firstNanos(), Map.of()));
-        DubboView.text(out, dubbo, stats.firstNanos(), Map.of());
+        DubboView.text(out, dubbo, stats.firstNanos(), Map.of(), 80);
         for (final DubboConnection c : dubbo.connections()) {
             text.render(DubboLadders.of(c, dubbo.exchangesOf(c)));
         }
         Json.writeDocument(out, WebrtcViews.json(webrtc));
-        WebrtcViews.text(out, webrtc);
+        WebrtcViews.text(out, webrtc, 80);
         for (final WebrtcSession s : webrtc.sessions()) {
             text.render(WebrtcLadders.of(s));
         }

@@ -403,10 +403,9 @@ public final class FrameTree {
         n.add("Sequence Number (raw)", "tcp.seq_raw", seq, off + TransportHeaders.TCP_SEQ_OFFSET, 4);
         final long syn = (flags & (TransportHeaders.TCP_SYN | TransportHeaders.TCP_FIN)) != 0 ? 1 : 0;
         n.addLabelled("[Next Sequence Number: " + (relSeq + len + syn) + "]", "tcp.nxtseq", relSeq + len + syn, -1, 0);
-        if (hasAck) {
-            n.addLabelled("Acknowledgment Number: " + relAck + (ackBase != null ? "    (relative ack number)" : ""), "tcp.ack",
-                relAck, off + TransportHeaders.TCP_ACK_OFFSET, 4);
-        }
+        // without the ACK flag the field means nothing: tshark then shows 0, and so do we
+        n.addLabelled("Acknowledgment Number: " + (hasAck ? relAck + (ackBase != null ? "    (relative ack number)" : "")
+            : "0 (ACK not set)"), "tcp.ack", hasAck ? relAck : 0, off + TransportHeaders.TCP_ACK_OFFSET, 4);
         n.add("Acknowledgment number (raw)", "tcp.ack_raw", ack, off + TransportHeaders.TCP_ACK_OFFSET, 4);
         n.addLabelled(bits(hl / 4, 4) + " .... = Header Length: " + hl + " bytes (" + hl / 4 + ")", "tcp.hdr_len", hl,
             off + TransportHeaders.TCP_DATA_OFFSET_OFFSET, 1);

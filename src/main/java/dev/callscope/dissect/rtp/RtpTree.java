@@ -127,7 +127,7 @@ final class RtpTree {
             }
             for (final RtcpPacket.SdesChunk c : r.sdes()) {
                 final FieldNode ch = n.addLabelled(String.format(Locale.ROOT, "Chunk, SSRC/CSRC 0x%08X", c.ssrc()), null, null, -1, 0);
-                ch.add("Identifier", "rtcp.sdes.ssrc_csrc", String.format(Locale.ROOT, "0x%08x (%d)", c.ssrc(), c.ssrc()), -1, 0);
+                ch.add("Identifier", "rtcp.ssrc.identifier", String.format(Locale.ROOT, "0x%08x (%d)", c.ssrc(), c.ssrc()), -1, 0);
                 for (final RtcpPacket.SdesItem it : c.items()) {
                     ch.add(sdesName(it.type()), "rtcp.sdes.text", it.text(), -1, 0);
                 }

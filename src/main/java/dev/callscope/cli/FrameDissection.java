@@ -111,6 +111,8 @@ final class FrameDissection {
         final PacketInfo info = new PacketInfo();
         final List<Shown> out = new ArrayList<>();
         final RawFrame f = new RawFrame();
+        final Segments segments = new Segments();
+        final Map<Long, FieldNode> partial = new HashMap<>();
         long n = 0;
         while (n < last && source.next(f)) {
             n++;
@@ -123,6 +125,7 @@ final class FrameDissection {
             }
             engine.process(f);
             headers.observe(info);
+            final long[] segment = segments.add(n, info);
             if (shown) {
                 final List<FieldNode> tree = new ArrayList<>(headers.build(f, n, trace, info, protocols.getOrDefault(n, "")));
                 final List<ProtocolEvent> ev = events.getOrDefault(n, List.of());
@@ -142,10 +145,30 @@ final class FrameDissection {
                     tree.addAll(message(m, ev, announced));
                     completed |= m.stream;
                 }
+                if (segment != null) {
+                    // the segments of each reassembled message, last message first: each ends where the next began
+                    long end = segment[1];
+                    for (int i = tree.size() - 1; i >= 0 && end >= 0; i--) {
+                        final FieldNode node = tree.get(i);
+                        if (node.data != null && node.label.startsWith("Reassembled TCP message")) {
+                            final List<long[]> parts = segments.covering(segment[2], end - node.data.length, end);
+                            node.add(segmentsNode(parts, node.data.length));
+                            for (final long[] p : parts) {
+                                final FieldNode note = partial.remove(p[0]);
+                                if (note != null) {
+                                    note.addLabelled("[Reassembled PDU in frame: " + n + "]", "tcp.reassembled_in", n, -1, 0);
+                                }
+                            }
+                            end -= node.data.length;
+                        }
+                    }
+                }
                 if (t != null && t.protocol == PacketInfo.Transport.TCP && info.payloadLength > 0 && !completed) {
-                    tree.add(FieldNode.group(ms.isEmpty() && engineHasDissector(protocols.get(n))
+                    final FieldNode note = FieldNode.group(ms.isEmpty() && engineHasDissector(protocols.get(n))
                         ? "[TCP segment of a reassembled PDU: its message is not complete in this frame]"
-                        : "[TCP segment: no message completed in this frame]", -1, 0));
+                        : "[TCP segment: no message completed in this frame]", -1, 0);
+                    tree.add(note);
+                    partial.put(n, note);
                 } else if (ms.isEmpty() && info.payloadLength > 0) {
                     tree.add(FieldNode.group("Data (" + info.payloadLength + " bytes)", info.payload == f.data ? info.payloadOffset : -1,
                         info.payloadLength));
@@ -163,6 +186,72 @@ final class FrameDissection {
     }
 
     private long read;
+
+    /** "[5 Reassembled TCP Segments (65793 bytes): #5(16332), ...]", as tshark lists them. */
+    private static FieldNode segmentsNode(final List<long[]> parts, final int length) {
+        final StringBuilder sb = new StringBuilder();
+        for (final long[] p : parts) {
+            sb.append(sb.length() == 0 ? "" : ", ").append('#').append(p[0]).append('(').append(p[1]).append(')');
+        }
+        final FieldNode n = FieldNode.group("[" + parts.size() + " Reassembled TCP Segments (" + length + " bytes): " + sb + "]",
+            -1, 0);
+        for (final long[] p : parts) {
+            n.addLabelled("[Frame: " + p[0] + ", payload: " + p[1] + " bytes]", "tcp.segment", p[0], -1, 0);
+        }
+        return n;
+    }
+
+    /**
+     * The data segments of each TCP direction read so far (frame, start and end in the direction's
+     * byte stream), to tell which frames a reassembled message came from. Retransmitted bytes are
+     * not counted twice; each direction keeps its last {@link #MAX} segments.
+     */
+    private static final class Segments {
+        static final int MAX = 65_536;
+        private final Map<String, Integer> index = new HashMap<>();
+        private final List<java.util.ArrayDeque<long[]>> queues = new ArrayList<>();
+        private final List<Long> base = new ArrayList<>();
+
+        /** Notes frame {@code n}'s segment; returns {frame, its end in the stream, direction index} or null when it carries no data. */
+        long[] add(final long n, final PacketInfo info) {
+            final PacketInfo.Transport t = info.transport();
+            if (t == null || t.protocol != PacketInfo.Transport.TCP || t.payloadLength <= 0) {
+                return null;
+            }
+            final int al = t.addressLength();
+            final String key = dev.callscope.core.IpFormat.format(t.src, 0, al) + " " + t.srcPort + " "
+                + dev.callscope.core.IpFormat.format(t.dst, 0, al) + " " + t.dstPort;
+            final int d = index.computeIfAbsent(key, k -> {
+                queues.add(new java.util.ArrayDeque<>());
+                base.add(t.tcpSeq);
+                return queues.size() - 1;
+            });
+            final long start = (t.tcpSeq - base.get(d)) & 0xFFFFFFFFL;
+            final long end = start + t.payloadLength;
+            final java.util.ArrayDeque<long[]> q = queues.get(d);
+            final long seen = q.isEmpty() ? 0 : q.peekLast()[2];
+            if (end > seen) {
+                q.addLast(new long[] {n, Math.max(start, seen), end});
+                if (q.size() > MAX) {
+                    q.removeFirst();
+                }
+            }
+            return new long[] {n, end, d};
+        }
+
+        /** The segments holding stream bytes {@code [from, to)} of direction {@code keyIndex}: {frame, bytes} each, oldest first. */
+        List<long[]> covering(final long direction, final long from, final long to) {
+            final List<long[]> out = new ArrayList<>();
+            for (final long[] s : queues.get((int) direction)) {
+                final long a = Math.max(from, s[1]);
+                final long z = Math.min(to, s[2]);
+                if (z > a) {
+                    out.add(new long[] {s[0], z - a});
+                }
+            }
+            return out;
+        }
+    }
 
     /** Where {@code needle} starts in {@code hay[from, to)}, or -1. */
     private static int within(final byte[] hay, final int from, final int to, final byte[] needle) {

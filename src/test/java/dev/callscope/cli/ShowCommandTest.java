@@ -93,12 +93,14 @@ class ShowCommandTest {
         final CliTest.Run r = CliTest.run("show", "--json", file, "5", "9");
         assertThat(r.code()).isZero();
         final JsonNode doc = JSON.readTree(r.out());
-        assertThat(doc.get(0).toString()).contains("TCP segment of a reassembled PDU").doesNotContain("Session Initiation Protocol");
+        assertThat(doc.get(0).toString()).contains("TCP segment of a reassembled PDU").doesNotContain("Session Initiation Protocol")
+            .contains("[Reassembled PDU in frame: 9]");
         final JsonNode last = doc.get(1).get("tree");
         final JsonNode message = last.get(last.size() - 1);
         assertThat(message.get("name").asText()).startsWith("Reassembled TCP message (65793 bytes");
         assertThat(message.get("reassembled_length").asInt()).isEqualTo(65793);
-        assertThat(message.toString()).contains("\"value\":\"INVITE\"");
+        assertThat(message.toString()).contains("\"value\":\"INVITE\"")
+            .contains("[5 Reassembled TCP Segments (65793 bytes): #5(16332), #6(16332), #7(16332), #8(16332), #9(465)]");
     }
 
     @Test

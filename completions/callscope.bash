@@ -161,6 +161,7 @@ function _complete_callscope() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sip" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rtp" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ladder" ];    then _picocli_callscope; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} show" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} verify" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dubbo" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webrtc" ];    then _picocli_callscope; return $?; fi
@@ -176,21 +177,23 @@ function _complete_callscope() {
   local cmds3=(sip)
   local cmds4=(rtp)
   local cmds5=(ladder)
-  local cmds6=(verify)
-  local cmds7=(dubbo)
-  local cmds8=(webrtc)
-  local cmds9=(capture)
-  local cmds10=(interfaces)
-  local cmds11=(shell)
-  local cmds12=(generate-completion)
+  local cmds6=(show)
+  local cmds7=(verify)
+  local cmds8=(dubbo)
+  local cmds9=(webrtc)
+  local cmds10=(capture)
+  local cmds11=(interfaces)
+  local cmds12=(shell)
+  local cmds13=(generate-completion)
 
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_callscope_shell; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_callscope_interfaces; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_callscope_capture; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_callscope_webrtc; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_callscope_dubbo; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_callscope_verify; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_callscope_shell; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_callscope_interfaces; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_callscope_capture; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_callscope_webrtc; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_callscope_dubbo; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_callscope_verify; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_callscope_show; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_callscope_ladder; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_callscope_rtp; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_callscope_sip; return $?; fi
@@ -207,7 +210,7 @@ function _picocli_callscope() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="read flows calls sip rtp ladder verify dubbo webrtc capture interfaces shell generate-completion"
+  local commands="read flows calls sip rtp ladder show verify dubbo webrtc capture interfaces shell generate-completion"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -991,6 +994,114 @@ function _picocli_callscope_ladder() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
       return $?
+      ;;
+    '--max-flows')
+      return
+      ;;
+    '--max-flow-rows')
+      return
+      ;;
+    '--flow-timeout')
+      return
+      ;;
+    '--tcp-max-buffer')
+      return
+      ;;
+    '--tcp-max-segments')
+      return
+      ;;
+    '--reassembly-budget')
+      return
+      ;;
+    '--ip-max-fragments')
+      return
+      ;;
+    '--ip-max-pending')
+      return
+      ;;
+    '--max-anomalies')
+      return
+      ;;
+    '--sip-max-message')
+      return
+      ;;
+    '--dubbo-max-payload')
+      return
+      ;;
+    '--dubbo-timeout')
+      return
+      ;;
+    '--dubbo-linger')
+      return
+      ;;
+    '--dtls-max-fragments')
+      return
+      ;;
+    '--max-calls')
+      return
+      ;;
+    '--max-streams')
+      return
+      ;;
+    '--max-intervals')
+      return
+      ;;
+    '--call-linger')
+      return
+      ;;
+    '--call-timeout')
+      return
+      ;;
+    '--stream-timeout')
+      return
+      ;;
+    '--max-webrtc-sessions')
+      return
+      ;;
+    '--max-stun-transactions')
+      return
+      ;;
+    '--max-srtp-streams')
+      return
+      ;;
+    '--max-signalling-messages')
+      return
+      ;;
+    '--max-violations')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `show` subcommand.
+function _picocli_callscope_show() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-x' '--hex' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--decode-as' '--disable' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--decode-as')
+      return
+      ;;
+    '--disable')
+      return
+      ;;
+    '-o'|'--output')
+      return
       ;;
     '--max-flows')
       return

@@ -174,6 +174,7 @@ public final class Main {
         SUBCOMMANDS.put("sip", SipCommand::new);
         SUBCOMMANDS.put("rtp", RtpCommand::new);
         SUBCOMMANDS.put("ladder", LadderCommand::new);
+        SUBCOMMANDS.put("show", ShowCommand::new);
         SUBCOMMANDS.put("verify", VerifyCommand::new);
         SUBCOMMANDS.put("dubbo", DubboCommand::new);
         SUBCOMMANDS.put("webrtc", WebrtcCommand::new);

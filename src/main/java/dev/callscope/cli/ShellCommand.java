@@ -34,8 +34,11 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  callscope shell samples/sip-call.pcap", "  callscope shell samples/sip-auth.pcap samples/dubbo/dubbo-calls.pcap"})
 public final class ShellCommand implements Callable<Integer> {
-    /** Commands of the command line that make no sense inside the shell (or that the shell replaces). */
-    private static final Set<String> NOT_IN_SHELL = Set.of("shell", "generate-completion", "capture");
+    /**
+     * Commands of the command line that make no sense inside the shell (or that the shell replaces:
+     * its own 'show' shows frames of the session, not of a file).
+     */
+    private static final Set<String> NOT_IN_SHELL = Set.of("shell", "generate-completion", "capture", "show");
 
     @Spec
     CommandSpec spec;

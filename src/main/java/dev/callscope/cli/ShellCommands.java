@@ -2,14 +2,8 @@ package dev.callscope.cli;
 
 import dev.callscope.capture.LiveSource;
 import dev.callscope.core.InputException;
-import dev.callscope.core.IpFormat;
 import dev.callscope.core.Limits;
-import dev.callscope.core.LinkType;
 import dev.callscope.core.RawFrame;
-import dev.callscope.decode.PacketDecoder;
-import dev.callscope.decode.PacketInfo;
-import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.flow.dubbo.DubboConnection;
 import dev.callscope.flow.rtp.CallMedia;
 import dev.callscope.flow.rtp.RtpStream;
@@ -26,7 +20,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -159,132 +152,31 @@ final class ShellCommands {
     // ------------------------------------------------------------------ show
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-        description = {"Show one frame decoded in full, field by field: capture data, the layers down to the transport, every "
-            + "message the dissectors found in it (all fields; a SIP message whole) and a hex dump."})
+        description = {"Show frames field by field, like tshark -V (the same tree as 'callscope show'): the frame, link, IP "
+            + "and UDP or TCP headers, then each message with every field its dissector reads, with byte offsets and "
+            + "lengths; -x adds the bytes."})
     static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "FRAME", description = "Frame number (as 'sip', 'ladder' and 'dubbo' show them).")
-        long frame;
+        @Parameters(arity = "1..*", paramLabel = "FRAME",
+            description = "Frame numbers (as 'sip', 'ladder' and 'dubbo' show them) or ranges: 5, 7-9.")
+        List<String> frames = new ArrayList<>();
 
-        @Option(names = "--no-hex", description = "Leave out the hex dump.")
-        boolean noHex;
+        @Option(names = {"-x", "--hex"}, description = "Add the frame's bytes as hex and ASCII (like tshark -x).")
+        boolean hex;
+
+        @Mixin
+        OutputOptions output;
 
         @Override
         public Integer call() throws Exception {
             final ShellSession s = open(spec);
-            final RawFrame f = s.frame(frame);
-            if (f == null) {
-                throw new InputException(InputException.Kind.READ_ERROR, "no frame " + frame + " (1.." + s.frameCount() + ")");
-            }
-            final PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "Frame %d: %d bytes on the wire, %d captured%n", frame, f.origLen, f.capLen);
-            out.printf(Locale.ROOT, "  time          %s (%d.%09d)%n", Explainer.time(f.tsNanos), f.tsNanos / 1_000_000_000L,
-                f.tsNanos % 1_000_000_000L);
-            out.printf(Locale.ROOT, "  link type     %d (%s)%n", f.linkType, LinkType.name(f.linkType));
-            final PacketInfo info = new PacketInfo();
-            final PacketDecoder.Result r = new PacketDecoder(new Limits()).decode(copy(f), frame, info);
-            final List<String> layers = new ArrayList<>();
-            for (int i = 0; i < info.layerCount; i++) {
-                layers.add(info.layers[i]);
-            }
-            out.println("  layers        " + String.join(" / ", layers) + "  [" + r
-                + (info.reason == null ? "" : ": " + info.reason) + "]");
-            if (info.transportCount > 0) {
-                final PacketInfo.Transport t = info.transport();
-                final int al = t.addressLength();
-                out.printf(Locale.ROOT, "  addresses     IPv%d %s -> %s%n", t.ipVersion, IpFormat.format(t.src, 0, al), IpFormat.format(t.dst, 0, al));
-                out.printf(Locale.ROOT, "  transport     %s %d -> %d%s%n", t.protocol == PacketInfo.Transport.UDP ? "UDP"
-                    : t.protocol == PacketInfo.Transport.TCP ? "TCP" : t.protocol == PacketInfo.Transport.SCTP ? "SCTP" : "IP proto " + t.protocol,
-                    t.srcPort, t.dstPort, t.protocol == PacketInfo.Transport.TCP ? String.format(Locale.ROOT, "  flags 0x%02x seq %d ack %d",
-                        t.tcpFlags, t.tcpSeq, t.tcpAck) : "");
-            }
-            if (info.payloadLength > 0) {
-                out.println("  payload       " + info.payloadLength + " bytes");
-            }
-            final List<ProtocolEvent> events = s.events(frame);
-            for (final ProtocolEvent e : events) {
-                out.println();
-                out.println(e.protocol().toUpperCase(Locale.ROOT) + " (" + e.getClass().getSimpleName() + ")");
-                fields(out, e, "  ");
-                if (e instanceof SipMessage m) {
-                    out.println("  message:");
-                    for (final String line : m.raw().replace("\r\n", "\n").split("\n", -1)) {
-                        out.println("    " + line);
-                    }
-                }
-            }
-            if (events.isEmpty()) {
-                out.println();
-                out.println("(no dissector reported a message in this frame)");
-            }
-            if (!noHex) {
-                out.println();
-                hex(out, f.data, f.capLen);
-            }
-            return ExitCodes.OK;
-        }
-
-        private static RawFrame copy(final RawFrame f) {
-            final RawFrame c = new RawFrame();
-            c.copyFrom(f);
-            return c;
-        }
-
-        /** Every component of an event record, nested records indented, long text cut. */
-        static void fields(final PrintWriter out, final Object o, final String indent) {
-            final RecordComponent[] rc = o.getClass().getRecordComponents();
-            if (rc == null) {
-                out.println(indent + o);
-                return;
-            }
-            for (final RecordComponent c : rc) {
-                if (c.getName().equals("raw") || o instanceof SipMessage && (c.getName().equals("headers") || c.getName().equals("body"))) {
-                    continue;
-                }
-                Object v;
-                try {
-                    v = c.getAccessor().invoke(o);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    v = "?";
-                }
-                if (v instanceof byte[] b) {
-                    v = b.length + " bytes";
-                }
-                String text = String.valueOf(v);
-                if (v instanceof List<?> l && !l.isEmpty() && l.get(0) != null && l.get(0).getClass().isRecord()) {
-                    out.printf(Locale.ROOT, "%s%-16s%n", indent, c.getName());
-                    for (final Object x : l) {
-                        out.println(indent + "  - " + x);
-                    }
-                    continue;
-                }
-                if (text.length() > 200) {
-                    text = text.substring(0, 197) + "...";
-                }
-                out.printf(Locale.ROOT, "%s%-16s %s%n", indent, c.getName(), text);
-            }
-        }
-
-        static void hex(final PrintWriter out, final byte[] data, final int len) {
-            for (int off = 0; off < len; off += 16) {
-                final StringBuilder h = new StringBuilder();
-                final StringBuilder a = new StringBuilder();
-                for (int i = 0; i < 16; i++) {
-                    if (off + i < len) {
-                        final int b = data[off + i] & 0xff;
-                        h.append(String.format(Locale.ROOT, "%02x ", b));
-                        a.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
-                    } else {
-                        h.append("   ");
-                    }
-                    if (i == 7) {
-                        h.append(' ');
-                    }
-                }
-                out.printf(Locale.ROOT, "%04x  %s %s%n", off, h, a);
-            }
+            final java.util.NavigableSet<Long> wanted = FrameDissection.parse(frames);
+            final FrameDissection d = new FrameDissection(wanted, new DissectOptions(), new Limits());
+            final List<FrameDissection.Shown> shown = d.run(s.source());
+            ShowCommand.write(spec, output, shown, hex);
+            return ShowCommand.pastEnd(spec.commandLine().getErr(), wanted, d.read(), "the session");
         }
     }
 

@@ -96,6 +96,8 @@ public final class PacketDecoder {
     private int ipDepth;
     private long now;
     private PacketInfo info;
+    /** Where each header starts, for showing one frame; null on the normal path. */
+    private LayerTrace trace;
     private final HepHeader hep = new HepHeader();
     private final HepStreams hepStreams;
 
@@ -136,6 +138,9 @@ public final class PacketDecoder {
      * until the next call to this method (or until the reader reuses {@code frame}).
      */
     public Result decode(final RawFrame frame, final long frameNumber, final PacketInfo info) {
+        if (trace != null) {
+            trace.clear();
+        }
         info.reset(frameNumber, frame.tsNanos, frame.capLen, frame.origLen);
         this.info = info;
         this.now = frame.tsNanos;
@@ -166,6 +171,26 @@ public final class PacketDecoder {
         }
         this.info = null;
         return r;
+    }
+
+    /**
+     * Decodes {@code frame} as {@link #decode(RawFrame, long, PacketInfo)} does and records in
+     * {@code into} where each header starts (for {@link FrameTree}).
+     */
+    public Result decode(final RawFrame frame, final long frameNumber, final PacketInfo info, final LayerTrace into) {
+        trace = into;
+        try {
+            return decode(frame, frameNumber, info);
+        } finally {
+            trace = null;
+        }
+    }
+
+    private void layer(final String name, final String traceName, final byte[] b, final int off, final int capEnd) {
+        info.addLayer(name);
+        if (trace != null) {
+            trace.add(traceName, b, off, capEnd);
+        }
     }
 
     private void count(final Result r) {
@@ -238,7 +263,7 @@ public final class PacketDecoder {
     // ---------------------------------------------------------------- link layers
 
     private Result ethernet(final byte[] b, final int off, final int capEnd, final int wireEnd) {
-        info.addLayer("eth");
+        layer("eth", "eth", b, off, capEnd);
         if (off + ETH_HEADER_LENGTH > capEnd) {
             return shortHeader(off, ETH_HEADER_LENGTH, wireEnd, "eth.short", Result.NOT_IP);
         }
@@ -252,7 +277,7 @@ public final class PacketDecoder {
         int off = start;
         int tags = 0;
         while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
-            info.addLayer("vlan");
+            layer("vlan", "vlan", b, off, capEnd);
             if (++tags > MAX_VLAN_TAGS) {
                 return malformed("vlan.too_many_tags");
             }
@@ -276,7 +301,7 @@ public final class PacketDecoder {
     }
 
     private Result sll(final byte[] b, final int capEnd, final int wireEnd) {
-        info.addLayer("sll");
+        layer("sll", "sll", b, 0, capEnd);
         if (SLL_HEADER_LENGTH > capEnd) {
             return shortHeader(0, SLL_HEADER_LENGTH, wireEnd, "sll.short", Result.NOT_IP);
         }
@@ -284,7 +309,7 @@ public final class PacketDecoder {
     }
 
     private Result sll2(final byte[] b, final int capEnd, final int wireEnd) {
-        info.addLayer("sll");
+        layer("sll", "sll2", b, 0, capEnd);
         if (SLL2_HEADER_LENGTH > capEnd) {
             return shortHeader(0, SLL2_HEADER_LENGTH, wireEnd, "sll.short", Result.NOT_IP);
         }
@@ -292,7 +317,7 @@ public final class PacketDecoder {
     }
 
     private Result loopback(final byte[] b, final int capEnd, final int wireEnd) {
-        info.addLayer("null");
+        layer("null", "null", b, 0, capEnd);
         if (NULL_HEADER_LENGTH > capEnd) {
             return shortHeader(0, NULL_HEADER_LENGTH, wireEnd, "null.short", Result.NOT_IP);
         }
@@ -329,7 +354,7 @@ public final class PacketDecoder {
     // ---------------------------------------------------------------- IP
 
     private Result ipv4(final byte[] b, final int off, final int capEnd, final int wireEnd) {
-        info.addLayer("ip");
+        layer("ip", "ip", b, off, capEnd);
         if (++ipDepth > MAX_IP_DEPTH) {
             return malformed("ip.too_deep");
         }
@@ -402,7 +427,7 @@ public final class PacketDecoder {
     }
 
     private Result ipv6(final byte[] b, final int off, final int capEnd, final int wireEnd) {
-        info.addLayer("ipv6");
+        layer("ipv6", "ipv6", b, off, capEnd);
         if (++ipDepth > MAX_IP_DEPTH) {
             return malformed("ip.too_deep");
         }
@@ -564,7 +589,7 @@ public final class PacketDecoder {
     }
 
     private Result udp(final byte[] b, final int off, final int capEnd, final int wireEnd) {
-        info.addLayer("udp");
+        layer("udp", "udp", b, off, capEnd);
         if (off + TransportHeaders.UDP_HEADER_LENGTH > capEnd) {
             return shortHeader(off, TransportHeaders.UDP_HEADER_LENGTH, wireEnd, "udp.bad_length", Result.OTHER_IP);
         }
@@ -601,7 +626,7 @@ public final class PacketDecoder {
 
     /** SCTP (RFC 9260): the 12-byte common header; the chunks are left to {@link SctpChunks}. */
     private Result sctp(final byte[] b, final int off, final int capEnd, final int wireEnd) {
-        info.addLayer("sctp");
+        layer("sctp", "sctp", b, off, capEnd);
         if (off + SctpChunks.COMMON_HEADER_LENGTH > capEnd) {
             return shortHeader(off, SctpChunks.COMMON_HEADER_LENGTH, wireEnd, "sctp.short", Result.OTHER_IP);
         }
@@ -617,7 +642,7 @@ public final class PacketDecoder {
     }
 
     private Result tcp(final byte[] b, final int off, final int capEnd, final int wireEnd) {
-        info.addLayer("tcp");
+        layer("tcp", "tcp", b, off, capEnd);
         if (off + TransportHeaders.TCP_MIN_HEADER_LENGTH > capEnd) {
             return shortHeader(off, TransportHeaders.TCP_MIN_HEADER_LENGTH, wireEnd, "tcp.short", Result.OTHER_IP);
         }
@@ -657,7 +682,7 @@ public final class PacketDecoder {
         if (!HepHeader.isHep3(b, off, len) && !(onPort && HepHeader.looksLikeHep2(b, off, len))) {
             return null;
         }
-        info.addLayer("hep");
+        layer("hep", "hep", b, off, capEnd);
         if (capEnd < wireEnd) {
             info.reason = TRUNCATED;
             return Result.OTHER_IP;
@@ -693,7 +718,7 @@ public final class PacketDecoder {
     }
 
     private Result gre(final byte[] b, final int off, final int capEnd, final int wireEnd) {
-        info.addLayer("gre");
+        layer("gre", "gre", b, off, capEnd);
         if (off + GRE_BASE_LENGTH > capEnd) {
             return shortHeader(off, GRE_BASE_LENGTH, wireEnd, "gre.short", Result.OTHER_IP);
         }
@@ -770,7 +795,7 @@ public final class PacketDecoder {
 
     /** PPPoE session stage: a 6-byte header whose length covers the PPP frame that follows. */
     private Result pppoeSession(final byte[] b, final int off, final int capEnd, final int wireEnd) {
-        info.addLayer("pppoes");
+        layer("pppoes", "pppoes", b, off, capEnd);
         if (off + PPPOE_HEADER_LENGTH > capEnd) {
             return shortHeader(off, PPPOE_HEADER_LENGTH, wireEnd, "pppoes.short", Result.NOT_IP);
         }
@@ -819,7 +844,7 @@ public final class PacketDecoder {
         if ((flags >>> 5) != 1 || (flags & GTP_FLAG_PT) == 0) {
             return Result.UDP; // not GTP-U version 1: leave it as plain UDP
         }
-        info.addLayer("gtp");
+        layer("gtp", "gtp", b, off, capEnd);
         if (off + GTP_MANDATORY_LENGTH > capEnd) {
             return shortHeader(off, GTP_MANDATORY_LENGTH, wireEnd, "gtp.bad_length", Result.UDP);
         }
@@ -883,7 +908,7 @@ public final class PacketDecoder {
         if (off + VXLAN_HEADER_LENGTH > capEnd || (b[off + VXLAN_FLAGS_OFFSET] & VXLAN_FLAG_I) == 0) {
             return Result.UDP;
         }
-        info.addLayer("vxlan");
+        layer("vxlan", "vxlan", b, off, capEnd);
         return ethernet(b, off + VXLAN_HEADER_LENGTH, capEnd, wireEnd);
     }
 }

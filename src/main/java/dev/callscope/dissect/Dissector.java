@@ -1,5 +1,7 @@
 package dev.callscope.dissect;
 
+import dev.callscope.core.FieldNode;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,4 +45,16 @@ public interface Dissector {
 
     /** A session for one conversation. */
     DissectorSession open(ConversationContext conversation);
+
+    /**
+     * The message in {@code message} field by field, as {@code tshark -V} shows it: one node per
+     * protocol layer it decodes, offsets from {@code message}'s start. {@code message} is what the
+     * engine gave the session: a datagram, or one message a stream session consumed. Values must
+     * come from the same parsing the session does. Called only for the frames a user asks to see,
+     * never on the per-packet path; must not throw. Default: nothing to show (the caller then
+     * shows the bytes as data).
+     */
+    default List<FieldNode> describe(final Payload message, final PacketContext ctx, final Describer more) {
+        return List.of();
+    }
 }

@@ -94,6 +94,26 @@ public final class Engine {
     private long nowNanos;
     private long anomalies;
     private long dissectorBugs;
+    /** Sees each message given to a session, for showing frames; null on the normal path. */
+    private MessageObserver observer;
+
+    /**
+     * Sees what the engine gives a dissector session: each datagram, and each message a stream
+     * session consumed (its bytes reassembled from TCP segments). Used to show chosen frames field
+     * by field with the dissector's own parsing; the bytes are valid only during the call.
+     */
+    public interface MessageObserver {
+        /**
+         * @param frame the frame that carried the datagram or completed the message
+         * @param stream true when {@code [off, off+len)} was reassembled from a TCP stream
+         */
+        void message(long frame, Dissector dissector, byte[] buf, int off, int len, boolean stream, PacketContext ctx);
+    }
+
+    /** Sets (or clears, with null) the observer of messages. */
+    public void observe(final MessageObserver o) {
+        observer = o;
+    }
 
     public Engine(final DissectorRegistry registry, final EngineOptions options, final List<? extends Tap> taps) {
         this.registry = registry;
@@ -446,6 +466,9 @@ public final class Engine {
         }
         if (c.session != null) {
             final DissectorSession s = c.session;
+            if (observer != null) {
+                observer.message(info.frameNumber, c.dissector, payload.array(), payload.offset(), len, false, ctx);
+            }
             try {
                 s.onDatagram(payload, ctx, c.sink);
             } catch (RuntimeException e) {
@@ -499,6 +522,9 @@ public final class Engine {
                 choose(c, payload);
             }
             if (c.session != null) {
+                if (observer != null) {
+                    observer.message(info.frameNumber, c.dissector, buf, off, len, false, ctx);
+                }
                 try {
                     c.session.onDatagram(payload, ctx, c.sink);
                 } catch (RuntimeException e) {
@@ -649,6 +675,9 @@ public final class Engine {
             }
             if (n == 0) {
                 break;
+            }
+            if (observer != null && c.dissector != null) {
+                observer.message(info.frameNumber, c.dissector, buf, off + used, n, true, ctx);
             }
             used += n;
         }

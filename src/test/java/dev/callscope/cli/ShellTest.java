@@ -35,7 +35,7 @@ class ShellTest {
             "calls",
             "ladder 1",
             "explain 1",
-            "show 1",
+            "show -x 1",
             "filter --state BUSY",
             "calls",
             "filter --clear",
@@ -52,12 +52,13 @@ class ShellTest {
             .contains("RFC 3261 §22.2")
             .contains("! Auth challenge")
             .contains("Why now: The previous INVITE was challenged with 401 Unauthorized (frame 2).");
-        // show 1: layers, SIP fields, the message whole, hex
-        assertThat(out).contains("Frame 1: 632 bytes on the wire, 632 captured")
-            .contains("layers        eth / ip / udp")
-            .contains("transport     UDP 5060 -> 5060")
-            .contains("callId           1-27688@127.0.0.11")
-            .contains("    CSeq: 1 INVITE")
+        // show -x 1: the tshark -V tree with offsets, then the bytes
+        assertThat(out).contains("Frame 1: 632 bytes on wire (5056 bits), 632 bytes captured (5056 bits)")
+            .contains("Internet Protocol Version 4, Src: 127.0.0.11, Dst: 127.0.0.12")
+            .contains("   34     8  User Datagram Protocol, Src Port: 5060, Dst Port: 5060")
+            .contains("Call-ID: 1-27688@127.0.0.11")
+            .contains("CSeq: 1 INVITE")
+            .doesNotContain("tsNanos").doesNotContain("payloadHead")
             .contains("0000  00 00 00 00 00 00 00 00  00 00 00 00 08 00 45 00");
         // filter narrows calls
         assertThat(out).contains("filter: --state BUSY").contains("0 of 1 calls shown").contains("0 of 1 calls\n")

@@ -63,4 +63,11 @@ public final class RtcpDissector implements Dissector {
             }
         };
     }
+
+    /** Each packet of the compound datagram as tshark's "Real-time Transport Control Protocol" shows it. */
+    @Override
+    public java.util.List<dev.callscope.core.FieldNode> describe(final Payload message, final PacketContext ctx,
+                                                                 final dev.callscope.dissect.Describer more) {
+        return RtpTree.rtcp(message, ctx);
+    }
 }

@@ -108,4 +108,20 @@ public final class RtpDissector implements Dissector {
     public DissectorSession open(final ConversationContext conversation) {
         return new RtpSession(conversation, keepPayload);
     }
+
+    /** The packet as tshark's "Real-Time Transport Protocol" shows it (over TCP: after the RFC 4571 length). */
+    @Override
+    public java.util.List<dev.callscope.core.FieldNode> describe(final Payload message, final PacketContext ctx,
+                                                                 final dev.callscope.dissect.Describer more) {
+        if (ctx.transport() == Transport.TCP && message.length() > 2) {
+            final java.util.List<dev.callscope.core.FieldNode> out = new java.util.ArrayList<>();
+            out.add(new dev.callscope.core.FieldNode("RFC 4571 length: " + message.u16(0), "rtp.rfc4571.len",
+                String.valueOf(message.u16(0)), 0, 2));
+            for (final dev.callscope.core.FieldNode n : RtpTree.rtp(message.slice(2, message.length() - 2), ctx, more)) {
+                out.add(n.shift(2));
+            }
+            return out;
+        }
+        return RtpTree.rtp(message, ctx, more);
+    }
 }

@@ -89,6 +89,17 @@ final class SdpParser {
         return p.build(tsNanos, flow);
     }
 
+    /** Where each line is ({@code [start, end)}, CR and trailing blanks not included), only when showing a body. */
+    private List<int[]> lineSpans;
+
+    /** Parses as {@link #parse} does and adds to {@code lines} where each line it read is. */
+    static SdpBody parse(final Payload body, final List<int[]> lines, final EventSink out) {
+        final SdpParser p = new SdpParser(body, 0, out);
+        p.lineSpans = lines;
+        p.run();
+        return p.build(0, null);
+    }
+
     private void run() {
         final int len = body.length();
         if (len == 0) {
@@ -129,6 +140,9 @@ final class SdpParser {
                 warn("bad_line", pos, "not <type>=<value>: " + clip(body.latin1(pos, lineEnd - pos)));
             } else {
                 // the value is made straight from the bytes (no string of the whole line first)
+                if (lineSpans != null) {
+                    lineSpans.add(new int[] {pos, lineEnd});
+                }
                 line((char) body.u8(pos), body.latin1(pos + 2, lineEnd - pos - 2).strip(), pos, lineEnd);
             }
             pos = next;

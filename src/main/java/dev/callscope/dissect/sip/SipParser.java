@@ -182,6 +182,38 @@ public final class SipParser {
     }
 
     /**
+     * Where the parts of a message are, for showing it field by field: offsets from the start of
+     * the parsed bytes.
+     *
+     * @param message the message as {@link #parse} reads it
+     * @param startLine the start line's first byte and the byte after it (CRLF not included)
+     * @param headers for each of {@code message.headers()}, its first byte and the byte after its
+     *     last line (folded lines included, CRLF not)
+     * @param bodyOffset the first byte of the body
+     */
+    public record Layout(SipMessage message, int[] startLine, List<int[]> headers, int bodyOffset) {
+    }
+
+    /**
+     * Parses as {@link #parse} does and also notes where each part is; null when {@link #parse}
+     * would return null. For showing one message; the analysis never calls it.
+     */
+    public static Layout layout(final Payload p, final boolean datagram, final String transport, final PacketContext ctx,
+                                final EventSink out) {
+        final Parse parse = new Parse(new String(p.array(), p.offset(), p.length(), StandardCharsets.ISO_8859_1), datagram,
+            transport, ctx, out);
+        parse.spans = new ArrayList<>();
+        final SipMessage m = parse.message();
+        if (m == null) {
+            return null;
+        }
+        final int startEnd = parse.startEnd > parse.pos && parse.text.charAt(parse.startEnd - 1) == '\r'
+            ? parse.startEnd - 1 : parse.startEnd;
+        return new Layout(m, new int[] {parse.pos, startEnd}, parse.spans,
+            Math.min(parse.text.length(), parse.headerEnd + parse.sepLen));
+    }
+
+    /**
      * One message being parsed. The steps are methods of their own so that each is small: the JIT
      * compiles small methods sooner and faster than one long one, which matters in the first
      * thousand messages of a capture.
@@ -204,6 +236,10 @@ public final class SipParser {
         int status;
         String reason;
         final List<SipMessage.Header> headers = new ArrayList<>();
+        /** Where each header is (see {@link Layout}), only when showing a message; null in the analysis. */
+        List<int[]> spans;
+        int curStart;
+        int curEnd;
         String callId;
         String from;
         String to;
@@ -331,10 +367,14 @@ public final class SipParser {
                         folded = new StringBuilder(curValue);
                     }
                     folded.append(' ').append(trimmed(text, lineStart, le));
+                    curEnd = le;
                     continue;
                 }
                 if (curName != null && headers.size() < MAX_HEADERS) {
                     headers.add(new SipMessage.Header(curName, folded != null ? folded.toString() : curValue));
+                    if (spans != null) {
+                        spans.add(new int[] {curStart, curEnd});
+                    }
                 }
                 folded = null;
                 final int colon = text.indexOf(':', lineStart);
@@ -346,9 +386,14 @@ public final class SipParser {
                 }
                 curName = name(text, lineStart, colon);
                 curValue = trimmed(text, colon + 1, le);
+                curStart = lineStart;
+                curEnd = le;
             }
             if (curName != null && headers.size() < MAX_HEADERS) {
                 headers.add(new SipMessage.Header(curName, folded != null ? folded.toString() : curValue));
+                if (spans != null) {
+                    spans.add(new int[] {curStart, curEnd});
+                }
             }
             if (headers.size() >= MAX_HEADERS) {
                 anomaly(out, ctx, "sip.too_many_headers", Severity.WARN, pos, "more than " + MAX_HEADERS + " headers");

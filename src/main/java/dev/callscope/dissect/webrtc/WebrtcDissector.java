@@ -92,4 +92,11 @@ public final class WebrtcDissector implements Dissector {
     public DissectorSession open(final ConversationContext conversation) {
         return new WebrtcSession(conversation);
     }
+
+    /** A datagram of the 5-tuple, demultiplexed as the session does: STUN, DTLS, ChannelData, or RTP handed on. */
+    @Override
+    public java.util.List<dev.callscope.core.FieldNode> describe(final Payload message, final PacketContext ctx,
+                                                                 final dev.callscope.dissect.Describer more) {
+        return WebrtcTree.datagram(message, ctx, more);
+    }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
 import dev.callscope.pcap.CaptureFiles;
+import dev.callscope.testutil.SharedCaptures;
 import dev.callscope.testutil.Tshark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class PacketExportTest {
-    private static final Path SHARED = Path.of("/work/shared/captures/sip");
-
     @TempDir
     Path dir;
 
@@ -54,8 +53,8 @@ class PacketExportTest {
 
     @Test
     void oneCallWithItsRtpOpensInTsharkWithTheSameMessagesAndStreams() throws Exception {
-        final Path in = SHARED.resolve("sipnab__sip-rtp-g711.pcap");
-        assumeThat(Files.exists(in) && Tshark.available()).isTrue();
+        final Path in = SharedCaptures.file("sip/sipnab__sip-rtp-g711.pcap");
+        assumeThat(Tshark.available()).isTrue();
         final Path out = dir.resolve("call1.pcapng");
         final CliTest.Run r = run("calls", "-q", "--call-id", "^1-1966@", "-w", out.toString(), in.toString());
         assertThat(r.code()).as(r.err()).isZero();
@@ -82,8 +81,8 @@ class PacketExportTest {
 
     @Test
     void sipOverTcpKeepsTheSegmentsOfEachMessage() throws Exception {
-        final Path in = SHARED.resolve("heplify__sip_ipv4_tcp_fragmented.pcap");
-        assumeThat(Files.exists(in) && Tshark.available()).isTrue();
+        final Path in = SharedCaptures.file("sip/heplify__sip_ipv4_tcp_fragmented.pcap");
+        assumeThat(Tshark.available()).isTrue();
         final Path out = dir.resolve("busy.pcap");
         final CliTest.Run r = run("sip", "-q", "--state", "BUSY,CANCELLED", "-w", out.toString(), in.toString());
         assertThat(r.code()).as(r.err()).isZero();

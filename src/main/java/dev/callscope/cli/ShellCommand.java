@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     footer = {"  callscope shell samples/sip-call.pcap", "  callscope shell samples/sip-auth.pcap samples/dubbo/dubbo-calls.pcap"})
 public final class ShellCommand implements Callable<Integer> {
     /** Commands of the command line that make no sense inside the shell (or that the shell replaces). */
-    private static final Set<String> NOT_IN_SHELL = Set.of("shell", "generate-completion", "capture");
+    private static final Set<String> NOT_IN_SHELL = Set.of("shell", "generate-completion", "capture", "help");
 
     @Spec
     CommandSpec spec;

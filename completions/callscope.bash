@@ -169,6 +169,7 @@ function _complete_callscope() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} interfaces" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_callscope; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} generate-completion" ];    then _picocli_callscope; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_callscope; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(read)
@@ -185,7 +186,9 @@ function _complete_callscope() {
   local cmds11=(interfaces)
   local cmds12=(shell)
   local cmds13=(generate-completion)
+  local cmds14=(help)
 
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_callscope_help; return $?; fi
   if CompWordsContainsArray "${cmds13[@]}"; then _picocli_callscope_generatecompletion; return $?; fi
   if CompWordsContainsArray "${cmds12[@]}"; then _picocli_callscope_shell; return $?; fi
   if CompWordsContainsArray "${cmds11[@]}"; then _picocli_callscope_interfaces; return $?; fi
@@ -210,7 +213,7 @@ function _picocli_callscope() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="read flows calls sip rtp ladder show verify dubbo webrtc capture interfaces shell generate-completion"
+  local commands="read flows calls sip rtp ladder show verify dubbo webrtc capture interfaces shell generate-completion help"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -501,7 +504,7 @@ function _picocli_callscope_calls() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "duration" "messages" "state") # --sort values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -542,6 +545,9 @@ function _picocli_callscope_calls() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${KEY_option_args[@]}" ) )
       return $?
+      ;;
+    '-w'|'--write')
+      return
       ;;
     '--width')
       return
@@ -648,7 +654,7 @@ function _picocli_callscope_sip() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--stats' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -685,6 +691,9 @@ function _picocli_callscope_sip() {
       return
       ;;
     '--raw')
+      return
+      ;;
+    '-w'|'--write')
       return
       ;;
     '--width')
@@ -1088,8 +1097,9 @@ function _picocli_callscope_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-x' '--hex' '--rtp-heuristic' '--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--decode-as' '--disable' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local flag_opts="'-x' '--hex' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1100,8 +1110,16 @@ function _picocli_callscope_show() {
     '--disable')
       return
       ;;
+    '--width')
+      return
+      ;;
     '-o'|'--output')
       return
+      ;;
+    '--color')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
       ;;
     '--max-flows')
       return
@@ -1748,14 +1766,23 @@ function _picocli_callscope_interfaces() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--jsonl' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-o' '--output'"
+  local flag_opts="'--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--width' '-o' '--output' '--color'"
+  local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--width')
+      return
+      ;;
     '-o'|'--output')
       return
+      ;;
+    '--color')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -1805,6 +1832,24 @@ function _picocli_callscope_generatecompletion() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `help` subcommand.
+function _picocli_callscope_help() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="read flows calls sip rtp ladder show verify dubbo webrtc capture interfaces shell generate-completion"
+  local flag_opts="'-h' '--help' '--debug'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then

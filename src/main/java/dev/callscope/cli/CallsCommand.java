@@ -43,6 +43,8 @@ public final class CallsCommand implements Callable<Integer> {
     enum SortKey { start, duration, messages, state }
 
     @Mixin
+    WriteOption write;
+    @Mixin
     OutputOptions output;
     @Mixin
     LimitOptions limits;
@@ -52,26 +54,33 @@ public final class CallsCommand implements Callable<Integer> {
         final ShellSession session = ShellSession.of(spec, input);
         final ShellSession.Analysed held = session == null ? null : session.analyse();
         final Predicate<SipCall> keep = filter.predicate().and(session != null ? session.filter() : c -> true);
+        final Limits lim = limits.limits();
         if (held == null && output.jsonl()) {
             return stream(keep);
         }
-        final Limits lim = limits.limits();
         final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(lim.maxCalls);
         final RtpStreamTracker rtp = held != null ? held.rtp() : new RtpStreamTracker(lim.maxStreams, 0);
+        final boolean streaming = held == null && !output.json();
+        final PacketExport export = write.file == null ? null
+            : PacketExport.prepare(write.file, input, held != null, rtp, streaming ? lim.streamIdleTimeoutNanos : 0);
         if (held == null) {
             tracker.media(rtp);
-            if (!output.json()) {
+            if (streaming) {
                 // a table keeps a summary of each call once it is over, not its messages or media
                 tracker.stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() {
                     @Override
                     public void closed(final SipCall c) {
+                        if (export != null) {
+                            export.closed(c, keep, rtp);
+                        }
                         HeapGuard.tick();
                     }
                 }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
                 rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
             }
         }
-        final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(tracker, rtp));
+        final Analysis.Result r = held != null ? held.result()
+            : Analysis.run(input, limits, export == null ? List.of(tracker, rtp) : List.of(tracker, rtp, export));
         tracker.closeAll();
         final List<SipCall> all = tracker.calls();
         final Comparator<SipCall> order = switch (sort) {
@@ -81,6 +90,13 @@ public final class CallsCommand implements Callable<Integer> {
             default -> Comparator.comparingLong(SipCall::startNanos);
         };
         final List<SipCall> shown = all.stream().filter(keep).sorted(order.thenComparingInt(SipCall::index)).toList();
+        if (export != null) {
+            filter.rethrow();
+            if (!streaming) {
+                shown.forEach(c -> export.claim(c, rtp, held));
+            }
+            export.write(input, session);
+        }
         output.emit(spec,
             out -> {
                 final var doc = SipViews.callsJson(shown, all.size(), rtp);
@@ -104,6 +120,8 @@ public final class CallsCommand implements Callable<Integer> {
         final Limits lim = limits.limits();
         final SipCallTracker tracker = new SipCallTracker(lim.maxCalls);
         final RtpStreamTracker rtp = new RtpStreamTracker(lim.maxStreams, 0);
+        final PacketExport export = write.file == null ? null
+            : PacketExport.prepare(write.file, input, false, rtp, lim.streamIdleTimeoutNanos);
         try (StreamingOutput out = StreamingOutput.open(output, spec)) {
             tracker.media(rtp).stream(SipCallTracker.Retention.NONE, new SipCallTracker.Listener() {
                 @Override
@@ -111,12 +129,19 @@ public final class CallsCommand implements Callable<Integer> {
                     if (keep.test(c)) {
                         out.line(SipViews.call(c, true, rtp));
                     }
+                    if (export != null) {
+                        export.closed(c, keep, rtp);
+                    }
                 }
             }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
             rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
-            final Analysis.Result r = Analysis.run(input, limits, List.of(tracker, rtp), out);
+            final Analysis.Result r = Analysis.run(input, limits,
+                export == null ? List.of(tracker, rtp) : List.of(tracker, rtp, export), out);
             tracker.closeAll();
             filter.rethrow();
+            if (export != null) {
+                export.write(input, null);
+            }
             CapLines.sip(tracker, lim.maxCalls).forEach(l -> spec.commandLine().getErr().println("callscope: " + l));
             out.commit();
             return r.exitCode();

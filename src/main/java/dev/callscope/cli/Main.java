@@ -182,6 +182,7 @@ public final class Main {
         SUBCOMMANDS.put("interfaces", InterfacesCommand::new);
         SUBCOMMANDS.put("shell", ShellCommand::new);
         SUBCOMMANDS.put("generate-completion", picocli.AutoComplete.GenerateCompletion::new);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 
     /**
@@ -200,7 +201,8 @@ public final class Main {
                 return commandLine(); // a root option (--help, --version, ...) first
             }
         }
-        if (sub == null || !SUBCOMMANDS.containsKey(sub) || sub.equals("generate-completion") || sub.equals("shell")) {
+        if (sub == null || !SUBCOMMANDS.containsKey(sub) || sub.equals("generate-completion") || sub.equals("shell")
+            || sub.equals("help")) {
             return commandLine();
         }
         final CommandLine cmd = new CommandLine(new MainCommand());

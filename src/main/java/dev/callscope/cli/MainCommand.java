@@ -36,9 +36,20 @@ public final class MainCommand implements Callable<Integer> {
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
     boolean debug;
 
+    /**
+     * No command: a short usage on stderr (the whole help is {@code --help}), exit code 2 like any
+     * other usage error.
+     */
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        final java.io.PrintWriter err = spec.commandLine().getErr();
+        err.println("Usage: callscope COMMAND [OPTIONS] FILE...");
+        err.println("Commands: " + String.join(", ", spec.subcommands().keySet().stream()
+            .filter(n -> !n.equals("help") && !n.equals("generate-completion")).toList()));
+        err.println("  callscope calls capture.pcap     the SIP calls, like sngrep's call list");
+        err.println("  callscope ladder capture.pcap    the message ladder of each call");
+        err.println("Try 'callscope --help' or 'callscope help COMMAND' for more information.");
+        err.flush();
         return ExitCodes.USAGE;
     }
 }

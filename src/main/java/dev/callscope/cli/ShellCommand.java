@@ -38,7 +38,7 @@ public final class ShellCommand implements Callable<Integer> {
      * Commands of the command line that make no sense inside the shell (or that the shell replaces:
      * its own 'show' shows frames of the session, not of a file).
      */
-    private static final Set<String> NOT_IN_SHELL = Set.of("shell", "generate-completion", "capture", "show");
+    private static final Set<String> NOT_IN_SHELL = Set.of("shell", "generate-completion", "capture", "show", "help");
 
     @Spec
     CommandSpec spec;

@@ -8,28 +8,22 @@ import dev.callscope.flow.dubbo.DubboConnection;
 import dev.callscope.flow.rtp.CallMedia;
 import dev.callscope.flow.rtp.RtpStream;
 import dev.callscope.flow.sip.SipCall;
-import dev.callscope.flow.sip.SipEntry;
 import dev.callscope.ladder.DubboLadders;
 import dev.callscope.ladder.Ladder;
 import dev.callscope.ladder.SipLadders;
 import dev.callscope.ladder.TextLadderRenderer;
+import dev.callscope.ladder.PlantUmlLadderRenderer;
+import dev.callscope.ladder.MermaidLadderRenderer;
+import dev.callscope.ladder.HtmlLadderRenderer;
+import dev.callscope.ladder.SvgLadderRenderer;
 import dev.callscope.ladder.explain.Explainer;
 import dev.callscope.ladder.explain.Explanation;
-import dev.callscope.pcap.PcapngWriter;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -229,10 +223,13 @@ final class ShellCommands {
     // ------------------------------------------------------------------ export
 
     @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write a call's (or Dubbo connection's) ladder to a text file, or a call to a pcapng file with its "
-            + "SIP messages and RTP packets (-o name.pcap or name.pcapng)."},
+        description = {"Write a call (or a Dubbo connection) to a file whose name says the format: the ladder as text "
+            + "(.txt), SVG (.svg), HTML (.html), Mermaid (.mmd) or PlantUML (.puml), or the call's frames (its SIP "
+            + "messages with the RTP and RTCP of its streams, byte for byte) as pcap (.pcap) or pcapng (.pcapng). The "
+            + "file is written whole or not at all."},
         footerHeading = "%nExamples:%n",
-        footer = {"  export 1 -o call1.txt", "  export 1 -o call1.pcapng", "  export --connection 1 -o dubbo.txt"})
+        footer = {"  export 1 -o call1.txt", "  export 1 -o call1.svg", "  export 1 -o call1.pcapng",
+            "  export --connection 1 -o dubbo.html"})
     static final class Export implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -244,7 +241,7 @@ final class ShellCommands {
         Long connection;
 
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
-            description = "Target file: .pcap/.pcapng writes packets, anything else the text ladder.")
+            description = "Target file; its extension picks the format: .txt, .svg, .html, .mmd, .puml, .pcap, .pcapng.")
         Path output;
 
         @Option(names = "--ascii", description = "ASCII lines in the text ladder.")
@@ -253,62 +250,60 @@ final class ShellCommands {
         @Option(names = "--explain", description = "Add the explanations after the text ladder.")
         boolean explain;
 
+        /** The formats by file name extension. */
+        enum Kind { TEXT, SVG, HTML, MERMAID, PLANTUML, PACKETS }
+
+        static Kind kind(final String fileName) {
+            final String name = fileName.toLowerCase(Locale.ROOT);
+            final int dot = name.lastIndexOf('.');
+            final String ext = dot < 0 ? "" : name.substring(dot + 1);
+            return switch (ext) {
+                case "txt", "text" -> Kind.TEXT;
+                case "svg" -> Kind.SVG;
+                case "html", "htm" -> Kind.HTML;
+                case "mmd", "mermaid" -> Kind.MERMAID;
+                case "puml", "plantuml", "pu" -> Kind.PLANTUML;
+                case "pcap", "pcapng", "cap" -> Kind.PACKETS;
+                default -> throw new UsageException("export: " + (ext.isEmpty() ? "no file type in '" + fileName + "'"
+                    : "unknown file type '." + ext + "'") + ": name it .txt, .svg, .html, .mmd, .puml, .pcap or .pcapng");
+            };
+        }
+
         @Override
         public Integer call() throws Exception {
+            final Kind kind = kind(output.getFileName().toString());
             final ShellSession s = open(spec);
-            final String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
             final PrintWriter out = spec.commandLine().getOut();
-            if (name.endsWith(".pcap") || name.endsWith(".pcapng")) {
+            if (kind == Kind.PACKETS) {
                 if (connection != null) {
-                    throw new UsageException("packet export is for SIP calls; use a .txt file for a Dubbo ladder");
+                    throw new UsageException("export: packet export is for SIP calls; name the file .txt, .svg, .html, "
+                        + ".mmd or .puml for a Dubbo ladder");
                 }
                 final SipCall c = call != null ? ShellCommands.call(s, call) : s.shownCalls().stream().findFirst()
                     .orElseThrow(() -> new InputException(InputException.Kind.READ_ERROR, "no SIP call to export"));
-                final long n = writePackets(s, c);
+                final PacketExport export = PacketExport.prepare(output.toString(), null, true, null, 0);
+                export.claim(c, s.analyse().rtp(), s.analyse());
+                final long n = export.write(null, s);
                 out.println("wrote " + n + " frames (call " + c.index() + ": SIP and RTP) to " + output);
                 return ExitCodes.OK;
             }
             final Ladder l = ladder(s, call, connection);
-            String text = new TextLadderRenderer(new TextLadderRenderer.Options(!ascii, false, 0)).render(List.of(l));
-            if (explain) {
+            String text = switch (kind) {
+                case SVG -> new SvgLadderRenderer().render(List.of(l));
+                case HTML -> new HtmlLadderRenderer().render(List.of(l));
+                case MERMAID -> new MermaidLadderRenderer().render(List.of(l));
+                case PLANTUML -> new PlantUmlLadderRenderer().render(List.of(l));
+                default -> new TextLadderRenderer(new TextLadderRenderer.Options(!ascii, false, 0)).render(List.of(l));
+            };
+            if (explain && kind == Kind.TEXT) {
                 text += "\n" + Explainer.text(l, Explainer.explain(l));
             }
-            Files.writeString(output, text);
+            try (OutputTarget target = OutputTarget.of(output.toString(), out)) {
+                target.writer().print(text);
+                target.commit();
+            }
             out.println("wrote the ladder of " + l.title().lines().findFirst().orElse("") + " to " + output);
             return ExitCodes.OK;
-        }
-
-        private long writePackets(final ShellSession s, final SipCall c) throws IOException {
-            final Set<Long> frames = new TreeSet<>();
-            for (final SipEntry e : c.entries()) {
-                frames.add(e.message().frame());
-            }
-            final Set<Object> flows = new HashSet<>();
-            media(s, c).forEach(m -> flows.add(m.flow()));
-            for (final Object flow : flows) {
-                for (final int f : s.analyse().mediaFrames(flow)) {
-                    frames.add((long) f);
-                }
-            }
-            final Map<Integer, Integer> ifaces = new HashMap<>();
-            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(output));
-                 PcapngWriter w = new PcapngWriter(os, "callscope shell export")) {
-                for (final long n : frames) {
-                    final RawFrame f = s.frame(n);
-                    final int iface = ifaces.computeIfAbsent(f.linkType, lt -> {
-                        try {
-                            return w.addInterface(lt, PcapngWriter.DEFAULT_SNAPLEN, "callscope");
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    });
-                    final RawFrame copy = new RawFrame();
-                    copy.copyFrom(f);
-                    copy.interfaceId = iface;
-                    w.write(copy);
-                }
-            }
-            return frames.size();
         }
     }
 

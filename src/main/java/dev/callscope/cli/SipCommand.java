@@ -9,6 +9,7 @@ import dev.callscope.output.Json;
 import dev.callscope.output.SipViews;
 import dev.callscope.core.Limits;
 import dev.callscope.flow.sip.SipCall;
+import dev.callscope.flow.rtp.RtpStreamTracker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -44,6 +45,8 @@ public final class SipCommand implements Callable<Integer> {
     boolean stats;
 
     @Mixin
+    WriteOption write;
+    @Mixin
     OutputOptions output;
     @Mixin
     LimitOptions limits;
@@ -58,9 +61,22 @@ public final class SipCommand implements Callable<Integer> {
         }
         final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(limits.limits().maxCalls);
         final CaptureStats cap = held != null ? held.stats() : new CaptureStats(0);
-        final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, List.of(cap, tracker));
+        final RtpStreamTracker rtp = write.file == null ? null
+            : held != null ? held.rtp() : new RtpStreamTracker(limits.limits().maxStreams, 0);
+        final PacketExport export = write.file == null ? null : PacketExport.prepare(write.file, input, held != null, rtp, 0);
+        final List<dev.callscope.dissect.Tap> taps = new ArrayList<>(List.of(cap, tracker));
+        if (export != null && held == null) {
+            tracker.media(rtp);
+            taps.add(rtp);
+            taps.add(export);
+        }
+        final Analysis.Result r = held != null ? held.result() : Analysis.run(input, limits, taps);
         final List<SipEntry> shown = tracker.messages().stream().filter(e -> keep.test(e.call()))
             .filter(e -> raw == null || e.message().frame() == raw).toList();
+        if (export != null) {
+            shown.stream().map(SipEntry::call).distinct().forEach(c -> export.claim(c, rtp, held));
+            export.write(input, session);
+        }
         if (raw != null && shown.isEmpty()) {
             throw new InputException(InputException.Kind.READ_ERROR, "frame " + raw + " holds no SIP message");
         }
@@ -111,8 +127,17 @@ public final class SipCommand implements Callable<Integer> {
         final SipCallTracker tracker = new SipCallTracker(lim.maxCalls);
         final CaptureStats cap = new CaptureStats(0);
         final List<SipViews.MessageRow> rows = new ArrayList<>();
+        final RtpStreamTracker rtp = new RtpStreamTracker(lim.maxStreams, 0);
+        final PacketExport export = exportFor(rtp, tracker);
         tracker.stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() {
             private long droppedBefore;
+
+            @Override
+            public void closed(final SipCall c) {
+                if (export != null) {
+                    export.closed(c, keep, rtp);
+                }
+            }
 
             @Override
             public void message(final SipEntry e) {
@@ -125,9 +150,14 @@ public final class SipCommand implements Callable<Integer> {
                 }
             }
         }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
-        final Analysis.Result r = Analysis.run(input, limits, List.of(cap, tracker));
+        final Analysis.Result r = Analysis.run(input, limits,
+            export == null ? List.of(cap, tracker) : List.of(cap, tracker, rtp, export));
         tracker.closeAll();
         final List<SipViews.MessageRow> shown = rows.stream().filter(x -> keep.test(x.call())).toList();
+        if (export != null) {
+            filter.rethrow();
+            export.write(input, null);
+        }
         output.emit(spec, out -> { }, out -> { }, out -> {
             SipViews.rowsText(out, shown, cap.firstNanos(), output.width(spec));
             CapLines.sip(tracker, lim.maxCalls).forEach(out::println);
@@ -145,6 +175,8 @@ public final class SipCommand implements Callable<Integer> {
         final Limits lim = limits.limits();
         final SipCallTracker tracker = new SipCallTracker(lim.maxCalls);
         final boolean byCall = !filter.states.isEmpty();
+        final RtpStreamTracker rtp = new RtpStreamTracker(lim.maxStreams, 0);
+        final PacketExport export = exportFor(rtp, tracker);
         try (StreamingOutput out = StreamingOutput.open(output, spec)) {
             tracker.stream(SipCallTracker.Retention.NONE, new SipCallTracker.Listener() {
                 @Override
@@ -159,15 +191,36 @@ public final class SipCommand implements Callable<Integer> {
                     if (byCall && keep.test(c)) {
                         c.entries().forEach(e -> out.line(SipViews.message(e)));
                     }
+                    if (export != null) {
+                        export.closed(c, keep, rtp);
+                    }
                 }
             }, lim.callLingerNanos, lim.callIdleTimeoutNanos);
-            final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);
+            final Analysis.Result r = Analysis.run(input, limits,
+                export == null ? List.of(tracker) : List.of(tracker, rtp, export), out);
             tracker.closeAll();
             filter.rethrow();
+            if (export != null) {
+                export.write(input, null);
+            }
             CapLines.sip(tracker, lim.maxCalls).forEach(l -> spec.commandLine().getErr().println("callscope: " + l));
             out.commit();
             return r.exitCode();
         }
+    }
+
+    /**
+     * The -w recorder of a streaming run, its RTP tracker joined with the call tracker (streams held
+     * while their call is up); null without -w.
+     */
+    private PacketExport exportFor(final RtpStreamTracker rtp, final SipCallTracker tracker) throws java.io.IOException {
+        if (write.file == null) {
+            return null;
+        }
+        final Limits lim = limits.limits();
+        tracker.media(rtp);
+        rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
+        return PacketExport.prepare(write.file, input, false, rtp, lim.streamIdleTimeoutNanos);
     }
 
     private static void rawJson(final java.io.PrintWriter out, final List<SipEntry> shown) {

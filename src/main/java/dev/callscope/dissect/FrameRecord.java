@@ -21,6 +21,11 @@ public final class FrameRecord {
     /** Protocol path, outermost first, ending with the application protocol ("data" if none was found). */
     public final String[] layers = new String[32];
     public int layerCount;
+    /**
+     * The innermost transport conversation of the frame (a TCP segment, a UDP datagram, the first
+     * fragment of a fragmented one), or null. The engine's own key: copy it to keep it.
+     */
+    public dev.callscope.core.FlowKey flow;
 
     public void addLayer(final String name) {
         if (layerCount < layers.length) {

@@ -246,6 +246,7 @@ public final class Engine {
         r.truncated = f.capLen < f.origLen;
         r.reason = info.reason;
         r.layerCount = 0;
+        r.flow = null;
         for (int i = 0; i < info.layerCount; i++) {
             r.addLayer(info.layers[i]);
         }
@@ -288,6 +289,11 @@ public final class Engine {
                     : decoded.ipEvicted + " oldest") + " (--ip-max-pending)"));
             }
             reportBudgetDrops(decoded.budgetDrops != 0 ? decoded : null);
+        }
+        if (result == PacketDecoder.Result.UDP || result == PacketDecoder.Result.TCP || result == PacketDecoder.Result.SCTP
+            || result == PacketDecoder.Result.FRAGMENT) {
+            final PacketInfo.Transport t = info.transport();
+            r.flow = t == null ? null : t.key;
         }
         for (final Tap t : taps) {
             t.onFrame(r);

@@ -182,6 +182,11 @@ public final class PcapReader implements PacketSource, CaptureInfo {
         return fracToNanos == 1L;
     }
 
+    /** The byte order the file was written in. */
+    public java.nio.ByteOrder byteOrder() {
+        return bigEndian ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN;
+    }
+
     /** Packets returned so far. */
     public long packets() {
         return packets;

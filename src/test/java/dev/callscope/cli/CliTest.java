@@ -192,6 +192,34 @@ public class CliTest {
     }
 
     @Test
+    void versionIsTheProjectsFromTheBuild() throws IOException {
+        final String pom = Files.readString(Path.of("pom.xml"));
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        assertThat(m.find()).isTrue();
+        final Run v = run("--version");
+        assertThat(v.out().lines().toList()).containsExactly("callscope " + m.group(1), "Java " + System.getProperty("java.version"));
+    }
+
+    @Test
+    void noArgumentsIsAShortUsageOnStderr() {
+        final Run r = run();
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("Usage: callscope COMMAND").contains("calls, sip, rtp", "callscope help COMMAND");
+        assertThat(r.err().lines().count()).isLessThanOrEqualTo(6);
+    }
+
+    @Test
+    void helpCommandShowsTheCommandsHelp() {
+        final Run r = run("help", "calls");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(run("calls", "--help").out());
+        final Run unknown = run("help", "nope");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("nope");
+    }
+
+    @Test
     void everySharedCaptureReadsWithoutError() throws IOException {
         try (var files = Files.walk(SharedCaptures.dir())) {
             for (final Path p : (Iterable<Path>) files.filter(Files::isRegularFile)

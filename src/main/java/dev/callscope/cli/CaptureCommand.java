@@ -167,8 +167,6 @@ public final class CaptureCommand implements Callable<Integer> {
         final dev.callscope.flow.sip.SipCallTracker sipCalls = view == View.calls ? new dev.callscope.flow.sip.SipCallTracker(l.maxCalls) : null;
         hep.start(l);
         final Engine engine = Analysis.engine(dissect, l, hep.with(sipCalls == null ? List.of(stats) : List.of(stats, sipCalls)));
-        final LiveCallsView callsView = sipCalls == null ? null
-            : new LiveCallsView(spec.commandLine().getOut(), sipCalls, TerminalInfo.isTerminal() && !output.toFile(), where);
         // a directory, a missing directory or a special file is refused before the capture starts
         final OutputTarget.Destination target = write == null ? null : OutputTarget.resolve(write);
 
@@ -224,14 +222,21 @@ public final class CaptureCommand implements Callable<Integer> {
         }
 
         CaptureMonitor monitor = null;
+        LiveCallsView callsView = null;
         int nice = ThreadPriority.UNCHANGED;
         LiveSource.Stats capStats = null;
         HepListenSource.Stats hepStats = null;
         try {
-            final boolean viewOnTerminal = callsView != null && TerminalInfo.isTerminal() && !output.toFile();
+            final boolean viewOnTerminal = sipCalls != null && TerminalInfo.isTerminal() && !output.toFile();
             final boolean streamIntervals = output.jsonl() && !output.toFile();
             final PrintWriter stdout = spec.commandLine().getOut();
-            monitor = new CaptureMonitor(counters(live, collector), where,
+            if (!quiet) {
+                // as tshark: where the capture runs, on stderr, before any packet (a pipe or CI too)
+                final PrintWriter err = spec.commandLine().getErr();
+                err.println(listenAt != null ? "Collecting HEP on " + listenAt : "Capturing on '" + iface + "'");
+                err.flush();
+            }
+            monitor = new CaptureMonitor(counters(live, collector),
                 !viewOnTerminal && TerminalInfo.progress(quiet, false) ? spec.commandLine().getErr() : null,
                 intervalNanos, l.maxIntervals, !streamIntervals ? null : r -> {
                     synchronized (stdout) {
@@ -239,7 +244,8 @@ public final class CaptureCommand implements Callable<Integer> {
                         stdout.flush();
                     }
                 });
-            if (callsView != null) {
+            if (sipCalls != null) {
+                callsView = LiveCallsView.open(stdout, sipCalls, viewOnTerminal, where, stop);
                 callsView.status(monitor::current);
             }
             if (live != null) {
@@ -250,13 +256,21 @@ public final class CaptureCommand implements Callable<Integer> {
             }
             final RawFrame frame = new RawFrame();
             long n = 0;
-            while (source.next(frame)) {
-                frame.interfaceId = 0;
-                engine.process(frame);
-                if (callsView != null) {
-                    callsView.frame();
+            while (true) {
+                final PacketSource.Poll got = callsView == null ? source.next(frame) ? PacketSource.Poll.FRAME
+                    : PacketSource.Poll.END : source.poll(frame, callsView.waitNanos());
+                if (got == PacketSource.Poll.END) {
+                    break;
                 }
-                if (count != null && ++n >= count) {
+                if (got == PacketSource.Poll.FRAME) {
+                    frame.interfaceId = 0;
+                    engine.process(frame);
+                }
+                if (callsView != null) {
+                    // also when no frame came: what arrived last is shown without waiting for the next packet
+                    callsView.tick(got == PacketSource.Poll.FRAME ? frame : null);
+                }
+                if (got == PacketSource.Poll.FRAME && count != null && ++n >= count) {
                     stop.run();
                     break;
                 }
@@ -282,6 +296,9 @@ public final class CaptureCommand implements Callable<Integer> {
                 hepStats = collector.stats();
             }
         } finally {
+            if (callsView != null) {
+                callsView.close(); // the terminal back as it was, whatever ended the capture
+            }
             ThreadPriority.restoreCurrentThread(nice);
             if (monitor != null) {
                 monitor.close();

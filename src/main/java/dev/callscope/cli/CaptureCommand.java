@@ -100,12 +100,15 @@ public final class CaptureCommand implements Callable<Integer> {
             + "ends, an 'intervals' list in --json, a list in the text summary.")
     String interval;
 
-    @Option(names = {"-q", "--quiet"}, description = "No status line on the terminal while capturing.")
+    @Option(names = {"-q", "--quiet"},
+        description = "No \"Capturing on 'IFACE'\" line on stderr, and no packet counter under it (shown on a terminal only).")
     boolean quiet;
 
     @Option(names = "--view", paramLabel = "VIEW",
-        description = "What to show while capturing: calls (a SIP calls table refreshed in place on a terminal, like sngrep's "
-            + "call list; one line per new call or state change otherwise). Default: only the summary at the end.")
+        description = "What to show while capturing: calls. On a terminal, a SIP calls list like sngrep's: each message shown "
+            + "as it arrives, a running Duration for calls in progress; the arrow keys select a call, Enter opens its ladder, "
+            + "q goes back, q in the list stops the capture (as Ctrl-C). Otherwise one line per new call or state change, "
+            + "and the keyboard is never read. Default: only the summary at the end.")
     View view;
 
     /** Live views. */

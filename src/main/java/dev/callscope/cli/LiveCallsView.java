@@ -75,6 +75,7 @@ final class LiveCallsView implements AutoCloseable {
     private long packets;
     private long lastPacketNanos;
     private long lastPacketAt;
+    private long tickedAt = System.nanoTime();
     private long seenMessages = -1;
     private boolean dirty = true;
     private long lastDraw = System.nanoTime() - IDLE_REDRAW_NANOS;
@@ -157,12 +158,16 @@ final class LiveCallsView implements AutoCloseable {
         LockSupport.unpark(owner);
     }
 
-    /** How long the analysis thread may wait for a frame before calling {@link #tick} again. */
+    /**
+     * How long the analysis thread may wait for a frame before calling {@link #tick} again; from the
+     * time {@link #tick} last read (the queue is not waited on while frames are queued, so no second
+     * clock read per frame).
+     */
     long waitNanos() {
         if (!keys.isEmpty()) {
             return 0;
         }
-        final long since = System.nanoTime() - lastDraw;
+        final long since = tickedAt - lastDraw;
         if (screen == null) {
             return dirty ? Math.max(0, REDRAW_NANOS - since) : PLAIN_WAIT_NANOS;
         }
@@ -181,10 +186,12 @@ final class LiveCallsView implements AutoCloseable {
 
     /** After a frame ({@code frame}) or a wait that brought none (null): draws when it is time. */
     void tick(final RawFrame frame) {
+        final long now = System.nanoTime();
+        tickedAt = now;
         if (frame != null) {
             packets++;
             lastPacketNanos = frame.tsNanos;
-            lastPacketAt = System.nanoTime();
+            lastPacketAt = now;
             if (screen != null) {
                 dirty = true;
             } else if (calls.messageCount() != seenMessages) {
@@ -201,7 +208,6 @@ final class LiveCallsView implements AutoCloseable {
         if (closed) {
             return;
         }
-        final long now = System.nanoTime();
         final long since = now - lastDraw;
         if (pressed || dirty && since >= REDRAW_NANOS || screen != null && since >= IDLE_REDRAW_NANOS) {
             lastDraw = now;

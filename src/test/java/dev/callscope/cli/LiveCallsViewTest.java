@@ -99,7 +99,6 @@ class LiveCallsViewTest {
         assertThat(lastScreen(out).get(2)).contains("CALL SETUP");
         assertThat(view.waitNanos()).isPositive().isLessThanOrEqualTo(LiveCallsView.REDRAW_NANOS);
         Thread.sleep(view.waitNanos() / 1_000_000 + 1);
-        assertThat(view.waitNanos()).isZero();
         view.tick(null); // no frame came: the analysis loop's wait ended, and the 180 is shown
         assertThat(lastScreen(out).get(2)).contains("RINGING").containsPattern("  3  RINGING ");
         view.close();

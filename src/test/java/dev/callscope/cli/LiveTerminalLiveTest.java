@@ -32,6 +32,7 @@ class LiveTerminalLiveTest {
     private Process process;
     private final StringBuffer shown = new StringBuffer();
     private OutputStream keys;
+    private Thread reader;
 
     @BeforeEach
     void sockets() throws IOException {
@@ -69,7 +70,7 @@ class LiveTerminalLiveTest {
         process = pb.start();
         keys = process.getOutputStream();
         final InputStream in = process.getInputStream();
-        final Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             final byte[] buf = new byte[8192];
             try {
                 int n;
@@ -100,6 +101,15 @@ class LiveTerminalLiveTest {
         }
         throw new AssertionError("no " + what + " within " + seconds + " s; the terminal showed:\n"
             + shown.toString().replace("\033", "\\e"));
+    }
+
+    /** Waits for the end of the command and of what it printed (its exit code and the terminal's modes). */
+    private String end() throws Exception {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("still running; the terminal showed:\n" + shown.toString().replace("\033", "\\e"));
+        }
+        reader.join(10_000);
+        return shown.toString();
     }
 
     /** Waits until the last screen drawn (after {@code from}) is whole, its footer drawn, and satisfies {@code p}. */
@@ -179,7 +189,7 @@ class LiveTerminalLiveTest {
         mark = shown.length();
         awaitScreen("the list again", mark, s -> s.contains("Enter ladder"), 5);
         type("q");
-        final String end = await("the end", 0, s -> s.contains("EXIT=") && s.contains("speed"), 20);
+        final String end = end();
         assertThat(end).contains("EXIT=0");
         final String after = end.substring(end.lastIndexOf("\033[?1049l"));
         assertThat(after).contains("Capturing on lo: 4 packets, 1 calls; dropped: kernel 0, queue 0 (stopped)")
@@ -201,7 +211,7 @@ class LiveTerminalLiveTest {
         type("\r"); // the ladder is open when Ctrl-C comes
         await("the ladder", 0, s -> s.contains("q back"), 5);
         type("\003");
-        final String end = await("the end", 0, s -> s.contains("EXIT=") && s.contains("speed"), 20);
+        final String end = end();
         final String after = end.substring(end.lastIndexOf("\033[?1049l"));
         assertThat(end.lastIndexOf("\033[?25h")).isGreaterThan(end.lastIndexOf("\033[?25l"));
         assertThat(after).contains("Packets:      1").doesNotContain("Exception");
@@ -212,7 +222,7 @@ class LiveTerminalLiveTest {
     @Test
     void plainCaptureSaysWhereAndCountsOnATerminalOnly() throws Exception {
         start(true, "capture", "-i", "lo", "-f", bpf(), "--duration", "2", "-q");
-        String end = await("the end", 0, s -> s.contains("EXIT="), 30);
+        String end = end();
         assertThat(end).contains("Packets:      0").doesNotContain("Capturing on").doesNotContain("/s; dropped: kernel");
 
         shown.setLength(0);
@@ -222,7 +232,7 @@ class LiveTerminalLiveTest {
         for (int i = 0; i < 3; i++) {
             send(a, b, "OPTIONS sip:bob@127.0.0.1 SIP/2.0", (i + 1) + " OPTIONS");
         }
-        end = await("the end", 0, s -> s.contains("EXIT="), 30);
+        end = end();
         assertThat(end).contains("EXIT=0");
         // the counter is rewritten in place and left with the final figures above the summary
         assertThat(end).containsPattern("\r0 packets, 0/s; dropped: kernel 0, queue 0\033\\[K")

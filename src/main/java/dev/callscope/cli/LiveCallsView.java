@@ -114,17 +114,23 @@ final class LiveCallsView implements AutoCloseable {
      * analysis thread.
      */
     static LiveCallsView open(final PrintWriter out, final SipCallTracker calls, final boolean terminal, final String where,
-                              final Runnable stop) throws IOException {
+                              final Runnable stop) {
         if (!terminal) {
             return new LiveCallsView(out, calls, null, where, stop);
         }
         final LiveCallsView[] view = new LiveCallsView[1];
-        final LiveTerminal t = LiveTerminal.open(k -> {
-            final LiveCallsView v = view[0];
-            if (v != null) {
-                v.key(k);
-            }
-        });
+        LiveTerminal opened;
+        try {
+            opened = LiveTerminal.open(k -> {
+                final LiveCallsView v = view[0];
+                if (v != null) {
+                    v.key(k);
+                }
+            });
+        } catch (IOException | java.io.IOError | RuntimeException e) {
+            opened = null; // a terminal JLine cannot take: plain lines, as on a pipe
+        }
+        final LiveTerminal t = opened;
         if (t == null) {
             return new LiveCallsView(out, calls, null, where, stop);
         }
@@ -322,7 +328,7 @@ final class LiveCallsView implements AutoCloseable {
 
     private String header() {
         final CaptureMonitor.Counters c = status == null ? null : status.get();
-        return String.format(Locale.ROOT, "Capturing on %s: %,d packets, %,d calls%s", where, packets, calls.calls().size(),
+        return String.format(Locale.ROOT, "Capturing on %s: %,d packets, %,d calls%s", where, packets, calls.liveCalls(),
             c == null ? "" : String.format(Locale.ROOT, "; dropped: kernel %,d, queue %,d", c.kernelDropped() + c.ifDropped(),
                 c.queueDropped()));
     }

@@ -192,6 +192,39 @@ public final class FrameRing {
         }
     }
 
+    /**
+     * Takes the oldest frame into {@code frame}, waiting at most {@code maxWaitNanos} (and at most
+     * once: an unpark of the consumer thread also ends the wait).
+     *
+     * @return 1 for a frame, 0 for none yet, -1 once the queue is finished and drained
+     */
+    public int poll(final RawFrame frame, final long maxWaitNanos) {
+        for (int round = 0; ; round++) {
+            final long h = head.get();
+            if (h < tail.get()) {
+                copyOut(h, frame);
+                return 1;
+            }
+            if (finished) {
+                if (h < tail.get()) {
+                    continue;
+                }
+                return -1;
+            }
+            if (round > 0 || maxWaitNanos <= 0) {
+                return 0;
+            }
+            waiter = Thread.currentThread();
+            try {
+                if (head.get() >= tail.get() && !finished) {
+                    LockSupport.parkNanos(this, Math.min(maxWaitNanos, PARK_NANOS));
+                }
+            } finally {
+                waiter = null;
+            }
+        }
+    }
+
     private void copyOut(final long h, final RawFrame frame) {
         final int slot = (int) (h % slots);
         final int n = capLen[slot];

@@ -395,6 +395,30 @@ public final class LiveSource implements PacketSource {
         return false;
     }
 
+    /** {@link #next} that waits at most {@code maxWaitNanos} (a live view redraws meanwhile). */
+    @Override
+    public Poll poll(final RawFrame frame, final long maxWaitNanos) throws IOException {
+        final int got = ring.poll(frame, maxWaitNanos);
+        if (got > 0) {
+            frame.linkType = linkType;
+            frame.interfaceId = 0;
+            frame.sourceIndex = 0;
+            return Poll.FRAME;
+        }
+        if (got == 0) {
+            if (Thread.interrupted()) {
+                throw new InterruptedIOException("interrupted while waiting for packets on " + iface);
+            }
+            return Poll.IDLE;
+        }
+        final IOException f = failure;
+        if (f != null) {
+            failure = null;
+            throw f;
+        }
+        return Poll.END;
+    }
+
     /**
      * Stops capturing: breaks libpcap's loop and waits (up to 2 s) for the capture thread. Safe from
      * any thread, including signal and shutdown hooks; idempotent. Queued frames stay readable.

@@ -100,12 +100,15 @@ public final class CaptureCommand implements Callable<Integer> {
             + "ends, an 'intervals' list in --json, a list in the text summary.")
     String interval;
 
-    @Option(names = {"-q", "--quiet"}, description = "No status line on the terminal while capturing.")
+    @Option(names = {"-q", "--quiet"},
+        description = "No \"Capturing on 'IFACE'\" line on stderr, and no packet counter under it (shown on a terminal only).")
     boolean quiet;
 
     @Option(names = "--view", paramLabel = "VIEW",
-        description = "What to show while capturing: calls (a SIP calls table refreshed in place on a terminal, like sngrep's "
-            + "call list; one line per new call or state change otherwise). Default: only the summary at the end.")
+        description = "What to show while capturing: calls. On a terminal, a SIP calls list like sngrep's: each message shown "
+            + "as it arrives, a running Duration for calls in progress; the arrow keys select a call, Enter opens its ladder, "
+            + "q goes back, q in the list stops the capture (as Ctrl-C). Otherwise one line per new call or state change, "
+            + "and the keyboard is never read. Default: only the summary at the end.")
     View view;
 
     /** Live views. */
@@ -167,8 +170,6 @@ public final class CaptureCommand implements Callable<Integer> {
         final dev.callscope.flow.sip.SipCallTracker sipCalls = view == View.calls ? new dev.callscope.flow.sip.SipCallTracker(l.maxCalls) : null;
         hep.start(l);
         final Engine engine = Analysis.engine(dissect, l, hep.with(sipCalls == null ? List.of(stats) : List.of(stats, sipCalls)));
-        final LiveCallsView callsView = sipCalls == null ? null
-            : new LiveCallsView(spec.commandLine().getOut(), sipCalls, TerminalInfo.isTerminal() && !output.toFile(), where);
         // a directory, a missing directory or a special file is refused before the capture starts
         final OutputTarget.Destination target = write == null ? null : OutputTarget.resolve(write);
 
@@ -224,14 +225,21 @@ public final class CaptureCommand implements Callable<Integer> {
         }
 
         CaptureMonitor monitor = null;
+        LiveCallsView callsView = null;
         int nice = ThreadPriority.UNCHANGED;
         LiveSource.Stats capStats = null;
         HepListenSource.Stats hepStats = null;
         try {
-            final boolean viewOnTerminal = callsView != null && TerminalInfo.isTerminal() && !output.toFile();
+            final boolean viewOnTerminal = sipCalls != null && TerminalInfo.isTerminal() && !output.toFile();
             final boolean streamIntervals = output.jsonl() && !output.toFile();
             final PrintWriter stdout = spec.commandLine().getOut();
-            monitor = new CaptureMonitor(counters(live, collector), where,
+            if (!quiet) {
+                // as tshark: where the capture runs, on stderr, before any packet (a pipe or CI too)
+                final PrintWriter err = spec.commandLine().getErr();
+                err.println(listenAt != null ? "Collecting HEP on " + listenAt : "Capturing on '" + iface + "'");
+                err.flush();
+            }
+            monitor = new CaptureMonitor(counters(live, collector),
                 !viewOnTerminal && TerminalInfo.progress(quiet, false) ? spec.commandLine().getErr() : null,
                 intervalNanos, l.maxIntervals, !streamIntervals ? null : r -> {
                     synchronized (stdout) {
@@ -239,7 +247,8 @@ public final class CaptureCommand implements Callable<Integer> {
                         stdout.flush();
                     }
                 });
-            if (callsView != null) {
+            if (sipCalls != null) {
+                callsView = LiveCallsView.open(stdout, sipCalls, viewOnTerminal, where, stop);
                 callsView.status(monitor::current);
             }
             if (live != null) {
@@ -250,13 +259,21 @@ public final class CaptureCommand implements Callable<Integer> {
             }
             final RawFrame frame = new RawFrame();
             long n = 0;
-            while (source.next(frame)) {
-                frame.interfaceId = 0;
-                engine.process(frame);
-                if (callsView != null) {
-                    callsView.frame();
+            while (true) {
+                final PacketSource.Poll got = callsView == null ? source.next(frame) ? PacketSource.Poll.FRAME
+                    : PacketSource.Poll.END : source.poll(frame, callsView.waitNanos());
+                if (got == PacketSource.Poll.END) {
+                    break;
                 }
-                if (count != null && ++n >= count) {
+                if (got == PacketSource.Poll.FRAME) {
+                    frame.interfaceId = 0;
+                    engine.process(frame);
+                }
+                if (callsView != null) {
+                    // also when no frame came: what arrived last is shown without waiting for the next packet
+                    callsView.tick(got == PacketSource.Poll.FRAME ? frame : null);
+                }
+                if (got == PacketSource.Poll.FRAME && count != null && ++n >= count) {
                     stop.run();
                     break;
                 }
@@ -282,6 +299,9 @@ public final class CaptureCommand implements Callable<Integer> {
                 hepStats = collector.stats();
             }
         } finally {
+            if (callsView != null) {
+                callsView.close(); // the terminal back as it was, whatever ended the capture
+            }
             ThreadPriority.restoreCurrentThread(nice);
             if (monitor != null) {
                 monitor.close();

@@ -13,9 +13,10 @@ import java.util.function.Supplier;
  * Watches a live capture's counters while it runs, on its own daemon thread, so drops are seen as
  * they happen and not only in the final summary:
  * <ul>
- * <li>a status line on stderr when it is a terminal, rewritten in place four times a second, e.g.
- * {@code Capturing on lo: 1,204,332 packets, 301,200/s; dropped: kernel 0, queue 0}, cut to the
- * terminal's width;
+ * <li>a packet counter on stderr when it is a terminal, under the {@code Capturing on 'lo'} line,
+ * rewritten in place four times a second, e.g. {@code 1,204,332 packets, 301,200/s; dropped: kernel
+ * 0, queue 0}, cut to the terminal's width, and left with its final figures when the capture stops
+ * (as tshark leaves {@code 10 packets captured});
  * <li>with {@code --interval}, one record per interval with the packets and drops of that interval,
  * handed to a sink as it closes (JSON Lines on standard output) and kept, up to a bound, for the
  * final document.
@@ -31,7 +32,6 @@ final class CaptureMonitor implements AutoCloseable {
     }
 
     private final Supplier<Counters> counters;
-    private final String where;
     private final PrintWriter status;
     private final long intervalNanos;
     private final int maxIntervals;
@@ -44,14 +44,13 @@ final class CaptureMonitor implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param status where the status line goes, or null for none
+     * @param status where the packet counter goes (a terminal), or null for none
      * @param intervalNanos length of an interval, or 0 for none
      * @param sink receives each interval record as it closes, or null
      */
-    CaptureMonitor(final Supplier<Counters> counters, final String where, final PrintWriter status,
+    CaptureMonitor(final Supplier<Counters> counters, final PrintWriter status,
                    final long intervalNanos, final int maxIntervals, final Consumer<Map<String, Object>> sink) {
         this.counters = counters;
-        this.where = where;
         this.status = status;
         this.intervalNanos = intervalNanos;
         this.maxIntervals = maxIntervals;
@@ -70,8 +69,11 @@ final class CaptureMonitor implements AutoCloseable {
     private long intervalFrom = start;
     private Counters atInterval = new Counters(0, 0, 0, 0, 0);
 
+    /** Columns of the terminal on stderr (set by the monitor thread before it first draws). */
+    private volatile int width;
+
     private void loop() {
-        final int width = status == null ? 0 : TerminalInfo.progressWidth(); // may run stty: on this thread
+        width = status == null ? 0 : TerminalInfo.progressWidth(); // may run stty: on this thread
         long nextDraw = start + PERIOD_MS * 1_000_000L;
         long nextInterval = intervalNanos > 0 ? start + intervalNanos : Long.MAX_VALUE;
         Counters atDraw = atInterval;
@@ -102,7 +104,7 @@ final class CaptureMonitor implements AutoCloseable {
                         if (closed) {
                             return;
                         }
-                        final String text = line(where, c, rate);
+                        final String text = line(c, rate);
                         // the last column would wrap on some terminals, and a wrapped line is not rewritten in place
                         status.print("\r" + (text.length() < width ? text : text.substring(0, Math.max(0, width - 1)))
                             + "\033[K");
@@ -119,10 +121,16 @@ final class CaptureMonitor implements AutoCloseable {
         }
     }
 
-    /** The status line's text. */
-    static String line(final String where, final Counters c, final double rate) {
-        return String.format(Locale.ROOT, "Capturing on %s: %,d packets, %,.0f/s; dropped: kernel %,d, queue %,d",
-            where, c.packets(), rate, c.kernelDropped() + c.ifDropped(), c.queueDropped());
+    /** The counter's text while capturing. */
+    static String line(final Counters c, final double rate) {
+        return String.format(Locale.ROOT, "%,d packets, %,.0f/s; dropped: kernel %,d, queue %,d",
+            c.packets(), rate, c.kernelDropped() + c.ifDropped(), c.queueDropped());
+    }
+
+    /** The counter's text once the capture stopped. */
+    static String last(final Counters c) {
+        return String.format(Locale.ROOT, "%,d packets captured; dropped: kernel %,d, queue %,d",
+            c.packets(), c.kernelDropped() + c.ifDropped(), c.queueDropped());
     }
 
     private void interval(final long fromNanos, final long lengthNanos, final Counters from, final Counters to) {
@@ -166,8 +174,8 @@ final class CaptureMonitor implements AutoCloseable {
     }
 
     /**
-     * Stops the thread, erases the status line and closes the last interval, which is shorter than
-     * the others ({@code seconds} gives its length); idempotent.
+     * Stops the thread, leaves the counter with its final figures and closes the last interval, which
+     * is shorter than the others ({@code seconds} gives its length); idempotent.
      */
     @Override
     public void close() {
@@ -178,7 +186,8 @@ final class CaptureMonitor implements AutoCloseable {
             closed = true;
             lock.notifyAll();
             if (shown) {
-                status.print(Progress.ERASE);
+                final String text = last(counters.get());
+                status.print("\r" + (text.length() < width ? text : text.substring(0, Math.max(0, width - 1))) + "\033[K\n");
                 status.flush();
                 shown = false;
             }

@@ -18,6 +18,26 @@ public interface PacketSource extends Closeable {
      */
     boolean next(RawFrame frame) throws IOException;
 
+    /** What {@link #poll} found. */
+    enum Poll {
+        /** A frame was read into the caller's frame. */
+        FRAME,
+        /** None arrived in time (or the wait was cut short): call again. */
+        IDLE,
+        /** The end of input, as {@link #next} returning false. */
+        END
+    }
+
+    /**
+     * Like {@link #next}, but waits at most about {@code maxWaitNanos} for a frame, so a live view
+     * can redraw, and answer keys, while no traffic comes. It may return {@link Poll#IDLE} earlier
+     * (when the calling thread is unparked, for one). Sources that never wait (files) read as
+     * {@link #next} does.
+     */
+    default Poll poll(final RawFrame frame, final long maxWaitNanos) throws IOException {
+        return next(frame) ? Poll.FRAME : Poll.END;
+    }
+
     /** A short human description: the file name or interface. */
     String describe();
 

@@ -398,6 +398,22 @@ public final class HepListenSource implements PacketSource {
         return true;
     }
 
+    /** {@link #next} that waits at most {@code maxWaitNanos} (a live view redraws meanwhile). */
+    @Override
+    public Poll poll(final RawFrame frame, final long maxWaitNanos) {
+        final int got = ring.poll(frame, maxWaitNanos);
+        if (got == 0) {
+            return Thread.currentThread().isInterrupted() ? Poll.END : Poll.IDLE;
+        }
+        if (got < 0) {
+            return Poll.END;
+        }
+        frame.linkType = LinkType.RAW; // decoded on the receiving thread
+        frame.interfaceId = 0;
+        frame.sourceIndex = 0;
+        return Poll.FRAME;
+    }
+
     /** Stops receiving; {@link #next} returns what is queued, then false. Safe from any thread. */
     public void stop() {
         stopped = true;

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Timeout;
 class CaptureMonitorTest {
     @Test
     void theStatusLineShowsPacketsRateAndBothDrops() {
-        assertThat(CaptureMonitor.line("lo", new CaptureMonitor.Counters(1_204_332, 10, 2, 345, 7), 301_200.4))
-            .isEqualTo("Capturing on lo: 1,204,332 packets, 301,200/s; dropped: kernel 12, queue 345");
+        assertThat(CaptureMonitor.line(new CaptureMonitor.Counters(1_204_332, 10, 2, 345, 7), 301_200.4))
+            .isEqualTo("1,204,332 packets, 301,200/s; dropped: kernel 12, queue 345");
+        assertThat(CaptureMonitor.last(new CaptureMonitor.Counters(1_204_332, 10, 2, 345, 7)))
+            .isEqualTo("1,204,332 packets captured; dropped: kernel 12, queue 345");
     }
 
     @Test
@@ -29,7 +31,7 @@ class CaptureMonitorTest {
         final CaptureMonitor m = new CaptureMonitor(() -> {
             final long t = tick.incrementAndGet();
             return new CaptureMonitor.Counters(100 * t, 3 * t, 0, t, 5);
-        }, "lo", new PrintWriter(status, true), TimeUnit.MILLISECONDS.toNanos(100), 3, streamed::add);
+        }, new PrintWriter(status, true), TimeUnit.MILLISECONDS.toNanos(100), 3, streamed::add);
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (streamed.size() < 5 && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -52,7 +54,8 @@ class CaptureMonitorTest {
         // the deltas add up to the counters at the last interval: none counted twice or lost
         assertThat(packets).isEqualTo(100 * queue).isPositive();
         assertThat(kernel).isEqualTo(3 * queue);
-        // the line was drawn in place and erased at the end
-        assertThat(status.toString()).contains("\rCapturing on lo: ").endsWith(Progress.ERASE);
+        // the counter was drawn in place and left with its final figures, as tshark leaves its count
+        assertThat(status.toString()).containsPattern("^\r[0-9,]+ packets, [0-9,]+/s; dropped: kernel [0-9,]+, queue [0-9,]+\033\\[K\r")
+            .containsPattern("\r[0-9,]+ packets captured; dropped: kernel [0-9,]+, queue [0-9,]+\033\\[K\n$");
     }
 }

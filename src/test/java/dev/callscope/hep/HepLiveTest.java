@@ -23,16 +23,30 @@ import org.junit.jupiter.api.Test;
 class HepLiveTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Packet sockets open on this host (libpcap opens one per capture). */
+    private static long packetSockets() throws java.io.IOException {
+        try (var lines = java.nio.file.Files.lines(Path.of("/proc/net/packet"))) {
+            return lines.count() - 1;
+        }
+    }
+
     @Test
     void sipCapturedLiveIsSentAsHepAsItArrives() throws Exception {
         final List<HepCaptures.Sip> sip = HepCaptures.sipPackets(Path.of("samples/sip-call.pcap"));
         try (DatagramSocket collector = new DatagramSocket(0, InetAddress.getLoopbackAddress());
              DatagramSocket sipPort = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             final int port = sipPort.getLocalPort();
+            final long sockets = packetSockets();
             final CompletableFuture<CliTest.Run> capture = CompletableFuture.supplyAsync(() -> CliTest.run(
                 "capture", "-i", "lo", "-f", "udp and dst port " + port, "-c", "7", "--duration", "20",
                 "--hep-send", "udp:127.0.0.1:" + collector.getLocalPort(), "--hep-id", "42", "--json"));
-            Thread.sleep(1500); // let libpcap attach before sending
+            // let libpcap attach before sending: its packet socket shows in /proc/net/packet, then
+            // the filter is set (a fixed wait of 1.5 s was too short on a loaded host)
+            final long deadline = System.nanoTime() + 15_000_000_000L;
+            while (packetSockets() <= sockets && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(700);
             try (DatagramSocket s = new DatagramSocket()) {
                 for (final HepCaptures.Sip m : sip) {
                     s.send(new DatagramPacket(m.payload(), m.payload().length, InetAddress.getLoopbackAddress(), port));

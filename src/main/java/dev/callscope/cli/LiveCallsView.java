@@ -1,5 +1,7 @@
 package dev.callscope.cli;
 
+import dev.callscope.core.Visible;
+
 import dev.callscope.core.RawFrame;
 import dev.callscope.flow.sip.CallState;
 import dev.callscope.flow.sip.SipCall;
@@ -399,9 +401,9 @@ final class LiveCallsView implements AutoCloseable {
         ladderTop = ladderFollow ? max : Math.min(ladderTop, max);
         final long now = now();
         final List<String> lines = new ArrayList<>(height);
-        lines.add(fit(String.format(Locale.ROOT, "Call %d  %s  %s -> %s  %s  %s  %s", c.index(), c.method(),
+        lines.add(fit(Visible.of(String.format(Locale.ROOT, "Call %d  %s  %s -> %s  %s  %s  %s", c.index(), c.method(),
             c.from() == null ? "?" : c.from().uri(), c.to() == null ? "?" : c.to().uri(), c.state().label(),
-            duration(c, now), c.callId()), width));
+            duration(c, now), c.callId())), width));
         lines.add("");
         for (int i = ladderTop; i < ladder.size() && i < ladderTop + rows; i++) {
             lines.add(fit(ladder.get(i), width));
@@ -424,8 +426,9 @@ final class LiveCallsView implements AutoCloseable {
         for (int i = from; i < to; i++) {
             final SipCall c = all.get(i);
             cells.add(new String[] {Integer.toString(c.index()), HMS.format(Instant.ofEpochSecond(0, c.startNanos())),
-                String.valueOf(c.method()), c.from() == null ? "" : c.from().uri(), c.to() == null ? "" : c.to().uri(),
-                Integer.toString(c.messageCount()), c.state().label(), duration(c, nowNanos), c.callId()});
+                Visible.of(String.valueOf(c.method())), Visible.of(c.from() == null ? "" : c.from().uri()),
+                Visible.of(c.to() == null ? "" : c.to().uri()), Integer.toString(c.messageCount()), c.state().label(),
+                duration(c, nowNanos), Visible.of(c.callId())});
         }
         final int n = names.length;
         final int[] w = new int[n];
@@ -535,8 +538,9 @@ final class LiveCallsView implements AutoCloseable {
         for (final SipCall c : calls.calls()) {
             final CallState was = printed.put(c.callId(), c.state());
             if (was != c.state()) {
-                out.printf(Locale.ROOT, "%s  call %d  %s  %s -> %s  %s  %s%n", Explainer.time(c.endNanos()), c.index(), c.method(),
-                    c.from() == null ? "?" : c.from().uri(), c.to() == null ? "?" : c.to().uri(), c.state().label(), c.callId());
+                out.println(Visible.of(String.format(Locale.ROOT, "%s  call %d  %s  %s -> %s  %s  %s", Explainer.time(c.endNanos()),
+                    c.index(), c.method(), c.from() == null ? "?" : c.from().uri(), c.to() == null ? "?" : c.to().uri(),
+                    c.state().label(), c.callId())));
             }
         }
         out.flush();

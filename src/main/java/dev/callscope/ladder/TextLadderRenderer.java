@@ -1,5 +1,7 @@
 package dev.callscope.ladder;
 
+import dev.callscope.core.Visible;
+
 import dev.callscope.ladder.Ladder.Arrow;
 import dev.callscope.ladder.Ladder.Bar;
 import dev.callscope.ladder.Ladder.Note;
@@ -61,7 +63,8 @@ public final class TextLadderRenderer {
     }
 
     /** The ladder as lines of text (no trailing spaces), ending with a newline. */
-    public String render(final Ladder ladder) {
+    public String render(final Ladder raw) {
+        final Ladder ladder = visible(raw);
         final List<Ladder.Lane> lanes = ladder.lanes();
         final int n = lanes.size();
         final StringBuilder out = new StringBuilder();
@@ -212,6 +215,29 @@ public final class TextLadderRenderer {
         final String label = " " + fit(b.label(), hi - lo - 5) + " ";
         put(line, lo + (hi - lo - label.length()) / 2 + 1, label);
         out.append(paint(trim(line), "36")).append('\n');
+    }
+
+    /** The ladder with the capture's text made safe for a terminal ({@link Visible}). */
+    private static Ladder visible(final Ladder l) {
+        final java.util.List<Ladder.Lane> lanes = new java.util.ArrayList<>(l.lanes().size());
+        for (final Ladder.Lane lane : l.lanes()) {
+            lanes.add(new Ladder.Lane(lane.id(), Visible.of(lane.label())));
+        }
+        final java.util.List<Ladder.Step> steps = new java.util.ArrayList<>(l.steps().size());
+        for (final Ladder.Step s : l.steps()) {
+            if (s instanceof Arrow a) {
+                steps.add(new Arrow(a.tsNanos(), a.frame(), a.from(), a.to(), Visible.of(a.label()),
+                    a.details().stream().map(Visible::of).toList(), a.flags(), a.fullText()));
+            } else if (s instanceof Bar b) {
+                steps.add(new Bar(b.tsNanos(), b.endNanos(), b.from(), b.to(), Visible.of(b.label())));
+            } else if (s instanceof Ladder.Note n) {
+                steps.add(new Ladder.Note(n.tsNanos(), n.lane(), Visible.of(n.text())));
+            }
+        }
+        // a merged ladder's title has a line per ladder
+        final String title = l.title() == null ? null
+            : java.util.Arrays.stream(l.title().split("\n", -1)).map(Visible::of).collect(java.util.stream.Collectors.joining("\n"));
+        return new Ladder(title, lanes, steps);
     }
 
     private static String labelOf(final Arrow a) {

@@ -103,7 +103,7 @@ public final class TextTable {
     public TextTable row(final Object... cells) {
         final String[] r = new String[headers.length];
         for (int i = 0; i < r.length; i++) {
-            r[i] = i < cells.length && cells[i] != null ? cells[i].toString() : "";
+            r[i] = i < cells.length && cells[i] != null ? dev.callscope.core.Visible.of(cells[i].toString()) : "";
         }
         rows.add(r);
         return this;
@@ -140,7 +140,7 @@ public final class TextTable {
 
     private String[] cells(final Object[] values, final String[] into) {
         for (int i = 0; i < into.length; i++) {
-            into[i] = i < values.length && values[i] != null ? values[i].toString() : "";
+            into[i] = i < values.length && values[i] != null ? dev.callscope.core.Visible.of(values[i].toString()) : "";
         }
         return into;
     }
@@ -247,7 +247,8 @@ public final class TextTable {
      * less. Where the text's parts are two spaces apart, lines break between parts, within a part
      * only when it does not fit a line of its own; a word longer than a line stays whole.
      */
-    public static List<String> wrap(final String text, final int columns, final int indent) {
+    public static List<String> wrap(final String raw, final int columns, final int indent) {
+        final String text = dev.callscope.core.Visible.of(raw);
         if (columns <= 0 || text.length() <= columns) {
             return List.of(text);
         }

@@ -103,7 +103,7 @@ public final class CallsCommand implements Callable<Integer> {
                 CapLines.sip(doc, tracker);
                 Json.writeDocument(out, doc);
             },
-            out -> shown.forEach(c -> Json.writeLine(out, SipViews.call(c, true, rtp))),
+            out -> shown.forEach(c -> Json.writeLine(out, SipViews.callRecord(c, true, rtp))),
             out -> {
                 SipViews.callsText(out, shown, all.size(), output.width(spec));
                 CapLines.sip(tracker, lim.maxCalls).forEach(out::println);
@@ -127,7 +127,7 @@ public final class CallsCommand implements Callable<Integer> {
                 @Override
                 public void closed(final SipCall c) {
                     if (keep.test(c)) {
-                        out.line(SipViews.call(c, true, rtp));
+                        out.line(SipViews.callRecord(c, true, rtp));
                     }
                     if (export != null) {
                         export.closed(c, keep, rtp);

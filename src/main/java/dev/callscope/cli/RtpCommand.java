@@ -124,11 +124,11 @@ public final class RtpCommand implements Callable<Integer> {
     private int stream(final long intervalNanos) throws Exception {
         final RtpStreamTracker tracker = new RtpStreamTracker(limits.limits().maxStreams, intervalNanos).maxIntervals(limits.limits().maxIntervals);
         try (StreamingOutput out = StreamingOutput.open(output, spec)) {
-            tracker.stream(limits.limits().streamIdleTimeoutNanos, false, s -> out.line(RtpViews.stream(s, tracker.firstNanos())));
+            tracker.stream(limits.limits().streamIdleTimeoutNanos, false, s -> out.line(RtpViews.streamRecord(s, tracker.firstNanos())));
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);
             tracker.flush();
             CapLines.rtp(tracker, tracker.maxStreams()).forEach(l -> spec.commandLine().getErr().println("callscope: " + l));
-            tracker.sipInfoDtmf().forEach(e -> out.line(RtpViews.dtmf(e)));
+            tracker.sipInfoDtmf().forEach(e -> out.line(RtpViews.dtmfRecord(e)));
             out.commit();
             return r.exitCode();
         }

@@ -99,7 +99,7 @@ public final class SipCommand implements Callable<Integer> {
                 o.putPOJO("messages", Json.lazyArray(shown, SipViews::message));
                 Json.writeDocument(out, o);
             },
-            out -> shown.forEach(e -> Json.writeLine(out, SipViews.message(e))),
+            out -> shown.forEach(e -> Json.writeLine(out, SipViews.messageRecord(e))),
             out -> {
                 SipViews.messagesText(out, shown, cap.firstNanos(), output.width(spec));
                 CapLines.sip(tracker, limits.limits().maxCalls).forEach(out::println);
@@ -182,14 +182,14 @@ public final class SipCommand implements Callable<Integer> {
                 @Override
                 public void message(final SipEntry e) {
                     if (!byCall && keep.test(e.call())) {
-                        out.line(SipViews.message(e));
+                        out.line(SipViews.messageRecord(e));
                     }
                 }
 
                 @Override
                 public void closed(final SipCall c) {
                     if (byCall && keep.test(c)) {
-                        c.entries().forEach(e -> out.line(SipViews.message(e)));
+                        c.entries().forEach(e -> out.line(SipViews.messageRecord(e)));
                     }
                     if (export != null) {
                         export.closed(c, keep, rtp);

@@ -21,6 +21,7 @@ final class StreamingOutput implements AutoCloseable {
     private final Thread flusher;
     private volatile boolean written;
     private long records;
+    private com.fasterxml.jackson.core.JsonGenerator gen;
 
     private StreamingOutput(final OutputTarget target, final boolean toStdout) {
         this.target = target;
@@ -54,15 +55,25 @@ final class StreamingOutput implements AutoCloseable {
         }
     }
 
-    /** Writes one JSON Lines record. */
+    /** Writes one JSON Lines record (a tree or a {@link Json.Writable}). */
     void line(final Object node) {
-        Json.writeLine(writer, node);
+        try {
+            if (gen == null) {
+                gen = Json.lineGenerator(writer);
+            }
+            Json.write(gen, node);
+            gen.writeRaw('\n');
+            gen.flush(); // into the writer's buffer only: the flusher thread decides when it reaches the system
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         written = true;
         records++;
         HeapGuard.tick();
     }
 
     PrintWriter writer() {
+        flushRecords();
         written = true;
         return writer;
     }
@@ -71,8 +82,19 @@ final class StreamingOutput implements AutoCloseable {
         return records;
     }
 
+    private void flushRecords() {
+        if (gen != null) {
+            try {
+                gen.flush();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     /** Everything was written: flush, and move the -o file into place. */
     void commit() throws IOException {
+        flushRecords();
         flusher.interrupt();
         target.commit();
     }

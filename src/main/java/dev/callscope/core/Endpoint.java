@@ -7,6 +7,8 @@ public final class Endpoint implements Comparable<Endpoint> {
     private final byte[] address; // 4 or 16 bytes
     private final int port;
     private final int hash;
+    // the text, made on first use: a JSON Lines run names the same endpoint in every record
+    private String text;
 
     public Endpoint(final byte[] address, final int port) {
         this(address.clone(), port, true);
@@ -46,7 +48,12 @@ public final class Endpoint implements Comparable<Endpoint> {
 
     @Override
     public String toString() {
-        return isIpv6() ? "[" + host() + "]:" + port : host() + ":" + port;
+        String t = text;
+        if (t == null) {
+            t = isIpv6() ? "[" + host() + "]:" + port : host() + ":" + port;
+            text = t;
+        }
+        return t;
     }
 
     @Override

@@ -23,6 +23,8 @@ public final class FlowKey {
     // the endpoints, made on first use
     private Endpoint endA;
     private Endpoint endB;
+    // the text, made on first use
+    private String text;
     /** IPv4: both addresses in one long (a high, b low); IPv6: a fold of them. Compared first by lookups. */
     private long packedAddresses;
 
@@ -35,6 +37,7 @@ public final class FlowKey {
                        final int addrLen) {
         endA = null;
         endB = null;
+        text = null;
         this.protocol = protocol;
         this.addrLen = addrLen;
         final boolean forward;
@@ -211,6 +214,11 @@ public final class FlowKey {
 
     @Override
     public String toString() {
-        return transportName() + " " + endpointA() + " <-> " + endpointB();
+        String t = text;
+        if (t == null) {
+            t = transportName() + " " + endpointA() + " <-> " + endpointB();
+            text = t;
+        }
+        return t;
     }
 }

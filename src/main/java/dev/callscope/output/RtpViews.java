@@ -1,5 +1,6 @@
 package dev.callscope.output;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callscope.core.Timestamps;
@@ -7,6 +8,7 @@ import dev.callscope.flow.rtp.CallMedia;
 import dev.callscope.flow.rtp.DtmfEvent;
 import dev.callscope.flow.rtp.RtpStream;
 import dev.callscope.flow.rtp.RtpStreamTracker;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,105 +116,144 @@ public final class RtpViews {
 
     /** One stream as a JSON record (every record starts with ts, frame, flow_id, proto). */
     public static ObjectNode stream(final RtpStream s, final long firstNanos) {
-        final ObjectNode o = Json.object();
-        o.put("ts", Timestamps.iso(s.startNanos()));
-        o.put("frame", s.firstFrame());
-        o.put("flow_id", s.flow().toString());
-        o.put("proto", "rtp");
-        o.put("index", s.index());
-        o.put("ssrc", s.ssrcHex());
-        o.put("src", s.src().toString());
-        o.put("dst", s.dst().toString());
-        o.put("transport", s.transport());
-        o.put("payload_type", s.payloadType());
-        o.put("codec", s.codec());
-        final ArrayNode pts = o.putArray("payload_types");
+        return Json.tree(streamRecord(s, firstNanos));
+    }
+
+    /** As {@link #stream}, written without a tree (JSON Lines). */
+    public static Json.Writable streamRecord(final RtpStream s, final long firstNanos) {
+        return g -> writeStream(g, s, firstNanos);
+    }
+
+    private static void writeStream(final JsonGenerator g, final RtpStream s, final long firstNanos) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("ts", Timestamps.iso(s.startNanos()));
+        g.writeNumberField("frame", s.firstFrame());
+        g.writeStringField("flow_id", s.flow().toString());
+        g.writeStringField("proto", "rtp");
+        g.writeNumberField("index", s.index());
+        g.writeStringField("ssrc", s.ssrcHex());
+        g.writeStringField("src", s.src().toString());
+        g.writeStringField("dst", s.dst().toString());
+        g.writeStringField("transport", s.transport());
+        g.writeNumberField("payload_type", s.payloadType());
+        g.writeStringField("codec", s.codec());
+        g.writeArrayFieldStart("payload_types");
         for (final Map.Entry<Integer, Long> e : s.payloadTypes().entrySet()) {
-            pts.addObject().put("payload_type", e.getKey()).put("codec", s.codecOf(e.getKey())).put("packets", e.getValue());
+            g.writeStartObject();
+            g.writeNumberField("payload_type", e.getKey());
+            g.writeStringField("codec", s.codecOf(e.getKey()));
+            g.writeNumberField("packets", e.getValue());
+            g.writeEndObject();
         }
-        o.put("clock_rate", s.clockRate() == 0 ? null : s.clockRate());
-        o.put("start", Timestamps.iso(s.startNanos()));
-        o.put("end", Timestamps.iso(s.endNanos()));
-        o.put("start_rel_s", (s.startNanos() - firstNanos) / 1e9);
-        o.put("duration_s", s.durationSeconds());
-        o.put("packets", s.packets());
-        o.put("bytes", s.bytes());
-        o.put("expected", s.expected());
-        o.put("lost", s.lost());
-        o.put("lost_percent", round(s.lostPercent()));
-        o.put("sequence_errors", s.sequenceErrors());
-        o.put("duplicates", s.duplicates());
-        o.put("out_of_order", s.outOfOrder());
-        o.put("wrong_timestamps", s.wrongTimestamps());
-        o.put("markers", s.markers());
-        o.put("min_delta_ms", s.minDeltaMs() < 0 ? null : round(s.minDeltaMs()));
-        o.put("mean_delta_ms", round(s.meanDeltaMs()));
-        o.put("max_delta_ms", round(s.maxDeltaMs()));
-        o.put("max_delta_frame", s.maxDeltaFrame());
-        o.put("min_jitter_ms", s.minJitterMs() < 0 ? null : round(s.minJitterMs()));
-        o.put("mean_jitter_ms", round(s.meanJitterMs()));
-        o.put("max_jitter_ms", round(s.maxJitterMs()));
-        o.put("max_skew_ms", round(s.maxSkewMs()));
-        o.put("problem", s.problem());
-        o.put("mos_estimate", Math.round(s.mosEstimate() * 100) / 100.0);
-        o.put("r_factor_estimate", Math.round(s.rFactorEstimate() * 10) / 10.0);
-        o.put("mos_note", MOS_NOTE);
-        final ArrayNode rtcp = o.putArray("rtcp");
+        g.writeEndArray();
+        g.writeFieldName("clock_rate");
+        if (s.clockRate() == 0) {
+            g.writeNull();
+        } else {
+            g.writeNumber(s.clockRate());
+        }
+        g.writeStringField("start", Timestamps.iso(s.startNanos()));
+        g.writeStringField("end", Timestamps.iso(s.endNanos()));
+        g.writeNumberField("start_rel_s", (s.startNanos() - firstNanos) / 1e9);
+        g.writeNumberField("duration_s", s.durationSeconds());
+        g.writeNumberField("packets", s.packets());
+        g.writeNumberField("bytes", s.bytes());
+        g.writeNumberField("expected", s.expected());
+        g.writeNumberField("lost", s.lost());
+        g.writeNumberField("lost_percent", round(s.lostPercent()));
+        g.writeNumberField("sequence_errors", s.sequenceErrors());
+        g.writeNumberField("duplicates", s.duplicates());
+        g.writeNumberField("out_of_order", s.outOfOrder());
+        g.writeNumberField("wrong_timestamps", s.wrongTimestamps());
+        g.writeNumberField("markers", s.markers());
+        Json.numberOrNull(g, "min_delta_ms", s.minDeltaMs() < 0 ? -1 : round(s.minDeltaMs()));
+        g.writeNumberField("mean_delta_ms", round(s.meanDeltaMs()));
+        g.writeNumberField("max_delta_ms", round(s.maxDeltaMs()));
+        g.writeNumberField("max_delta_frame", s.maxDeltaFrame());
+        Json.numberOrNull(g, "min_jitter_ms", s.minJitterMs() < 0 ? -1 : round(s.minJitterMs()));
+        g.writeNumberField("mean_jitter_ms", round(s.meanJitterMs()));
+        g.writeNumberField("max_jitter_ms", round(s.maxJitterMs()));
+        g.writeNumberField("max_skew_ms", round(s.maxSkewMs()));
+        g.writeBooleanField("problem", s.problem());
+        g.writeNumberField("mos_estimate", Math.round(s.mosEstimate() * 100) / 100.0);
+        g.writeNumberField("r_factor_estimate", Math.round(s.rFactorEstimate() * 10) / 10.0);
+        g.writeStringField("mos_note", MOS_NOTE);
+        g.writeArrayFieldStart("rtcp");
         for (final RtpStream.RtcpReport r : s.rtcpReports()) {
-            final ObjectNode j = rtcp.addObject();
-            j.put("ts", Timestamps.iso(r.tsNanos()));
-            j.put("frame", r.frame());
-            j.put("type", r.type());
-            j.put("fraction_lost_percent", round(r.fractionLostPercent()));
+            g.writeStartObject();
+            g.writeStringField("ts", Timestamps.iso(r.tsNanos()));
+            g.writeNumberField("frame", r.frame());
+            g.writeStringField("type", r.type());
+            g.writeNumberField("fraction_lost_percent", round(r.fractionLostPercent()));
             if (!"XR".equals(r.type())) {
-                j.put("cumulative_lost", r.cumulativeLost());
-                j.put("jitter_ms", round(r.jitterMs()));
+                g.writeNumberField("cumulative_lost", r.cumulativeLost());
+                g.writeNumberField("jitter_ms", round(r.jitterMs()));
             }
-            j.put("rtt_ms", r.rttMs() < 0 ? null : round(r.rttMs()));
+            Json.numberOrNull(g, "rtt_ms", r.rttMs() < 0 ? -1 : round(r.rttMs()));
             if (r.xrMos() >= 0) {
-                j.put("xr_mos_lq", r.xrMos());
+                g.writeNumberField("xr_mos_lq", r.xrMos());
             }
+            g.writeEndObject();
         }
-        o.put("rtt_ms", s.rttMs() < 0 ? null : round(s.rttMs()));
-        final ArrayNode dtmf = o.putArray("dtmf");
-        s.dtmf().forEach(e -> dtmf.add(dtmf(e)));
+        g.writeEndArray();
+        Json.numberOrNull(g, "rtt_ms", s.rttMs() < 0 ? -1 : round(s.rttMs()));
+        g.writeArrayFieldStart("dtmf");
+        for (final DtmfEvent e : s.dtmf()) {
+            writeDtmf(g, e);
+        }
+        g.writeEndArray();
         if (!s.intervals().isEmpty()) {
-            final ArrayNode iv = o.putArray("intervals");
+            g.writeArrayFieldStart("intervals");
             for (final RtpStream.Interval v : s.intervals()) {
-                iv.addObject().put("ts", Timestamps.iso(v.startNanos())).put("rel_s", (v.startNanos() - firstNanos) / 1e9)
-                    .put("packets", v.packets()).put("lost", v.lost()).put("mean_jitter_ms", round(v.meanJitterMs()))
-                    .put("max_jitter_ms", round(v.maxJitterMs()));
+                g.writeStartObject();
+                g.writeStringField("ts", Timestamps.iso(v.startNanos()));
+                g.writeNumberField("rel_s", (v.startNanos() - firstNanos) / 1e9);
+                g.writeNumberField("packets", v.packets());
+                g.writeNumberField("lost", v.lost());
+                g.writeNumberField("mean_jitter_ms", round(v.meanJitterMs()));
+                g.writeNumberField("max_jitter_ms", round(v.maxJitterMs()));
+                g.writeEndObject();
             }
+            g.writeEndArray();
         }
-        return o;
+        g.writeEndObject();
     }
 
     public static ObjectNode dtmf(final DtmfEvent e) {
-        final ObjectNode o = Json.object();
-        o.put("ts", Timestamps.iso(e.startNanos()));
-        o.put("frame", e.frame());
-        o.put("flow_id", (String) null);
-        o.put("proto", "dtmf");
-        o.put("source", e.source());
-        o.put("digit", e.digit());
-        o.put("event", e.event() < 0 ? null : e.event());
-        o.put("duration_ms", e.durationMs() < 0 ? null : round(e.durationMs()));
-        o.put("volume", e.volume() < 0 ? null : e.volume());
-        o.put("ended", e.ended());
-        o.put("src", e.src());
-        o.put("dst", e.dst());
+        return Json.tree(dtmfRecord(e));
+    }
+
+    /** As {@link #dtmf}, written without a tree (JSON Lines). */
+    public static Json.Writable dtmfRecord(final DtmfEvent e) {
+        return g -> writeDtmf(g, e);
+    }
+
+    private static void writeDtmf(final JsonGenerator g, final DtmfEvent e) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("ts", Timestamps.iso(e.startNanos()));
+        g.writeNumberField("frame", e.frame());
+        g.writeNullField("flow_id");
+        g.writeStringField("proto", "dtmf");
+        g.writeStringField("source", e.source());
+        g.writeStringField("digit", e.digit());
+        Json.numberOrNull(g, "event", e.event());
+        Json.numberOrNull(g, "duration_ms", e.durationMs() < 0 ? -1 : round(e.durationMs()));
+        Json.numberOrNull(g, "volume", e.volume());
+        g.writeBooleanField("ended", e.ended());
+        g.writeStringField("src", e.src());
+        g.writeStringField("dst", e.dst());
         if (e.ssrc() >= 0) {
-            o.put("ssrc", String.format("0x%08X", e.ssrc()));
+            g.writeStringField("ssrc", String.format("0x%08X", e.ssrc()));
         }
         if (e.callId() != null) {
-            o.put("call_id", e.callId());
+            g.writeStringField("call_id", e.callId());
         }
-        return o;
+        g.writeEndObject();
     }
 
     public static ObjectNode json(final RtpStreamTracker t) {
         final ObjectNode o = Json.object();
-        o.putPOJO("streams", Json.lazyArray(t.streams(), s -> stream(s, t.firstNanos())));
+        o.putPOJO("streams", Json.lazyArray(t.streams(), s -> streamRecord(s, t.firstNanos())));
         final ArrayNode info = o.putArray("sip_info_dtmf");
         t.sipInfoDtmf().forEach(e -> info.add(dtmf(e)));
         o.put("rtcp_packets", t.rtcpPackets());
@@ -232,18 +273,29 @@ public final class RtpViews {
     }
 
     public static void jsonl(final PrintWriter out, final RtpStreamTracker t) {
-        t.streams().forEach(s -> Json.writeLine(out, stream(s, t.firstNanos())));
-        t.sipInfoDtmf().forEach(e -> Json.writeLine(out, dtmf(e)));
+        t.streams().forEach(s -> Json.writeLine(out, streamRecord(s, t.firstNanos())));
+        t.sipInfoDtmf().forEach(e -> Json.writeLine(out, dtmfRecord(e)));
     }
 
     /** The media of a call for {@code calls --json}: its streams, DTMF and a verdict on the media. */
-    public static void putCallMedia(final ObjectNode call, final CallMedia.Verdict verdict, final List<RtpStream> streams,
-                                    final List<DtmfEvent> sipDtmf, final long firstNanos) {
-        call.putPOJO("streams", Json.lazyArray(streams, s -> stream(s, firstNanos)));
-        call.put("media_verdict", verdict.label());
-        final ArrayNode d = call.putArray("dtmf");
-        sipDtmf.forEach(e -> d.add(dtmf(e)));
-        streams.forEach(s -> s.dtmf().forEach(e -> d.add(dtmf(e))));
+    static void writeCallMedia(final JsonGenerator g, final CallMedia.Verdict verdict, final List<RtpStream> streams,
+                               final List<DtmfEvent> sipDtmf, final long firstNanos) throws IOException {
+        g.writeArrayFieldStart("streams");
+        for (final RtpStream s : streams) {
+            writeStream(g, s, firstNanos);
+        }
+        g.writeEndArray();
+        g.writeStringField("media_verdict", verdict.label());
+        g.writeArrayFieldStart("dtmf");
+        for (final DtmfEvent e : sipDtmf) {
+            writeDtmf(g, e);
+        }
+        for (final RtpStream s : streams) {
+            for (final DtmfEvent e : s.dtmf()) {
+                writeDtmf(g, e);
+            }
+        }
+        g.writeEndArray();
     }
 
     private static double round(final double v) {

@@ -1,5 +1,6 @@
 package dev.callscope.output;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callscope.core.Timestamps;
@@ -13,6 +14,7 @@ import dev.callscope.flow.sip.SipCall;
 import dev.callscope.flow.sip.SipCallTracker;
 import dev.callscope.flow.sip.SipEntry;
 import dev.callscope.ladder.Ladder;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -72,87 +74,119 @@ public final class SipViews {
     }
 
     public static ObjectNode call(final SipCall c, final boolean withMessages) {
-        final ObjectNode o = Json.object();
-        o.put("ts", Timestamps.iso(c.startNanos()));
-        o.put("frame", c.firstFrame());
-        o.put("flow_id", c.firstFlow() == null ? null : c.firstFlow().toString());
-        o.put("proto", "sip");
-        o.put("index", c.index());
+        return Json.tree(g -> writeCall(g, c, withMessages, null));
+    }
+
+    /**
+     * A call as JSON; with {@code rtp}, {@code streams} holds the RTP streams of the call's media
+     * endpoints and a {@code media_verdict} and the call's {@code dtmf} follow (see {@link
+     * #call(SipCall, boolean, RtpStreamTracker)}); without, {@code streams} is empty.
+     */
+    private static void writeCall(final JsonGenerator g, final SipCall c, final boolean withMessages,
+                                  final RtpStreamTracker rtp) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("ts", Timestamps.iso(c.startNanos()));
+        g.writeNumberField("frame", c.firstFrame());
+        Json.text(g, "flow_id", c.firstFlow());
+        g.writeStringField("proto", "sip");
+        g.writeNumberField("index", c.index());
         if (c.part() > 1) {
-            o.put("part", c.part());
+            g.writeNumberField("part", c.part());
         }
-        o.put("call_id", c.callId());
-        o.put("method", c.method());
-        o.put("from", c.from() == null ? null : c.from().toString());
-        o.put("to", c.to() == null ? null : c.to().toString());
-        o.put("from_user", c.from() == null ? null : c.from().user());
-        o.put("to_user", c.to() == null ? null : c.to().user());
-        o.put("contact", c.contact() == null ? null : c.contact().uri());
-        o.put("user_agent", c.userAgent());
-        o.put("state", c.state().label());
-        o.put("last_final_response", c.lastFinalResponse());
-        o.put("auth_challenges", c.authChallenges());
-        final ObjectNode t = o.putObject("timings");
-        t.put("post_dial_delay_ms", c.postDialDelayMs() < 0 ? null : c.postDialDelayMs());
-        t.put("setup_time_ms", c.setupTimeMs() < 0 ? null : c.setupTimeMs());
-        t.put("ring_time_ms", c.ringTimeMs() < 0 ? null : c.ringTimeMs());
-        t.put("duration_s", c.durationSeconds() < 0 ? null : c.durationSeconds());
-        o.put("message_count", c.messageCount());
-        o.put("transactions", c.transactionCount());
-        o.put("retransmissions", c.retransmissions());
-        final ArrayNode dialogs = o.putArray("dialogs");
-        c.dialogs().forEach(dialogs::add);
-        final ArrayNode linked = o.putArray("linked_calls");
-        c.linkedCallIds().forEach(linked::add);
-        final ArrayNode media = o.putArray("media");
-        c.mediaEndpoints().forEach(media::add);
+        g.writeStringField("call_id", c.callId());
+        g.writeStringField("method", c.method());
+        Json.text(g, "from", c.from());
+        Json.text(g, "to", c.to());
+        g.writeStringField("from_user", c.from() == null ? null : c.from().user());
+        g.writeStringField("to_user", c.to() == null ? null : c.to().user());
+        g.writeStringField("contact", c.contact() == null ? null : c.contact().uri());
+        g.writeStringField("user_agent", c.userAgent());
+        g.writeStringField("state", c.state().label());
+        g.writeNumberField("last_final_response", c.lastFinalResponse());
+        g.writeNumberField("auth_challenges", c.authChallenges());
+        g.writeObjectFieldStart("timings");
+        Json.numberOrNull(g, "post_dial_delay_ms", c.postDialDelayMs());
+        Json.numberOrNull(g, "setup_time_ms", c.setupTimeMs());
+        Json.numberOrNull(g, "ring_time_ms", c.ringTimeMs());
+        Json.numberOrNull(g, "duration_s", c.durationSeconds());
+        g.writeEndObject();
+        g.writeNumberField("message_count", c.messageCount());
+        g.writeNumberField("transactions", c.transactionCount());
+        g.writeNumberField("retransmissions", c.retransmissions());
+        strings(g, "dialogs", c.dialogs());
+        strings(g, "linked_calls", c.linkedCallIds());
+        strings(g, "media", c.mediaEndpoints());
         if (withMessages) {
-            final ArrayNode msgs = o.putArray("messages");
+            g.writeArrayFieldStart("messages");
             for (final SipEntry e : c.entries()) {
-                msgs.add(message(e));
+                writeMessage(g, e);
             }
+            g.writeEndArray();
         }
-        o.putArray("streams");
-        return o;
+        if (rtp == null) {
+            g.writeArrayFieldStart("streams");
+            g.writeEndArray();
+        } else {
+            final List<RtpStream> streams = CallMedia.streamsOf(c, rtp);
+            final List<DtmfEvent> info = rtp.sipInfoDtmf(c.callId());
+            RtpViews.writeCallMedia(g, CallMedia.verdict(c, streams), streams, info, rtp.firstNanos());
+        }
+        g.writeEndObject();
+    }
+
+    private static void strings(final JsonGenerator g, final String name, final Iterable<String> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (final String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
     }
 
     public static ObjectNode message(final SipEntry e) {
+        return Json.tree(g -> writeMessage(g, e));
+    }
+
+    /** A message as a JSON Lines record, written without a tree. */
+    public static Json.Writable messageRecord(final SipEntry e) {
+        return g -> writeMessage(g, e);
+    }
+
+    private static void writeMessage(final JsonGenerator g, final SipEntry e) throws IOException {
         final SipMessage m = e.message();
-        final ObjectNode o = Json.object();
-        o.put("ts", Timestamps.iso(m.tsNanos()));
-        o.put("frame", m.frame());
-        o.put("flow_id", m.flow() == null ? null : m.flow().toString());
-        o.put("proto", "sip");
-        o.put("src", String.valueOf(m.src()));
-        o.put("dst", String.valueOf(m.dst()));
-        o.put("transport", m.transport());
+        g.writeStartObject();
+        g.writeStringField("ts", Timestamps.iso(m.tsNanos()));
+        g.writeNumberField("frame", m.frame());
+        Json.text(g, "flow_id", m.flow());
+        g.writeStringField("proto", "sip");
+        g.writeStringField("src", String.valueOf(m.src()));
+        g.writeStringField("dst", String.valueOf(m.dst()));
+        g.writeStringField("transport", m.transport());
         if (m.isRequest()) {
-            o.put("method", m.method());
-            o.put("request_uri", m.requestUri());
+            g.writeStringField("method", m.method());
+            g.writeStringField("request_uri", m.requestUri());
         } else {
-            o.put("status_code", m.statusCode());
-            o.put("reason", m.reason());
+            g.writeNumberField("status_code", m.statusCode());
+            g.writeStringField("reason", m.reason());
         }
-        o.put("call_id", m.callId());
-        o.put("cseq", m.cseq() < 0 ? null : m.cseq());
-        o.put("cseq_method", m.cseqMethod());
-        o.put("branch", m.branch());
-        o.put("from_tag", m.from() == null ? null : m.from().tag());
-        o.put("to_tag", m.to() == null ? null : m.to().tag());
-        o.put("retransmission", e.retransmission());
-        o.put("call_index", e.call().index());
+        g.writeStringField("call_id", m.callId());
+        Json.numberOrNull(g, "cseq", m.cseq());
+        g.writeStringField("cseq_method", m.cseqMethod());
+        g.writeStringField("branch", m.branch());
+        g.writeStringField("from_tag", m.from() == null ? null : m.from().tag());
+        g.writeStringField("to_tag", m.to() == null ? null : m.to().tag());
+        g.writeBooleanField("retransmission", e.retransmission());
+        g.writeNumberField("call_index", e.call().index());
         if (e.sdpSummary() != null) {
-            o.put("sdp", e.sdpSummary());
+            g.writeStringField("sdp", e.sdpSummary());
         }
-        return o;
+        g.writeEndObject();
     }
 
     public static ObjectNode callsJson(final List<SipCall> calls, final long total) {
         final ObjectNode o = Json.object();
         o.put("total_calls", total);
         o.put("shown", calls.size());
-        final ArrayNode arr = o.putArray("calls");
-        calls.forEach(c -> arr.add(call(c, true)));
+        o.putPOJO("calls", Json.lazyArray(calls, c -> (Json.Writable) g -> writeCall(g, c, true, null)));
         return o;
     }
 
@@ -298,11 +332,12 @@ public final class SipViews {
      * calls never answered) and the call's {@code dtmf} (SIP INFO and RFC 4733).
      */
     public static ObjectNode call(final SipCall c, final boolean withMessages, final RtpStreamTracker rtp) {
-        final ObjectNode o = call(c, withMessages);
-        final List<RtpStream> streams = CallMedia.streamsOf(c, rtp);
-        final List<DtmfEvent> info = rtp.sipInfoDtmf(c.callId());
-        RtpViews.putCallMedia(o, CallMedia.verdict(c, streams), streams, info, rtp.firstNanos());
-        return o;
+        return Json.tree(callRecord(c, withMessages, rtp));
+    }
+
+    /** As {@link #call(SipCall, boolean, RtpStreamTracker)}, written without a tree (JSON Lines). */
+    public static Json.Writable callRecord(final SipCall c, final boolean withMessages, final RtpStreamTracker rtp) {
+        return g -> writeCall(g, c, withMessages, rtp);
     }
 
     /** As {@link #callsJson(List, long)}, each call with its media. */
@@ -310,7 +345,7 @@ public final class SipViews {
         final ObjectNode o = Json.object();
         o.put("total_calls", total);
         o.put("shown", calls.size());
-        o.putPOJO("calls", Json.lazyArray(calls, c -> call(c, true, rtp)));
+        o.putPOJO("calls", Json.lazyArray(calls, c -> callRecord(c, true, rtp)));
         return o;
     }
 }

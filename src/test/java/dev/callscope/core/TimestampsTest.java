@@ -27,6 +27,29 @@ class TimestampsTest {
     }
 
     @Test
+    void isoPrintsWhatInstantPrints() {
+        final Random rnd = new Random(7);
+        final long[] fixed = {0, -1, 1, 1_000, 1_000_000, 999_999_999, -1_000_000_000L, 951_782_400_000_000_000L,
+            4_107_542_400_000_000_000L, -2_208_988_800_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE,
+            1_704_067_200_033_333_000L, 1_704_067_200_002_000_000L, 1_704_067_200_000_000_000L};
+        for (final long n : fixed) {
+            assertThat(Timestamps.iso(n)).as("%d", n).isEqualTo(java.time.Instant.ofEpochSecond(
+                Math.floorDiv(n, 1_000_000_000L), Math.floorMod(n, 1_000_000_000L)).toString());
+        }
+        for (int i = 0; i < 200_000; i++) {
+            long n = rnd.nextLong();
+            switch (i % 4) {
+                case 0 -> n -= n % 1_000_000; // milliseconds
+                case 1 -> n -= n % 1_000; // microseconds
+                case 2 -> n -= n % 1_000_000_000L; // whole seconds
+                default -> { }
+            }
+            assertThat(Timestamps.iso(n)).as("%d", n).isEqualTo(java.time.Instant.ofEpochSecond(
+                Math.floorDiv(n, 1_000_000_000L), Math.floorMod(n, 1_000_000_000L)).toString());
+        }
+    }
+
+    @Test
     void secondsTextPrintsWhatFormatPrints() {
         final Random rnd = new Random(11);
         final long[] fixed = {0, 1, 499, 500, 501, 999, 1000, 1500, 2500, 999_999_499, 999_999_500, 1_000_000_000L,

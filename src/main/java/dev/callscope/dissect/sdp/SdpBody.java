@@ -1,5 +1,6 @@
 package dev.callscope.dissect.sdp;
 
+import dev.callscope.core.IpText;
 import dev.callscope.core.FlowKey;
 import dev.callscope.dissect.ProtocolEvent;
 import java.util.Collections;

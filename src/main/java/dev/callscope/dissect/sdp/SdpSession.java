@@ -1,5 +1,6 @@
 package dev.callscope.dissect.sdp;
 
+import dev.callscope.core.IpText;
 import dev.callscope.core.Endpoint;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.ConversationContext;

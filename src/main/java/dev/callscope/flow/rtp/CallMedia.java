@@ -1,9 +1,8 @@
 package dev.callscope.flow.rtp;
 
 import dev.callscope.core.Endpoint;
+import dev.callscope.core.IpText;
 import dev.callscope.flow.sip.SipCall;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -56,35 +55,15 @@ public final class CallMedia {
         if (a.startsWith("[") && a.endsWith("]")) {
             a = a.substring(1, a.length() - 1);
         }
-        if (!literal(a) || port <= 0 || port > 65535) {
+        if (port <= 0 || port > 65535) {
             return null;
         }
-        try {
-            return new Endpoint(InetAddress.getByName(a).getAddress(), port);
-        } catch (UnknownHostException | IllegalArgumentException e) {
+        final byte[] bytes = IpText.parse(a);
+        if (bytes == null) {
             return null;
         }
-    }
-
-    /**
-     * Whether {@link InetAddress#getByName} reads {@code a} as a literal, never asking a resolver: a
-     * dotted quad, or text with a colon that starts with a hex digit or a colon (the JDK's IPv6
-     * literal path, which rejects what it cannot parse). Anything else is refused: "256.0.0.1" or
-     * "cafe" would be looked up in the DNS, "1.2.3" read as 1.2.0.3.
-     */
-    private static boolean literal(final String a) {
-        if (a.indexOf(':') >= 0) {
-            return a.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
-        }
-        if (!a.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
-            return false;
-        }
-        for (final String part : a.split("\\.")) {
-            if (Integer.parseInt(part) > 255) {
-                return false;
-            }
-        }
-        return true;
+        // an IPv4-mapped IPv6 address ("::ffff:10.0.0.1") is the IPv4 host its packets come from
+        return new Endpoint(IpText.isV4Mapped(bytes) ? java.util.Arrays.copyOfRange(bytes, 12, 16) : bytes, port);
     }
 
     /** "10.0.0.1:6000" or "[2001:db8::1]:6000" to an endpoint, or null. */

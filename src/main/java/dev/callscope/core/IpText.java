@@ -1,19 +1,19 @@
-package dev.callscope.dissect.sdp;
+package dev.callscope.core;
 
 /**
  * Parses IPv4 dotted quads and RFC 4291 IPv6 text (with "::", an embedded dotted quad and an
  * optional zone id) into address bytes. Never resolves names and never throws: anything else is
  * {@code null}.
  */
-final class IpText {
+public final class IpText {
     /** Longest IPv6 text without zone (RFC 4291 full form with a trailing dotted quad). */
-    static final int MAX_IPV6_TEXT = 45;
+    public static final int MAX_IPV6_TEXT = 45;
 
     private IpText() {
     }
 
     /** 4 or 16 bytes, or null when {@code text} is not an IP address literal. */
-    static byte[] parse(final String text) {
+    public static byte[] parse(final String text) {
         if (text == null || text.isEmpty()) {
             return null;
         }
@@ -21,7 +21,7 @@ final class IpText {
     }
 
     /** True for 0.0.0.0 and :: (RFC 3264 hold / "no address yet"). */
-    static boolean isUnspecified(final byte[] address) {
+    public static boolean isUnspecified(final byte[] address) {
         for (final byte b : address) {
             if (b != 0) {
                 return false;
@@ -30,8 +30,21 @@ final class IpText {
         return true;
     }
 
+    /** True for an IPv4-mapped IPv6 address (::ffff:a.b.c.d, RFC 4291 section 2.5.5.2). */
+    public static boolean isV4Mapped(final byte[] address) {
+        if (address.length != 16 || address[10] != (byte) 0xff || address[11] != (byte) 0xff) {
+            return false;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Looks like a host name rather than a broken literal: has a letter and no colon. */
-    static boolean looksLikeHostName(final String text) {
+    public static boolean looksLikeHostName(final String text) {
         if (text == null || text.indexOf(':') >= 0) {
             return false;
         }
@@ -47,7 +60,7 @@ final class IpText {
         return letter;
     }
 
-    static byte[] parseV4(final String s) {
+    public static byte[] parseV4(final String s) {
         final byte[] out = new byte[4];
         return parseV4Into(s, 0, s.length(), out, 0) ? out : null;
     }
@@ -80,7 +93,7 @@ final class IpText {
         return part == 4;
     }
 
-    static byte[] parseV6(final String text) {
+    public static byte[] parseV6(final String text) {
         final int zone = text.indexOf('%');
         final String s = zone >= 0 ? text.substring(0, zone) : text;
         if (s.length() < 2 || s.length() > MAX_IPV6_TEXT) {

@@ -1,4 +1,4 @@
-package dev.callscope.dissect.sdp;
+package dev.callscope.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -26,7 +26,7 @@ public record SipMessage(long frame, long tsNanos, FlowKey flow, Endpoint src, E
                          List<Header> headers, String body, String raw) implements ProtocolEvent {
     public SipMessage {
         viaBranches = List.copyOf(viaBranches);
-        headers = List.copyOf(headers);
+        headers = headers instanceof SipHeaders ? headers : List.copyOf(headers);
     }
 
     /** A header line. */
@@ -49,6 +49,9 @@ public record SipMessage(long frame, long tsNanos, FlowKey flow, Endpoint src, E
 
     /** First value of a header (case-insensitive long name), or null. */
     public String header(final String name) {
+        if (headers instanceof SipHeaders h) {
+            return h.value(name);
+        }
         for (final Header h : headers) {
             if (h.name().equalsIgnoreCase(name)) {
                 return h.value();

@@ -235,7 +235,11 @@ public final class SipParser {
         String uri;
         int status;
         String reason;
-        final List<SipMessage.Header> headers = new ArrayList<>();
+        /** Header names (long forms), their values' bounds in text (two per header), folded values. */
+        String[] names = new String[16];
+        int[] spansOfValues = new int[32];
+        String[] foldedValues;
+        int count;
         /** Where each header is (see {@link Layout}), only when showing a message; null in the analysis. */
         List<int[]> spans;
         int curStart;
@@ -346,7 +350,8 @@ public final class SipParser {
          */
         private void headers() {
             String curName = null;
-            String curValue = null;
+            int valueStart = 0;
+            int valueEnd = 0;
             StringBuilder folded = null;
             int nl = startEnd;
             int ls = nl + 1;
@@ -364,17 +369,14 @@ public final class SipParser {
                 final char first = text.charAt(lineStart);
                 if ((first == ' ' || first == '\t') && curName != null) {
                     if (folded == null) {
-                        folded = new StringBuilder(curValue);
+                        folded = new StringBuilder(text.substring(valueStart, valueEnd));
                     }
                     folded.append(' ').append(trimmed(text, lineStart, le));
                     curEnd = le;
                     continue;
                 }
-                if (curName != null && headers.size() < MAX_HEADERS) {
-                    headers.add(new SipMessage.Header(curName, folded != null ? folded.toString() : curValue));
-                    if (spans != null) {
-                        spans.add(new int[] {curStart, curEnd});
-                    }
+                if (curName != null && count < MAX_HEADERS) {
+                    add(curName, valueStart, valueEnd, folded);
                 }
                 folded = null;
                 final int colon = text.indexOf(':', lineStart);
@@ -385,36 +387,74 @@ public final class SipParser {
                     continue;
                 }
                 curName = name(text, lineStart, colon);
-                curValue = trimmed(text, colon + 1, le);
+                valueStart = skipSpace(text, colon + 1, le);
+                valueEnd = skipSpaceBack(text, valueStart, le);
                 curStart = lineStart;
                 curEnd = le;
             }
-            if (curName != null && headers.size() < MAX_HEADERS) {
-                headers.add(new SipMessage.Header(curName, folded != null ? folded.toString() : curValue));
-                if (spans != null) {
-                    spans.add(new int[] {curStart, curEnd});
-                }
+            if (curName != null && count < MAX_HEADERS) {
+                add(curName, valueStart, valueEnd, folded);
             }
-            if (headers.size() >= MAX_HEADERS) {
+            if (count >= MAX_HEADERS) {
                 anomaly(out, ctx, "sip.too_many_headers", Severity.WARN, pos, "more than " + MAX_HEADERS + " headers");
             }
         }
 
+        private void add(final String name, final int valueStart, final int valueEnd, final StringBuilder folded) {
+            if (count == names.length) {
+                names = java.util.Arrays.copyOf(names, count * 2);
+                spansOfValues = java.util.Arrays.copyOf(spansOfValues, count * 4);
+            }
+            names[count] = name;
+            spansOfValues[2 * count] = valueStart;
+            spansOfValues[2 * count + 1] = valueEnd;
+            if (folded != null) {
+                if (foldedValues == null) {
+                    foldedValues = new String[names.length];
+                } else if (foldedValues.length < names.length) {
+                    foldedValues = java.util.Arrays.copyOf(foldedValues, names.length);
+                }
+                foldedValues[count] = folded.toString();
+            }
+            count++;
+            if (spans != null) {
+                spans.add(new int[] {curStart, curEnd});
+            }
+        }
+
+        /** The value of header {@code i}. */
+        private String value(final int i) {
+            if (foldedValues != null && i < foldedValues.length && foldedValues[i] != null) {
+                return foldedValues[i];
+            }
+            return text.substring(spansOfValues[2 * i], spansOfValues[2 * i + 1]);
+        }
+
+        /** The headers for the record: bounds taken relative to the message's own text {@code raw}. */
+        private SipHeaders headerList(final String raw) {
+            final String[] n = java.util.Arrays.copyOf(names, count);
+            final int[] v = new int[2 * count];
+            for (int i = 0; i < 2 * count; i++) {
+                v[i] = spansOfValues[i] - pos;
+            }
+            final String[] f = foldedValues == null ? null : java.util.Arrays.copyOf(foldedValues, count);
+            return new SipHeaders(raw, n, v, f);
+        }
+
         /** The headers the message record names (the first of each, the last User-Agent, every Via branch). */
         private void fields() {
-            for (int hi = 0; hi < headers.size(); hi++) {
-                final SipMessage.Header h = headers.get(hi);
-                switch (lowerName(h.name())) {
-                    case "call-id": if (callId == null) { callId = h.value(); } break;
-                    case "from": if (from == null) { from = h.value(); } break;
-                    case "to": if (to == null) { to = h.value(); } break;
-                    case "cseq": if (cseqText == null) { cseqText = h.value(); } break;
-                    case "contact": if (contact == null) { contact = h.value(); } break;
-                    case "user-agent": ua = h.value(); break;
-                    case "server": if (ua == null) { ua = h.value(); } break;
-                    case "content-type": contentType = h.value(); break;
-                    case "content-length": contentLength = h.value(); break;
-                    case "via": vias(h.value()); break;
+            for (int hi = 0; hi < count; hi++) {
+                switch (lowerName(names[hi])) {
+                    case "call-id": if (callId == null) { callId = value(hi); } break;
+                    case "from": if (from == null) { from = value(hi); } break;
+                    case "to": if (to == null) { to = value(hi); } break;
+                    case "cseq": if (cseqText == null) { cseqText = value(hi); } break;
+                    case "contact": if (contact == null) { contact = value(hi); } break;
+                    case "user-agent": ua = value(hi); break;
+                    case "server": if (ua == null) { ua = value(hi); } break;
+                    case "content-type": contentType = value(hi); break;
+                    case "content-length": contentLength = value(hi); break;
+                    case "via": vias(value(hi)); break;
                     default: break;
                 }
             }
@@ -493,9 +533,10 @@ public final class SipParser {
             final FlowKey flow = ctx.flow();
             final Endpoint src = flow == null ? null : ctx.source();
             final Endpoint dst = flow == null ? null : ctx.destination();
+            final String raw = text.substring(pos, bodyStart + bodyLen);
             return new SipMessage(ctx.frame(), ctx.tsNanos(), flow, src, dst, transport, method, uri, status, reason,
                 callId == null ? null : callId.trim(), NameAddr.parse(from), NameAddr.parse(to), cseq, cseqMethod, branches,
-                NameAddr.parse(contact), ua, contentType, headers, body, text.substring(pos, bodyStart + bodyLen));
+                NameAddr.parse(contact), ua, contentType, headerList(raw), body, raw);
         }
     }
 

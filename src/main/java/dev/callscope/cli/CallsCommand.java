@@ -123,7 +123,7 @@ public final class CallsCommand implements Callable<Integer> {
         final PacketExport export = write.file == null ? null
             : PacketExport.prepare(write.file, input, false, rtp, lim.streamIdleTimeoutNanos);
         try (StreamingOutput out = StreamingOutput.open(output, spec)) {
-            tracker.media(rtp).stream(SipCallTracker.Retention.NONE, new SipCallTracker.Listener() {
+            tracker.media(rtp).slimMessages().stream(SipCallTracker.Retention.NONE, new SipCallTracker.Listener() {
                 @Override
                 public void closed(final SipCall c) {
                     if (keep.test(c)) {

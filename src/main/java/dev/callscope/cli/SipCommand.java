@@ -178,7 +178,7 @@ public final class SipCommand implements Callable<Integer> {
         final RtpStreamTracker rtp = new RtpStreamTracker(lim.maxStreams, 0);
         final PacketExport export = exportFor(rtp, tracker);
         try (StreamingOutput out = StreamingOutput.open(output, spec)) {
-            tracker.stream(SipCallTracker.Retention.NONE, new SipCallTracker.Listener() {
+            tracker.slimMessages().stream(SipCallTracker.Retention.NONE, new SipCallTracker.Listener() {
                 @Override
                 public void message(final SipEntry e) {
                     if (!byCall && keep.test(e.call())) {

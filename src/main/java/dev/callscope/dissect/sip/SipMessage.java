@@ -29,6 +29,16 @@ public record SipMessage(long frame, long tsNanos, FlowKey flow, Endpoint src, E
         headers = headers instanceof SipHeaders ? headers : List.copyOf(headers);
     }
 
+    /**
+     * This message without its text, headers, body, Contact, User-Agent and Content-Type: what a
+     * JSON record of a message names, for a call that holds its messages only to write them.
+     */
+    public SipMessage slim() {
+        return new SipMessage(frame, tsNanos, flow, src, dst, transport, method, requestUri, statusCode, reason, callId, from,
+            to, cseq, cseqMethod, viaBranches.isEmpty() ? List.of() : List.of(viaBranches.get(0)), null, null, null, List.of(),
+            "", "");
+    }
+
     /** A header line. */
     public record Header(String name, String value) {
     }

@@ -4,7 +4,7 @@ import dev.callscope.dissect.sip.SipMessage;
 
 /** A SIP message as the call tracker filed it: its call, whether it was a retransmission, its SDP. */
 public final class SipEntry {
-    private final SipMessage message;
+    private SipMessage message;
     private final SipCall call;
     private final boolean retransmission;
     private final long resendOf;
@@ -19,6 +19,11 @@ public final class SipEntry {
 
     public SipMessage message() {
         return message;
+    }
+
+    /** Keeps only what a JSON record of the message names (see {@link SipMessage#slim}). */
+    void slim() {
+        message = message.slim();
     }
 
     public SipCall call() {

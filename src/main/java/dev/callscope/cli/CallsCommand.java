@@ -67,7 +67,7 @@ public final class CallsCommand implements Callable<Integer> {
             tracker.media(rtp);
             if (streaming) {
                 // a table keeps a summary of each call once it is over, not its messages or media
-                tracker.stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() {
+                tracker.slimMessages().stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() {
                     @Override
                     public void closed(final SipCall c) {
                         if (export != null) {

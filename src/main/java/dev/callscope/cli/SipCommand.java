@@ -129,7 +129,7 @@ public final class SipCommand implements Callable<Integer> {
         final List<SipViews.MessageRow> rows = new ArrayList<>();
         final RtpStreamTracker rtp = new RtpStreamTracker(lim.maxStreams, 0);
         final PacketExport export = exportFor(rtp, tracker);
-        tracker.stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() {
+        tracker.slimMessages().stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() {
             private long droppedBefore;
 
             @Override

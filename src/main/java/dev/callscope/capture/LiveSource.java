@@ -385,6 +385,7 @@ public final class LiveSource implements PacketSource {
             frame.linkType = linkType;
             frame.interfaceId = 0;
             frame.sourceIndex = 0;
+            frame.fileOffset = -1;
             return true;
         }
         final IOException f = failure;
@@ -403,6 +404,7 @@ public final class LiveSource implements PacketSource {
             frame.linkType = linkType;
             frame.interfaceId = 0;
             frame.sourceIndex = 0;
+            frame.fileOffset = -1;
             return Poll.FRAME;
         }
         if (got == 0) {

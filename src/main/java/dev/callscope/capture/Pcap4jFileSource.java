@@ -160,6 +160,7 @@ public final class Pcap4jFileSource implements PacketSource {
             frame.linkType = linkType;
             frame.interfaceId = 0;
             frame.sourceIndex = 0;
+            frame.fileOffset = -1;
             return true;
         }
     }

@@ -171,6 +171,7 @@ public final class ShellSession {
         Fatal.reading(paths);
         final Analysed a = new Analysed();
         try (PacketSource files = CaptureFiles.openAll(paths)) {
+            frames.backedBy(paths);
             a.format = files.format();
             final PacketSource tee = new PacketSource() {
                 @Override
@@ -330,6 +331,30 @@ public final class ShellSession {
     }
 
     private PacketSource source(final int n) {
+        final PacketSource files = frames.reread(n);
+        if (files != null) {
+            return new PacketSource() {
+                @Override
+                public boolean next(final RawFrame frame) throws IOException {
+                    return files.next(frame);
+                }
+
+                @Override
+                public String describe() {
+                    return describeFiles();
+                }
+
+                @Override
+                public String format() {
+                    return "memory";
+                }
+
+                @Override
+                public void close() throws IOException {
+                    files.close();
+                }
+            };
+        }
         return new PacketSource() {
             private int next;
 

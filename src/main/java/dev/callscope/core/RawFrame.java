@@ -23,6 +23,11 @@ public final class RawFrame {
     public int interfaceId;
     /** Index of the source among several merged files (0 for one). */
     public int sourceIndex;
+    /**
+     * Where the frame's bytes start in its capture file, or -1 (a compressed file, a live capture, a
+     * frame in memory): a reader that sets it guarantees the bytes are there, unchanged.
+     */
+    public long fileOffset = -1;
     /** Backing array, at least {@code capLen} long; may be replaced by {@link #ensureCapacity}. */
     public byte[] data = new byte[2048];
 
@@ -44,5 +49,6 @@ public final class RawFrame {
         origLen = other.origLen;
         interfaceId = other.interfaceId;
         sourceIndex = other.sourceIndex;
+        fileOffset = other.fileOffset;
     }
 }

@@ -127,6 +127,7 @@ public final class HepFrames {
         frame.tsNanos = hep.tsNanos != 0 ? hep.tsNanos : arrivalNanos;
         frame.interfaceId = 0;
         frame.sourceIndex = 0;
+        frame.fileOffset = -1;
         decoded++;
         return true;
     }

@@ -395,6 +395,7 @@ public final class HepListenSource implements PacketSource {
         frame.linkType = LinkType.RAW; // decoded on the receiving thread
         frame.interfaceId = 0;
         frame.sourceIndex = 0;
+        frame.fileOffset = -1;
         return true;
     }
 
@@ -411,6 +412,7 @@ public final class HepListenSource implements PacketSource {
         frame.linkType = LinkType.RAW; // decoded on the receiving thread
         frame.interfaceId = 0;
         frame.sourceIndex = 0;
+        frame.fileOffset = -1;
         return Poll.FRAME;
     }
 

@@ -70,6 +70,7 @@ public final class MergedSource implements PacketSource {
         frame.origLen = head.origLen;
         frame.interfaceId = head.interfaceId;
         frame.sourceIndex = best;
+        frame.fileOffset = head.fileOffset;
         advance(best);
         return true;
     }

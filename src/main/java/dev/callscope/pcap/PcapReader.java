@@ -141,6 +141,7 @@ public final class PcapReader implements PacketSource, CaptureInfo {
             throw corrupt("original length " + Integer.toUnsignedString(origLen) + " is absurd");
         }
         in.advance(RECORD_HEADER_LENGTH);
+        frame.fileOffset = gzip ? -1 : in.offset();
         final byte[] data = frame.ensureCapacity(capLen);
         if (in.read(data, 0, capLen) < capLen) {
             throw truncated();

@@ -353,6 +353,7 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
             throw corrupt("original length " + Integer.toUnsignedString(origLen) + " is absurd");
         }
         in.advance(EPB_HEADER_LENGTH);
+        frame.fileOffset = gzip ? -1 : in.offset();
         final byte[] data = frame.ensureCapacity(capLen);
         if (in.read(data, 0, capLen) < capLen) {
             throw truncated();
@@ -395,6 +396,7 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
             throw corrupt("captured length " + capLen + " exceeds the maximum " + RawFrame.MAX_CAPLEN);
         }
         in.advance(SPB_HEADER_LENGTH);
+        frame.fileOffset = gzip ? -1 : in.offset();
         final byte[] data = frame.ensureCapacity(capLen);
         if (in.read(data, 0, capLen) < capLen) {
             throw truncated();

@@ -104,7 +104,7 @@ final class Analysis {
              Progress progress = session != null ? Progress.NONE
                  : Progress.start(in.quiet, out != null && out.toStdout(), source, engine::frames, calls(taps), err(in))) {
             try {
-                engine.run(source);
+                engine.run(session != null ? source : HeapGuard.watching(source));
             } catch (InputException e) {
                 return new Result(source.format(), e);
             }

@@ -1,5 +1,9 @@
 package dev.callscope.cli;
 
+import dev.callscope.core.PacketSource;
+import dev.callscope.core.RawFrame;
+import java.io.IOException;
+
 /**
  * Keeps a long run's heap near its live state. What a streamed or summarising run holds is the
  * state in progress; what it has written or summarised dies, but the serial collector lets the old
@@ -21,11 +25,64 @@ final class HeapGuard {
     private HeapGuard() {
     }
 
+    /** Frames read between two looks at the heap by {@link #watching}. */
+    static final int FRAMES = 1 << 16;
+
+    /**
+     * {@code source} with a look at the heap every {@value #FRAMES} frames: a command that writes
+     * nothing until the end (read, flows) holds little, but the old generation filled with what its
+     * packets left behind, so it grew with the capture (read: 281 MB on 100,000 calls, 425 MB on
+     * 200,000), and each new page of it cost the kernel a fresh page.
+     */
+    static PacketSource watching(final PacketSource source) {
+        return new PacketSource() {
+            private int frames;
+
+            @Override
+            public boolean next(final RawFrame frame) throws IOException {
+                if (++frames == FRAMES) {
+                    frames = 0;
+                    look();
+                }
+                return source.next(frame);
+            }
+
+            @Override
+            public String describe() {
+                return source.describe();
+            }
+
+            @Override
+            public String format() {
+                return source.format();
+            }
+
+            @Override
+            public long bytesRead() {
+                return source.bytesRead();
+            }
+
+            @Override
+            public long size() {
+                return source.size();
+            }
+
+            @Override
+            public void close() throws IOException {
+                source.close();
+            }
+        };
+    }
+
     /** One record was finished (written or summarised); called from the analysing thread. */
     static void tick() {
         if (++count % EVERY != 0) {
             return;
         }
+        look();
+    }
+
+    private static void look() {
         final Runtime rt = Runtime.getRuntime();
         if (rt.totalMemory() - rt.freeMemory() > threshold) {
             System.gc();

@@ -16,6 +16,16 @@ class CallMediaTest {
         assertThat(e.port()).isEqualTo(5004);
     }
 
+    /** The bytes are those of the packets the media comes in: an IPv4-mapped address is its IPv4 host. */
+    @org.junit.jupiter.api.Test
+    void addressesAreTheHostsOfThePackets() {
+        assertThat(CallMedia.endpoint("::ffff:10.0.0.1", 5004)).isEqualTo(new Endpoint(new byte[] {10, 0, 0, 1}, 5004));
+        assertThat(CallMedia.endpoint("[2001:db8::1]", 6000).toString()).isEqualTo("[2001:db8::1]:6000");
+        assertThat(CallMedia.endpoint("010.000.000.001", 6000)).isEqualTo(new Endpoint(new byte[] {10, 0, 0, 1}, 6000));
+        assertThat(CallMedia.endpoint("10.0.0.1", 0)).isNull();
+        assertThat(CallMedia.endpoint("10.0.0.1", 65536)).isNull();
+    }
+
     /**
      * Not literals: the JDK would resolve the first ones in the DNS (the fuzz campaign found a run
      * waiting seconds on "c=IN IP4 256.0.0.12") and read the last ones in their legacy forms.

@@ -27,7 +27,7 @@ public final class DubboView {
     }
 
     private static String ms(final long nanos) {
-        return nanos < 0 ? "-" : String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+        return nanos < 0 ? "-" : Decimals.fixed(nanos / 1e6, 3);
     }
 
     private static Double msValue(final long nanos) {

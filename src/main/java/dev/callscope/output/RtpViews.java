@@ -24,7 +24,7 @@ public final class RtpViews {
     }
 
     private static String f3(final double v) {
-        return String.format(Locale.ROOT, "%.3f", v);
+        return Decimals.fixed(v, 3);
     }
 
     private static String rel(final long nanos, final long first) {
@@ -63,9 +63,9 @@ public final class RtpViews {
             final RtpStream s = l.get(i);
             return new Object[] {s.index(), rel(s.startNanos(), first), rel(s.endNanos(), first), s.src(), s.dst(), s.ssrcHex(),
                 String.join(", ", s.codecNames()), s.packets(),
-                s.lost() + String.format(Locale.ROOT, " (%.1f%%)", s.lostPercent()), f3(s.maxDeltaMs()),
+                s.lost() + " (" + Decimals.fixed(s.lostPercent(), 1) + "%)", f3(s.maxDeltaMs()),
                 f3(s.meanJitterMs()), f3(s.maxJitterMs()), f3(s.maxSkewMs()),
-                String.format(Locale.ROOT, "%.2f", s.mosEstimate()), s.problem() ? "X" : "", digits(s.dtmf())};
+                Decimals.fixed(s.mosEstimate(), 2), s.problem() ? "X" : "", digits(s.dtmf())};
         });
         out.println();
         out.println(streams.size() + " RTP streams, " + t.rtcpPackets() + " RTCP packets (MOS~ is an E-model estimate)");
@@ -79,7 +79,7 @@ public final class RtpViews {
                 .shrink("Source", 12, TextTable.Keep.END).shrink("Destination", 12, TextTable.Keep.END).width(width);
             for (final DtmfEvent e : dtmf) {
                 d.row(e.frame(), rel(e.startNanos(), first), e.src(), e.dst(), e.source(), e.digit(),
-                    e.durationMs() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", e.durationMs()), e.ended() ? "yes" : "no");
+                    e.durationMs() < 0 ? "-" : Decimals.fixed(e.durationMs(), 0), e.ended() ? "yes" : "no");
             }
             d.print(out);
             out.println();

@@ -34,11 +34,11 @@ public final class SipViews {
     }
 
     private static String ms(final double v) {
-        return v < 0 ? "-" : String.format(Locale.ROOT, "%.0f", v);
+        return v < 0 ? "-" : Decimals.fixed(v, 0);
     }
 
     private static String secs(final double v) {
-        return v < 0 ? "-" : String.format(Locale.ROOT, "%.3f", v);
+        return v < 0 ? "-" : Decimals.fixed(v, 3);
     }
 
     private static String endpoint(final SipCall c, final boolean src) {

@@ -289,7 +289,7 @@ public final class WebrtcViews {
                     }
                     pairs.row(p.local(), p.remote(), p.role() == null ? "-" : p.role(), p.bindingRequests(),
                         p.bindingSuccesses(), p.bindingErrors(),
-                        Double.isNaN(p.meanRttMs()) ? "-" : String.format(Locale.ROOT, "%.3f", p.meanRttMs()), flags);
+                        Double.isNaN(p.meanRttMs()) ? "-" : Decimals.fixed(p.meanRttMs(), 3), flags);
                 }
                 pairs.print(out);
             }

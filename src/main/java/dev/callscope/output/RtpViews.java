@@ -243,7 +243,7 @@ public final class RtpViews {
         g.writeStringField("src", e.src());
         g.writeStringField("dst", e.dst());
         if (e.ssrc() >= 0) {
-            g.writeStringField("ssrc", String.format("0x%08X", e.ssrc()));
+            g.writeStringField("ssrc", RtpStream.ssrcHex(e.ssrc()));
         }
         if (e.callId() != null) {
             g.writeStringField("call_id", e.callId());

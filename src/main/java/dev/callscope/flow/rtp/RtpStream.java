@@ -193,7 +193,7 @@ public final class RtpStream {
 
     /** "0x0A7328F3", as tshark prints it. */
     public String ssrcHex() {
-        return String.format("0x%08X", ssrc);
+        return ssrcHex(ssrc);
     }
 
     /** "udp" or "tcp". */
@@ -478,5 +478,21 @@ public final class RtpStream {
     @Override
     public String toString() {
         return src + " -> " + dst + " " + ssrcHex() + " " + codec();
+    }
+
+    /** An SSRC as {@code String.format("0x%08X", ssrc)} prints it, without the Formatter (tables print one a row). */
+    public static String ssrcHex(final long ssrc) {
+        if (ssrc < 0 || ssrc > 0xFFFF_FFFFL) {
+            return String.format("0x%08X", ssrc);
+        }
+        final char[] c = new char[10];
+        c[0] = '0';
+        c[1] = 'x';
+        long v = ssrc;
+        for (int i = 9; i >= 2; i--) {
+            c[i] = "0123456789ABCDEF".charAt((int) (v & 0xF));
+            v >>>= 4;
+        }
+        return new String(c);
     }
 }

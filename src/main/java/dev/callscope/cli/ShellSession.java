@@ -331,29 +331,9 @@ public final class ShellSession {
     }
 
     private PacketSource source(final int n) {
-        final PacketSource files = frames.reread(n);
+        final PacketSource files = frames.reread(n); // named as describeFiles() names them
         if (files != null) {
-            return new PacketSource() {
-                @Override
-                public boolean next(final RawFrame frame) throws IOException {
-                    return files.next(frame);
-                }
-
-                @Override
-                public String describe() {
-                    return describeFiles();
-                }
-
-                @Override
-                public String format() {
-                    return "memory";
-                }
-
-                @Override
-                public void close() throws IOException {
-                    files.close();
-                }
-            };
+            return files;
         }
         return new PacketSource() {
             private int next;

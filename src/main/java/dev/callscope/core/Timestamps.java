@@ -19,9 +19,27 @@ public final class Timestamps {
     public static String utc(final long nanos) {
         final long sec = Math.floorDiv(nanos, 1_000_000_000L);
         final long micros = Math.floorMod(nanos, 1_000_000_000L) / 1000;
-        final long days = Math.floorDiv(sec, 86_400L);
         final int secOfDay = (int) Math.floorMod(sec, 86_400L);
-        // days since 1970-01-01 to year/month/day in the proleptic Gregorian calendar (eras of 400 years)
+        final long date = civil(Math.floorDiv(sec, 86_400L));
+        final long year = Math.floorDiv(date, 10_000);
+        final int month = (int) Math.floorMod(date, 10_000) / 100;
+        final int day = (int) Math.floorMod(date, 100);
+        if (year < 0 || year > 9999) {
+            return UTC.format(Instant.ofEpochSecond(sec)) + "." + pad(micros, 6);
+        }
+        final StringBuilder sb = new StringBuilder(26);
+        sb.append(pad(year, 4)).append('-').append(pad(month, 2)).append('-').append(pad(day, 2)).append(' ')
+            .append(pad(secOfDay / 3600, 2)).append(':').append(pad(secOfDay / 60 % 60, 2)).append(':')
+            .append(pad(secOfDay % 60, 2)).append('.').append(pad(micros, 6));
+        return sb.toString();
+    }
+
+    /**
+     * The civil date of a day counted from 1970-01-01 in the proleptic Gregorian calendar (eras of
+     * 400 years), as year * 10,000 + month * 100 + day (taken apart with floorDiv and floorMod: a
+     * year may be negative).
+     */
+    private static long civil(final long days) {
         final long z = days + 719_468;
         final long era = Math.floorDiv(z, 146_097);
         final long doe = z - era * 146_097;
@@ -31,14 +49,7 @@ public final class Timestamps {
         final int day = (int) (doy - (153 * mp + 2) / 5 + 1);
         final int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         final long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-        if (year < 0 || year > 9999) {
-            return UTC.format(Instant.ofEpochSecond(sec)) + "." + pad(micros, 6);
-        }
-        final StringBuilder sb = new StringBuilder(26);
-        sb.append(pad(year, 4)).append('-').append(pad(month, 2)).append('-').append(pad(day, 2)).append(' ')
-            .append(pad(secOfDay / 3600, 2)).append(':').append(pad(secOfDay / 60 % 60, 2)).append(':')
-            .append(pad(secOfDay % 60, 2)).append('.').append(pad(micros, 6));
-        return sb.toString();
+        return year * 10_000 + month * 100 + day;
     }
 
     private static String pad(final long v, final int width) {
@@ -54,17 +65,11 @@ public final class Timestamps {
     public static String iso(final long nanos) {
         final long sec = Math.floorDiv(nanos, 1_000_000_000L);
         final int nano = (int) Math.floorMod(nanos, 1_000_000_000L);
-        final long days = Math.floorDiv(sec, 86_400L);
         final int secOfDay = (int) Math.floorMod(sec, 86_400L);
-        final long z = days + 719_468;
-        final long era = Math.floorDiv(z, 146_097);
-        final long doe = z - era * 146_097;
-        final long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        final long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        final long mp = (5 * doy + 2) / 153;
-        final int day = (int) (doy - (153 * mp + 2) / 5 + 1);
-        final int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-        final long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        final long date = civil(Math.floorDiv(sec, 86_400L));
+        final long year = Math.floorDiv(date, 10_000);
+        final int month = (int) Math.floorMod(date, 10_000) / 100;
+        final int day = (int) Math.floorMod(date, 100);
         if (year < 0 || year > 9999) {
             return Instant.ofEpochSecond(sec, nano).toString();
         }

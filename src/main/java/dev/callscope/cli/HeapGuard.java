@@ -1,5 +1,6 @@
 package dev.callscope.cli;
 
+import dev.callscope.core.ForwardingSource;
 import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class HeapGuard {
      * 200,000), and each new page of it cost the kernel a fresh page.
      */
     static PacketSource watching(final PacketSource source) {
-        return new PacketSource() {
+        return new ForwardingSource(source) {
             private int frames;
 
             @Override
@@ -44,32 +45,7 @@ final class HeapGuard {
                     frames = 0;
                     look();
                 }
-                return source.next(frame);
-            }
-
-            @Override
-            public String describe() {
-                return source.describe();
-            }
-
-            @Override
-            public String format() {
-                return source.format();
-            }
-
-            @Override
-            public long bytesRead() {
-                return source.bytesRead();
-            }
-
-            @Override
-            public long size() {
-                return source.size();
-            }
-
-            @Override
-            public void close() throws IOException {
-                source.close();
+                return in.next(frame);
             }
         };
     }

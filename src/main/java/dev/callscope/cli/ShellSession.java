@@ -173,39 +173,19 @@ public final class ShellSession {
         try (PacketSource files = CaptureFiles.openAll(paths)) {
             frames.backedBy(paths);
             a.format = files.format();
-            final PacketSource tee = new PacketSource() {
+            final PacketSource tee = new dev.callscope.core.ForwardingSource(files) {
                 @Override
                 public boolean next(final RawFrame frame) throws IOException {
-                    if (!files.next(frame)) {
+                    if (!in.next(frame)) {
                         return false;
                     }
                     if (!frames.add(frame)) {
                         full[0] = new InputException(InputException.Kind.READ_ERROR, "more than " + MAX_FRAMES
                             + " frames or " + (MAX_BYTES >> 20) + " MiB: the shell keeps only the first " + frames.size()
-                            + " frames in memory");
+                            + " frames");
                         return false;
                     }
                     return true;
-                }
-
-                @Override
-                public String describe() {
-                    return files.describe();
-                }
-
-                @Override
-                public String format() {
-                    return files.format();
-                }
-
-                @Override
-                public long bytesRead() {
-                    return files.bytesRead();
-                }
-
-                @Override
-                public long size() {
-                    return files.size();
                 }
 
                 @Override

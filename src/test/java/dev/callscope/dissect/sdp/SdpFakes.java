@@ -9,7 +9,6 @@ import dev.callscope.dissect.ConversationContext;
 import dev.callscope.dissect.EventSink;
 import dev.callscope.dissect.PacketContext;
 import dev.callscope.dissect.Payload;
-import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.Transport;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,26 +53,7 @@ final class SdpFakes {
         }
     }
 
-    static final class Sink implements EventSink {
-        final List<ProtocolEvent> events = new ArrayList<>();
-        final List<Anomaly> anomalies = new ArrayList<>();
-        int confirms;
-
-        @Override
-        public void emit(final ProtocolEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void anomaly(final Anomaly anomaly) {
-            anomalies.add(anomaly);
-        }
-
-        @Override
-        public void confirm() {
-            confirms++;
-        }
-
+    static final class Sink extends dev.callscope.dissect.Collected {
         List<String> codes() {
             return anomalies.stream().map(Anomaly::code).toList();
         }

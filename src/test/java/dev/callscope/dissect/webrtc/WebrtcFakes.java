@@ -4,16 +4,12 @@ import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
 import dev.callscope.core.Limits;
-import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.ConversationContext;
 import dev.callscope.dissect.EventSink;
 import dev.callscope.dissect.PacketContext;
 import dev.callscope.dissect.Payload;
-import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.Transport;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 
 /** Test helpers: hex, a UDP packet context, a recording sink and a conversation without an engine. */
 final class WebrtcFakes {
@@ -31,27 +27,7 @@ final class WebrtcFakes {
             Transport.UDP, false);
     }
 
-    static final class Sink implements EventSink {
-        final List<ProtocolEvent> events = new ArrayList<>();
-        final List<Anomaly> anomalies = new ArrayList<>();
-
-        @Override
-        public void emit(final ProtocolEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void anomaly(final Anomaly anomaly) {
-            anomalies.add(anomaly);
-        }
-
-        @Override
-        public void confirm() {
-        }
-
-        <T> List<T> of(final Class<T> type) {
-            return events.stream().filter(type::isInstance).map(type::cast).toList();
-        }
+    static final class Sink extends dev.callscope.dissect.Collected {
     }
 
     static ConversationContext conversation(final PacketContext ctx) {

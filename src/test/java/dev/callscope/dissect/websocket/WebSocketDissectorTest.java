@@ -7,14 +7,12 @@ import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
 import dev.callscope.core.Limits;
-import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.Confidence;
 import dev.callscope.dissect.ConversationContext;
 import dev.callscope.dissect.DissectorSession;
 import dev.callscope.dissect.EventSink;
 import dev.callscope.dissect.PacketContext;
 import dev.callscope.dissect.Payload;
-import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.Transport;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,23 +34,7 @@ class WebSocketDissectorTest {
         return Payload.of(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    static final class Sink implements EventSink {
-        final List<ProtocolEvent> events = new ArrayList<>();
-        final List<Anomaly> anomalies = new ArrayList<>();
-
-        @Override
-        public void emit(final ProtocolEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void anomaly(final Anomaly anomaly) {
-            anomalies.add(anomaly);
-        }
-
-        @Override
-        public void confirm() {
-        }
+    static final class Sink extends dev.callscope.dissect.Collected {
     }
 
     static PacketContext ctx(final Direction d) {

@@ -47,6 +47,8 @@ final class FrameStore {
     private final List<String> names = new ArrayList<>();
     private final List<Long> sizes = new ArrayList<>();
     private volatile int size;
+    /** What a frame read again says when its file's size is not what it was when opened. */
+    private static final String CHANGED = "the file changed since it was opened (open it again)";
     /** Frames whose bytes were copied into a chunk. */
     private int inMemory;
 
@@ -83,7 +85,8 @@ final class FrameStore {
     /** Stores {@code f} (its place in its file, or a copy of its bytes); false (nothing stored) when the store is full. */
     synchronized boolean add(final RawFrame f) {
         final int n = size;
-        final int src = f.fileOffset >= 0 && f.sourceIndex < files.size() && files.get(f.sourceIndex) != null ? f.sourceIndex : -1;
+        final int src = f.fileOffset >= 0 && f.sourceIndex < files.size() && f.sourceIndex <= Short.MAX_VALUE
+            && files.get(f.sourceIndex) != null ? f.sourceIndex : -1;
         if (n >= maxFrames || src < 0 && bytes + f.capLen > maxBytes) {
             return false;
         }
@@ -147,7 +150,7 @@ final class FrameStore {
         final String name = names.get(file[i]);
         try {
             if (c.size() != sizes.get(file[i])) {
-                throw new IOException("the file changed since it was opened (open it again)");
+                throw new IOException(CHANGED);
             }
             final ByteBuffer b = ByteBuffer.wrap(into, 0, capLen[i]);
             long at = where[i];
@@ -187,8 +190,7 @@ final class FrameStore {
                 if (in == null) {
                     for (int i = 0; i < paths.size(); i++) {
                         if (Files.size(Path.of(paths.get(i))) != expected.get(i)) {
-                            throw new InputException(InputException.Kind.READ_ERROR,
-                                paths.get(i) + ": the file changed since it was opened (open it again)");
+                            throw new InputException(InputException.Kind.READ_ERROR, paths.get(i) + ": " + CHANGED);
                         }
                     }
                     in = CaptureFiles.openAll(paths);

@@ -75,6 +75,8 @@ final class PacketExport implements Tap {
     private final Map<FlowKey, Frames> flows = new HashMap<>();
     /** TCP segments, and first fragments of UDP datagrams, since the last SIP message on their conversation. */
     private final Map<FlowKey, Frames> pending = new HashMap<>();
+    /** Frames the first pass read (this tap's own pass; the shell's frames were all read whole). */
+    private long framesRead;
     /** Per Call-ID: the frames before each SIP message's own that carried part of it. */
     private final Map<String, Frames> sipParts = new HashMap<>();
     /** Call-IDs of the calls claimed. */
@@ -219,6 +221,7 @@ final class PacketExport implements Tap {
 
     @Override
     public void onFrame(final FrameRecord frame) {
+        framesRead = frame.frame;
         if (frame.flow != null && (frame.flow.protocol() == TCP || frame.status == FrameRecord.Status.FRAGMENT)) {
             // after the frame's events: a segment that ended one message may start the next
             Frames p = pending.get(frame.flow);
@@ -364,16 +367,19 @@ final class PacketExport implements Tap {
     /** The second pass over the command's input: the files again, or the shell's frames in memory. */
     long write(final InputOptions in, final ShellSession session) throws IOException {
         try (PacketSource source = session != null ? session.source() : Sources.open(in)) {
-            return write(source);
+            // the shell read its frames whole before: an input error now is new (a file changed since)
+            return write(source, session != null ? Long.MAX_VALUE : framesRead);
         }
     }
 
     /**
      * Reads {@code source} (the input again, numbered as in the first pass) and writes the claimed
-     * frames; the file is moved into place only when all of them were written. An input error part
-     * way (the first pass met it too) ends the copy there. Returns the frames written.
+     * frames; the file is moved into place only when all of them were written. An input error where
+     * the first pass stopped ({@code firstPass} frames: it met the error too and reports it) ends the
+     * copy there; one before that is the input's change since, and propagates. Returns the frames
+     * written.
      */
-    long write(final PacketSource source) throws IOException {
+    long write(final PacketSource source, final long firstPass) throws IOException {
         final long[] want = selected.sortedUnique();
         final List<CaptureInfo> infos = CaptureFiles.infos(source);
         final Format format = format(file, infos.isEmpty() ? null : infos.get(0).format());
@@ -395,6 +401,9 @@ final class PacketExport implements Tap {
                     }
                 }
             } catch (InputException e) {
+                if (n < firstPass) {
+                    throw e; // not where the first pass stopped: the input changed since
+                }
                 // the analysis met the same error and reports it: keep what came before
             }
             sink.close();

@@ -120,6 +120,29 @@ class FrameStoreTest {
     }
 
     @Test
+    void readingAChangedFileAgainIsAnError() throws IOException {
+        final Path copy = dir.resolve("call.pcap");
+        Files.copy(SIP_CALL, copy);
+        final FrameStore store = new FrameStore(1000, 1L << 20);
+        final List<String> paths = List.of(copy.toString());
+        store.backedBy(paths);
+        final List<RawFrame> frames = read(paths, store);
+        try (PacketSource again = store.reread(frames.size())) {
+            int n = 0;
+            final RawFrame f = new RawFrame();
+            while (again.next(f)) {
+                n++;
+            }
+            assertThat(n).isEqualTo(frames.size());
+        }
+        Files.write(copy, Arrays.copyOf(Files.readAllBytes(SIP_CALL), 1000));
+        try (PacketSource again = store.reread(frames.size())) {
+            assertThatThrownBy(() -> again.next(new RawFrame())).isInstanceOf(dev.callscope.core.InputException.class)
+                .hasMessage(copy + ": the file changed since it was opened (open it again)");
+        }
+    }
+
+    @Test
     void theMemoryBoundCountsOnlyCopiedFrames() throws IOException {
         final FrameStore store = new FrameStore(1000, 100);
         final List<String> paths = List.of(SIP_CALL.toString());

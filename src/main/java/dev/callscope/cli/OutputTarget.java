@@ -1,5 +1,6 @@
 package dev.callscope.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,14 +49,17 @@ final class OutputTarget implements AutoCloseable {
     }
 
     private final PrintWriter writer;
+    /** The bytes beneath {@link #writer}, or null when they cannot be reached. */
+    private final OutputStream bytes;
     private final CheckedOutputStream stream;
     private final Destination destination;
     private final Path temp;
     private boolean committed;
 
-    private OutputTarget(final PrintWriter writer, final CheckedOutputStream stream, final Destination destination,
-                         final Path temp) {
+    private OutputTarget(final PrintWriter writer, final OutputStream bytes, final CheckedOutputStream stream,
+                         final Destination destination, final Path temp) {
         this.writer = writer;
+        this.bytes = bytes;
         this.stream = stream;
         this.destination = destination;
         this.temp = temp;
@@ -65,7 +69,7 @@ final class OutputTarget implements AutoCloseable {
     static OutputTarget of(final String file, final PrintWriter stdout) throws IOException {
         Fatal.doing(file == null || "-".equals(file) ? "writing output" : "writing " + file);
         if (file == null || "-".equals(file)) {
-            return new OutputTarget(stdout, null, null, null);
+            return new OutputTarget(stdout, stdout instanceof CheckedPrintWriter c ? c.bytes() : null, null, null, null);
         }
         return open(resolve(file), false);
     }
@@ -92,8 +96,9 @@ final class OutputTarget implements AutoCloseable {
             throw new IOException("cannot write " + d.name() + ": " + reason(e));
         }
         final CheckedOutputStream stream = new CheckedOutputStream(raw);
-        final PrintWriter writer = binary ? null : new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-        return new OutputTarget(writer, stream, d, temp);
+        final OutputStream bytes = binary ? null : new BufferedOutputStream(stream, 1 << 16);
+        final PrintWriter writer = binary ? null : new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8));
+        return new OutputTarget(writer, bytes, stream, d, temp);
     }
 
     /**
@@ -156,6 +161,15 @@ final class OutputTarget implements AutoCloseable {
 
     PrintWriter writer() {
         return writer;
+    }
+
+    /**
+     * The UTF-8 bytes beneath {@link #writer()} (null when they cannot be reached, as under a test's
+     * writer). Text written to the writer must be flushed before bytes follow it, and bytes before
+     * text follows them. A write that fails throws, and the target remembers why for {@link #commit}.
+     */
+    OutputStream bytes() {
+        return bytes;
     }
 
     /** The bytes of a binary target. */

@@ -2,6 +2,7 @@ package dev.callscope.cli;
 
 import dev.callscope.output.Json;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -18,6 +19,10 @@ final class StreamingOutput implements AutoCloseable {
     private final OutputTarget target;
     private final boolean toStdout;
     private final PrintWriter writer;
+    /** The bytes beneath {@link #writer} that records are encoded into, or null: through the writer. */
+    private final OutputStream bytes;
+    /** Text went to the writer after the last record: it is flushed before the next record. */
+    private boolean text;
     private final Thread flusher;
     private volatile boolean written;
     private long records;
@@ -27,6 +32,7 @@ final class StreamingOutput implements AutoCloseable {
         this.target = target;
         this.toStdout = toStdout;
         this.writer = target.writer();
+        this.bytes = target.bytes() == null ? null : quiet(target.bytes());
         this.flusher = new Thread(this::flushLoop, "callscope-flush");
         flusher.setDaemon(true);
         flusher.start();
@@ -59,7 +65,11 @@ final class StreamingOutput implements AutoCloseable {
     void line(final Object node) {
         try {
             if (gen == null) {
-                gen = Json.lineGenerator(writer);
+                gen = bytes != null ? Json.lineGenerator(bytes) : Json.lineGenerator(writer);
+            }
+            if (text) {
+                text = false;
+                writer.flush();
             }
             Json.write(gen, node);
             gen.writeRaw('\n');
@@ -75,11 +85,47 @@ final class StreamingOutput implements AutoCloseable {
     PrintWriter writer() {
         flushRecords();
         written = true;
+        text = bytes != null;
         return writer;
     }
 
     long records() {
         return records;
+    }
+
+    /**
+     * {@code out} failing as the writer above it does: silently, the target keeping the reason (a
+     * reader gone from a pipe ends the output quietly, a full disk is reported at the end).
+     */
+    private static OutputStream quiet(final OutputStream out) {
+        return new OutputStream() {
+            @Override
+            public void write(final int b) {
+                try {
+                    out.write(b);
+                } catch (IOException remembered) {
+                    // the target's stream keeps it
+                }
+            }
+
+            @Override
+            public void write(final byte[] b, final int off, final int len) {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException remembered) {
+                    // the target's stream keeps it
+                }
+            }
+
+            @Override
+            public void flush() {
+                try {
+                    out.flush();
+                } catch (IOException remembered) {
+                    // the target's stream keeps it
+                }
+            }
+        };
     }
 
     private void flushRecords() {

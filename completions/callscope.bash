@@ -234,7 +234,7 @@ function _picocli_callscope_read() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -273,6 +273,9 @@ function _picocli_callscope_read() {
       return
       ;;
     '--flow-timeout')
+      return
+      ;;
+    '--udp-flow-timeout')
       return
       ;;
     '--tcp-max-buffer')
@@ -369,7 +372,7 @@ function _picocli_callscope_flows() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sort' '--top' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "packets" "bytes" "duration") # --sort values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -417,6 +420,9 @@ function _picocli_callscope_flows() {
       return
       ;;
     '--flow-timeout')
+      return
+      ;;
+    '--udp-flow-timeout')
       return
       ;;
     '--tcp-max-buffer')
@@ -504,7 +510,7 @@ function _picocli_callscope_calls() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "duration" "messages" "state") # --sort values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -567,6 +573,9 @@ function _picocli_callscope_calls() {
       return
       ;;
     '--flow-timeout')
+      return
+      ;;
+    '--udp-flow-timeout')
       return
       ;;
     '--tcp-max-buffer')
@@ -654,7 +663,7 @@ function _picocli_callscope_sip() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--stats' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -714,6 +723,9 @@ function _picocli_callscope_sip() {
       return
       ;;
     '--flow-timeout')
+      return
+      ;;
+    '--udp-flow-timeout')
       return
       ;;
     '--tcp-max-buffer')
@@ -801,7 +813,7 @@ function _picocli_callscope_rtp() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--interval' '--export-wav' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--interval' '--export-wav' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -849,6 +861,9 @@ function _picocli_callscope_rtp() {
       return
       ;;
     '--flow-timeout')
+      return
+      ;;
+    '--udp-flow-timeout')
       return
       ;;
     '--tcp-max-buffer')
@@ -936,7 +951,7 @@ function _picocli_callscope_ladder() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--extended' '--by-host' '--ascii' '--merge' '--explain' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--session' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--call' '--connection' '--session' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local PROTO_option_args=("sip" "dubbo" "webrtc") # --protocol values
   local FORMAT_option_args=("text" "svg" "html" "mermaid" "plantuml" "json") # --format values
@@ -1011,6 +1026,9 @@ function _picocli_callscope_ladder() {
       return
       ;;
     '--flow-timeout')
+      return
+      ;;
+    '--udp-flow-timeout')
       return
       ;;
     '--tcp-max-buffer')
@@ -1098,7 +1116,7 @@ function _picocli_callscope_show() {
 
   local commands=""
   local flag_opts="'-x' '--hex' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
@@ -1128,6 +1146,9 @@ function _picocli_callscope_show() {
       return
       ;;
     '--flow-timeout')
+      return
+      ;;
+    '--udp-flow-timeout')
       return
       ;;
     '--tcp-max-buffer')
@@ -1215,7 +1236,7 @@ function _picocli_callscope_verify() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--ascii' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -1260,6 +1281,9 @@ function _picocli_callscope_verify() {
       return
       ;;
     '--flow-timeout')
+      return
+      ;;
+    '--udp-flow-timeout')
       return
       ;;
     '--tcp-max-buffer')
@@ -1347,7 +1371,7 @@ function _picocli_callscope_dubbo() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -1386,6 +1410,9 @@ function _picocli_callscope_dubbo() {
       return
       ;;
     '--flow-timeout')
+      return
+      ;;
+    '--udp-flow-timeout')
       return
       ;;
     '--tcp-max-buffer')
@@ -1473,7 +1500,7 @@ function _picocli_callscope_webrtc() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--decode-as' '--disable' '--sdp' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -1518,6 +1545,9 @@ function _picocli_callscope_webrtc() {
       return
       ;;
     '--flow-timeout')
+      return
+      ;;
+    '--udp-flow-timeout')
       return
       ;;
     '--tcp-max-buffer')
@@ -1605,7 +1635,7 @@ function _picocli_callscope_capture() {
 
   local commands=""
   local flag_opts="'--no-promiscuous' '-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-i' '--interface' '--hep-listen' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--queue-size' '--interval' '--view' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
+  local arg_opts="'-i' '--interface' '--hep-listen' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--queue-size' '--interval' '--view' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
   local VIEW_option_args=("calls") # --view values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -1671,6 +1701,9 @@ function _picocli_callscope_capture() {
       return
       ;;
     '--flow-timeout')
+      return
+      ;;
+    '--udp-flow-timeout')
       return
       ;;
     '--tcp-max-buffer')

@@ -12,8 +12,13 @@ public final class LimitOptions {
         description = "Conversations a flows table or --json document lists; past it those with the fewest packets are left out and counted (default: 200000).")
     Integer maxFlowRows;
 
-    @Option(names = "--flow-timeout", paramLabel = "SECONDS", description = "Close a conversation idle this long in packet time (default: 600).")
+    @Option(names = "--flow-timeout", paramLabel = "SECONDS",
+        description = "Close a TCP or SCTP conversation idle this long in packet time (default: 600).")
     Integer flowTimeout;
+
+    @Option(names = "--udp-flow-timeout", paramLabel = "SECONDS",
+        description = "Close a UDP conversation idle this long in packet time (default: 120).")
+    Integer udpFlowTimeout;
 
     @Option(names = "--tcp-max-buffer", paramLabel = "BYTES", description = "Bytes one TCP direction may hold for reassembly (default: 4194304).")
     Integer tcpMaxBuffer;
@@ -102,6 +107,9 @@ public final class LimitOptions {
         }
         if (flowTimeout != null) {
             l.flowIdleTimeoutNanos = positive("--flow-timeout", flowTimeout) * 1_000_000_000L;
+        }
+        if (udpFlowTimeout != null) {
+            l.udpFlowIdleTimeoutNanos = positive("--udp-flow-timeout", udpFlowTimeout) * 1_000_000_000L;
         }
         if (tcpMaxBuffer != null) {
             l.tcpMaxBufferedPerDirection = positive("--tcp-max-buffer", tcpMaxBuffer);

@@ -22,8 +22,18 @@ public final class Limits {
      * packets are left out (one-packet flows first) and counted. JSON Lines lists every one.
      */
     public int maxFlowRows = 200_000;
-    /** A conversation idle for this long in packet time is closed and its state released. */
+    /**
+     * A TCP or SCTP conversation idle for this long in packet time is closed and its state released
+     * (a connection carries state a restart mid-stream loses: reassembly, a TLS session).
+     */
     public long flowIdleTimeoutNanos = 600L * 1_000_000_000L;
+    /**
+     * A UDP (or other datagram) conversation idle for this long in packet time is closed and its
+     * state released: 120 s as Linux connection tracking holds a UDP stream. An RTP stream silent
+     * half as long is written already ({@link #streamIdleTimeoutNanos}); on a capture of short calls
+     * conversations held ten minutes were most of what a run kept.
+     */
+    public long udpFlowIdleTimeoutNanos = 120L * 1_000_000_000L;
 
     /** Bytes one TCP direction may hold (out-of-order data and a partial PDU awaiting more). */
     public int tcpMaxBufferedPerDirection = 4 * 1024 * 1024;

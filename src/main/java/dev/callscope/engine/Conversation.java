@@ -15,6 +15,8 @@ final class Conversation {
     /** Neighbours in the flow table's recency order. */
     Conversation olderSeen;
     Conversation newerSeen;
+    /** When this was last seen, as a count of sightings of any conversation: orders the two recency lists together. */
+    long seenOrder;
     final Transport transport;
     /** Whether the first packet went from the key's A to B. */
     final boolean firstForward;

@@ -413,13 +413,22 @@ public final class Engine {
         final int quarter = conversations.size() / 4;
         int closed = 0;
         int keep = HeapBudget.KEEP;
-        for (Conversation c = conversations.newest(); c != null; ) {
-            final Conversation older = c.olderSeen;
+        // most recently seen first, through both lists without a copy of them (what is shed is garbage at once)
+        Conversation a = conversations.newest(FlowTable.CONNECTIONS);
+        Conversation b = conversations.newest(FlowTable.DATAGRAMS);
+        while (a != null || b != null) {
+            final Conversation c;
+            if (b == null || a != null && a.seenOrder > b.seenOrder) {
+                c = a;
+                a = a.olderSeen;
+            } else {
+                c = b;
+                b = b.olderSeen;
+            }
             if (c.packets[0] + c.packets[1] <= 1 && keep-- <= 0) {
                 shed(c);
                 closed++;
             }
-            c = older;
         }
         for (int i = quarter - closed; i > 0 && conversations.eldest() != null; i--) {
             shed(conversations.eldest());
@@ -870,17 +879,33 @@ public final class Engine {
     // ---------------------------------------------------------------- lifecycle
 
     private void expireIdle() {
-        final long deadline = nowNanos - limits.flowIdleTimeoutNanos;
-        Conversation c;
-        while ((c = conversations.eldest()) != null && c.lastNanos < deadline) {
-            // recency order: the rest were seen more recently
+        final long connections = nowNanos - limits.flowIdleTimeoutNanos;
+        final long datagrams = nowNanos - limits.udpFlowIdleTimeoutNanos;
+        while (true) {
+            // each list in recency order: behind its eldest the rest were seen more recently
+            Conversation a = conversations.eldest(FlowTable.CONNECTIONS);
+            Conversation b = conversations.eldest(FlowTable.DATAGRAMS);
+            a = a != null && a.lastNanos < connections ? a : null;
+            b = b != null && b.lastNanos < datagrams ? b : null;
+            final Conversation c = FlowTable.older(a, b);
+            if (c == null) {
+                break;
+            }
             conversations.remove(c);
             report(c, "idle");
         }
-        // an announced conversation that did not come within the idle time is forgotten too
+        // an announced conversation that did not come within its idle time is forgotten too; the
+        // announcements are in order of time, so the walk stops at the first one neither time has passed
+        final long later = Math.max(connections, datagrams);
         final Iterator<ExpectedKey> it = expected.keySet().iterator();
-        while (it.hasNext() && it.next().nanos < deadline) {
-            it.remove();
+        while (it.hasNext()) {
+            final ExpectedKey k = it.next();
+            if (k.nanos >= later) {
+                break;
+            }
+            if (k.nanos < (FlowTable.isConnection(k.transport) ? connections : datagrams)) {
+                it.remove();
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.callscope.engine;
 
 import dev.callscope.core.FlowKey;
+import dev.callscope.dissect.Transport;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,8 +12,10 @@ import java.util.List;
  * probing whose slots keep each key's hash and packed 5-tuple in flat arrays: an IPv4 lookup
  * compares two longs per probe and touches only the conversation it finds (a {@code HashMap} would
  * chase node, key and two address arrays). Deletion shifts the following run back, so there are no
- * tombstones. The recency order is a doubly linked list threaded through the conversations; it
- * serves idle expiry and eviction of the least recently seen conversation at the flow limit.
+ * tombstones. The recency order is threaded through the conversations as two doubly linked lists,
+ * one of connections (TCP, SCTP) and one of datagram conversations, which idle out after different
+ * times; a count of sightings orders the two together for eviction of the least recently seen
+ * conversation at the flow limit.
  */
 final class FlowTable {
     private static final int MIN_CAPACITY = 1024;
@@ -24,10 +27,26 @@ final class FlowTable {
     private int mask = MIN_CAPACITY - 1;
     private int size;
 
-    /** Least recently seen. */
-    private Conversation eldest;
-    /** Most recently seen. */
-    private Conversation newest;
+    /** Index of the list of connections (TCP, SCTP). */
+    static final int CONNECTIONS = 0;
+    /** Index of the list of datagram conversations (UDP and the rest). */
+    static final int DATAGRAMS = 1;
+
+    /** Least recently seen of each list. */
+    private final Conversation[] eldest = new Conversation[2];
+    /** Most recently seen of each list. */
+    private final Conversation[] newest = new Conversation[2];
+    private long sightings;
+
+    /** The recency list {@code c} is on. */
+    static int list(final Conversation c) {
+        return isConnection(c.transport) ? CONNECTIONS : DATAGRAMS;
+    }
+
+    /** Whether conversations of {@code t} are connections (idle out after the longer time). */
+    static boolean isConnection(final Transport t) {
+        return t == Transport.TCP || t == Transport.SCTP;
+    }
 
     int size() {
         return size;
@@ -59,36 +78,54 @@ final class FlowTable {
         }
         insert(c);
         size++;
-        c.olderSeen = newest;
-        c.newerSeen = null;
-        if (newest != null) {
-            newest.newerSeen = c;
-        } else {
-            eldest = c;
-        }
-        newest = c;
+        append(c, list(c));
     }
 
     /** Marks the conversation as the most recently seen. */
     void touch(final Conversation c) {
-        if (c == newest) {
+        final int l = list(c);
+        if (c == newest[l]) {
+            c.seenOrder = ++sightings;
             return;
         }
-        unlink(c);
-        c.olderSeen = newest;
+        unlink(c, l);
+        append(c, l);
+    }
+
+    private void append(final Conversation c, final int l) {
+        c.seenOrder = ++sightings;
+        final Conversation last = newest[l];
+        c.olderSeen = last;
         c.newerSeen = null;
-        newest.newerSeen = c;
-        newest = c;
+        if (last != null) {
+            last.newerSeen = c;
+        } else {
+            eldest[l] = c;
+        }
+        newest[l] = c;
     }
 
     /** The least recently seen conversation, or null when the table is empty. */
     Conversation eldest() {
-        return eldest;
+        return older(eldest[CONNECTIONS], eldest[DATAGRAMS]);
     }
 
-    /** The most recently seen conversation, or null when the table is empty. */
-    Conversation newest() {
-        return newest;
+    /** The least recently seen conversation of one list ({@link #CONNECTIONS} or {@link #DATAGRAMS}), or null. */
+    Conversation eldest(final int list) {
+        return eldest[list];
+    }
+
+    /** The most recently seen conversation of one list, or null. */
+    Conversation newest(final int list) {
+        return newest[list];
+    }
+
+    /** The one of {@code a} and {@code b} (either may be null) seen less recently. */
+    static Conversation older(final Conversation a, final Conversation b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.seenOrder < b.seenOrder ? a : b;
     }
 
     /** Removes the conversation if it is in the table (by identity). */
@@ -126,16 +163,24 @@ final class FlowTable {
         }
         s[hole] = null;
         size--;
-        unlink(c);
+        unlink(c, list(c));
         c.olderSeen = null;
         c.newerSeen = null;
     }
 
-    /** Every conversation, in no particular order. */
+    /** Every conversation, least recently seen first. */
     List<Conversation> values() {
         final List<Conversation> out = new ArrayList<>(size);
-        for (Conversation c = eldest; c != null; c = c.newerSeen) {
-            out.add(c);
+        Conversation a = eldest[CONNECTIONS];
+        Conversation b = eldest[DATAGRAMS];
+        while (a != null || b != null) {
+            if (older(a, b) == a) {
+                out.add(a);
+                a = a.newerSeen;
+            } else {
+                out.add(b);
+                b = b.newerSeen;
+            }
         }
         return out;
     }
@@ -147,28 +192,30 @@ final class FlowTable {
         ports = new long[MIN_CAPACITY];
         mask = MIN_CAPACITY - 1;
         size = 0;
-        for (Conversation c = eldest; c != null; ) {
-            final Conversation next = c.newerSeen;
-            c.olderSeen = null;
-            c.newerSeen = null;
-            c = next;
+        for (int l = 0; l < 2; l++) {
+            for (Conversation c = eldest[l]; c != null; ) {
+                final Conversation next = c.newerSeen;
+                c.olderSeen = null;
+                c.newerSeen = null;
+                c = next;
+            }
+            eldest[l] = null;
+            newest[l] = null;
         }
-        eldest = null;
-        newest = null;
     }
 
-    private void unlink(final Conversation c) {
+    private void unlink(final Conversation c, final int l) {
         final Conversation older = c.olderSeen;
         final Conversation newer = c.newerSeen;
         if (older != null) {
             older.newerSeen = newer;
-        } else if (eldest == c) {
-            eldest = newer;
+        } else if (eldest[l] == c) {
+            eldest[l] = newer;
         }
         if (newer != null) {
             newer.olderSeen = older;
-        } else if (newest == c) {
-            newest = older;
+        } else if (newest[l] == c) {
+            newest[l] = older;
         }
     }
 

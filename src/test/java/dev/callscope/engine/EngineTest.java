@@ -422,7 +422,7 @@ class EngineTest {
     @Test
     void idleConversationsAreClosedInPacketTime() {
         final dev.callscope.core.Limits limits = new dev.callscope.core.Limits();
-        limits.flowIdleTimeoutNanos = 10 * SEC;
+        limits.udpFlowIdleTimeoutNanos = 10 * SEC;
         final Recorder r = new Recorder();
         final Engine e = new Engine(DissectorRegistry.of(List.of()), new EngineOptions(limits, List.of()), List.of(r));
         e.process(udpFrame(A4, 1, B4, 1, "old", SEC));
@@ -432,5 +432,43 @@ class EngineTest {
         assertThat(r.conversations).extracting(ConversationRecord::endReason).containsExactly("idle");
         e.finish();
         assertThat(r.conversations).hasSize(2);
+    }
+
+    @Test
+    void udpConversationsIdleOutBeforeConnections() {
+        final dev.callscope.core.Limits limits = new dev.callscope.core.Limits();
+        limits.flowIdleTimeoutNanos = 100 * SEC;
+        limits.udpFlowIdleTimeoutNanos = 10 * SEC;
+        final Recorder r = new Recorder();
+        final Engine e = new Engine(DissectorRegistry.of(List.of()), new EngineOptions(limits, List.of()), List.of(r));
+        e.process(tcpFrame(true, 99, 0x02, "", SEC));                 // a connection, seen first
+        e.process(udpFrame(A4, 1, B4, 1, "old", 2 * SEC));            // a datagram conversation
+        for (int i = 0; i < 1024; i++) {                                // 48 s on: past the UDP time only
+            e.process(udpFrame(A4, 2, B4, 2, "new", 50 * SEC + i));
+        }
+        assertThat(r.conversations).extracting(c -> c.key().transportName() + " " + c.endReason()).containsExactly("udp idle");
+        for (int i = 0; i < 1024; i++) {                                // 199 s on: past both
+            e.process(udpFrame(A4, 3, B4, 3, "newer", 200 * SEC + i));
+        }
+        assertThat(r.conversations).extracting(c -> c.key().transportName() + " " + c.endReason())
+            .containsExactly("udp idle", "tcp idle", "udp idle");
+        e.finish();
+        assertThat(r.conversations).hasSize(4);
+    }
+
+    @Test
+    void theFlowLimitClosesTheLeastRecentlySeenOfEitherKind() {
+        final dev.callscope.core.Limits limits = new dev.callscope.core.Limits();
+        limits.maxFlows = 2;
+        final Recorder r = new Recorder();
+        final Engine e = new Engine(DissectorRegistry.of(List.of()), new EngineOptions(limits, List.of()), List.of(r));
+        e.process(udpFrame(A4, 1, B4, 1, "u", SEC));
+        e.process(tcpFrame(true, 99, 0x02, "", 2 * SEC));
+        e.process(udpFrame(A4, 1, B4, 1, "u again", 3 * SEC));        // the UDP one is now the newer
+        e.process(udpFrame(A4, 2, B4, 2, "third", 4 * SEC));
+        assertThat(r.conversations).extracting(c -> c.key().transportName() + " " + c.endReason()).containsExactly("tcp evicted");
+        e.finish();
+        assertThat(r.conversations).extracting(c -> c.key().transportName() + " " + c.startNanos() / SEC)
+            .containsExactly("tcp 2", "udp 1", "udp 4");
     }
 }

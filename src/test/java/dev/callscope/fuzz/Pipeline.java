@@ -75,6 +75,7 @@ final class Pipeline {
         final Limits l = new Limits();
         l.maxFlows = 4;
         l.flowIdleTimeoutNanos = 2_000_000_000L;
+        l.udpFlowIdleTimeoutNanos = 1_000_000_000L;
         l.tcpMaxBufferedPerDirection = 4096;
         l.tcpMaxOutOfOrderSegments = 4;
         l.reassemblyBudget = 16_384;

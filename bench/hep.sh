@@ -120,8 +120,10 @@ QUIET=
 # the launcher's own JVM options (its opts=... through fi), for GCLOG=1
 JVM_OPTS=
 if (( GCLOG )); then
-  here=$(dirname "$CALLSCOPE"); opts=
-  eval "$(sed -n '/^opts=/,/^fi$/p' "$CALLSCOPE")"
+  here=$(dirname "$CALLSCOPE")
+  # as the launcher picks them for 'capture --hep-listen' (its "$@" is this function's)
+  launcher_opts() { local cmd=capture opts=; eval "$(sed -n '/^opts=/,/^fi$/p' "$CALLSCOPE")"; echo "$opts"; }
+  opts=$(launcher_opts --hep-listen)
   [[ -n $opts ]] || die "no opts= line in $CALLSCOPE"
   JVM_OPTS=$opts
 fi

@@ -56,6 +56,7 @@ GEN_CP=$ROOT/target/test-classes:$ROOT/target/classes
 # the launcher's own JVM options (its opts=... through fi), then the small heap
 here=$ROOT/target
 opts=
+cmd=  # the launcher picks options by command; these runs take the default ones
 eval "$(sed -n '/^opts=/,/^fi$/p' "$CALLSCOPE")"
 [[ -n $opts ]] || die "no opts= line in $CALLSCOPE"
 JAVA_OPTS="-Xmx$HEAP $opts"

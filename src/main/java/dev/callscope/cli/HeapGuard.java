@@ -7,8 +7,8 @@ import java.io.IOException;
 
 /**
  * Keeps a long run's heap near its live state. What a streamed or summarising run holds is the
- * state in progress; what it has written or summarised dies, but the serial collector lets the old
- * generation grow with that garbage until it is full, so the process would grow with the capture.
+ * state in progress; what it has written or summarised dies, but the collector (serial or parallel)
+ * lets the old generation grow with that garbage until it is full, so the process would grow with the capture.
  * Every {@value #EVERY} records finished, when the heap in use passes twice what was live after
  * the last such collection (and at least {@link #BUDGET}), a full collection brings it back. A table
  * whose summaries grow with the capture thus collects as often as its live data doubles, not at

@@ -1,5 +1,6 @@
 package dev.callscope.cli;
 
+import dev.callscope.core.ForwardingSource;
 import dev.callscope.core.InputException;
 import dev.callscope.core.Limits;
 import dev.callscope.core.PacketSource;
@@ -173,7 +174,7 @@ public final class ShellSession {
         try (PacketSource files = CaptureFiles.openAll(paths)) {
             frames.backedBy(paths);
             a.format = files.format();
-            final PacketSource tee = new dev.callscope.core.ForwardingSource(files) {
+            final PacketSource tee = new ForwardingSource(files) {
                 @Override
                 public boolean next(final RawFrame frame) throws IOException {
                     if (!in.next(frame)) {

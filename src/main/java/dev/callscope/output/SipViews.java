@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 
 /** Renders SIP calls, SIP messages and ladders as text tables and JSON. */
 public final class SipViews {

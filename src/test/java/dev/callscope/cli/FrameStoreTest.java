@@ -107,11 +107,8 @@ class FrameStoreTest {
     @Test
     void aFileThatChangedIsSaidToHaveChanged() throws IOException {
         final Path copy = dir.resolve("call.pcap");
-        Files.copy(SIP_CALL, copy);
         final FrameStore store = new FrameStore(1000, 1L << 20);
-        final List<String> paths = List.of(copy.toString());
-        store.backedBy(paths);
-        read(paths, store);
+        readCopy(copy, store);
         try (OutputStream o = Files.newOutputStream(copy, StandardOpenOption.TRUNCATE_EXISTING)) {
             o.write(new byte[100]);
         }
@@ -122,11 +119,8 @@ class FrameStoreTest {
     @Test
     void readingAChangedFileAgainIsAnError() throws IOException {
         final Path copy = dir.resolve("call.pcap");
-        Files.copy(SIP_CALL, copy);
         final FrameStore store = new FrameStore(1000, 1L << 20);
-        final List<String> paths = List.of(copy.toString());
-        store.backedBy(paths);
-        final List<RawFrame> frames = read(paths, store);
+        final List<RawFrame> frames = readCopy(copy, store);
         try (PacketSource again = store.reread(frames.size())) {
             int n = 0;
             final RawFrame f = new RawFrame();
@@ -156,5 +150,13 @@ class FrameStoreTest {
             f.fileOffset = -1; // a frame from elsewhere (a live capture)
             assertThat(memory.add(f)).as("frame of %d bytes over a bound of 100", f.capLen).isFalse();
         }
+    }
+
+    /** The bundled call copied to {@code copy}, read into {@code store} with its frames left in the copy. */
+    private static List<RawFrame> readCopy(final Path copy, final FrameStore store) throws IOException {
+        Files.copy(SIP_CALL, copy);
+        final List<String> paths = List.of(copy.toString());
+        store.backedBy(paths);
+        return read(paths, store);
     }
 }

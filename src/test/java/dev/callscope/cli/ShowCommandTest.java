@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.callscope.core.Limits;
+import dev.callscope.core.ForwardingSource;
 import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
 import dev.callscope.pcap.CaptureFiles;
@@ -133,26 +134,11 @@ class ShowCommandTest {
     void readingStopsAtTheLastFrameAskedFor() throws Exception {
         final int[] reads = {0};
         try (PacketSource file = CaptureFiles.openAll(List.of("samples/sip-call.pcap"))) {
-            final PacketSource counting = new PacketSource() {
+            final PacketSource counting = new ForwardingSource(file) {
                 @Override
                 public boolean next(final RawFrame frame) throws IOException {
                     reads[0]++;
-                    return file.next(frame);
-                }
-
-                @Override
-                public String describe() {
-                    return file.describe();
-                }
-
-                @Override
-                public String format() {
-                    return file.format();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    file.close();
+                    return in.next(frame);
                 }
             };
             final FrameDissection d = new FrameDissection(new TreeSet<>(List.of(3L, 7L)), new DissectOptions(), new Limits());

@@ -9,6 +9,7 @@ import dev.callscope.dissect.Payload;
 import dev.callscope.dissect.Severity;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -402,8 +403,8 @@ public final class SipParser {
 
         private void add(final String name, final int valueStart, final int valueEnd, final StringBuilder folded) {
             if (count == names.length) {
-                names = java.util.Arrays.copyOf(names, count * 2);
-                spansOfValues = java.util.Arrays.copyOf(spansOfValues, count * 4);
+                names = Arrays.copyOf(names, count * 2);
+                spansOfValues = Arrays.copyOf(spansOfValues, count * 4);
             }
             names[count] = name;
             spansOfValues[2 * count] = valueStart;
@@ -412,7 +413,7 @@ public final class SipParser {
                 if (foldedValues == null) {
                     foldedValues = new String[names.length];
                 } else if (foldedValues.length < names.length) {
-                    foldedValues = java.util.Arrays.copyOf(foldedValues, names.length);
+                    foldedValues = Arrays.copyOf(foldedValues, names.length);
                 }
                 foldedValues[count] = folded.toString();
             }
@@ -432,12 +433,12 @@ public final class SipParser {
 
         /** The headers for the record: bounds taken relative to the message's own text {@code raw}. */
         private SipHeaders headerList(final String raw) {
-            final String[] n = java.util.Arrays.copyOf(names, count);
+            final String[] n = Arrays.copyOf(names, count);
             final int[] v = new int[2 * count];
             for (int i = 0; i < 2 * count; i++) {
                 v[i] = spansOfValues[i] - pos;
             }
-            final String[] f = foldedValues == null ? null : java.util.Arrays.copyOf(foldedValues, count);
+            final String[] f = foldedValues == null ? null : Arrays.copyOf(foldedValues, count);
             return new SipHeaders(raw, n, v, f);
         }
 
@@ -617,7 +618,7 @@ public final class SipParser {
     static {
         for (final String n : COMMON_NAMES) {
             final String[] old = NAMES_BY_LENGTH[n.length()];
-            final String[] now = old == null ? new String[1] : java.util.Arrays.copyOf(old, old.length + 1);
+            final String[] now = old == null ? new String[1] : Arrays.copyOf(old, old.length + 1);
             now[now.length - 1] = n;
             NAMES_BY_LENGTH[n.length()] = now;
         }

@@ -118,12 +118,6 @@ public final class SipCallTracker implements Tap {
     }
 
     /**
-     * Hands each message and each call that is over to {@code l}, and keeps of an ended call what
-     * {@code r} says. A call is over when it was decided (see {@link SipCall#decided()}) and neither
-     * SIP nor its media was seen for {@code lingerNanos} of capture time, or when nothing was seen for
-     * {@code idleNanos}. Calls still open at the end are closed by {@link #closeAll()}.
-     */
-    /**
      * Messages are held only as what their JSON records name (no text, headers or body) once the
      * call has read them: for a listener that writes records and nothing else. On a capture of
      * short calls the held messages are most of what outlives a young collection; this keeps about a
@@ -134,6 +128,12 @@ public final class SipCallTracker implements Tap {
         return this;
     }
 
+    /**
+     * Hands each message and each call that is over to {@code l}, and keeps of an ended call what
+     * {@code r} says. A call is over when it was decided (see {@link SipCall#decided()}) and neither
+     * SIP nor its media was seen for {@code lingerNanos} of capture time, or when nothing was seen for
+     * {@code idleNanos}. Calls still open at the end are closed by {@link #closeAll()}.
+     */
     public SipCallTracker stream(final Retention r, final Listener l, final long lingerNanos, final long idleNanos) {
         if (lingerNanos < 0 || idleNanos < lingerNanos) {
             throw new IllegalArgumentException("linger " + lingerNanos + ", idle " + idleNanos);

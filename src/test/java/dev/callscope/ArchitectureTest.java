@@ -29,7 +29,9 @@ class ArchitectureTest {
         Map.entry("capture", Set.of("core")),
         Map.entry("decode", Set.of("core")),
         Map.entry("dissect", Set.of("core")),
-        Map.entry("engine", Set.of("dissect", "decode", "core")),
+        // tls: record decryption between TCP reassembly and the dissectors (the key log, key schedules, ciphers)
+        Map.entry("tls", Set.of("core")),
+        Map.entry("engine", Set.of("dissect", "decode", "tls", "core")),
         Map.entry("flow", Set.of("dissect", "core")),
         Map.entry("ladder", Set.of("flow", "dissect", "core")),
         // output -> verify: Jackson is confined to output, so output reads call-flow specs into verify's model and
@@ -41,7 +43,7 @@ class ArchitectureTest {
         // picocli); it composes pcap, engine and the trackers into verify's Evidence, and nothing but cli imports it.
         Map.entry("hep", Set.of("core", "capture", "decode", "dissect", "flow", "output")),
         Map.entry("api", Set.of("core", "pcap", "dissect", "engine", "flow", "verify")),
-        Map.entry("cli", Set.of("core", "pcap", "capture", "decode", "dissect", "engine", "flow", "ladder", "output", "verify", "shell", "api", "hep")));
+        Map.entry("cli", Set.of("core", "pcap", "capture", "decode", "dissect", "tls", "engine", "flow", "ladder", "output", "verify", "shell", "api", "hep")));
 
     /** Third-party libraries confined to one package. */
     private static final Map<String, String> CONFINED = Map.of(

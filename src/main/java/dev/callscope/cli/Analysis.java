@@ -9,6 +9,7 @@ import dev.callscope.dissect.Tap;
 import dev.callscope.engine.Engine;
 import dev.callscope.engine.EngineOptions;
 import dev.callscope.flow.sip.SipCallTracker;
+import dev.callscope.tls.KeyLog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -93,8 +94,11 @@ final class Analysis {
      */
     private static Result run(final InputOptions in, final LimitOptions limitOptions, final List<? extends Tap> taps,
                               final Map<String, String> preferences, final StreamingOutput out) throws IOException {
-        final Engine engine = engine(in.dissect, limitOptions.limits(), taps, preferences);
+        final Limits limits = limitOptions.limits();
+        final Engine engine = engine(in.dissect, limits, taps, preferences);
         final ShellSession session = ShellSession.of(in.mixee, in);
+        final KeyLog keys = session != null && in.keyLogs.isEmpty() ? session.keys() : KeyLogs.load(in.keyLogs, limits);
+        engine.decrypt(keys);
         if (session == null) {
             Fatal.reading(in.files);
         } else {
@@ -103,6 +107,11 @@ final class Analysis {
         try (PacketSource source = session != null ? session.source() : Sources.open(in);
              Progress progress = session != null ? Progress.NONE
                  : Progress.start(in.quiet, out != null && out.toStdout(), source, engine::frames, calls(taps), err(in))) {
+            source.onSecrets((type, data, off, len) -> {
+                if (type == PacketSource.TLS_KEY_LOG) {
+                    keys.read(data, off, len);
+                }
+            });
             try {
                 engine.run(session != null ? source : HeapGuard.watching(source));
             } catch (InputException e) {

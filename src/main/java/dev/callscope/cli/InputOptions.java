@@ -27,6 +27,12 @@ public final class InputOptions {
         description = "BPF capture filter applied while reading (libpcap syntax, e.g. 'udp port 5060'); needs libpcap.")
     String bpf;
 
+    @Option(names = "--keylog", paramLabel = "FILE",
+        description = "TLS key log (NSS SSLKEYLOGFILE format, as browsers, OpenSSL and Python write it; repeatable): "
+            + "TLS 1.2 and 1.3 over TCP whose secrets it holds are decrypted and analysed as in the clear. "
+            + "Keys in a pcapng Decryption Secrets Block are used without it.")
+    List<String> keyLogs = new ArrayList<>();
+
     @Option(names = {"-q", "--quiet"},
         description = "Do not show the progress line. Without it, when stderr is a terminal (and CI is not set), reading "
             + "that lasts more than half a second shows one line on stderr, rewritten in place a few times a second and "

@@ -57,6 +57,10 @@ public final class LimitOptions {
     @Option(names = "--dtls-max-fragments", paramLabel = "N", description = "Fragments of one DTLS handshake message (default: 30).")
     Integer dtlsMaxFragments;
 
+    @Option(names = "--max-keylog-secrets", paramLabel = "N",
+        description = "TLS connections whose secrets the key logs may hold; lines past it are counted and skipped (default: 1000000).")
+    Integer maxKeyLogSecrets;
+
     @Option(names = "--max-calls", paramLabel = "N", description = "SIP calls kept; past it the oldest is dropped (default: 200000).")
     Integer maxCalls;
 
@@ -101,6 +105,9 @@ public final class LimitOptions {
         final Limits l = new Limits();
         if (maxFlows != null) {
             l.maxFlows = positive("--max-flows", maxFlows);
+        }
+        if (maxKeyLogSecrets != null) {
+            l.maxKeyLogSecrets = positive("--max-keylog-secrets", maxKeyLogSecrets);
         }
         if (maxFlowRows != null) {
             l.maxFlowRows = positive("--max-flow-rows", maxFlowRows);

@@ -126,10 +126,15 @@ final class ShellCommands {
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "pcap or pcapng files (merged by timestamp).")
         List<String> files = new ArrayList<>();
 
+        @Option(names = "--keylog", paramLabel = "FILE",
+            description = "TLS key log (NSS format; repeatable): the session's analyses decrypt the TLS it has secrets for. "
+                + "A command's own --keylog replaces it for that command.")
+        List<String> keyLogs = new ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             final ShellSession s = session(spec);
-            s.open(files, spec.commandLine().getErr());
+            s.open(files, spec.commandLine().getErr(), keyLogs);
             final ShellSession.Analysed a = s.analyse();
             final PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "opened %s: %d frames, %d SIP calls, %d RTP streams, %d Dubbo connections, %d conversations%n",

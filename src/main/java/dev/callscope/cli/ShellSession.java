@@ -21,6 +21,7 @@ import dev.callscope.flow.rtp.RtpStreamTracker;
 import dev.callscope.flow.sip.SipCall;
 import dev.callscope.flow.sip.SipCallTracker;
 import dev.callscope.pcap.CaptureFiles;
+import dev.callscope.tls.KeyLog;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -106,6 +107,13 @@ public final class ShellSession {
     }
 
     private final List<String> files = new ArrayList<>();
+    /** TLS secrets of the open capture: open's --keylog files and the files' own Decryption Secrets Blocks. */
+    private KeyLog keys = new KeyLog(new Limits().maxKeyLogSecrets);
+
+    /** The secrets the session decrypts with (see {@link #open(List, java.io.PrintWriter, List)}). */
+    KeyLog keys() {
+        return keys;
+    }
     /** Bytes of frames the shell keeps at most. */
     public static final long MAX_BYTES = 1L << 30;
 
@@ -162,6 +170,16 @@ public final class ShellSession {
 
     /** As {@link #open(List)}, with the progress line on {@code err} when it is a terminal. */
     public void open(final List<String> paths, final java.io.PrintWriter err) throws IOException {
+        open(paths, err, List.of());
+    }
+
+    /**
+     * As {@link #open(List, java.io.PrintWriter)}, decrypting TLS with the secrets of {@code keyLogs}
+     * (and of the files' Decryption Secrets Blocks), kept for the later analyses of the session.
+     */
+    public void open(final List<String> paths, final java.io.PrintWriter err, final List<String> keyLogs) throws IOException {
+        final KeyLog loaded = KeyLogs.load(keyLogs, new Limits());
+        keys = loaded;
         frames.clear();
         files.clear();
         files.addAll(paths);
@@ -195,7 +213,7 @@ public final class ShellSession {
                 }
             };
             try {
-                run(a, tee, err);
+                run(a, tee, err, keys);
             } catch (InputException e) {
                 a.inputError = e;
             }
@@ -255,7 +273,7 @@ public final class ShellSession {
         final Analysed a = new Analysed();
         Fatal.doing("analysing " + (liveSource != null ? liveSource : describeFiles()));
         try {
-            run(a, source(n), null);
+            run(a, source(n), null, keys);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // frames in memory: no I/O
         }
@@ -275,7 +293,8 @@ public final class ShellSession {
     }
 
     /** Runs a source through every tracker the shell keeps, recording the events of each frame. */
-    private static void run(final Analysed a, final PacketSource source, final java.io.PrintWriter err) throws IOException {
+    private static void run(final Analysed a, final PacketSource source, final java.io.PrintWriter err, final KeyLog keys)
+        throws IOException {
         final Tap recorder = new Tap() {
             @Override
             public void onEvent(final ProtocolEvent e) {
@@ -301,6 +320,12 @@ public final class ShellSession {
         };
         final Engine engine = Analysis.engine(new DissectOptions(), new Limits(),
             List.of(a.stats, a.sip, a.rtp, a.dubbo, a.webrtc, recorder));
+        engine.decrypt(keys);
+        source.onSecrets((type, data, off, len) -> {
+            if (type == PacketSource.TLS_KEY_LOG) {
+                keys.read(data, off, len);
+            }
+        });
         try (Progress progress = Progress.start(false, false, source, engine::frames, a.sip::callsSeen, err)) {
             engine.run(source);
         }

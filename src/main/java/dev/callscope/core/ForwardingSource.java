@@ -34,6 +34,11 @@ public abstract class ForwardingSource implements PacketSource {
     }
 
     @Override
+    public void onSecrets(final SecretsListener listener) {
+        in.onSecrets(listener);
+    }
+
+    @Override
     public void close() throws IOException {
         in.close();
     }

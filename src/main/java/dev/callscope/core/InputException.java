@@ -10,7 +10,7 @@ public class InputException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /** What kind of input problem this is, for exit codes and tests. */
-    public enum Kind { NOT_FOUND, NOT_A_CAPTURE, TRUNCATED, READ_ERROR, UNKNOWN_INTERFACE, PERMISSION, BAD_FILTER, NO_LIBPCAP, CANNOT_LISTEN }
+    public enum Kind { NOT_FOUND, NOT_A_CAPTURE, TRUNCATED, READ_ERROR, UNKNOWN_INTERFACE, PERMISSION, BAD_FILTER, NO_LIBPCAP, CANNOT_LISTEN, BAD_KEY_LOG }
 
     private final Kind kind;
 

@@ -101,6 +101,12 @@ public final class Limits {
     /** JSON signalling messages over WebSocket kept for the report (all are counted). */
     public int maxSignallingMessages = 1000;
 
+    /**
+     * TLS connections (client randoms) whose secrets the key logs given may hold; lines past it are
+     * counted and skipped.
+     */
+    public int maxKeyLogSecrets = 1_000_000;
+
     /** Anomalies kept with their details (all are counted). */
     public int maxAnomalyRecords = 10_000;
     /** Violations after which a dissector is dropped from an unconfirmed conversation. */

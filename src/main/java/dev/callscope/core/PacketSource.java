@@ -38,6 +38,25 @@ public interface PacketSource extends Closeable {
         return next(frame) ? Poll.FRAME : Poll.END;
     }
 
+    /** Receives decryption secrets a capture carries (pcapng Decryption Secrets Blocks). */
+    interface SecretsListener {
+        /**
+         * @param type the secrets type ({@link #TLS_KEY_LOG} for an NSS key log)
+         * @param data the block's secrets, valid only during the call
+         */
+        void secrets(int type, byte[] data, int off, int len);
+    }
+
+    /** pcapng secrets type of NSS key log text ("TLSK"). */
+    int TLS_KEY_LOG = 0x544c534b;
+
+    /**
+     * Where secrets found in the input go; those read before this call (blocks in front of the
+     * first packet) are given at once. Sources without such blocks ignore it.
+     */
+    default void onSecrets(final SecretsListener listener) {
+    }
+
     /** A short human description: the file name or interface. */
     String describe();
 

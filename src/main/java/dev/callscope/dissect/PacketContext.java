@@ -15,6 +15,7 @@ public final class PacketContext {
     private Direction direction;
     private Transport transport;
     private boolean truncated;
+    private boolean decrypted;
 
     /** Engine use: sets the fields for the next call. */
     public PacketContext set(final long frame, final long tsNanos, final FlowKey flow, final Direction direction,
@@ -25,7 +26,18 @@ public final class PacketContext {
         this.direction = direction;
         this.transport = transport;
         this.truncated = truncated;
+        this.decrypted = false;
         return this;
+    }
+
+    /** Engine use: the bytes given next were decrypted from TLS records (true) or came in the clear. */
+    public void decrypted(final boolean on) {
+        decrypted = on;
+    }
+
+    /** The bytes being dissected were decrypted from TLS records of this conversation. */
+    public boolean decrypted() {
+        return decrypted;
     }
 
     public long frame() {

@@ -1,6 +1,7 @@
 package dev.callscope.dissect;
 
 import dev.callscope.core.ReassemblyBudget;
+import dev.callscope.core.TlsStats;
 
 /**
  * A listener on the engine (Wireshark's tap): trackers and statistics subscribe here and never see
@@ -44,6 +45,13 @@ public interface Tap {
      * reassembly budget ({@code Limits.reassemblyBudget}) held at most and dropped.
      */
     default void onReassembly(final ReassemblyBudget.Report report) {
+    }
+
+    /**
+     * Once, after {@link #onReassembly}, when a key log was given (or the capture carried one):
+     * what TLS decryption did.
+     */
+    default void onTls(final TlsStats stats) {
     }
 
     /** The source is exhausted; every open conversation was reported. */

@@ -7,6 +7,7 @@ import dev.callscope.decode.TcpReassembler;
 import dev.callscope.dissect.Dissector;
 import dev.callscope.dissect.DissectorSession;
 import dev.callscope.dissect.Transport;
+import dev.callscope.tls.TlsConnection;
 
 /** The engine's state for one conversation (both directions). Not shared outside the engine. */
 final class Conversation {
@@ -52,6 +53,10 @@ final class Conversation {
     TcpReassembler[] reassemblers;
     StreamBuffer[] pending;
     boolean[] finSeen;
+    /** The first bytes were looked at for a TLS ClientHello (only when decrypting). */
+    boolean tlsChecked;
+    /** TLS records of this connection, when a key log was given and it began with a ClientHello. */
+    TlsConnection tlsConnection;
 
     Conversation(final long id, final FlowKey key, final Transport transport, final boolean firstForward,
                  final long firstFrame, final long startNanos) {

@@ -1,13 +1,14 @@
 package dev.callscope.engine;
 
-import dev.callscope.core.HeapBudget;
 import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
+import dev.callscope.core.HeapBudget;
 import dev.callscope.core.Limits;
 import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
 import dev.callscope.core.ReassemblyBudget;
+import dev.callscope.core.TlsStats;
 import dev.callscope.decode.PacketDecoder;
 import dev.callscope.decode.PacketInfo;
 import dev.callscope.decode.SctpChunks;
@@ -29,6 +30,9 @@ import dev.callscope.dissect.Severity;
 import dev.callscope.dissect.Tap;
 import dev.callscope.dissect.TcpEvent;
 import dev.callscope.dissect.Transport;
+import dev.callscope.tls.KeyLog;
+import dev.callscope.tls.TlsConnection;
+import dev.callscope.tls.TlsContext;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -96,6 +100,10 @@ public final class Engine {
     private long dissectorBugs;
     /** Sees each message given to a session, for showing frames; null on the normal path. */
     private MessageObserver observer;
+    /** TLS decryption of the run, when a key log was given (see {@link #decrypt}); null otherwise. */
+    private TlsContext tls;
+    /** The dissector of the plaintext a TLS frame carried, named after "tls" in the frame's layers. */
+    private String tlsInner;
 
     /**
      * Sees what the engine gives a dissector session: each datagram, and each message a stream
@@ -258,6 +266,10 @@ public final class Engine {
                 final String app = transports(f.origLen, true);
                 if (app != null) {
                     r.addLayer(app);
+                    if (tlsInner != null) {
+                        r.addLayer(tlsInner);
+                        tlsInner = null;
+                    }
                 }
                 break;
             case OTHER_IP:
@@ -585,11 +597,15 @@ public final class Engine {
         if (wireLen == 0) {
             return null;
         }
+        if (c.tlsConnection != null && c.tlsConnection.withholds()) {
+            tlsInner = c.dissector != null ? c.dissector.id() : null;
+            return "tls";
+        }
         return c.dissector != null ? c.dissector.id() : "data";
     }
 
     /** Receives one direction's in-order bytes from the reassembler and drives the session. */
-    private final class TcpSink implements TcpReassembler.Sink {
+    private final class TcpSink implements TcpReassembler.Sink, TlsConnection.Sink {
         Conversation conversation;
         int direction;
 
@@ -599,6 +615,37 @@ public final class Engine {
             if (len == 0) {
                 return;
             }
+            if (tls != null) {
+                if (!c.tlsChecked) {
+                    c.tlsChecked = true;
+                    if (tls.keys().size() > 0 && TlsConnection.startsClientHello(buf, off, len)) {
+                        c.tlsConnection = new TlsConnection(tls, direction);
+                    }
+                }
+                final TlsConnection t = c.tlsConnection;
+                if (t != null) {
+                    t.data(direction, buf, off, len, this);
+                    if (t.withholds()) {
+                        return; // its plaintext came through plaintext()
+                    }
+                }
+            }
+            deliver(c, buf, off, len);
+        }
+
+        /** Decrypted application data of the conversation being fed, as if it had come in the clear. */
+        @Override
+        public void plaintext(final int dir, final byte[] buf, final int off, final int len) {
+            ctx.decrypted(true);
+            try {
+                deliver(conversation, buf, off, len);
+            } finally {
+                ctx.decrypted(false);
+            }
+        }
+
+        /** In-order bytes of the direction being fed, in the clear, to the conversation's session. */
+        private void deliver(final Conversation c, final byte[] buf, final int off, final int len) {
             if (c.pending[direction].dropped != 0) {
                 budgetGap(c, direction);
             }
@@ -631,6 +678,9 @@ public final class Engine {
         public void gap(final long seq, final int len) {
             final Conversation c = conversation;
             c.gaps++;
+            if (c.tlsConnection != null) {
+                c.tlsConnection.gap(direction);
+            }
             c.pending[direction].clear();
             anomaly(new Anomaly("tcp.gap", Severity.INFO, info.frameNumber, -1,
                 len + " bytes missing at seq " + seq + " in " + c.key));
@@ -967,6 +1017,12 @@ public final class Engine {
         for (final Tap t : taps) {
             t.onReassembly(reassembly);
         }
+        final TlsStats tlsStats = tlsStats();
+        if (tlsStats != null) {
+            for (final Tap t : taps) {
+                t.onTls(tlsStats);
+            }
+        }
         for (final Tap t : taps) {
             t.onEnd();
         }
@@ -1038,6 +1094,31 @@ public final class Engine {
 
     public long dissectorBugs() {
         return dissectorBugs;
+    }
+
+    /**
+     * Decrypts TLS over TCP with the secrets of {@code keys} (which may still grow during the run,
+     * from a pcapng Decryption Secrets Block). Call before {@link #run}. A connection is decrypted
+     * when its ClientHello's random has secrets by the time it is seen; the others are analysed as
+     * without keys and counted.
+     */
+    public void decrypt(final KeyLog keys) {
+        tls = new TlsContext(keys);
+    }
+
+    /** What TLS decryption did, or null when {@link #decrypt} was not called. */
+    public TlsStats tlsStats() {
+        if (tls == null) {
+            return null;
+        }
+        final TlsStats s = tls.stats();
+        final KeyLog keys = tls.keys();
+        if (keys != null) {
+            s.keyLogSecrets = keys.size();
+            s.keyLogMalformed = keys.malformed();
+            s.keyLogOverLimit = keys.overLimit();
+        }
+        return s;
     }
 
     /** A dissector's view of its conversation. */

@@ -2,6 +2,7 @@ package dev.callscope.flow;
 
 import dev.callscope.core.LinkType;
 import dev.callscope.core.ReassemblyBudget;
+import dev.callscope.core.TlsStats;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.ConversationRecord;
 import dev.callscope.dissect.FrameRecord;
@@ -34,6 +35,7 @@ public final class CaptureStats implements Tap {
     private final ProtocolHierarchy hierarchy = new ProtocolHierarchy();
     private final AnomalyLog anomalies;
     private ReassemblyBudget.Report reassembly;
+    private TlsStats tls;
 
     public CaptureStats(final int maxAnomalyRecords) {
         this.anomalies = new AnomalyLog(maxAnomalyRecords);
@@ -76,6 +78,16 @@ public final class CaptureStats implements Tap {
     @Override
     public void onReassembly(final ReassemblyBudget.Report report) {
         reassembly = report;
+    }
+
+    @Override
+    public void onTls(final TlsStats stats) {
+        tls = stats;
+    }
+
+    /** What TLS decryption did, or null when no key log was given. */
+    public TlsStats tls() {
+        return tls;
     }
 
     /** What the reassembly budget held at most and dropped, or null before the run ended. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callscope.core.LinkType;
 import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.core.Timestamps;
+import dev.callscope.core.TlsStats;
 import dev.callscope.flow.CaptureStats;
 import dev.callscope.flow.ProtocolHierarchy;
 import java.io.PrintWriter;
@@ -55,6 +56,20 @@ public final class ReadView {
             }
             out.println("Reassembly:   budget of " + ra.limit() + " bytes exceeded (peak " + ra.peakBytes()
                 + "): dropped the oldest " + kinds + "; --reassembly-budget raises it");
+        }
+        final TlsStats tls = s.tls();
+        if (tls != null && (tls.keyLogSecrets > 0 || !tls.isEmpty())) {
+            out.println("TLS:          " + tls.connections + " connection" + (tls.connections == 1 ? "" : "s") + ", "
+                + tls.decrypted + " decrypted, " + tls.withoutKey + " without a key" + (tls.unsupported > 0
+                ? ", " + tls.unsupported + " with a suite not decrypted" : "") + "; records: " + tls.records + " decrypted, "
+                + tls.recordsWithoutKey + " without a usable key, " + tls.authFailures + " failed authentication"
+                + (tls.malformed > 0 ? ", " + tls.malformed + " malformed" : "")
+                + (tls.keyUpdates > 0 ? "; " + tls.keyUpdates + " key update" + (tls.keyUpdates == 1 ? "" : "s") : ""));
+            if (tls.keyLogMalformed > 0 || tls.keyLogOverLimit > 0) {
+                out.println("Key log:      " + tls.keyLogSecrets + " connections' secrets; skipped " + tls.keyLogMalformed
+                    + " malformed line" + (tls.keyLogMalformed == 1 ? "" : "s")
+                    + (tls.keyLogOverLimit > 0 ? ", " + tls.keyLogOverLimit + " past --max-keylog-secrets" : ""));
+            }
         }
         out.println("Anomalies:    " + s.anomalies().total());
         for (final Map.Entry<String, Long> e : s.anomalies().counts().entrySet()) {
@@ -127,6 +142,23 @@ public final class ReadView {
                 bytes += ra.droppedBytes(k);
             }
             r.put("dropped_bytes", bytes);
+        }
+        final TlsStats tls = s.tls();
+        if (tls != null && (tls.keyLogSecrets > 0 || !tls.isEmpty())) {
+            final ObjectNode t = o.putObject("tls");
+            t.put("connections", tls.connections);
+            t.put("decrypted", tls.decrypted);
+            t.put("without_key", tls.withoutKey);
+            t.put("unsupported_suite", tls.unsupported);
+            t.put("records_decrypted", tls.records);
+            t.put("records_without_key", tls.recordsWithoutKey);
+            t.put("auth_failures", tls.authFailures);
+            t.put("malformed_records", tls.malformed);
+            t.put("key_updates", tls.keyUpdates);
+            t.put("plaintext_bytes", tls.plaintextBytes);
+            t.put("keylog_secrets", tls.keyLogSecrets);
+            t.put("keylog_malformed_lines", tls.keyLogMalformed);
+            t.put("keylog_over_limit", tls.keyLogOverLimit);
         }
     }
 

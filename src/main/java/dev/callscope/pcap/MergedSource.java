@@ -89,6 +89,13 @@ public final class MergedSource implements PacketSource {
     }
 
     /** The merged sources, in index order. */
+    @Override
+    public void onSecrets(final SecretsListener listener) {
+        for (final PacketSource s : sources) {
+            s.onSecrets(listener);
+        }
+    }
+
     public List<PacketSource> sources() {
         return List.of(sources);
     }

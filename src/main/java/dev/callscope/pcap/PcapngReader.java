@@ -52,6 +52,10 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
     public static final int PB = 0x00000002;
     public static final int SPB = 0x00000003;
     public static final int EPB = 0x00000006;
+    /** Decryption Secrets Block: secrets type(4) secrets length(4) secrets, padded. */
+    public static final int DSB = 0x0000000A;
+    /** Secrets held until a listener is set (blocks in front of the first packet are read on opening). */
+    static final int MAX_HELD_SECRETS = 16 << 20;
     /** The byte-order magic as the writer's byte order stores it. */
     public static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
 
@@ -199,6 +203,9 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
                 case IDB:
                     readInterface(length);
                     break;
+                case DSB:
+                    readSecrets(length);
+                    break;
                 default:
                     final long blockOffset = in.offset();
                     in.advance(BLOCK_BODY_OFFSET);
@@ -207,6 +214,57 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
                     break;
             }
         }
+    }
+
+    private SecretsListener secretsListener;
+    /** Secrets read before a listener was set: {type, bytes}. */
+    private final List<Object[]> heldSecrets = new ArrayList<>();
+    private long heldSecretBytes;
+
+    @Override
+    public void onSecrets(final SecretsListener listener) {
+        secretsListener = listener;
+        for (final Object[] h : heldSecrets) {
+            final byte[] d = (byte[]) h[1];
+            listener.secrets((Integer) h[0], d, 0, d.length);
+        }
+        heldSecrets.clear();
+        heldSecretBytes = 0;
+    }
+
+    /**
+     * A Decryption Secrets Block: its secrets go to the listener (or are held for it, up to {@link
+     * #MAX_HELD_SECRETS} bytes). A secrets length past the block's end is ignored (the block is
+     * skipped as any other).
+     */
+    private void readSecrets(final int length) throws InputException {
+        final long blockOffset = in.offset();
+        final int bodyLength = length - BLOCK_BODY_OFFSET - TRAILER_LENGTH;
+        if (!in.ensure(BLOCK_BODY_OFFSET + 8)) {
+            throw truncated();
+        }
+        final byte[] b = in.array();
+        final int p = in.position() + BLOCK_BODY_OFFSET;
+        final int type = InputBuffer.int32(b, p, bigEndian);
+        final long secretsLength = Integer.toUnsignedLong(InputBuffer.int32(b, p + 4, bigEndian));
+        in.advance(BLOCK_BODY_OFFSET);
+        int left = bodyLength;
+        if (bodyLength >= 8 && secretsLength <= bodyLength - 8) {
+            in.advance(8);
+            final byte[] data = new byte[(int) secretsLength];
+            if (in.read(data, 0, data.length) < data.length) {
+                throw truncated();
+            }
+            left -= 8 + data.length;
+            if (secretsListener != null) {
+                secretsListener.secrets(type, data, 0, data.length);
+            } else if (heldSecretBytes + data.length <= MAX_HELD_SECRETS) {
+                heldSecrets.add(new Object[] {type, data});
+                heldSecretBytes += data.length;
+            }
+        }
+        skipRest(left);
+        checkTrailer(length, blockOffset);
     }
 
     private void readSectionHeader() throws InputException {

@@ -81,7 +81,7 @@ final class SipSession implements DissectorSession {
         }
         switch (mode[d]) {
             case SIP:
-                return framer(d).feed(buffered, ctx, out, (pdu, c, o) -> message(pdu, false, "TCP", c, o));
+                return framer(d).feed(buffered, ctx, out, (pdu, c, o) -> message(pdu, false, c.decrypted() ? "TLS" : "TCP", c, o));
             case WS_HANDSHAKE: {
                 final int end = buffered.indexOf(CRLF2, 0);
                 if (end < 0) {
@@ -104,7 +104,7 @@ final class SipSession implements DissectorSession {
             case WEBSOCKET:
                 return websocket(d).feed(buffered, ctx, out, (opcode, compressed, msg, c, o) -> {
                     if (SipParser.looksLikeSip(msg)) {
-                        message(msg, false, "WS", c, o);
+                        message(msg, false, c.decrypted() ? "WSS" : "WS", c, o);
                     }
                 });
             case TLS:

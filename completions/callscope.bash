@@ -1692,7 +1692,7 @@ function _picocli_callscope_capture() {
 
   local commands=""
   local flag_opts="'--no-promiscuous' '-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-i' '--interface' '--hep-listen' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--queue-size' '--interval' '--view' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
+  local arg_opts="'-i' '--interface' '--hep-listen' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--queue-size' '--interval' '--view' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
   local VIEW_option_args=("calls") # --view values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -1733,6 +1733,9 @@ function _picocli_callscope_capture() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${VIEW_option_args[@]}" ) )
       return $?
+      ;;
+    '--keylog')
+      return
       ;;
     '--decode-as')
       return

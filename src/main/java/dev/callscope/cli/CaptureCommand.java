@@ -17,6 +17,7 @@ import dev.callscope.pcap.PcapngWriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +115,12 @@ public final class CaptureCommand implements Callable<Integer> {
     /** Live views. */
     enum View { calls }
 
+    @Option(names = "--keylog", paramLabel = "FILE",
+        description = "TLS key log (NSS format; repeatable) followed while capturing: secrets its writer appends are used "
+            + "as they arrive (a connection waits up to 3 s of packet time for its own). Without it, the file named by the "
+            + "SSLKEYLOGFILE environment variable is followed when that is set.")
+    List<String> keyLogs = new ArrayList<>();
+
     @Mixin
     DissectOptions dissect;
     @Mixin
@@ -170,6 +177,7 @@ public final class CaptureCommand implements Callable<Integer> {
         final dev.callscope.flow.sip.SipCallTracker sipCalls = view == View.calls ? new dev.callscope.flow.sip.SipCallTracker(l.maxCalls) : null;
         hep.start(l);
         final Engine engine = Analysis.engine(dissect, l, hep.with(sipCalls == null ? List.of(stats) : List.of(stats, sipCalls)));
+        engine.decrypt(KeyLogs.follow(keyLogs, System.getenv("SSLKEYLOGFILE"), l));
         // a directory, a missing directory or a special file is refused before the capture starts
         final OutputTarget.Destination target = write == null ? null : OutputTarget.resolve(write);
 

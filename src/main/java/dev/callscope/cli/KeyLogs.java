@@ -44,4 +44,30 @@ final class KeyLogs {
         }
         return keys;
     }
+
+    /**
+     * Key logs followed during a live capture: {@code files} (which must exist), or else the file
+     * named by {@code env} (SSLKEYLOGFILE), which its writer may create later.
+     */
+    static KeyLog follow(final List<String> files, final String env, final Limits limits) throws InputException {
+        final KeyLog keys = new KeyLog(limits.maxKeyLogSecrets);
+        try {
+            for (final String f : files) {
+                final Path p = Path.of(f);
+                if (!Files.isRegularFile(p)) {
+                    throw new InputException(Files.exists(p) ? InputException.Kind.BAD_KEY_LOG : InputException.Kind.NOT_FOUND,
+                        "--keylog " + f + ": " + (Files.exists(p) ? "not a regular file" : "no such file"));
+                }
+                keys.follow(p);
+            }
+            if (files.isEmpty() && env != null && !env.isBlank()) {
+                keys.follow(Path.of(env));
+            }
+        } catch (InputException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InputException(InputException.Kind.READ_ERROR, "--keylog: cannot read: " + e.getMessage(), e);
+        }
+        return keys;
+    }
 }

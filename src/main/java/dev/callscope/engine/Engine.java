@@ -618,13 +618,13 @@ public final class Engine {
             if (tls != null) {
                 if (!c.tlsChecked) {
                     c.tlsChecked = true;
-                    if (tls.keys().size() > 0 && TlsConnection.startsClientHello(buf, off, len)) {
-                        c.tlsConnection = new TlsConnection(tls, direction);
+                    if ((tls.keys().size() > 0 || tls.keys().following()) && TlsConnection.startsClientHello(buf, off, len)) {
+                        c.tlsConnection = TlsConnection.start(tls, direction, buf, off, nowNanos);
                     }
                 }
                 final TlsConnection t = c.tlsConnection;
                 if (t != null) {
-                    t.data(direction, buf, off, len, this);
+                    t.data(direction, buf, off, len, this, nowNanos);
                     if (t.withholds()) {
                         return; // its plaintext came through plaintext()
                     }

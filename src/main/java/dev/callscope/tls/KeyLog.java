@@ -4,8 +4,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -179,10 +182,103 @@ public final class KeyLog {
 
     /** The secrets logged for a ClientHello random (32 bytes at {@code off}), or null. */
     public Secrets find(final byte[] buf, final int off) {
-        if (byRandom.isEmpty()) {
-            return null;
+        final Random key = new Random(Arrays.copyOfRange(buf, off, off + RANDOM_LENGTH));
+        Secrets s = byRandom.isEmpty() ? null : byRandom.get(key);
+        if (s == null && !followed.isEmpty() && refresh()) {
+            s = byRandom.get(key);
         }
-        return byRandom.get(new Random(Arrays.copyOfRange(buf, off, off + RANDOM_LENGTH)));
+        return s;
+    }
+
+    // ------------------------------------------------------------------ files still being written
+
+    /** A key log file followed as its writer appends to it (live capture). */
+    private static final class Followed {
+        final Path path;
+        long position;
+        final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+
+        Followed(final Path path) {
+            this.path = path;
+        }
+    }
+
+    /** Bytes read from a followed file per look at most. */
+    private static final int FOLLOW_CHUNK = 1 << 20;
+    /** A followed file is looked at again at most this often. */
+    private static final long FOLLOW_INTERVAL_NANOS = 5_000_000L;
+    private final List<Followed> followed = new ArrayList<>();
+    private long lastRefresh = Long.MIN_VALUE / 2;
+
+    /**
+     * Reads {@code path} now and again whenever a connection's secrets are missing (at most every
+     * few milliseconds): what its writer appends (SSLKEYLOGFILE of a browser or a server running
+     * while callscope captures) is used as it arrives. A file that shrank is read again from its start.
+     */
+    public void follow(final Path path) throws IOException {
+        final Followed f = new Followed(path);
+        followed.add(f);
+        try {
+            read(f);
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+            // not written yet (a browser creates SSLKEYLOGFILE at its first connection)
+        }
+    }
+
+    /** Whether some file is followed: a connection without secrets yet may get them shortly. */
+    public boolean following() {
+        return !followed.isEmpty();
+    }
+
+    /** Reads what was appended to the followed files; true when secrets were added. */
+    public boolean refresh() {
+        final long now = System.nanoTime();
+        if (now - lastRefresh < FOLLOW_INTERVAL_NANOS) {
+            return false;
+        }
+        lastRefresh = now;
+        final long before = version;
+        for (final Followed f : followed) {
+            try {
+                read(f);
+            } catch (IOException e) {
+                // the writer may not have created it yet, or rotated it: try again later
+            }
+        }
+        return version != before;
+    }
+
+    private void read(final Followed f) throws IOException {
+        try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(f.path.toFile(), "r")) {
+            final long size = in.length();
+            if (size < f.position) {
+                f.position = 0;
+                f.partial.reset();
+            }
+            final int n = (int) Math.min(FOLLOW_CHUNK, size - f.position);
+            if (n <= 0) {
+                return;
+            }
+            final byte[] buf = new byte[n];
+            in.seek(f.position);
+            in.readFully(buf);
+            f.position += n;
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (buf[i] == '\n') {
+                    f.partial.write(buf, start, i - start);
+                    final byte[] line = f.partial.toByteArray();
+                    f.partial.reset();
+                    read(line, 0, line.length);
+                    start = i + 1;
+                }
+            }
+            if (f.partial.size() + n - start <= MAX_LINE) {
+                f.partial.write(buf, start, n - start);
+            } else {
+                f.partial.reset(); // no line is this long: skip to the next newline
+            }
+        }
     }
 
     /** Client randoms with at least one secret. */

@@ -120,7 +120,7 @@ public final class TlsConnection {
      * bytes as without keys.
      */
     public boolean withholds() {
-        return secrets != null && !unsupported;
+        return held != null || secrets != null && !unsupported && !waitedInVain;
     }
 
     /** Whether the ClientHello has been read (so {@link #decrypting} is known). */
@@ -138,6 +138,67 @@ public final class TlsConnection {
         return version == 0x0304 ? "TLS 1.3" : version == 0x0303 ? "TLS 1.2" : version == 0 ? null
             : String.format("TLS 0x%04x", version);
     }
+
+    /**
+     * A connection whose first bytes, from direction {@code client}, start with a ClientHello
+     * ({@link #startsClientHello}). When the key log is followed (live capture) and has no secrets
+     * for it yet, its bytes are held, up to {@link #MAX_HELD} bytes and {@link #MAX_WAIT_NANOS} of
+     * packet time, until the writer of the key log adds them; then they are read as if they had
+     * just arrived (their plaintext is attributed to the frame that completed the wait).
+     */
+    public static TlsConnection start(final TlsContext context, final int client, final byte[] buf, final int off,
+                                      final long nowNanos) {
+        final TlsConnection c = new TlsConnection(context, client);
+        final KeyLog keys = context.keys();
+        if (keys != null && keys.following()) {
+            final byte[] random = Arrays.copyOfRange(buf, off + HEADER + 6, off + HEADER + 6 + 32);
+            if (keys.find(random, 0) == null) {
+                c.held = new java.util.ArrayList<>();
+                c.heldRandom = random;
+                c.heldSince = nowNanos;
+            }
+        }
+        return c;
+    }
+
+    /** Bytes a connection waiting for its secrets holds at most. */
+    static final int MAX_HELD = 256 * 1024;
+    /** How long in packet time a connection waits for its secrets to be logged. */
+    static final long MAX_WAIT_NANOS = 3_000_000_000L;
+    /** Chunks held while waiting for secrets (null when not waiting): {direction, bytes}. */
+    private java.util.List<Object[]> held;
+    private byte[] heldRandom;
+    private long heldSince;
+    private int heldBytes;
+
+    /** Feeds bytes of direction {@code dir} in stream order, {@code nowNanos} being the packet time. */
+    public void data(final int dir, final byte[] buf, final int off, final int len, final Sink sink, final long nowNanos) {
+        if (held == null) {
+            data(dir, buf, off, len, sink);
+            return;
+        }
+        held.add(new Object[] {dir, Arrays.copyOfRange(buf, off, off + len)});
+        heldBytes += len;
+        if (keys.find(heldRandom, 0) != null) {
+            final java.util.List<Object[]> chunks = held;
+            held = null;
+            for (final Object[] ch : chunks) {
+                final byte[] b = (byte[]) ch[1];
+                data((Integer) ch[0], b, 0, b.length, sink);
+            }
+            return;
+        }
+        if (heldBytes > MAX_HELD || nowNanos - heldSince > MAX_WAIT_NANOS) {
+            held = null; // given up: the rest of the connection is read without keys, as it came
+            stats.withoutKey++;
+            waitedInVain = true;
+            dirs[0].broken = true;
+            dirs[1].broken = true;
+        }
+    }
+
+    /** Secrets were awaited from a followed key log and did not come. */
+    private boolean waitedInVain;
 
     /** Feeds bytes of direction {@code dir} in stream order. */
     public void data(final int dir, final byte[] buf, final int off, final int len, final Sink sink) {

@@ -162,4 +162,40 @@ class CliLiveTest {
         assertThat(r.out()).containsPattern("\\d+\\. lo ");
     }
 
+
+    @Test
+    void captureDecryptsTlsWithAKeyLogWrittenWhileItRuns(@TempDir final Path dir) throws Exception {
+        final Path keys = dir.resolve("keys.log");
+        Files.writeString(keys, ""); // the client appends its secrets during its handshakes
+        final Path script = dir.resolve("sip_tls_pair.py");
+        final Path cert = dir.resolve("cert.pem");
+        final Path key = dir.resolve("key.pem");
+        for (final String[] r : new String[][] {{"sip_tls_pair.py", script.toString()}, {"test-cert.pem", cert.toString()},
+            {"test-key.pem", key.toString()}}) {
+            try (java.io.InputStream in = CliLiveTest.class.getResourceAsStream("/tls/" + r[0])) {
+                Files.copy(in, Path.of(r[1]));
+            }
+        }
+        final String host = "127.0.0.33";
+        final int port = 5061;
+        final CompletableFuture<CliTest.Run> capture = CompletableFuture.supplyAsync(() ->
+            run("capture", "-i", "lo", "-f", "tcp and host " + host + " and port " + port, "--duration", "8",
+                "--keylog", keys.toString(), "--json"));
+        Thread.sleep(1500); // let libpcap attach before the connection
+        final Process p = new ProcessBuilder("python3", script.toString(), host, String.valueOf(port), keys.toString(),
+            cert.toString(), key.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        final String pyOut = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(pyOut).isZero();
+        final CliTest.Run r = capture.get();
+        assertThat(r.code()).as(r.err()).isZero();
+        final JsonNode tls = JSON.readTree(r.out()).get("tls");
+        assertThat(tls).as(r.out()).isNotNull();
+        assertThat(tls.get("connections").asLong()).isEqualTo(1);
+        assertThat(tls.get("decrypted").asLong()).isEqualTo(1);
+        assertThat(tls.get("auth_failures").asLong()).isZero();
+        // 3 INVITEs and 3 responses, each in a record of its own
+        assertThat(tls.get("records_decrypted").asLong()).isGreaterThanOrEqualTo(6);
+        assertThat(r.out()).contains("\"sip\"");
+    }
 }

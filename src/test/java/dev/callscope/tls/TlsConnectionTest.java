@@ -170,4 +170,54 @@ class TlsConnectionTest {
             assertThatCode(() -> feed(garbage, keys, 0, null)).doesNotThrowAnyException();
         }
     }
+
+    @Test
+    void aFollowedKeyLogGivesSecretsWrittenAfterTheClientHello(@org.junit.jupiter.api.io.TempDir final Path tmp)
+        throws Exception {
+        final List<Chunk> chunks = chunks("sip-tls13");
+        final byte[][] expected = feed(chunks, keys("sip-tls13"), 0, null);
+        final Path log = tmp.resolve("live.keys");
+        Files.writeString(log, "# written as connections come\n");
+        final KeyLog keys = new KeyLog(100);
+        keys.follow(log);
+        final TlsContext ctx = new TlsContext(keys);
+        final ByteArrayOutputStream[] plain = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
+        final TlsConnection.Sink sink = (dir, buf, off, len) -> plain[dir].write(buf, off, len);
+        TlsConnection c = null;
+        for (int i = 0; i < chunks.size(); i++) {
+            final byte[] b = chunks.get(i).bytes();
+            if (c == null) {
+                c = TlsConnection.start(ctx, chunks.get(i).dir(), b, 0, 0);
+            }
+            if (i == 4) {
+                Files.writeString(log, Files.readString(DIR.resolve("sip-tls13.keys")), java.nio.file.StandardOpenOption.APPEND);
+                Thread.sleep(20); // past the interval between two looks at the file
+            }
+            c.data(chunks.get(i).dir(), b, 0, b.length, sink, i * 1_000_000L);
+            assertThat(c.withholds()).isTrue();
+        }
+        assertThat(plain[0].toByteArray()).isEqualTo(expected[0]);
+        assertThat(plain[1].toByteArray()).isEqualTo(expected[1]);
+        assertThat(ctx.stats().withoutKey).isZero();
+    }
+
+    @Test
+    void secretsThatNeverComeAreGivenUpAfterTheWait(@org.junit.jupiter.api.io.TempDir final Path tmp) throws Exception {
+        final List<Chunk> chunks = chunks("sip-tls12");
+        final KeyLog keys = new KeyLog(100);
+        keys.follow(tmp.resolve("not-yet-written.keys"));
+        final TlsContext ctx = new TlsContext(keys);
+        final int[] delivered = new int[1];
+        TlsConnection c = null;
+        for (int i = 0; i < chunks.size(); i++) {
+            final byte[] b = chunks.get(i).bytes();
+            if (c == null) {
+                c = TlsConnection.start(ctx, chunks.get(i).dir(), b, 0, 0);
+            }
+            c.data(chunks.get(i).dir(), b, 0, b.length, (d, x, o, l) -> delivered[0] += l, i * 1_000_000_000L);
+        }
+        assertThat(delivered[0]).isZero();
+        assertThat(c.withholds()).isFalse();
+        assertThat(ctx.stats().withoutKey).isEqualTo(1);
+    }
 }

@@ -31,7 +31,9 @@ class ArchitectureTest {
         Map.entry("dissect", Set.of("core")),
         // tls: record decryption between TCP reassembly and the dissectors (the key log, key schedules, ciphers)
         Map.entry("tls", Set.of("core")),
-        Map.entry("engine", Set.of("dissect", "decode", "tls", "core")),
+        // srtp: SDES keys and SRTP/SRTCP decryption of media, applied by the engine before the RTP dissectors
+        Map.entry("srtp", Set.of("core")),
+        Map.entry("engine", Set.of("dissect", "decode", "tls", "srtp", "core")),
         Map.entry("flow", Set.of("dissect", "core")),
         Map.entry("ladder", Set.of("flow", "dissect", "core")),
         // output -> verify: Jackson is confined to output, so output reads call-flow specs into verify's model and

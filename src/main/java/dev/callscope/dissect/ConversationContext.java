@@ -43,4 +43,13 @@ public interface ConversationContext {
      * {@code endpoint} over {@code transport} go to dissector {@code dissectorId} without heuristics.
      */
     void expect(Transport transport, Endpoint endpoint, String dissectorId, long frame);
+
+    /**
+     * Announces an SDES key (an SDP a=crypto line, RFC 4568) for media to or from {@code rtp} and
+     * {@code rtcp} (null when RTCP shares the RTP port): SRTP and SRTCP of conversations with those
+     * endpoints are decrypted with it when it authenticates them. The key parameters hold the
+     * master key: they are never shown.
+     */
+    default void srtpKey(final Endpoint rtp, final Endpoint rtcp, final String suite, final String keyParams, final long frame) {
+    }
 }

@@ -16,6 +16,7 @@ public final class PacketContext {
     private Transport transport;
     private boolean truncated;
     private boolean decrypted;
+    private boolean authFailed;
 
     /** Engine use: sets the fields for the next call. */
     public PacketContext set(final long frame, final long tsNanos, final FlowKey flow, final Direction direction,
@@ -27,6 +28,7 @@ public final class PacketContext {
         this.transport = transport;
         this.truncated = truncated;
         this.decrypted = false;
+        this.authFailed = false;
         return this;
     }
 
@@ -35,9 +37,19 @@ public final class PacketContext {
         decrypted = on;
     }
 
-    /** The bytes being dissected were decrypted from TLS records of this conversation. */
+    /** The bytes being dissected were decrypted (TLS records of this conversation, or SRTP/SRTCP). */
     public boolean decrypted() {
         return decrypted;
+    }
+
+    /** Engine use: the datagram is SRTP or SRTCP that no key authenticated (it is given as it came). */
+    public void authFailed(final boolean on) {
+        authFailed = on;
+    }
+
+    /** The datagram is SRTP or SRTCP for which keys were announced but none authenticated it: its payload is encrypted. */
+    public boolean authFailed() {
+        return authFailed;
     }
 
     public long frame() {

@@ -1,6 +1,7 @@
 package dev.callscope.dissect;
 
 import dev.callscope.core.ReassemblyBudget;
+import dev.callscope.core.SrtpStats;
 import dev.callscope.core.TlsStats;
 
 /**
@@ -52,6 +53,10 @@ public interface Tap {
      * what TLS decryption did.
      */
     default void onTls(final TlsStats stats) {
+    }
+
+    /** Once, after {@link #onReassembly}, when SDP announced SDES keys: what SRTP decryption did. */
+    default void onSrtp(final SrtpStats stats) {
     }
 
     /** The source is exhausted; every open conversation was reported. */

@@ -7,6 +7,7 @@ import dev.callscope.decode.TcpReassembler;
 import dev.callscope.dissect.Dissector;
 import dev.callscope.dissect.DissectorSession;
 import dev.callscope.dissect.Transport;
+import dev.callscope.srtp.SrtpSession;
 import dev.callscope.tls.TlsConnection;
 
 /** The engine's state for one conversation (both directions). Not shared outside the engine. */
@@ -57,6 +58,10 @@ final class Conversation {
     boolean tlsChecked;
     /** TLS records of this connection, when a key log was given and it began with a ClientHello. */
     TlsConnection tlsConnection;
+    /** SRTP keys of this media conversation, once SDP announced some for one of its ends. */
+    SrtpSession srtp;
+    /** The engine's SRTP key count when this conversation last looked for its keys. */
+    long srtpVersion;
 
     Conversation(final long id, final FlowKey key, final Transport transport, final boolean firstForward,
                  final long firstFrame, final long startNanos) {

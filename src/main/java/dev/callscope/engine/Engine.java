@@ -8,6 +8,7 @@ import dev.callscope.core.Limits;
 import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
 import dev.callscope.core.ReassemblyBudget;
+import dev.callscope.core.SrtpStats;
 import dev.callscope.core.TlsStats;
 import dev.callscope.decode.PacketDecoder;
 import dev.callscope.decode.PacketInfo;
@@ -30,6 +31,9 @@ import dev.callscope.dissect.Severity;
 import dev.callscope.dissect.Tap;
 import dev.callscope.dissect.TcpEvent;
 import dev.callscope.dissect.Transport;
+import dev.callscope.srtp.SdesKey;
+import dev.callscope.srtp.SrtpSession;
+import dev.callscope.srtp.SrtpSuite;
 import dev.callscope.tls.KeyLog;
 import dev.callscope.tls.TlsConnection;
 import dev.callscope.tls.TlsContext;
@@ -104,6 +108,15 @@ public final class Engine {
     private TlsContext tls;
     /** The dissector of the plaintext a TLS frame carried, named after "tls" in the frame's layers. */
     private String tlsInner;
+    /** SDES keys announced by SDP, by media endpoint, oldest first; bounded by Limits.maxFlows. */
+    private final LinkedHashMap<Endpoint, List<SdesKey>> srtpKeys = new LinkedHashMap<>();
+    /** Bumped by every key announced: conversations look for their keys again. */
+    private long srtpVersion;
+    private final SrtpStats srtpStats = new SrtpStats();
+    /** The clear SRTP or SRTCP packet being dissected. */
+    private byte[] srtpOut;
+    /** Keys of one media endpoint kept at most (re-INVITEs with new keys). */
+    private static final int MAX_KEYS_PER_ENDPOINT = 8;
 
     /**
      * Sees what the engine gives a dissector session: each datagram, and each message a stream
@@ -492,6 +505,9 @@ public final class Engine {
             }
         }
         if (c.session != null) {
+            if (srtpVersion != 0 && len > 0) {
+                srtp(c);
+            }
             final DissectorSession s = c.session;
             if (observer != null) {
                 observer.message(info.frameNumber, c.dissector, payload.array(), payload.offset(), len, false, ctx);
@@ -505,6 +521,56 @@ public final class Engine {
             return c.dissector != null ? c.dissector.id() : (len > 0 ? "data" : null);
         }
         return len > 0 ? "data" : null;
+    }
+
+    /**
+     * SRTP or SRTCP of a media conversation with SDES keys announced for one of its ends: the
+     * payload view becomes the clear packet when a key authenticates it, and the context says
+     * whether it was decrypted or failed authentication.
+     */
+    private void srtp(final Conversation c) {
+        final String id = c.dissector == null ? null : c.dissector.id();
+        if (!"rtp".equals(id) && !"rtcp".equals(id)) {
+            return;
+        }
+        if (c.srtpVersion != srtpVersion) {
+            c.srtpVersion = srtpVersion;
+            final List<SdesKey> a = srtpKeys.get(c.key.endpointA());
+            final List<SdesKey> b = srtpKeys.get(c.key.endpointB());
+            if (a != null || b != null) {
+                final List<SdesKey> keys = new ArrayList<>();
+                if (a != null) {
+                    keys.addAll(a);
+                }
+                if (b != null) {
+                    keys.addAll(b);
+                }
+                if (c.srtp == null) {
+                    c.srtp = new SrtpSession(keys, srtpStats, limits.maxSrtpStreamsPerSession);
+                } else {
+                    c.srtp.update(keys);
+                }
+            }
+        }
+        final SrtpSession s = c.srtp;
+        if (s == null) {
+            return;
+        }
+        if (srtpOut == null) {
+            srtpOut = new byte[65536];
+        }
+        final byte[] b = payload.array();
+        final int off = payload.offset();
+        final int len = payload.length();
+        final int dir = ctx.direction() == Direction.A_TO_B ? 0 : 1;
+        final boolean rtcp = len >= 2 && (b[off + 1] & 0xFF) >= 192 && (b[off + 1] & 0xFF) <= 223;
+        final SrtpSession.Outcome o = rtcp ? s.rtcp(dir, b, off, len, srtpOut) : s.rtp(dir, b, off, len, srtpOut);
+        if (o == SrtpSession.Outcome.DECRYPTED) {
+            payload.wrap(srtpOut, 0, s.length());
+            ctx.decrypted(true);
+        } else if (o == SrtpSession.Outcome.AUTH_FAILED) {
+            ctx.authFailed(true);
+        }
     }
 
     // ---------------------------------------------------------------- SCTP
@@ -1023,6 +1089,11 @@ public final class Engine {
                 t.onTls(tlsStats);
             }
         }
+        if (!srtpStats.isEmpty()) {
+            for (final Tap t : taps) {
+                t.onSrtp(srtpStats);
+            }
+        }
         for (final Tap t : taps) {
             t.onEnd();
         }
@@ -1106,6 +1177,11 @@ public final class Engine {
         tls = new TlsContext(keys);
     }
 
+    /** What SRTP decryption with SDES keys did (empty when no SDP carried a=crypto). */
+    public SrtpStats srtpStats() {
+        return srtpStats;
+    }
+
     /** What TLS decryption did, or null when {@link #decrypt} was not called. */
     public TlsStats tlsStats() {
         if (tls == null) {
@@ -1166,6 +1242,44 @@ public final class Engine {
                 dissectorBugs++;
                 anomaly(new Anomaly(d.id() + ".dissector_bug", Severity.ERROR, pc.frame(), -1, e.toString()));
             }
+            return true;
+        }
+
+        @Override
+        public void srtpKey(final Endpoint rtp, final Endpoint rtcp, final String suite, final String keyParams, final long frame) {
+            final SdesKey k = SdesKey.parse(SrtpSuite.of(suite), keyParams);
+            if (k == null) {
+                srtpStats.unusableKeys++;
+                return;
+            }
+            if (key(rtp, k)) {
+                srtpStats.keys++;
+            }
+            if (rtcp != null) {
+                key(rtcp, k);
+            }
+        }
+
+        /** Adds a key for an endpoint; false when it already had it. */
+        private boolean key(final Endpoint endpoint, final SdesKey k) {
+            List<SdesKey> l = srtpKeys.remove(endpoint); // renewed: to the end of the order
+            if (l == null) {
+                if (srtpKeys.size() >= limits.maxFlows) {
+                    final Iterator<Endpoint> oldest = srtpKeys.keySet().iterator();
+                    oldest.next();
+                    oldest.remove();
+                }
+                l = new ArrayList<>(2);
+            }
+            srtpKeys.put(endpoint, l);
+            if (l.contains(k)) {
+                return false;
+            }
+            if (l.size() >= MAX_KEYS_PER_ENDPOINT) {
+                l.remove(0);
+            }
+            l.add(k);
+            srtpVersion++;
             return true;
         }
 

@@ -2,6 +2,7 @@ package dev.callscope.flow;
 
 import dev.callscope.core.LinkType;
 import dev.callscope.core.ReassemblyBudget;
+import dev.callscope.core.SrtpStats;
 import dev.callscope.core.TlsStats;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.ConversationRecord;
@@ -36,6 +37,7 @@ public final class CaptureStats implements Tap {
     private final AnomalyLog anomalies;
     private ReassemblyBudget.Report reassembly;
     private TlsStats tls;
+    private SrtpStats srtp;
 
     public CaptureStats(final int maxAnomalyRecords) {
         this.anomalies = new AnomalyLog(maxAnomalyRecords);
@@ -83,6 +85,16 @@ public final class CaptureStats implements Tap {
     @Override
     public void onTls(final TlsStats stats) {
         tls = stats;
+    }
+
+    @Override
+    public void onSrtp(final SrtpStats stats) {
+        srtp = stats;
+    }
+
+    /** What SRTP decryption with SDES keys did, or null when no SDP announced a key. */
+    public SrtpStats srtp() {
+        return srtp;
     }
 
     /** What TLS decryption did, or null when no key log was given. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callscope.core.LinkType;
 import dev.callscope.core.ReassemblyBudget;
+import dev.callscope.core.SrtpStats;
 import dev.callscope.core.Timestamps;
 import dev.callscope.core.TlsStats;
 import dev.callscope.flow.CaptureStats;
@@ -70,6 +71,14 @@ public final class ReadView {
                     + " malformed line" + (tls.keyLogMalformed == 1 ? "" : "s")
                     + (tls.keyLogOverLimit > 0 ? ", " + tls.keyLogOverLimit + " past --max-keylog-secrets" : ""));
             }
+        }
+        final SrtpStats srtp = s.srtp();
+        if (srtp != null) {
+            out.println("SRTP:         " + srtp.keys + " SDES key" + (srtp.keys == 1 ? "" : "s") + " in SDP"
+                + (srtp.unusableKeys > 0 ? " (" + srtp.unusableKeys + " not usable)" : "") + "; " + srtp.streams + " stream"
+                + (srtp.streams == 1 ? "" : "s") + " keyed; packets: " + srtp.decrypted + " decrypted, " + srtp.authFailures
+                + " failed authentication; SRTCP: " + srtp.rtcpDecrypted + " decrypted, " + srtp.rtcpAuthFailures
+                + " failed authentication" + (srtp.malformed > 0 ? "; " + srtp.malformed + " too short" : ""));
         }
         out.println("Anomalies:    " + s.anomalies().total());
         for (final Map.Entry<String, Long> e : s.anomalies().counts().entrySet()) {
@@ -159,6 +168,19 @@ public final class ReadView {
             t.put("keylog_secrets", tls.keyLogSecrets);
             t.put("keylog_malformed_lines", tls.keyLogMalformed);
             t.put("keylog_over_limit", tls.keyLogOverLimit);
+        }
+        final SrtpStats srtp = s.srtp();
+        if (srtp != null) {
+            final ObjectNode t = o.putObject("srtp");
+            t.put("sdes_keys", srtp.keys);
+            t.put("unusable_keys", srtp.unusableKeys);
+            t.put("streams", srtp.streams);
+            t.put("decrypted", srtp.decrypted);
+            t.put("auth_failures", srtp.authFailures);
+            t.put("rtcp_decrypted", srtp.rtcpDecrypted);
+            t.put("rtcp_auth_failures", srtp.rtcpAuthFailures);
+            t.put("malformed", srtp.malformed);
+            t.put("over_limit", srtp.overLimit);
         }
     }
 

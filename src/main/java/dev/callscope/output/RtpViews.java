@@ -70,6 +70,13 @@ public final class RtpViews {
         out.println();
         out.println(streams.size() + " RTP streams, " + t.rtcpPackets() + " RTCP packets (MOS~ is an E-model estimate)");
         CapLines.rtp(t, t.maxStreams()).forEach(out::println);
+        for (final RtpStream s : streams) {
+            if (s.srtpDecrypted() > 0 || s.srtpAuthFailures() > 0) {
+                TextTable.wrap("SRTP on stream " + s.index() + " (" + s.ssrcHex() + "): " + s.srtpDecrypted() + " packets decrypted"
+                    + (s.srtpAuthFailures() > 0 ? ", " + s.srtpAuthFailures() + " failed authentication (a wrong key, or not SRTP)" : ""),
+                    width, 2).forEach(out::println);
+            }
+        }
         final List<DtmfEvent> dtmf = new ArrayList<>(t.sipInfoDtmf());
         streams.forEach(s -> dtmf.addAll(s.dtmf()));
         dtmf.sort(java.util.Comparator.comparingLong(DtmfEvent::startNanos).thenComparingLong(DtmfEvent::frame));
@@ -166,6 +173,12 @@ public final class RtpViews {
         g.writeNumberField("out_of_order", s.outOfOrder());
         g.writeNumberField("wrong_timestamps", s.wrongTimestamps());
         g.writeNumberField("markers", s.markers());
+        if (s.srtpDecrypted() > 0 || s.srtpAuthFailures() > 0) {
+            g.writeObjectFieldStart("srtp");
+            g.writeNumberField("decrypted", s.srtpDecrypted());
+            g.writeNumberField("auth_failures", s.srtpAuthFailures());
+            g.writeEndObject();
+        }
         Json.numberOrNull(g, "min_delta_ms", s.minDeltaMs() < 0 ? -1 : round(s.minDeltaMs()));
         g.writeNumberField("mean_delta_ms", round(s.meanDeltaMs()));
         g.writeNumberField("max_delta_ms", round(s.maxDeltaMs()));

@@ -57,6 +57,9 @@ public final class RtcpDissector implements Dissector {
         return new DissectorSession() {
             @Override
             public void onDatagram(final Payload p, final PacketContext ctx, final EventSink out) {
+                if (ctx.authFailed()) {
+                    return; // SRTCP that no key opened: its reports are encrypted
+                }
                 if (RtcpParser.parse(p, ctx, out, false) > 0) {
                     out.confirm();
                 }

@@ -20,11 +20,20 @@ import dev.callscope.dissect.ProtocolEvent;
  *     (enough for an RFC 4733 telephone-event)
  * @param payload a copy of the payload, or null (only with the "rtp.keep_payload" preference)
  * @param overTcp carried over TCP with RFC 4571 framing
+ * @param srtp {@link #SRTP_NONE} (no SDES key for it: clear RTP, or SRTP read as it came),
+ *     {@link #SRTP_DECRYPTED} (authenticated and decrypted: payload and lengths are the clear
+ *     packet's, without MKI and tag) or {@link #SRTP_AUTH_FAILED} (keys were announced and none
+ *     authenticated it: the payload is encrypted)
  */
 public record RtpPacket(long frame, long tsNanos, FlowKey flow, Direction direction, boolean marker, int payloadType,
                         int sequence, long timestamp, long ssrc, int csrcCount, boolean extension, boolean padding,
-                        int dataLength, int payloadLength, int payloadHead, byte[] payload, boolean overTcp)
+                        int dataLength, int payloadLength, int payloadHead, byte[] payload, boolean overTcp,
+                        int srtp)
     implements ProtocolEvent {
+
+    public static final int SRTP_NONE = 0;
+    public static final int SRTP_DECRYPTED = 1;
+    public static final int SRTP_AUTH_FAILED = 2;
 
     public static final String PROTOCOL = "rtp";
 

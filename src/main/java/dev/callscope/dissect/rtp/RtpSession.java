@@ -71,6 +71,9 @@ final class RtpSession implements DissectorSession {
         }
         final int b1 = len >= 2 ? a[o + 1] & 0xFF : 0;
         if (b1 >= 128 + RtpHeader.FIRST_RTCP_CONFLICT_PT && b1 <= 128 + RtpHeader.LAST_RTCP_CONFLICT_PT) {
+            if (ctx.authFailed()) {
+                return; // SRTCP that no key opened: its reports are encrypted
+            }
             if (RtcpParser.parse(p, ctx, out, true) > 0) {
                 out.confirm();
             }
@@ -111,7 +114,7 @@ final class RtpSession implements DissectorSession {
         out.emit(new RtpPacket(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(), (b1 & 0x80) != 0, b1 & 0x7F,
             ((a[o + 2] & 0xFF) << 8) | (a[o + 3] & 0xFF), be32(a, o + RtpHeader.TIMESTAMP_OFFSET) & 0xFFFF_FFFFL,
             be32(a, o + RtpHeader.SSRC_OFFSET) & 0xFFFF_FFFFL, csrcs, extension, padding, len, payloadLen, head, copy,
-            overTcp));
+            overTcp, ctx.decrypted() ? RtpPacket.SRTP_DECRYPTED : ctx.authFailed() ? RtpPacket.SRTP_AUTH_FAILED : RtpPacket.SRTP_NONE));
         out.confirm();
     }
 

@@ -61,6 +61,14 @@ final class SdpSession implements DissectorSession {
             }
             final boolean ice = m.iceUfrag() != null || body.iceUfrag() != null || m.proto() != null && m.proto().startsWith("UDP/TLS/");
             final int pairs = Math.min(m.portCount(), SdpDissector.MAX_PORT_COUNT);
+            if (!ice && !m.crypto().isEmpty()) {
+                // SDES: the author's key for what it sends from these ports (RFC 4568 6.1)
+                final Endpoint rtcp = m.rtcpPort() > 0 && m.rtcpPort() != m.port() && m.rtcpAddress() == null
+                    ? new Endpoint(addr, m.rtcpPort()) : null;
+                for (final SdpBody.Crypto c : m.crypto()) {
+                    conversation.srtpKey(new Endpoint(addr, m.port()), rtcp, c.suite(), c.keyParams(), body.frame());
+                }
+            }
             for (int i = 0; i < pairs; i++) {
                 final int rtpPort = m.port() + 2 * i;
                 if (rtpPort > 65535) {

@@ -30,6 +30,9 @@ public final class RtpStream {
     long endNanos;
     long bytes;
     long markers;
+    /** SRTP packets decrypted, and SRTP packets no SDES key authenticated. */
+    long srtpDecrypted;
+    long srtpAuthFailures;
     long duplicates;
     long outOfOrder;
     /** The payload types (0-127) in order of first appearance, and the packets of each. */
@@ -258,6 +261,16 @@ public final class RtpStream {
 
     public long markers() {
         return markers;
+    }
+
+    /** SRTP packets of this stream authenticated and decrypted with an SDES key. */
+    public long srtpDecrypted() {
+        return srtpDecrypted;
+    }
+
+    /** SRTP packets of this stream that no announced SDES key authenticated (their payload stays encrypted). */
+    public long srtpAuthFailures() {
+        return srtpAuthFailures;
     }
 
     /** Largest gap between regular packets, ms (tshark's Max Delta). */

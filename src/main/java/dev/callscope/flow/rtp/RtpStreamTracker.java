@@ -289,10 +289,18 @@ public final class RtpStreamTracker implements Tap {
         if (p.marker()) {
             s.markers++;
         }
-        if (event && p.payloadHead() != -1) {
+        final boolean clear = p.srtp() != RtpPacket.SRTP_AUTH_FAILED;
+        if (p.srtp() != RtpPacket.SRTP_NONE) {
+            if (clear) {
+                s.srtpDecrypted++;
+            } else {
+                s.srtpAuthFailures++;
+            }
+        }
+        if (event && clear && p.payloadHead() != -1) {
             telephoneEvent(s, p, s.cachedCodecClock);
         }
-        if (p.payload() != null && (info & INFO_G711) != 0) {
+        if (clear && p.payload() != null && (info & INFO_G711) != 0) {
             if (s.audio.size() < AudioExport.MAX_SAMPLES / 80) {
                 if (s.audio.isEmpty()) {
                     s.audio = new ArrayList<>();

@@ -10,9 +10,12 @@ import dev.callscope.flow.rtp.RtpStreamTracker;
 import dev.callscope.flow.sip.SipCallTracker;
 import dev.callscope.flow.webrtc.WebrtcTracker;
 import dev.callscope.pcap.CaptureFiles;
+import dev.callscope.tls.KeyLog;
 import dev.callscope.verify.Evidence;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +37,24 @@ public final class Capture {
     private Capture() {
     }
 
-    /** Reads one or more capture files (merged by timestamp). I/O and format errors are unchecked. */
+    /**
+     * Reads one or more capture files (merged by timestamp). I/O and format errors are unchecked.
+     * Keys in a pcapng Decryption Secrets Block are used; see {@link #read(List, Path...)} for key logs.
+     */
     public static Evidence read(final Path... files) {
+        return read(List.of(), files);
+    }
+
+    /**
+     * Reads capture files with TLS key logs (NSS format, as {@code --keylog} takes them): SIP over
+     * TLS is decrypted, and with it the SDES keys of its SDP decrypt the SRTP media.
+     *
+     * <pre>{@code
+     * CaptureAssert.assertThat(Capture.read(List.of(Path.of("keys.log")), Path.of("tls-call.pcap")))
+     *     .sipCalls().element(0).hasDtmf("59");
+     * }</pre>
+     */
+    public static Evidence read(final List<Path> keyLogs, final Path... files) {
         final List<String> paths = new ArrayList<>();
         for (final Path f : files) {
             paths.add(f.toString());
@@ -48,7 +67,19 @@ public final class Capture {
         final WebrtcTracker webrtc = new WebrtcTracker();
         final Engine engine = new Engine(DissectorRegistry.builtIn(Set.of()), new EngineOptions(limits, List.of()),
             List.of(sip, rtp, dubbo, webrtc));
+        final KeyLog keys = new KeyLog(limits.maxKeyLogSecrets);
         try (PacketSource source = CaptureFiles.openAll(paths)) {
+            for (final Path k : keyLogs) {
+                try (java.io.Reader r = Files.newBufferedReader(k, StandardCharsets.ISO_8859_1)) {
+                    keys.read(r);
+                }
+            }
+            engine.decrypt(keys);
+            source.onSecrets((type, data, off, len) -> {
+                if (type == PacketSource.TLS_KEY_LOG) {
+                    keys.read(data, off, len);
+                }
+            });
             engine.run(source);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + paths + ": " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.callscope.api.Capture;
 import dev.callscope.verify.Evidence;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -91,5 +92,18 @@ class CaptureAssertTest {
                 + "[dev.callscope.samples.dubbo.GreetingService#add");
         assertThatThrownBy(() -> CaptureAssert.assertThat(call).dubbo().hasHeartbeats())
             .hasMessage("Dubbo: heartbeats: 0 heartbeat(s)");
+    }
+
+    @Test
+    void encryptedCallsReadWithTheirKeyLog() {
+        final Evidence e = Capture.read(List.of(Path.of("samples/srtp/call-aes-cm.keys")), Path.of("samples/srtp/call-aes-cm.pcap"));
+        CaptureAssert.assertThat(e).inviteCalls().hasSize(2);
+        CaptureAssert.assertThat(e).inviteCalls().element(0)
+            .hasFlow("INVITE", "100", "180", "200", "ACK", "BYE", "200")
+            .hasMediaBothWays()
+            .hasRtpLossBelow(0.1)
+            .hasDtmf("59");
+        // without the key log the SIP over TLS is not read: no call at all
+        CaptureAssert.assertThat(Capture.read(Path.of("samples/srtp/call-aes-cm.pcap"))).inviteCalls().hasSize(0);
     }
 }

@@ -64,6 +64,8 @@ public final class TlsConnection {
     private static final class Dir {
         /** A record not complete yet: its first bytes (header included). */
         byte[] partial;
+        /** Bytes of a record counted but not kept (no key) still to pass over. */
+        int skip;
         int partialLength;
         /** Current protection, or null while records are in the clear or no key is known. */
         RecordCipher cipher;
@@ -177,19 +179,24 @@ public final class TlsConnection {
             data(dir, buf, off, len, sink);
             return;
         }
-        held.add(new Object[] {dir, Arrays.copyOfRange(buf, off, off + len)});
-        heldBytes += len;
-        if (keys.find(heldRandom, 0) != null) {
+        final boolean room = context.hold(len);
+        if (room) {
+            held.add(new Object[] {dir, Arrays.copyOfRange(buf, off, off + len)});
+            heldBytes += len;
+        }
+        if (room && keys.find(heldRandom, 0) != null) {
             final java.util.List<Object[]> chunks = held;
             held = null;
+            context.release(heldBytes);
             for (final Object[] ch : chunks) {
                 final byte[] b = (byte[]) ch[1];
                 data((Integer) ch[0], b, 0, b.length, sink);
             }
             return;
         }
-        if (heldBytes > MAX_HELD || nowNanos - heldSince > MAX_WAIT_NANOS) {
+        if (!room || heldBytes > MAX_HELD || nowNanos - heldSince > MAX_WAIT_NANOS) {
             held = null; // given up: the rest of the connection is read without keys, as it came
+            context.release(heldBytes);
             stats.withoutKey++;
             waitedInVain = true;
             dirs[0].broken = true;
@@ -206,6 +213,12 @@ public final class TlsConnection {
         int pos = off;
         final int end = off + len;
         while (pos < end && !d.broken) {
+            if (d.skip > 0) {
+                final int n = Math.min(d.skip, end - pos);
+                d.skip -= n;
+                pos += n;
+                continue;
+            }
             if (d.partialLength > 0) {
                 if (d.partialLength < HEADER) {
                     final int n = Math.min(HEADER - d.partialLength, end - pos);
@@ -239,6 +252,14 @@ public final class TlsConnection {
                 return;
             }
             final int total = HEADER + recordLength(buf, pos);
+            if (end - pos < total && clientRandom != null && secrets == null) {
+                // no key: the record is only counted, its bytes are skipped rather than held
+                if (buf[pos] == APPLICATION_DATA || d.encrypted && buf[pos] != CHANGE_CIPHER_SPEC) {
+                    stats.recordsWithoutKey++;
+                }
+                d.skip = total - (end - pos);
+                return;
+            }
             if (end - pos < total) {
                 d.partial = new byte[total];
                 d.partialLength = end - pos;

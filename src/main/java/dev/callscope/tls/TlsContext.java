@@ -24,6 +24,23 @@ public final class TlsContext {
         return stats;
     }
 
+    /** Bytes all connections waiting for their secrets may hold together (live capture). */
+    static final long MAX_HELD_TOTAL = 32L << 20;
+    private long held;
+
+    /** Reserves {@code n} bytes for a connection waiting for its secrets; false when all together would pass the bound. */
+    boolean hold(final int n) {
+        if (held + n > MAX_HELD_TOTAL) {
+            return false;
+        }
+        held += n;
+        return true;
+    }
+
+    void release(final long n) {
+        held -= n;
+    }
+
     byte[] scratch() {
         if (scratch == null) {
             scratch = new byte[TlsConnection.MAX_FRAGMENT];

@@ -18,6 +18,7 @@ import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.Tap;
 import dev.callscope.dissect.sdp.SdpBody;
 import dev.callscope.engine.Engine;
+import dev.callscope.tls.KeyLog;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +45,8 @@ final class FrameDissection {
     private final DissectOptions options;
     private final Limits limits;
     private final DissectorRegistry registry;
+    /** TLS secrets (--keylog; a pcapng's own are added as they are read). */
+    private KeyLog keys;
 
     FrameDissection(final NavigableSet<Long> wanted, final DissectOptions options, final Limits limits) {
         this.wanted = wanted;
@@ -51,6 +54,12 @@ final class FrameDissection {
         this.limits = limits;
         this.registry = DissectorRegistry.builtIn(new LinkedHashSet<>(options.disabled),
             options.rtpHeuristic ? Map.of("rtp.heuristic", "true") : Map.of());
+    }
+
+    /** Decrypts TLS with these secrets (and those the capture carries). */
+    FrameDissection decrypt(final KeyLog keys) {
+        this.keys = keys;
+        return this;
     }
 
     /** One message the engine gave a session in a wanted frame. */
@@ -94,6 +103,13 @@ final class FrameDissection {
             }
         };
         final Engine engine = Analysis.engine(options, limits, List.of(tap));
+        final KeyLog secrets = keys != null ? keys : new KeyLog(limits.maxKeyLogSecrets);
+        engine.decrypt(secrets);
+        source.onSecrets((type, data, off, len) -> {
+            if (type == PacketSource.TLS_KEY_LOG) {
+                secrets.read(data, off, len);
+            }
+        });
         final Map<Long, List<Message>> messages = new TreeMap<>();
         final RawFrame[] current = new RawFrame[1];
         engine.observe((frame, dissector, buf, off, len, stream, ctx) -> {
@@ -102,6 +118,7 @@ final class FrameDissection {
                 final int at = !stream && buf == current[0].data ? off : -1;
                 final PacketContext c = new PacketContext().set(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(),
                     ctx.transport(), ctx.truncated());
+                c.decrypted(ctx.decrypted());
                 messages.computeIfAbsent(frame, k -> new ArrayList<>()).add(new Message(dissector, copy, at, stream, c));
             }
         });
@@ -303,8 +320,8 @@ final class FrameDissection {
         final List<FieldNode> nodes = safe(m.dissector, new Payload(m.bytes, 0, m.bytes.length), m.ctx, describer);
         final List<FieldNode> out = new ArrayList<>();
         if (m.stream) {
-            final FieldNode top = FieldNode.group("Reassembled TCP message (" + m.bytes.length
-                + " bytes, completed by this frame; offsets from the message's first byte)", 0, m.bytes.length);
+            final FieldNode top = FieldNode.group((m.ctx.decrypted() ? "Decrypted TLS message (" : "Reassembled TCP message (")
+                + m.bytes.length + " bytes, completed by this frame; offsets from the message's first byte)", 0, m.bytes.length);
             top.data = m.bytes;
             if (nodes.isEmpty()) {
                 top.add(FieldNode.group("Data (" + m.bytes.length + " bytes)", 0, m.bytes.length));
@@ -315,6 +332,14 @@ final class FrameDissection {
         }
         if (nodes.isEmpty()) {
             out.add(FieldNode.group("Data (" + m.bytes.length + " bytes)", m.frameOffset, m.bytes.length));
+            return out;
+        }
+        if (m.ctx.decrypted()) {
+            final FieldNode top = FieldNode.group("Decrypted SRTP/SRTCP packet (" + m.bytes.length
+                + " bytes without MKI and tag; offsets from its first byte)", 0, m.bytes.length);
+            top.data = m.bytes;
+            nodes.forEach(top::add);
+            out.add(top);
             return out;
         }
         for (final FieldNode n : nodes) {

@@ -172,7 +172,7 @@ final class ShellCommands {
         public Integer call() throws Exception {
             final ShellSession s = open(spec);
             final java.util.NavigableSet<Long> wanted = FrameDissection.parse(frames);
-            final FrameDissection d = new FrameDissection(wanted, new DissectOptions(), new Limits());
+            final FrameDissection d = new FrameDissection(wanted, new DissectOptions(), new Limits()).decrypt(s.keys());
             final List<FrameDissection.Shown> shown = d.run(s.source());
             ShowCommand.write(spec, output, shown, hex);
             return ShowCommand.pastEnd(spec.commandLine().getErr(), wanted, d.read(), "the session");

@@ -46,6 +46,10 @@ public final class ShowCommand implements Callable<Integer> {
         + "reassembled message.")
     boolean hex;
 
+    @Option(names = "--keylog", paramLabel = "FILE",
+        description = "TLS key log (NSS format; repeatable): messages carried by TLS are shown decrypted.")
+    List<String> keyLogs = new java.util.ArrayList<>();
+
     @Mixin
     DissectOptions dissect;
     @Mixin
@@ -56,7 +60,8 @@ public final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final NavigableSet<Long> wanted = FrameDissection.parse(frames);
-        final FrameDissection d = new FrameDissection(wanted, dissect, limits.limits());
+        final FrameDissection d = new FrameDissection(wanted, dissect, limits.limits())
+            .decrypt(KeyLogs.load(keyLogs, limits.limits()));
         final List<FrameDissection.Shown> shown;
         try (PacketSource source = CaptureFiles.openAll(List.of(file))) {
             shown = d.run(source);

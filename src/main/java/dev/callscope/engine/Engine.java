@@ -510,7 +510,7 @@ public final class Engine {
             }
             final DissectorSession s = c.session;
             if (observer != null) {
-                observer.message(info.frameNumber, c.dissector, payload.array(), payload.offset(), len, false, ctx);
+                observer.message(info.frameNumber, c.dissector, payload.array(), payload.offset(), payload.length(), false, ctx);
             }
             try {
                 s.onDatagram(payload, ctx, c.sink);

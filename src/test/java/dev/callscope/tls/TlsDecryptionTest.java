@@ -260,4 +260,18 @@ class TlsDecryptionTest {
         assertThat(partly.code()).as(partly.err()).isZero();
         assertThat(partly.out()).contains("1 decrypted").contains("skipped 2 malformed lines");
     }
+
+    @Test
+    void showGivesTheDecryptedMessageFieldByField() throws Exception {
+        final Run tls = cli("show", "--keylog", DIR.resolve("sip-tls13.keys").toString(), DIR.resolve("sip-tls13.pcap").toString(), "14");
+        assertThat(tls.code()).as(tls.err()).isZero();
+        assertThat(tls.out()).contains("[Protocols in frame: eth:ip:tcp:tls:sip]")
+            .contains("Decrypted TLS message (4252 bytes").contains("Session Initiation Protocol (INVITE)");
+        final Run clear = cli("show", DIR.resolve("sip-tls13.pcap").toString(), "14");
+        assertThat(clear.out()).doesNotContain("Session Initiation Protocol");
+
+        final Run srtp = cli("show", "--keylog", "samples/srtp/call-aes-cm.keys", "samples/srtp/call-aes-cm.pcap", "161");
+        assertThat(srtp.code()).as(srtp.err()).isZero();
+        assertThat(srtp.out()).contains("Decrypted SRTP/SRTCP packet (16 bytes").contains("Payload type: telephone-event/8000 (101)");
+    }
 }

@@ -22,6 +22,14 @@ public final class TlsStats {
     public long keyUpdates;
     /** Bytes of application data decrypted. */
     public long plaintextBytes;
+    /** DTLS handshakes whose ClientHello was seen (WebRTC). */
+    public long dtlsConnections;
+    /** Of those, handshakes whose DTLS-SRTP keys were exported with a key log's master secret. */
+    public long dtlsKeyed;
+    /** DTLS handshakes whose client random is in no key log given. */
+    public long dtlsWithoutKey;
+    /** DTLS handshakes with a cipher suite or SRTP profile callscope does not handle. */
+    public long dtlsUnsupported;
     /** Connections (client randoms) with secrets in the key logs. */
     public long keyLogSecrets;
     /** Key log lines skipped as malformed. */
@@ -31,6 +39,6 @@ public final class TlsStats {
 
     /** True when there is nothing to say: no TLS connection seen and no key log line skipped. */
     public boolean isEmpty() {
-        return connections == 0 && keyLogMalformed == 0 && keyLogOverLimit == 0;
+        return connections == 0 && dtlsConnections == 0 && keyLogMalformed == 0 && keyLogOverLimit == 0;
     }
 }

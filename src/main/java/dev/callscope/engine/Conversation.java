@@ -8,6 +8,7 @@ import dev.callscope.dissect.Dissector;
 import dev.callscope.dissect.DissectorSession;
 import dev.callscope.dissect.Transport;
 import dev.callscope.srtp.SrtpSession;
+import dev.callscope.tls.DtlsKeys;
 import dev.callscope.tls.TlsConnection;
 
 /** The engine's state for one conversation (both directions). Not shared outside the engine. */
@@ -62,6 +63,10 @@ final class Conversation {
     SrtpSession srtp;
     /** The engine's SRTP key count when this conversation last looked for its keys. */
     long srtpVersion;
+    /** A WebRTC conversation's DTLS handshake, followed for its DTLS-SRTP keys (with a key log). */
+    DtlsKeys dtlsKeys;
+    /** A DTLS handshake was looked at (once per conversation). */
+    boolean dtlsSeen;
 
     Conversation(final long id, final FlowKey key, final Transport transport, final boolean firstForward,
                  final long firstFrame, final long startNanos) {

@@ -34,6 +34,7 @@ import dev.callscope.dissect.Transport;
 import dev.callscope.srtp.SdesKey;
 import dev.callscope.srtp.SrtpSession;
 import dev.callscope.srtp.SrtpSuite;
+import dev.callscope.tls.DtlsKeys;
 import dev.callscope.tls.KeyLog;
 import dev.callscope.tls.TlsConnection;
 import dev.callscope.tls.TlsContext;
@@ -505,7 +506,7 @@ public final class Engine {
             }
         }
         if (c.session != null) {
-            if (srtpVersion != 0 && len > 0) {
+            if (len > 0 && (srtpVersion != 0 || tls != null && c.dissector != null && c.dissector.id().equals(WEBRTC))) {
                 srtp(c);
             }
             final DissectorSession s = c.session;
@@ -530,10 +531,13 @@ public final class Engine {
      */
     private void srtp(final Conversation c) {
         final String id = c.dissector == null ? null : c.dissector.id();
-        if (!"rtp".equals(id) && !"rtcp".equals(id)) {
+        if (WEBRTC.equals(id)) {
+            if (!dtlsSrtp(c)) {
+                return;
+            }
+        } else if (!"rtp".equals(id) && !"rtcp".equals(id)) {
             return;
-        }
-        if (c.srtpVersion != srtpVersion) {
+        } else if (c.srtpVersion != srtpVersion) {
             c.srtpVersion = srtpVersion;
             final List<SdesKey> a = srtpKeys.get(c.key.endpointA());
             final List<SdesKey> b = srtpKeys.get(c.key.endpointB());
@@ -571,6 +575,39 @@ public final class Engine {
         } else if (o == SrtpSession.Outcome.AUTH_FAILED) {
             ctx.authFailed(true);
         }
+    }
+
+    private static final String WEBRTC = "webrtc";
+
+    /**
+     * A WebRTC conversation with a key log: its DTLS handshake is followed until the DTLS-SRTP keys
+     * are exported; then its SRTP and SRTCP are decrypted.
+     *
+     * @return true when the datagram is SRTP or SRTCP and keys are known for it
+     */
+    private boolean dtlsSrtp(final Conversation c) {
+        final byte[] b = payload.array();
+        final int off = payload.offset();
+        final int b0 = b[off] & 0xFF;
+        if (b0 >= 20 && b0 <= 63) {
+            if (c.dtlsKeys == null && c.srtp == null && !c.dtlsSeen && tls.keys() != null
+                && (tls.keys().size() > 0 || tls.keys().following())) {
+                c.dtlsSeen = true;
+                c.dtlsKeys = new DtlsKeys(tls.keys(), tls.stats());
+            }
+            final int dir = ctx.direction() == Direction.A_TO_B ? 0 : 1;
+            if (c.dtlsKeys != null && c.dtlsKeys.datagram(dir, b, off, payload.length())) {
+                final DtlsKeys.Exported e = c.dtlsKeys.exported();
+                final SrtpSuite suite = SrtpSuite.of(e.suite());
+                final List<SdesKey> keys = List.of(
+                    new SdesKey(suite, e.clientKey(), e.clientSalt(), -1, 0, 1L << 48),
+                    new SdesKey(suite, e.serverKey(), e.serverSalt(), -1, 0, 1L << 48));
+                c.srtp = new SrtpSession(keys, srtpStats, limits.maxSrtpStreamsPerSession);
+                c.dtlsKeys = null;
+            }
+            return false;
+        }
+        return b0 >= 128 && b0 <= 191 && c.srtp != null;
     }
 
     // ---------------------------------------------------------------- SCTP

@@ -60,12 +60,19 @@ public final class ReadView {
         }
         final TlsStats tls = s.tls();
         if (tls != null && (tls.keyLogSecrets > 0 || !tls.isEmpty())) {
-            out.println("TLS:          " + tls.connections + " connection" + (tls.connections == 1 ? "" : "s") + ", "
-                + tls.decrypted + " decrypted, " + tls.withoutKey + " without a key" + (tls.unsupported > 0
-                ? ", " + tls.unsupported + " with a suite not decrypted" : "") + "; records: " + tls.records + " decrypted, "
-                + tls.recordsWithoutKey + " without a usable key, " + tls.authFailures + " failed authentication"
-                + (tls.malformed > 0 ? ", " + tls.malformed + " malformed" : "")
-                + (tls.keyUpdates > 0 ? "; " + tls.keyUpdates + " key update" + (tls.keyUpdates == 1 ? "" : "s") : ""));
+            if (tls.connections > 0 || tls.dtlsConnections == 0) {
+                out.println("TLS:          " + tls.connections + " connection" + (tls.connections == 1 ? "" : "s") + ", "
+                    + tls.decrypted + " decrypted, " + tls.withoutKey + " without a key" + (tls.unsupported > 0
+                    ? ", " + tls.unsupported + " with a suite not decrypted" : "") + "; records: " + tls.records + " decrypted, "
+                    + tls.recordsWithoutKey + " without a usable key, " + tls.authFailures + " failed authentication"
+                    + (tls.malformed > 0 ? ", " + tls.malformed + " malformed" : "")
+                    + (tls.keyUpdates > 0 ? "; " + tls.keyUpdates + " key update" + (tls.keyUpdates == 1 ? "" : "s") : ""));
+            }
+            if (tls.dtlsConnections > 0) {
+                out.println("DTLS:         " + tls.dtlsConnections + " handshake" + (tls.dtlsConnections == 1 ? "" : "s") + ", "
+                    + tls.dtlsKeyed + " with DTLS-SRTP keys exported, " + tls.dtlsWithoutKey + " without a key"
+                    + (tls.dtlsUnsupported > 0 ? ", " + tls.dtlsUnsupported + " with a suite or SRTP profile not handled" : ""));
+            }
             if (tls.keyLogMalformed > 0 || tls.keyLogOverLimit > 0) {
                 out.println("Key log:      " + tls.keyLogSecrets + " connections' secrets; skipped " + tls.keyLogMalformed
                     + " malformed line" + (tls.keyLogMalformed == 1 ? "" : "s")
@@ -74,8 +81,8 @@ public final class ReadView {
         }
         final SrtpStats srtp = s.srtp();
         if (srtp != null) {
-            out.println("SRTP:         " + srtp.keys + " SDES key" + (srtp.keys == 1 ? "" : "s") + " in SDP"
-                + (srtp.unusableKeys > 0 ? " (" + srtp.unusableKeys + " not usable)" : "") + "; " + srtp.streams + " stream"
+            out.println("SRTP:         " + (srtp.keys > 0 || srtp.unusableKeys > 0 ? srtp.keys + " SDES key" + (srtp.keys == 1 ? "" : "s")
+                + " in SDP" + (srtp.unusableKeys > 0 ? " (" + srtp.unusableKeys + " not usable)" : "") + "; " : "") + srtp.streams + " stream"
                 + (srtp.streams == 1 ? "" : "s") + " keyed; packets: " + srtp.decrypted + " decrypted, " + srtp.authFailures
                 + " failed authentication; SRTCP: " + srtp.rtcpDecrypted + " decrypted, " + srtp.rtcpAuthFailures
                 + " failed authentication" + (srtp.malformed > 0 ? "; " + srtp.malformed + " too short" : ""));
@@ -165,6 +172,10 @@ public final class ReadView {
             t.put("malformed_records", tls.malformed);
             t.put("key_updates", tls.keyUpdates);
             t.put("plaintext_bytes", tls.plaintextBytes);
+            t.put("dtls_handshakes", tls.dtlsConnections);
+            t.put("dtls_srtp_keyed", tls.dtlsKeyed);
+            t.put("dtls_without_key", tls.dtlsWithoutKey);
+            t.put("dtls_unsupported", tls.dtlsUnsupported);
             t.put("keylog_secrets", tls.keyLogSecrets);
             t.put("keylog_malformed_lines", tls.keyLogMalformed);
             t.put("keylog_over_limit", tls.keyLogOverLimit);

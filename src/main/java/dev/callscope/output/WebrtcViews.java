@@ -171,6 +171,10 @@ public final class WebrtcViews {
             st.payloadTypes().forEach(pts::add);
             x.put("lost", st.lost());
             x.put("max_jitter_ms", num(st.maxJitterMs()));
+            if (st.decrypted() > 0 || st.authFailures() > 0) {
+                x.put("decrypted", st.decrypted());
+                x.put("auth_failures", st.authFailures());
+            }
         }
         o.put("srtp_packets", s.srtpPackets());
         o.put("srtcp_packets", s.srtcpPackets());
@@ -320,11 +324,14 @@ public final class WebrtcViews {
                 d.alerts().forEach(a -> out.println("    alert " + a));
             }
             for (final WebrtcSession.SrtpStream st : s.srtpStreams()) {
-                TextTable.wrap(String.format(Locale.ROOT, "  %s %s %s -> %s  %d packets  PT %s%s", st.rtcp() ? "SRTCP" : "SRTP ",
+                TextTable.wrap(String.format(Locale.ROOT, "  %s %s %s -> %s  %d packets  PT %s%s%s", st.rtcp() ? "SRTCP" : "SRTP ",
                     st.ssrcHex(),
                     st.src(), st.dst(), st.packets(), list(st.payloadTypes()),
                     st.rtcp() ? "" : String.format(Locale.ROOT, "  lost %d%s", st.lost(), Double.isNaN(st.maxJitterMs()) ? ""
-                        : String.format(Locale.ROOT, "  max jitter %.2f ms", st.maxJitterMs()))), width, 8).forEach(out::println);
+                        : String.format(Locale.ROOT, "  max jitter %.2f ms", st.maxJitterMs())),
+                    st.decrypted() > 0 || st.authFailures() > 0 ? String.format(Locale.ROOT, "  decrypted %d%s", st.decrypted(),
+                        st.authFailures() > 0 ? ", " + st.authFailures() + " failed authentication" : "") : ""), width, 8)
+                    .forEach(out::println);
             }
             final WebrtcSession.Turn tu = s.turn();
             if (tu.seen()) {

@@ -336,6 +336,9 @@ public final class WebrtcSession {
         final Endpoint dst;
         final boolean rtcp;
         long packets;
+        /** Packets decrypted with DTLS-SRTP keys, and packets no key authenticated. */
+        long decrypted;
+        long authFailures;
         final Set<Integer> payloadTypes = new LinkedHashSet<>();
         long firstTsNanos;
         long lastTsNanos;
@@ -380,6 +383,16 @@ public final class WebrtcSession {
 
         public long packets() {
             return packets;
+        }
+
+        /** SRTP packets decrypted (a key log gave the DTLS-SRTP keys). */
+        public long decrypted() {
+            return decrypted;
+        }
+
+        /** SRTP packets the DTLS-SRTP keys did not authenticate. */
+        public long authFailures() {
+            return authFailures;
         }
 
         public Set<Integer> payloadTypes() {

@@ -616,6 +616,11 @@ public final class WebrtcTracker implements Tap {
             return;
         }
         st.packets++;
+        if (p.srtp() == RtpPacket.SRTP_DECRYPTED) {
+            st.decrypted++;
+        } else if (p.srtp() == RtpPacket.SRTP_AUTH_FAILED) {
+            st.authFailures++;
+        }
         if (!st.payloadTypes.isEmpty() && !st.payloadTypes.contains(p.payloadType())) {
             st.haveTransit = false; // another payload type (RTX, RED) has its own timestamps
         }

@@ -1,0 +1,175 @@
+package dev.callscope.tls;
+
+import dev.callscope.core.TlsStats;
+import java.util.Arrays;
+
+/**
+ * The DTLS 1.2 handshake of one UDP conversation, read far enough to export the DTLS-SRTP keys
+ * (RFC 5764 section 4.2) with the master secret from a key log: the ClientHello's and ServerHello's
+ * randoms and the SRTP protection profile the server chose (use_srtp). The handshake messages are
+ * in the clear in DTLS 1.2 (epoch 0).
+ *
+ * <pre>
+ *   record    type(1) version(2) epoch(2) sequence(6) length(2) fragment      RFC 6347 4.1
+ *   handshake msg_type(1) length(3) message_seq(2) fragment_offset(3) fragment_length(3) body
+ *   Client/ServerHello body = version(2) random(32) ...; use_srtp (14) = profiles(2+2n) mki(1+m)
+ *   keying material = PRF(master, "EXTRACTOR-dtls_srtp", client_random || server_random,
+ *                         2 * (key + salt)) = client key | server key | client salt | server salt
+ * </pre>
+ *
+ * Only the first fragment of a Hello is needed (the randoms, and the ServerHello's extensions,
+ * which fit in its first datagram in practice); a ServerHello cut before its extensions gives no
+ * profile and no keys.
+ */
+public final class DtlsKeys {
+    /** What the handshake gave: the master key and salt of each side, for the negotiated profile. */
+    public record Exported(int profile, String suite, byte[] clientKey, byte[] clientSalt, byte[] serverKey, byte[] serverSalt,
+                           int client) {
+        @Override
+        public String toString() {
+            return "Exported[" + suite + "]";
+        }
+    }
+
+    private static final int RECORD_HEADER = 13;
+    private static final int HANDSHAKE_HEADER = 12;
+    private static final int EXT_USE_SRTP = 0x000E;
+
+    private final KeyLog keys;
+    private final TlsStats stats;
+    private byte[] clientRandom;
+    private int client = -1;
+    private byte[] serverRandom;
+    private int suiteId = -1;
+    private int profile = -1;
+    private Exported exported;
+    private boolean done;
+
+    public DtlsKeys(final KeyLog keys, final TlsStats stats) {
+        this.keys = keys;
+        this.stats = stats;
+    }
+
+    /** The keys exported so far (null until the ServerHello and the secrets are known). */
+    public Exported exported() {
+        return exported;
+    }
+
+    /**
+     * One datagram of direction {@code dir} starting with a DTLS record (first byte 20-63).
+     *
+     * @return true when this datagram completed the keys ({@link #exported()} is now set)
+     */
+    public boolean datagram(final int dir, final byte[] b, final int off, final int len) {
+        if (done) {
+            return false;
+        }
+        int pos = off;
+        final int end = off + len;
+        while (end - pos >= RECORD_HEADER) {
+            final int type = b[pos] & 0xFF;
+            final int major = b[pos + 1] & 0xFF;
+            final int epoch = (b[pos + 3] & 0xFF) << 8 | b[pos + 4] & 0xFF;
+            final int recLen = (b[pos + 11] & 0xFF) << 8 | b[pos + 12] & 0xFF;
+            if (major != 0xFE || pos + RECORD_HEADER + recLen > end) {
+                return false; // not DTLS 1.0/1.2 framing (DTLS 1.3 unified header) or cut
+            }
+            if (type == 22 && epoch == 0) {
+                handshake(dir, b, pos + RECORD_HEADER, recLen);
+            }
+            pos += RECORD_HEADER + recLen;
+        }
+        if (exported == null && clientRandom != null && serverRandom != null && profile >= 0) {
+            export();
+            return exported != null;
+        }
+        return false;
+    }
+
+    private void handshake(final int dir, final byte[] b, final int off, final int len) {
+        int pos = off;
+        final int end = off + len;
+        while (end - pos >= HANDSHAKE_HEADER) {
+            final int msgType = b[pos] & 0xFF;
+            final int fragOffset = u24(b, pos + 6);
+            final int fragLen = u24(b, pos + 9);
+            final int body = pos + HANDSHAKE_HEADER;
+            final int avail = Math.min(fragLen, end - body);
+            if (fragOffset == 0 && avail >= 34) {
+                if (msgType == 1 && clientRandom == null) {
+                    clientRandom = Arrays.copyOfRange(b, body + 2, body + 34);
+                    client = dir;
+                    stats.dtlsConnections++;
+                } else if (msgType == 2 && dir != client && client >= 0) {
+                    serverRandom = Arrays.copyOfRange(b, body + 2, body + 34);
+                    serverHello(b, body, avail);
+                }
+            }
+            pos = body + fragLen;
+        }
+    }
+
+    private void serverHello(final byte[] b, final int body, final int len) {
+        int p = 34;
+        if (p >= len) {
+            return;
+        }
+        p += 1 + (b[body + p] & 0xFF); // session id
+        if (p + 3 > len) {
+            return;
+        }
+        suiteId = (b[body + p] & 0xFF) << 8 | b[body + p + 1] & 0xFF;
+        p += 3;
+        if (p + 2 > len) {
+            return;
+        }
+        final int extEnd = Math.min(len, p + 2 + ((b[body + p] & 0xFF) << 8 | b[body + p + 1] & 0xFF));
+        p += 2;
+        while (p + 4 <= extEnd) {
+            final int type = (b[body + p] & 0xFF) << 8 | b[body + p + 1] & 0xFF;
+            final int extLen = (b[body + p + 2] & 0xFF) << 8 | b[body + p + 3] & 0xFF;
+            p += 4;
+            if (type == EXT_USE_SRTP && extLen >= 4 && p + 4 <= extEnd) {
+                profile = (b[body + p + 2] & 0xFF) << 8 | b[body + p + 3] & 0xFF; // the server names one
+            }
+            p += extLen;
+        }
+    }
+
+    private void export() {
+        done = true;
+        final KeyLog.Secrets s = keys == null ? null : keys.find(clientRandom, 0);
+        if (s == null || s.master == null) {
+            stats.dtlsWithoutKey++;
+            return;
+        }
+        final CipherSuite suite = CipherSuite.of(suiteId);
+        final String srtp = srtpSuite(profile);
+        if (suite == null || srtp == null) {
+            stats.dtlsUnsupported++;
+            return;
+        }
+        final int keyLen = profile == 0x0008 ? 32 : 16;
+        final int saltLen = profile == 0x0007 || profile == 0x0008 ? 12 : 14;
+        final byte[] m = KeySchedule.prf(suite.hash(), s.master, "EXTRACTOR-dtls_srtp",
+            KeySchedule.concat(clientRandom, serverRandom), 2 * (keyLen + saltLen));
+        exported = new Exported(profile, srtp, Arrays.copyOfRange(m, 0, keyLen), Arrays.copyOfRange(m, 2 * keyLen, 2 * keyLen + saltLen),
+            Arrays.copyOfRange(m, keyLen, 2 * keyLen), Arrays.copyOfRange(m, 2 * keyLen + saltLen, 2 * (keyLen + saltLen)), client);
+        stats.dtlsKeyed++;
+    }
+
+    /** The SDES name of an SRTP protection profile (RFC 5764 4.1.2, RFC 7714 14.2), or null. */
+    static String srtpSuite(final int profile) {
+        return switch (profile) {
+            case 0x0001 -> "AES_CM_128_HMAC_SHA1_80";
+            case 0x0002 -> "AES_CM_128_HMAC_SHA1_32";
+            case 0x0007 -> "AEAD_AES_128_GCM";
+            case 0x0008 -> "AEAD_AES_256_GCM";
+            default -> null;
+        };
+    }
+
+    private static int u24(final byte[] b, final int at) {
+        return (b[at] & 0xFF) << 16 | (b[at + 1] & 0xFF) << 8 | b[at + 2] & 0xFF;
+    }
+}

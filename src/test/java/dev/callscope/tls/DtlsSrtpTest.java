@@ -1,0 +1,159 @@
+package dev.callscope.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.callscope.core.PacketSource;
+import dev.callscope.core.RawFrame;
+import dev.callscope.core.SrtpStats;
+import dev.callscope.core.TlsStats;
+import dev.callscope.dissect.DissectorRegistry;
+import dev.callscope.dissect.ProtocolEvent;
+import dev.callscope.dissect.Tap;
+import dev.callscope.dissect.rtp.RtcpPacket;
+import dev.callscope.dissect.rtp.RtpDissector;
+import dev.callscope.dissect.rtp.RtpPacket;
+import dev.callscope.engine.Engine;
+import dev.callscope.engine.EngineOptions;
+import dev.callscope.pcap.CaptureFiles;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * WebRTC sessions between two werift peers (samples/dtls/record.sh; DTLS 1.2, the master secret in
+ * a key log): the DTLS-SRTP keys exported from the handshake (RFC 5764 4.2) equal the peers' own,
+ * and with them every SRTP packet and SRTCP report each peer sent comes out as it sent it.
+ */
+class DtlsSrtpTest {
+    private static final Path DIR = Path.of("samples/dtls");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static KeyLog keys(final String name) throws IOException {
+        final KeyLog k = new KeyLog(100);
+        k.read(new StringReader(Files.readString(DIR.resolve(name + ".keys"))));
+        return k;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"webrtc-dtls12-aescm", "webrtc-dtls12-gcm"})
+    void theExportedKeysAreThePeers(final String name) throws Exception {
+        final JsonNode truth = JSON.readTree(DIR.resolve(name + ".truth.json").toFile()).get("srtp");
+        final DtlsKeys dtls = new DtlsKeys(keys(name), new TlsStats());
+        final String client = JSON.readTree(DIR.resolve(name + ".truth.json").toFile()).get("dtls").get("client_address").asText();
+        try (PacketSource s = CaptureFiles.open(DIR.resolve(name + ".pcap").toString())) {
+            final RawFrame f = new RawFrame();
+            while (s.next(f) && dtls.exported() == null) {
+                final byte[] d = f.data;
+                final int ihl = (d[14] & 0x0F) * 4;
+                if (d[14 + 9] != 17) {
+                    continue;
+                }
+                final int udp = 14 + ihl;
+                final int payload = udp + 8;
+                final int b0 = d[payload] & 0xFF;
+                if (b0 >= 20 && b0 <= 63) {
+                    final String src = (d[26] & 0xFF) + "." + (d[27] & 0xFF) + "." + (d[28] & 0xFF) + "." + (d[29] & 0xFF) + ":"
+                        + ((d[udp] & 0xFF) << 8 | d[udp + 1] & 0xFF);
+                    dtls.datagram(src.equals(client) ? 0 : 1, d, payload, f.capLen - payload);
+                }
+            }
+        }
+        final DtlsKeys.Exported e = dtls.exported();
+        assertThat(e).isNotNull();
+        assertThat(e.suite()).isEqualTo(truth.get("profile").asText().replace("SRTP_AES128_CM", "AES_CM_128").replace("SRTP_", ""));
+        final JsonNode k = truth.get("keys");
+        assertThat(HexFormat.of().formatHex(e.clientKey())).isEqualTo(k.get("client_write_key").asText());
+        assertThat(HexFormat.of().formatHex(e.serverKey())).isEqualTo(k.get("server_write_key").asText());
+        assertThat(HexFormat.of().formatHex(e.clientSalt())).isEqualTo(k.get("client_write_salt").asText());
+        assertThat(HexFormat.of().formatHex(e.serverSalt())).isEqualTo(k.get("server_write_salt").asText());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"webrtc-dtls12-aescm", "webrtc-dtls12-gcm"})
+    void everyPacketEachPeerSentComesOutAsItWasSent(final String name) throws Exception {
+        final List<RtpPacket> rtp = new ArrayList<>();
+        final List<RtcpPacket> rtcp = new ArrayList<>();
+        final SrtpStats[] stats = new SrtpStats[1];
+        final Engine engine = new Engine(DissectorRegistry.builtIn(Set.of(), Map.of(RtpDissector.PREF_KEEP_PAYLOAD, "true")),
+            EngineOptions.defaults(), List.of(new Tap() {
+                @Override
+                public void onEvent(final ProtocolEvent ev) {
+                    if (ev instanceof RtpPacket p) {
+                        rtp.add(p);
+                    } else if (ev instanceof RtcpPacket p && p.index() == 0) {
+                        rtcp.add(p);
+                    }
+                }
+
+                @Override
+                public void onSrtp(final SrtpStats s) {
+                    stats[0] = s;
+                }
+            }));
+        engine.decrypt(keys(name));
+        try (PacketSource source = CaptureFiles.open(DIR.resolve(name + ".pcap").toString())) {
+            engine.run(source);
+        }
+        final List<JsonNode> sent = new ArrayList<>();
+        final List<JsonNode> reports = new ArrayList<>();
+        for (final String line : Files.readAllLines(DIR.resolve(name + ".media.truth.jsonl"))) {
+            final JsonNode n = JSON.readTree(line);
+            (n.has("rtcp") ? reports : sent).add(n);
+        }
+        assertThat(rtp).hasSize(sent.size());
+        for (final JsonNode t : sent) {
+            final RtpPacket p = rtp.stream().filter(x -> x.ssrc() == t.get("ssrc").asLong() && x.sequence() == t.get("seq").asInt())
+                .findFirst().orElseThrow(() -> new AssertionError("not found: " + t));
+            assertThat(p.srtp()).isEqualTo(RtpPacket.SRTP_DECRYPTED);
+            assertThat(p.timestamp()).isEqualTo(t.get("ts").asLong());
+            assertThat(p.payloadType()).isEqualTo(t.get("pt").asInt());
+            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(p.payload())))
+                .as("payload of %s", t).isEqualTo(t.get("payload_sha256").asText());
+        }
+        assertThat(stats[0].decrypted).isEqualTo(sent.size());
+        assertThat(stats[0].authFailures).isZero();
+        assertThat(stats[0].rtcpDecrypted).isEqualTo(reports.size());
+        assertThat(rtcp).hasSize(reports.size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"webrtc-dtls12-gcm"})
+    void webrtcAndReadSayWhatWasDecrypted(final String name) throws Exception {
+        final java.io.StringWriter out = new java.io.StringWriter();
+        final java.io.StringWriter err = new java.io.StringWriter();
+        final int code = dev.callscope.cli.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), "webrtc", "--json",
+            "--keylog", DIR.resolve(name + ".keys").toString(), DIR.resolve(name + ".pcap").toString());
+        assertThat(code).as(err.toString()).isZero();
+        final JsonNode streams = JSON.readTree(out.toString()).get("sessions").get(0).get("srtp_streams");
+        long decrypted = 0;
+        for (final JsonNode st : streams) {
+            if (!st.get("rtcp").asBoolean()) {
+                assertThat(st.get("decrypted").asLong()).isEqualTo(st.get("packets").asLong());
+                assertThat(st.get("auth_failures").asLong()).isZero();
+                decrypted += st.get("decrypted").asLong();
+            }
+        }
+        assertThat(decrypted).isEqualTo(300);
+        final java.io.StringWriter read = new java.io.StringWriter();
+        dev.callscope.cli.Main.run(new java.io.PrintWriter(read), new java.io.PrintWriter(new java.io.StringWriter()), "read",
+            "--keylog", DIR.resolve(name + ".keys").toString(), DIR.resolve(name + ".pcap").toString());
+        assertThat(read.toString()).contains("DTLS:         1 handshake, 1 with DTLS-SRTP keys exported, 0 without a key")
+            .doesNotContain("TLS:          0 connections");
+        // without the key log: as before, nothing decrypted
+        final java.io.StringWriter clear = new java.io.StringWriter();
+        dev.callscope.cli.Main.run(new java.io.PrintWriter(clear), new java.io.PrintWriter(new java.io.StringWriter()), "webrtc",
+            DIR.resolve(name + ".pcap").toString());
+        assertThat(clear.toString()).doesNotContain("decrypted");
+    }
+}

@@ -30,6 +30,10 @@ public final class TlsStats {
     public long dtlsWithoutKey;
     /** DTLS handshakes with a cipher suite or SRTP profile callscope does not handle. */
     public long dtlsUnsupported;
+    /** DTLS application data records decrypted (WebRTC: SCTP packets of the data channels). */
+    public long dtlsRecords;
+    /** DTLS application data records that failed authentication. */
+    public long dtlsAuthFailures;
     /** Connections (client randoms) with secrets in the key logs. */
     public long keyLogSecrets;
     /** Key log lines skipped as malformed. */

@@ -17,6 +17,7 @@ public final class PacketContext {
     private boolean truncated;
     private boolean decrypted;
     private boolean authFailed;
+    private boolean recordContent;
 
     /** Engine use: sets the fields for the next call. */
     public PacketContext set(final long frame, final long tsNanos, final FlowKey flow, final Direction direction,
@@ -29,6 +30,7 @@ public final class PacketContext {
         this.truncated = truncated;
         this.decrypted = false;
         this.authFailed = false;
+        this.recordContent = false;
         return this;
     }
 
@@ -40,6 +42,19 @@ public final class PacketContext {
     /** The bytes being dissected were decrypted (TLS records of this conversation, or SRTP/SRTCP). */
     public boolean decrypted() {
         return decrypted;
+    }
+
+    /** Engine use: the bytes are the content of one decrypted DTLS record (set with {@link #decrypted(boolean)}). */
+    public void recordContent(final boolean on) {
+        recordContent = on;
+    }
+
+    /**
+     * The datagram is the content of one DTLS record the engine decrypted (for WebRTC, an SCTP
+     * packet of the data channels), not a datagram as it came.
+     */
+    public boolean recordContent() {
+        return recordContent;
     }
 
     /** Engine use: the datagram is SRTP or SRTCP that no key authenticated (it is given as it came). */

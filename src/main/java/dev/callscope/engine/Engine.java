@@ -578,6 +578,25 @@ public final class Engine {
     }
 
     private static final String WEBRTC = "webrtc";
+    /** The content of the DTLS record being given to its session. */
+    private byte[] dtlsOut;
+    private Conversation dtlsConversation;
+    private final Payload dtlsView = new Payload();
+    /** Gives one decrypted DTLS record's content to the conversation's session, marked decrypted. */
+    private final TlsConnection.Sink dtlsSink = (dir, buf, off, len) -> {
+        final Conversation c = dtlsConversation;
+        dtlsView.wrap(buf, off, len);
+        ctx.decrypted(true);
+        ctx.recordContent(true);
+        try {
+            c.session.onDatagram(dtlsView, ctx, c.sink);
+        } catch (RuntimeException e) {
+            bug(c, e);
+        } finally {
+            ctx.decrypted(false);
+            ctx.recordContent(false);
+        }
+    };
 
     /**
      * A WebRTC conversation with a key log: its DTLS handshake is followed until the DTLS-SRTP keys
@@ -590,20 +609,26 @@ public final class Engine {
         final int off = payload.offset();
         final int b0 = b[off] & 0xFF;
         if (b0 >= 20 && b0 <= 63) {
-            if (c.dtlsKeys == null && c.srtp == null && !c.dtlsSeen && tls.keys() != null
+            if (c.dtlsKeys == null && !c.dtlsSeen && tls.keys() != null
                 && (tls.keys().size() > 0 || tls.keys().following())) {
                 c.dtlsSeen = true;
                 c.dtlsKeys = new DtlsKeys(tls.keys(), tls.stats());
             }
             final int dir = ctx.direction() == Direction.A_TO_B ? 0 : 1;
-            if (c.dtlsKeys != null && c.dtlsKeys.datagram(dir, b, off, payload.length())) {
+            if (c.dtlsKeys != null && c.dtlsKeys.exported() != null) {
+                // application data (the data channels' SCTP): each record's content to the session, decrypted
+                if (dtlsOut == null) {
+                    dtlsOut = new byte[TlsConnection.MAX_FRAGMENT];
+                }
+                dtlsConversation = c;
+                c.dtlsKeys.applicationData(dir, b, off, payload.length(), dtlsSink, dtlsOut);
+            } else if (c.dtlsKeys != null && c.dtlsKeys.datagram(dir, b, off, payload.length())) {
                 final DtlsKeys.Exported e = c.dtlsKeys.exported();
                 final SrtpSuite suite = SrtpSuite.of(e.suite());
                 final List<SdesKey> keys = List.of(
                     new SdesKey(suite, e.clientKey(), e.clientSalt(), -1, 0, 1L << 48),
                     new SdesKey(suite, e.serverKey(), e.serverSalt(), -1, 0, 1L << 48));
                 c.srtp = new SrtpSession(keys, srtpStats, limits.maxSrtpStreamsPerSession);
-                c.dtlsKeys = null;
             }
             return false;
         }

@@ -71,7 +71,9 @@ public final class ReadView {
             if (tls.dtlsConnections > 0) {
                 out.println("DTLS:         " + tls.dtlsConnections + " handshake" + (tls.dtlsConnections == 1 ? "" : "s") + ", "
                     + tls.dtlsKeyed + " with DTLS-SRTP keys exported, " + tls.dtlsWithoutKey + " without a key"
-                    + (tls.dtlsUnsupported > 0 ? ", " + tls.dtlsUnsupported + " with a suite or SRTP profile not handled" : ""));
+                    + (tls.dtlsUnsupported > 0 ? ", " + tls.dtlsUnsupported + " with a suite or SRTP profile not handled" : "")
+                    + (tls.dtlsRecords > 0 || tls.dtlsAuthFailures > 0 ? "; records: " + tls.dtlsRecords + " decrypted, "
+                    + tls.dtlsAuthFailures + " failed authentication" : ""));
             }
             if (tls.keyLogMalformed > 0 || tls.keyLogOverLimit > 0) {
                 out.println("Key log:      " + tls.keyLogSecrets + " connections' secrets; skipped " + tls.keyLogMalformed
@@ -176,6 +178,8 @@ public final class ReadView {
             t.put("dtls_srtp_keyed", tls.dtlsKeyed);
             t.put("dtls_without_key", tls.dtlsWithoutKey);
             t.put("dtls_unsupported", tls.dtlsUnsupported);
+            t.put("dtls_records_decrypted", tls.dtlsRecords);
+            t.put("dtls_auth_failures", tls.dtlsAuthFailures);
             t.put("keylog_secrets", tls.keyLogSecrets);
             t.put("keylog_malformed_lines", tls.keyLogMalformed);
             t.put("keylog_over_limit", tls.keyLogOverLimit);

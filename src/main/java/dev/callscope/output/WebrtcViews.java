@@ -176,6 +176,31 @@ public final class WebrtcViews {
                 x.put("auth_failures", st.authFailures());
             }
         }
+        if (!s.dataChannels().isEmpty()) {
+            final ArrayNode chs = o.putArray("data_channels");
+            for (final WebrtcSession.DataChannel ch : s.dataChannels()) {
+                final ObjectNode x = chs.addObject();
+                x.put("stream_id", ch.streamId());
+                x.put("label", ch.label());
+                x.put("protocol", ch.protocol());
+                if (ch.ordered() == null) {
+                    x.putNull("ordered");
+                } else {
+                    x.put("ordered", ch.ordered());
+                }
+                x.put("reliability", ch.reliability());
+                x.put("opened_by", ch.openedBy() == null ? null : ep(ch.openedBy()));
+                x.put("acked", ch.acked());
+                final ArrayNode sides = x.putArray("sent");
+                for (int i = 0; i < 2; i++) {
+                    final ObjectNode side = sides.addObject();
+                    side.put("src", ep(i == 0 ? ch.sideA() : ch.sideB()));
+                    side.put("messages", ch.messages(i));
+                    side.put("bytes", ch.bytes(i));
+                    side.put("unordered", ch.unordered(i));
+                }
+            }
+        }
         o.put("srtp_packets", s.srtpPackets());
         o.put("srtcp_packets", s.srtcpPackets());
         final WebrtcSession.Turn tu = s.turn();
@@ -332,6 +357,16 @@ public final class WebrtcViews {
                     st.decrypted() > 0 || st.authFailures() > 0 ? String.format(Locale.ROOT, "  decrypted %d%s", st.decrypted(),
                         st.authFailures() > 0 ? ", " + st.authFailures() + " failed authentication" : "") : ""), width, 8)
                     .forEach(out::println);
+            }
+            for (final WebrtcSession.DataChannel ch : s.dataChannels()) {
+                TextTable.wrap(String.format(Locale.ROOT, "  data channel %d %s%s%s%s  %s -> %s %d messages %d bytes%s  %s -> %s %d messages %d bytes%s",
+                    ch.streamId(), ch.label() == null ? "(open not seen)" : "'" + ch.label() + "'",
+                    ch.protocol() == null || ch.protocol().isEmpty() ? "" : " protocol '" + ch.protocol() + "'",
+                    ch.ordered() == null ? "" : ch.ordered() ? " ordered" : " unordered",
+                    ch.reliability() == null ? "" : " " + ch.reliability() + (ch.openedBy() != null ? ", opened by " + ch.openedBy() : ""),
+                    ch.sideA(), ch.sideB(), ch.messages(0), ch.bytes(0), ch.unordered(0) > 0 ? " (" + ch.unordered(0) + " unordered)" : "",
+                    ch.sideB(), ch.sideA(), ch.messages(1), ch.bytes(1), ch.unordered(1) > 0 ? " (" + ch.unordered(1) + " unordered)" : ""),
+                    width, 8).forEach(out::println);
             }
             final WebrtcSession.Turn tu = s.turn();
             if (tu.seen()) {

@@ -44,6 +44,9 @@ public final class DtlsKeys {
     private int profile = -1;
     private Exported exported;
     private boolean done;
+    /** Record protection of each direction (index: 0/1 as given to {@link #datagram}), once keyed. */
+    private final RecordCipher[] ciphers = new RecordCipher[2];
+    private final byte[] header = new byte[5];
 
     public DtlsKeys(final KeyLog keys, final TlsStats stats) {
         this.keys = keys;
@@ -149,6 +152,7 @@ public final class DtlsKeys {
             stats.dtlsUnsupported++;
             return;
         }
+        records(s.master, suite);
         final int keyLen = profile == 0x0008 ? 32 : 16;
         final int saltLen = profile == 0x0007 || profile == 0x0008 ? 12 : 14;
         final byte[] m = KeySchedule.prf(suite.hash(), s.master, "EXTRACTOR-dtls_srtp",
@@ -156,6 +160,72 @@ public final class DtlsKeys {
         exported = new Exported(profile, srtp, Arrays.copyOfRange(m, 0, keyLen), Arrays.copyOfRange(m, 2 * keyLen, 2 * keyLen + saltLen),
             Arrays.copyOfRange(m, keyLen, 2 * keyLen), Arrays.copyOfRange(m, 2 * keyLen + saltLen, 2 * (keyLen + saltLen)), client);
         stats.dtlsKeyed++;
+    }
+
+    /** The record protection of both directions, from the TLS 1.2 key block (RFC 5246 6.3). */
+    private void records(final byte[] master, final CipherSuite suite) {
+        if (suite.tls13()) {
+            return;
+        }
+        final int macLen = suite.macAlgorithm() == null ? 0 : suite.macLength();
+        final int keyLen = suite.keyLength();
+        final int ivLen = suite.ivLength();
+        final byte[] block = KeySchedule.prf(suite.hash(), master, "key expansion", KeySchedule.concat(serverRandom, clientRandom),
+            2 * (macLen + keyLen + ivLen));
+        int p = 0;
+        final byte[] clientMac = Arrays.copyOfRange(block, p, p += macLen);
+        final byte[] serverMac = Arrays.copyOfRange(block, p, p += macLen);
+        final byte[] clientKey = Arrays.copyOfRange(block, p, p += keyLen);
+        final byte[] serverKey = Arrays.copyOfRange(block, p, p += keyLen);
+        final byte[] clientIv = Arrays.copyOfRange(block, p, p += ivLen);
+        final byte[] serverIv = Arrays.copyOfRange(block, p, p + ivLen);
+        ciphers[client] = new RecordCipher(suite, clientKey, clientIv, clientMac, false);
+        ciphers[1 - client] = new RecordCipher(suite, serverKey, serverIv, serverMac, false);
+    }
+
+    /**
+     * The application data of a datagram of direction {@code dir} (DTLS records of epoch 1 or
+     * later, content type 23, each opened with its own epoch and sequence number): each record's
+     * content goes to {@code sink} (for WebRTC, one SCTP packet per record). Records that fail
+     * authentication are counted.
+     */
+    public void applicationData(final int dir, final byte[] b, final int off, final int len, final TlsConnection.Sink sink,
+                                final byte[] out) {
+        final RecordCipher c = ciphers[dir];
+        if (c == null) {
+            return;
+        }
+        int pos = off;
+        final int end = off + len;
+        while (end - pos >= RECORD_HEADER) {
+            final int type = b[pos] & 0xFF;
+            final int recLen = (b[pos + 11] & 0xFF) << 8 | b[pos + 12] & 0xFF;
+            if ((b[pos + 1] & 0xFF) != 0xFE || pos + RECORD_HEADER + recLen > end) {
+                return;
+            }
+            final int epoch = (b[pos + 3] & 0xFF) << 8 | b[pos + 4] & 0xFF;
+            if (type == 23 && epoch > 0) {
+                long seq = 0;
+                for (int i = 3; i < 11; i++) {
+                    seq = seq << 8 | b[pos + i] & 0xFF; // epoch and sequence number: the record's own
+                }
+                header[0] = b[pos];
+                header[1] = b[pos + 1];
+                header[2] = b[pos + 2];
+                header[3] = b[pos + 11];
+                header[4] = b[pos + 12];
+                final RecordCipher.Result r = c.open(header, b, pos + RECORD_HEADER, recLen, out, seq);
+                if (r == RecordCipher.Result.OK) {
+                    stats.dtlsRecords++;
+                    if (c.length() > 0) {
+                        sink.plaintext(dir, out, 0, c.length());
+                    }
+                } else {
+                    stats.dtlsAuthFailures++;
+                }
+            }
+            pos += RECORD_HEADER + recLen;
+        }
     }
 
     /** The SDES name of an SRTP protection profile (RFC 5764 4.1.2, RFC 7714 14.2), or null. */

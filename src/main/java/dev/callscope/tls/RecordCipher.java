@@ -91,7 +91,11 @@ final class RecordCipher {
      * sequence number advances whatever the outcome.
      */
     Result open(final byte[] hdr, final byte[] buf, final int off, final int len, final byte[] out) {
-        final long n = seq++;
+        return open(hdr, buf, off, len, out, seq++);
+    }
+
+    /** As {@link #open(byte[], byte[], int, int, byte[])} with the record's own sequence number (DTLS: epoch and sequence). */
+    Result open(final byte[] hdr, final byte[] buf, final int off, final int len, final byte[] out, final long n) {
         try {
             return switch (suite.cipher()) {
                 case AES_GCM, CHACHA20_POLY1305 -> aead(n, hdr, buf, off, len, out);

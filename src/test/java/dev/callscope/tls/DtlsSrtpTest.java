@@ -156,4 +156,46 @@ class DtlsSrtpTest {
             DIR.resolve(name + ".pcap").toString());
         assertThat(clear.toString()).doesNotContain("decrypted");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"webrtc-dtls12-aescm", "webrtc-dtls12-gcm"})
+    void dataChannelsAreReadOutOfTheDecryptedDtls(final String name) throws Exception {
+        final JsonNode facts = JSON.readTree(DIR.resolve(name + ".truth.json").toFile());
+        final Map<String, String> address = Map.of("A", facts.get("ice").get("five_tuple").get("a").asText(),
+            "B", facts.get("ice").get("five_tuple").get("b").asText());
+        // what each peer sent, by label and sender: messages and bytes
+        final Map<String, long[]> sent = new java.util.HashMap<>();
+        final Map<String, JsonNode> channels = new java.util.HashMap<>();
+        for (final String line : Files.readAllLines(DIR.resolve(name + ".channels.truth.jsonl"))) {
+            final JsonNode n = JSON.readTree(line);
+            if (n.get("kind").asText().equals("channel")) {
+                channels.put(n.get("label").asText(), n);
+            } else if (n.get("kind").asText().equals("message")) {
+                final long[] c = sent.computeIfAbsent(n.get("label").asText() + " " + address.get(n.get("from").asText()), k -> new long[2]);
+                c[0]++;
+                c[1] += n.get("length").asLong();
+            }
+        }
+        final java.io.StringWriter out = new java.io.StringWriter();
+        final int code = dev.callscope.cli.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()),
+            "webrtc", "--json", "--keylog", DIR.resolve(name + ".keys").toString(), DIR.resolve(name + ".pcap").toString());
+        assertThat(code).isZero();
+        final JsonNode found = JSON.readTree(out.toString()).get("sessions").get(0).get("data_channels");
+        assertThat(found).hasSize(channels.size());
+        for (final JsonNode ch : found) {
+            final JsonNode t = channels.get(ch.get("label").asText());
+            assertThat(t).as(ch.toString()).isNotNull();
+            assertThat(ch.get("stream_id").asInt()).isEqualTo(t.get("stream_id").asInt());
+            assertThat(ch.get("protocol").asText()).isEqualTo(t.get("protocol").asText());
+            assertThat(ch.get("opened_by").asText()).isEqualTo(address.get(t.get("opened_by").asText()));
+            assertThat(ch.get("acked").asBoolean()).isTrue();
+            // the channel type on the wire, as the opener's DCEP message carried it
+            assertThat(ch.get("ordered").asBoolean()).isEqualTo((Integer.decode(t.get("dcep_open").get("channel_type").asText()) & 0x80) == 0);
+            for (final JsonNode side : ch.get("sent")) {
+                final long[] c = sent.getOrDefault(ch.get("label").asText() + " " + side.get("src").asText(), new long[2]);
+                assertThat(side.get("messages").asLong()).as("%s from %s", ch.get("label"), side.get("src")).isEqualTo(c[0]);
+                assertThat(side.get("bytes").asLong()).as("%s from %s", ch.get("label"), side.get("src")).isEqualTo(c[1]);
+            }
+        }
+    }
 }

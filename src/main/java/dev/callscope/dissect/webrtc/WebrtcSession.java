@@ -55,8 +55,19 @@ final class WebrtcSession implements DissectorSession {
         legs.values().forEach(DtlsParser::release);
     }
 
+    /** The data channels of decrypted DTLS, made at the first decrypted record. */
+    private SctpDataChannels dataChannels;
+
     @Override
     public void onDatagram(final Payload p, final PacketContext ctx, final EventSink out) {
+        if (ctx.recordContent()) {
+            // the content of a DTLS record the engine decrypted: an SCTP packet of the data channels
+            if (dataChannels == null) {
+                dataChannels = new SctpDataChannels();
+            }
+            dataChannels.packet(p, ctx, out);
+            return;
+        }
         announce(ctx, out, "udp");
         if (p.length() > 0) {
             demux(p, 0, p.length(), ctx, null, out);

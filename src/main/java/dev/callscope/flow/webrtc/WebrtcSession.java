@@ -106,6 +106,103 @@ public final class WebrtcSession {
         return List.copyOf(streams.values());
     }
 
+    /** Data channels by SCTP stream, in the order they were first seen (decrypted DTLS only). */
+    final Map<Integer, DataChannel> dataChannels = new LinkedHashMap<>();
+    /** Data channel events past the per-session bound of channels (not kept). */
+    long dataChannelsDropped;
+
+    public List<DataChannel> dataChannels() {
+        return List.copyOf(dataChannels.values());
+    }
+
+    public long dataChannelsDropped() {
+        return dataChannelsDropped;
+    }
+
+    /**
+     * One WebRTC data channel (an SCTP stream) as decrypted DTLS showed it: what DCEP opened it
+     * with, and the messages each side sent on it.
+     */
+    public static final class DataChannel {
+        final int streamId;
+        String label;
+        String protocol;
+        int channelType = -1;
+        long reliability = -1;
+        Endpoint openedBy;
+        boolean acked;
+        /** Index 0: sent by {@link #sideA}, 1: by the other end. */
+        final long[] messages = new long[2];
+        final long[] bytes = new long[2];
+        final long[] unordered = new long[2];
+        Endpoint sideA;
+        Endpoint sideB;
+
+        DataChannel(final int streamId) {
+            this.streamId = streamId;
+        }
+
+        public int streamId() {
+            return streamId;
+        }
+
+        /** The label DCEP opened it with, or null when the open was not seen. */
+        public String label() {
+            return label;
+        }
+
+        public String protocol() {
+            return protocol;
+        }
+
+        /** Ordered delivery as opened (DCEP channel type without 0x80); null when the open was not seen. */
+        public Boolean ordered() {
+            return channelType < 0 ? null : (channelType & 0x80) == 0;
+        }
+
+        /** "reliable", "max retransmits N", "max lifetime N ms", or null when the open was not seen. */
+        public String reliability() {
+            return switch (channelType < 0 ? -1 : channelType & 0x7F) {
+                case -1 -> null;
+                case 0 -> "reliable";
+                case 1 -> "max retransmits " + reliability;
+                case 2 -> "max lifetime " + reliability + " ms";
+                default -> "type 0x" + Integer.toHexString(channelType);
+            };
+        }
+
+        public Endpoint openedBy() {
+            return openedBy;
+        }
+
+        public boolean acked() {
+            return acked;
+        }
+
+        /** The two ends, in the order their first message came (null before). */
+        public Endpoint sideA() {
+            return sideA;
+        }
+
+        public Endpoint sideB() {
+            return sideB;
+        }
+
+        /** Messages sent by end {@code side} (0: {@link #sideA}, 1: {@link #sideB}). */
+        public long messages(final int side) {
+            return messages[side];
+        }
+
+        public long bytes(final int side) {
+            return bytes[side];
+        }
+
+        /** Of those, messages sent with the U bit (unordered). */
+        public long unordered(final int side) {
+            return unordered[side];
+        }
+    }
+
     public Turn turn() {
         return turn;
     }

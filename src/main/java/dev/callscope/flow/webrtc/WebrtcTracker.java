@@ -11,6 +11,7 @@ import dev.callscope.dissect.rtp.RtpPacket;
 import dev.callscope.dissect.sdp.SdpBody;
 import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.dissect.webrtc.ChannelData;
+import dev.callscope.dissect.webrtc.DataChannelEvent;
 import dev.callscope.dissect.webrtc.DtlsAlert;
 import dev.callscope.dissect.webrtc.DtlsHandshake;
 import dev.callscope.dissect.webrtc.DtlsNames;
@@ -209,6 +210,8 @@ public final class WebrtcTracker implements Tap {
             flowSession(f.flow(), f.tsNanos());
         } else if (e instanceof StunMessage m) {
             stun(m);
+        } else if (e instanceof DataChannelEvent d) {
+            dataChannel(d);
         } else if (e instanceof ChannelData c) {
             final WebrtcSession s = flowSession(c.flow(), c.tsNanos());
             if (s != null) {
@@ -603,6 +606,49 @@ public final class WebrtcTracker implements Tap {
     }
 
     // ------------------------------------------------------------------ SRTP
+
+    /** Data channels kept per session (an SCTP association has at most 65535 streams). */
+    static final int MAX_DATA_CHANNELS = 1024;
+
+    private void dataChannel(final DataChannelEvent d) {
+        final WebrtcSession s = flowSession(d.flow(), d.tsNanos());
+        if (s == null) {
+            return;
+        }
+        WebrtcSession.DataChannel c = s.dataChannels.get(d.streamId());
+        if (c == null) {
+            if (s.dataChannels.size() >= MAX_DATA_CHANNELS) {
+                s.dataChannelsDropped++;
+                return;
+            }
+            c = new WebrtcSession.DataChannel(d.streamId());
+            s.dataChannels.put(d.streamId(), c);
+        }
+        final Endpoint src = d.direction() == Direction.A_TO_B ? d.flow().endpointA() : d.flow().endpointB();
+        final Endpoint dst = d.direction() == Direction.A_TO_B ? d.flow().endpointB() : d.flow().endpointA();
+        if (c.sideA == null) {
+            c.sideA = src;
+            c.sideB = dst;
+        }
+        switch (d.kind()) {
+            case DataChannelEvent.OPEN -> {
+                c.label = d.label();
+                c.protocol = d.subprotocol();
+                c.channelType = d.channelType();
+                c.reliability = d.reliability();
+                c.openedBy = src;
+            }
+            case DataChannelEvent.ACK -> c.acked = true;
+            default -> {
+                final int side = src.equals(c.sideA) ? 0 : 1;
+                c.messages[side]++;
+                c.bytes[side] += d.length();
+                if (d.unordered()) {
+                    c.unordered[side]++;
+                }
+            }
+        }
+    }
 
     private void srtp(final RtpPacket p) {
         final WebrtcSession s = flowSession(p.flow(), p.tsNanos());

@@ -167,20 +167,9 @@ public final class DtlsKeys {
         if (suite.tls13()) {
             return;
         }
-        final int macLen = suite.macAlgorithm() == null ? 0 : suite.macLength();
-        final int keyLen = suite.keyLength();
-        final int ivLen = suite.ivLength();
-        final byte[] block = KeySchedule.prf(suite.hash(), master, "key expansion", KeySchedule.concat(serverRandom, clientRandom),
-            2 * (macLen + keyLen + ivLen));
-        int p = 0;
-        final byte[] clientMac = Arrays.copyOfRange(block, p, p += macLen);
-        final byte[] serverMac = Arrays.copyOfRange(block, p, p += macLen);
-        final byte[] clientKey = Arrays.copyOfRange(block, p, p += keyLen);
-        final byte[] serverKey = Arrays.copyOfRange(block, p, p += keyLen);
-        final byte[] clientIv = Arrays.copyOfRange(block, p, p += ivLen);
-        final byte[] serverIv = Arrays.copyOfRange(block, p, p + ivLen);
-        ciphers[client] = new RecordCipher(suite, clientKey, clientIv, clientMac, false);
-        ciphers[1 - client] = new RecordCipher(suite, serverKey, serverIv, serverMac, false);
+        final RecordCipher[] both = RecordCipher.tls12(suite, master, clientRandom, serverRandom, false);
+        ciphers[client] = both[0];
+        ciphers[1 - client] = both[1];
     }
 
     /**

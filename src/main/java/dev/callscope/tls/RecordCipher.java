@@ -80,6 +80,29 @@ final class RecordCipher {
         }
     }
 
+    /**
+     * TLS 1.2 and DTLS 1.2 protection of both directions from the master secret: the key block
+     * (RFC 5246 6.3, "key expansion" over server random || client random) cut into MAC keys, write
+     * keys and IVs. Returns {client's, server's}.
+     */
+    static RecordCipher[] tls12(final CipherSuite suite, final byte[] master, final byte[] clientRandom, final byte[] serverRandom,
+                                final boolean encryptThenMac) {
+        final int macLen = suite.macAlgorithm() == null ? 0 : suite.macLength();
+        final int keyLen = suite.keyLength();
+        final int ivLen = suite.ivLength();
+        final byte[] block = KeySchedule.prf(suite.hash(), master, "key expansion", KeySchedule.concat(serverRandom, clientRandom),
+            2 * (macLen + keyLen + ivLen));
+        int p = 0;
+        final byte[] clientMac = java.util.Arrays.copyOfRange(block, p, p += macLen);
+        final byte[] serverMac = java.util.Arrays.copyOfRange(block, p, p += macLen);
+        final byte[] clientKey = java.util.Arrays.copyOfRange(block, p, p += keyLen);
+        final byte[] serverKey = java.util.Arrays.copyOfRange(block, p, p += keyLen);
+        final byte[] clientIv = java.util.Arrays.copyOfRange(block, p, p += ivLen);
+        final byte[] serverIv = java.util.Arrays.copyOfRange(block, p, p + ivLen);
+        return new RecordCipher[] {new RecordCipher(suite, clientKey, clientIv, clientMac, encryptThenMac),
+            new RecordCipher(suite, serverKey, serverIv, serverMac, encryptThenMac)};
+    }
+
     /** TLS 1.3 protection from a traffic secret. */
     static RecordCipher tls13(final CipherSuite suite, final byte[] secret) {
         return new RecordCipher(suite, KeySchedule.trafficKey(suite, secret), KeySchedule.trafficIv(suite, secret), null, false);

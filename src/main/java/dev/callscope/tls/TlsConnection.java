@@ -480,19 +480,8 @@ public final class TlsConnection {
         if (secrets.master == null) {
             return;
         }
-        final int macLen = suite.macAlgorithm() == null ? 0 : suite.macLength();
-        final int keyLen = suite.keyLength();
-        final int ivLen = suite.ivLength();
-        final byte[] block = KeySchedule.prf(suite.hash(), secrets.master, "key expansion",
-            KeySchedule.concat(serverRandom, clientRandom), 2 * (macLen + keyLen + ivLen));
-        int p = 0;
-        final byte[] clientMac = Arrays.copyOfRange(block, p, p += macLen);
-        final byte[] serverMac = Arrays.copyOfRange(block, p, p += macLen);
-        final byte[] clientKey = Arrays.copyOfRange(block, p, p += keyLen);
-        final byte[] serverKey = Arrays.copyOfRange(block, p, p += keyLen);
-        final byte[] clientIv = Arrays.copyOfRange(block, p, p += ivLen);
-        final byte[] serverIv = Arrays.copyOfRange(block, p, p + ivLen);
-        c.pending = new RecordCipher(suite, clientKey, clientIv, clientMac, etm);
-        s.pending = new RecordCipher(suite, serverKey, serverIv, serverMac, etm);
+        final RecordCipher[] both = RecordCipher.tls12(suite, secrets.master, clientRandom, serverRandom, etm);
+        c.pending = both[0];
+        s.pending = both[1];
     }
 }

@@ -622,17 +622,28 @@ public final class Engine {
                 }
                 dtlsConversation = c;
                 c.dtlsKeys.applicationData(dir, b, off, payload.length(), dtlsSink, dtlsOut);
-            } else if (c.dtlsKeys != null && c.dtlsKeys.datagram(dir, b, off, payload.length())) {
-                final DtlsKeys.Exported e = c.dtlsKeys.exported();
-                final SrtpSuite suite = SrtpSuite.of(e.suite());
-                final List<SdesKey> keys = List.of(
-                    new SdesKey(suite, e.clientKey(), e.clientSalt(), -1, 0, 1L << 48),
-                    new SdesKey(suite, e.serverKey(), e.serverSalt(), -1, 0, 1L << 48));
-                c.srtp = new SrtpSession(keys, srtpStats, limits.maxSrtpStreamsPerSession);
+            } else if (c.dtlsKeys != null && c.dtlsKeys.datagram(dir, b, off, payload.length(), nowNanos)) {
+                dtlsSrtpKeys(c);
             }
             return false;
         }
-        return b0 >= 128 && b0 <= 191 && c.srtp != null;
+        if (b0 < 128 || b0 > 191) {
+            return false;
+        }
+        if (c.srtp == null && c.dtlsKeys != null && c.dtlsKeys.retry(nowNanos)) {
+            dtlsSrtpKeys(c); // a key log still being written had them by now
+        }
+        return c.srtp != null;
+    }
+
+    /** The SRTP keys the DTLS handshake exported become the conversation's. */
+    private void dtlsSrtpKeys(final Conversation c) {
+        final DtlsKeys.Exported e = c.dtlsKeys.exported();
+        final SrtpSuite suite = SrtpSuite.of(e.suite());
+        final List<SdesKey> keys = List.of(
+            new SdesKey(suite, e.clientKey(), e.clientSalt(), -1, 0, 1L << 48),
+            new SdesKey(suite, e.serverKey(), e.serverSalt(), -1, 0, 1L << 48));
+        c.srtp = new SrtpSession(keys, srtpStats, limits.maxSrtpStreamsPerSession);
     }
 
     // ---------------------------------------------------------------- SCTP

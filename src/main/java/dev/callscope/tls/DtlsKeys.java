@@ -58,12 +58,23 @@ public final class DtlsKeys {
         return exported;
     }
 
+    /** How long in packet time the keys are waited for when the key log is still being written (live capture). */
+    static final long MAX_WAIT_NANOS = 3_000_000_000L;
+    /** Packet time the handshake was complete without secrets (-1: not waiting). */
+    private long waitingSince = -1;
+
+    /** {@link #datagram(int, byte[], int, int, long)} at packet time 0 (files: no waiting). */
+    public boolean datagram(final int dir, final byte[] b, final int off, final int len) {
+        return datagram(dir, b, off, len, 0);
+    }
+
     /**
-     * One datagram of direction {@code dir} starting with a DTLS record (first byte 20-63).
+     * One datagram of direction {@code dir} starting with a DTLS record (first byte 20-63), at
+     * packet time {@code nowNanos}.
      *
      * @return true when this datagram completed the keys ({@link #exported()} is now set)
      */
-    public boolean datagram(final int dir, final byte[] b, final int off, final int len) {
+    public boolean datagram(final int dir, final byte[] b, final int off, final int len, final long nowNanos) {
         if (done) {
             return false;
         }
@@ -82,11 +93,17 @@ public final class DtlsKeys {
             }
             pos += RECORD_HEADER + recLen;
         }
-        if (exported == null && clientRandom != null && serverRandom != null && profile >= 0) {
-            export();
-            return exported != null;
-        }
-        return false;
+        return export(nowNanos);
+    }
+
+    /**
+     * Looks for the secrets again (a followed key log may have them by now: the writer logs them
+     * as its handshake ends, which can be after the ServerHello went by).
+     *
+     * @return true when the keys were exported by this call
+     */
+    public boolean retry(final long nowNanos) {
+        return !done && export(nowNanos);
     }
 
     private void handshake(final int dir, final byte[] b, final int off, final int len) {
@@ -139,18 +156,30 @@ public final class DtlsKeys {
         }
     }
 
-    private void export() {
-        done = true;
+    private boolean export(final long nowNanos) {
+        if (exported != null || clientRandom == null || serverRandom == null || profile < 0) {
+            return false;
+        }
         final KeyLog.Secrets s = keys == null ? null : keys.find(clientRandom, 0);
         if (s == null || s.master == null) {
+            if (keys != null && keys.following()) {
+                if (waitingSince < 0) {
+                    waitingSince = nowNanos;
+                }
+                if (nowNanos - waitingSince <= MAX_WAIT_NANOS) {
+                    return false; // the writer may log them shortly
+                }
+            }
+            done = true;
             stats.dtlsWithoutKey++;
-            return;
+            return false;
         }
+        done = true;
         final CipherSuite suite = CipherSuite.of(suiteId);
         final String srtp = srtpSuite(profile);
         if (suite == null || srtp == null) {
             stats.dtlsUnsupported++;
-            return;
+            return false;
         }
         records(s.master, suite);
         final int keyLen = profile == 0x0008 ? 32 : 16;
@@ -160,6 +189,7 @@ public final class DtlsKeys {
         exported = new Exported(profile, srtp, Arrays.copyOfRange(m, 0, keyLen), Arrays.copyOfRange(m, 2 * keyLen, 2 * keyLen + saltLen),
             Arrays.copyOfRange(m, keyLen, 2 * keyLen), Arrays.copyOfRange(m, 2 * keyLen + saltLen, 2 * (keyLen + saltLen)), client);
         stats.dtlsKeyed++;
+        return true;
     }
 
     /** The record protection of both directions, from the TLS 1.2 key block (RFC 5246 6.3). */

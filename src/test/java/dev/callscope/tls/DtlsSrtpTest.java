@@ -198,4 +198,49 @@ class DtlsSrtpTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aFollowedKeyLogWrittenAfterTheHandshakeStillKeysTheMedia(@org.junit.jupiter.api.io.TempDir final Path tmp) throws Exception {
+        final String name = "webrtc-dtls12-aescm";
+        final Path log = tmp.resolve("live.keys");
+        Files.writeString(log, "");
+        final KeyLog keys = new KeyLog(100);
+        keys.follow(log);
+        final SrtpStats[] srtp = new SrtpStats[1];
+        final TlsStats[] tls = new TlsStats[1];
+        final Engine engine = new Engine(DissectorRegistry.builtIn(Set.of(), Map.of()), EngineOptions.defaults(), List.of(new Tap() {
+            @Override
+            public void onSrtp(final SrtpStats s) {
+                srtp[0] = s;
+            }
+
+            @Override
+            public void onTls(final TlsStats s) {
+                tls[0] = s;
+            }
+        }));
+        engine.decrypt(keys);
+        // the key log line is written only once frame 20 was read: after the ServerHello (frame 8) went by
+        try (PacketSource source = new dev.callscope.core.ForwardingSource(CaptureFiles.open(DIR.resolve(name + ".pcap").toString())) {
+            private int n;
+
+            @Override
+            public boolean next(final RawFrame f) throws IOException {
+                if (++n == 20) {
+                    Files.writeString(log, Files.readString(DIR.resolve(name + ".keys")));
+                    try {
+                        Thread.sleep(20); // past the interval between two looks at the file
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return in.next(f);
+            }
+        }) {
+            engine.run(source);
+        }
+        assertThat(tls[0].dtlsKeyed).isEqualTo(1);
+        assertThat(tls[0].dtlsWithoutKey).isZero();
+        assertThat(srtp[0].decrypted).isEqualTo(300);
+    }
 }

@@ -1,7 +1,7 @@
 package dev.callscope.srtp;
 
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -46,6 +46,8 @@ final class SrtpCrypto {
     private final byte[] iv;
     private final byte[] roc = new byte[4];
     private final byte[] aad = new byte[12];
+    /** The HMAC-SHA1 of the packet being authenticated (no allocation per packet). */
+    private final byte[] mac = new byte[20];
 
     /** The session keys derived from an SDES master key. */
     SrtpCrypto(final SdesKey key) {
@@ -158,8 +160,8 @@ final class SrtpCrypto {
             rtpMac.update(b, off, authed);
             put32(this.roc, 0, roc);
             rtpMac.update(this.roc);
-            final byte[] mac = rtpMac.doFinal();
-            if (!MessageDigest.isEqual(java.util.Arrays.copyOf(mac, tag), java.util.Arrays.copyOfRange(b, off + len - tag, off + len))) {
+            rtpMac.doFinal(mac, 0);
+            if (!tagMatches(b, off + len - tag, tag)) {
                 return -1;
             }
             ctrIv(rtpSalt, ssrc, roc << 16 | seq);
@@ -223,8 +225,8 @@ final class SrtpCrypto {
                 return -1;
             }
             rtcpMac.update(b, off, indexAt + 4);
-            final byte[] mac = rtcpMac.doFinal();
-            if (!MessageDigest.isEqual(java.util.Arrays.copyOf(mac, tag), java.util.Arrays.copyOfRange(b, off + len - tag, off + len))) {
+            rtcpMac.doFinal(mac, 0);
+            if (!tagMatches(b, off + len - tag, tag)) {
                 return -1;
             }
             final long eIndex = get32(b, off + indexAt);
@@ -243,9 +245,18 @@ final class SrtpCrypto {
         }
     }
 
+    /** Whether the first {@code n} bytes of the computed MAC equal the packet's tag at {@code at}. */
+    private boolean tagMatches(final byte[] b, final int at, final int n) {
+        int diff = 0;
+        for (int i = 0; i < n; i++) {
+            diff |= mac[i] ^ b[at + i];
+        }
+        return diff == 0;
+    }
+
     /** The AES-CM IV: the session salt, the SSRC at bits 64-95 and the 48-bit index at bits 16-63. */
     private void ctrIv(final byte[] salt, final long ssrc, final long index) {
-        java.util.Arrays.fill(iv, (byte) 0);
+        Arrays.fill(iv, (byte) 0);
         System.arraycopy(salt, 0, iv, 0, 14);
         iv[4] ^= (byte) (ssrc >>> 24);
         iv[5] ^= (byte) (ssrc >>> 16);

@@ -184,7 +184,23 @@ public final class SrtpSession {
         return Outcome.DECRYPTED;
     }
 
+    /** The stream each direction saw last: most packets look no further (no boxed key per packet). */
+    private final Stream[] last = new Stream[2];
+    private final long[] lastSsrc = {-1, -1};
+
     private Stream stream(final int dir, final long ssrc) {
+        if (lastSsrc[dir] == ssrc) {
+            return last[dir];
+        }
+        final Stream s = lookup(dir, ssrc);
+        if (s != null) {
+            last[dir] = s;
+            lastSsrc[dir] = ssrc;
+        }
+        return s;
+    }
+
+    private Stream lookup(final int dir, final long ssrc) {
         final Map<Long, Stream> m = streams[dir];
         Stream s = m.get(ssrc);
         if (s == null) {

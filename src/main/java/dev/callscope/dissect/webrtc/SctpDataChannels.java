@@ -4,6 +4,9 @@ import dev.callscope.dissect.EventSink;
 import dev.callscope.dissect.PacketContext;
 import dev.callscope.dissect.Payload;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * SCTP packets out of decrypted DTLS records (RFC 8261), read for the data channels they carry:
@@ -33,7 +36,7 @@ final class SctpDataChannels {
     private final long[] highest = new long[2];
     private final boolean[] started = new boolean[2];
     @SuppressWarnings("unchecked")
-    private final java.util.Map<Integer, long[]>[] partial = new java.util.Map[] {new java.util.HashMap<>(), new java.util.HashMap<>()};
+    private final Map<Integer, long[]>[] partial = new Map[] {new HashMap<>(), new HashMap<>()};
 
     /** One decrypted SCTP packet of the context's direction. */
     void packet(final Payload p, final PacketContext ctx, final EventSink out) {
@@ -75,7 +78,7 @@ final class SctpDataChannels {
         }
         long total = dataLen;
         if (!(begin && end)) {
-            final java.util.Map<Integer, long[]> m = partial[d];
+            final Map<Integer, long[]> m = partial[d];
             if (begin) {
                 if (m.size() >= MAX_STREAMS && !m.containsKey(stream)) {
                     return;
@@ -142,7 +145,7 @@ final class SctpDataChannels {
         final int delta = (int) (tsn - highest[d]);
         if (delta > 0) {
             if (delta >= RECENT_TSNS) {
-                java.util.Arrays.fill(bits, 0L);
+                Arrays.fill(bits, 0L);
             } else {
                 for (long t = highest[d] + 1; t != highest[d] + 1 + delta; t++) {
                     clear(bits, t);

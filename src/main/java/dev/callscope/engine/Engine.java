@@ -506,8 +506,12 @@ public final class Engine {
             }
         }
         if (c.session != null) {
-            if (len > 0 && (srtpVersion != 0 || tls != null && c.dissector != null && c.dissector.id().equals(WEBRTC))) {
-                srtp(c);
+            if (len > 0 && (srtpVersion != 0 || c.srtp != null || c.dtlsKeys != null || keyLogGiven() && WEBRTC.equals(c.dissector.id()))) {
+                try {
+                    srtp(c);
+                } catch (RuntimeException e) {
+                    bug(c, e); // decryption must not stop the run: the datagram goes on as it came
+                }
             }
             final DissectorSession s = c.session;
             if (observer != null) {
@@ -763,7 +767,12 @@ public final class Engine {
                 }
                 final TlsConnection t = c.tlsConnection;
                 if (t != null) {
-                    t.data(direction, buf, off, len, this, nowNanos);
+                    try {
+                        t.data(direction, buf, off, len, this, nowNanos);
+                    } catch (RuntimeException e) {
+                        bug(c, e);
+                        return;
+                    }
                     if (t.withholds()) {
                         return; // its plaintext came through plaintext()
                     }
@@ -1253,6 +1262,11 @@ public final class Engine {
     /** What SRTP decryption with SDES keys did (empty when no SDP carried a=crypto). */
     public SrtpStats srtpStats() {
         return srtpStats;
+    }
+
+    /** Whether a key log with secrets (or one still being written) was given: only then is DTLS followed. */
+    private boolean keyLogGiven() {
+        return tls != null && tls.keys() != null && (tls.keys().size() > 0 || tls.keys().following());
     }
 
     /** What TLS decryption did, or null when {@link #decrypt} was not called. */

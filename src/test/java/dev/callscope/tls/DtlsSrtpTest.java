@@ -243,4 +243,39 @@ class DtlsSrtpTest {
         assertThat(tls[0].dtlsWithoutKey).isZero();
         assertThat(srtp[0].decrypted).isEqualTo(300);
     }
+
+    @org.junit.jupiter.api.Test
+    void damagedHandshakeDatagramsNeverThrow() throws Exception {
+        // the capture's DTLS datagrams with bytes changed and cut, through the key export and the record opening
+        final String name = "webrtc-dtls12-aescm";
+        final List<byte[]> dtls = new ArrayList<>();
+        try (PacketSource s = CaptureFiles.open(DIR.resolve(name + ".pcap").toString())) {
+            final RawFrame f = new RawFrame();
+            while (s.next(f)) {
+                final int payload = 14 + (f.data[14] & 0x0F) * 4 + 8;
+                if (f.data[14 + 9] == 17 && (f.data[payload] & 0xFF) >= 20 && (f.data[payload] & 0xFF) <= 63) {
+                    dtls.add(java.util.Arrays.copyOfRange(f.data, payload, f.capLen));
+                }
+            }
+        }
+        assertThat(dtls).hasSizeGreaterThan(10);
+        final KeyLog k = keys(name);
+        final java.util.Random rnd = new java.util.Random(5764);
+        final byte[] out = new byte[TlsConnection.MAX_FRAGMENT];
+        for (int round = 0; round < 2_000; round++) {
+            final DtlsKeys d = new DtlsKeys(k, new TlsStats());
+            for (final byte[] clean : dtls) {
+                final byte[] b = clean.clone();
+                for (int n = rnd.nextInt(4); n > 0; n--) {
+                    b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+                }
+                final int len = rnd.nextInt(8) == 0 ? rnd.nextInt(b.length + 1) : b.length;
+                final int dir = rnd.nextInt(2);
+                org.assertj.core.api.Assertions.assertThatCode(() -> {
+                    d.datagram(dir, b, 0, len);
+                    d.applicationData(dir, b, 0, len, (x, buf, o, l) -> { }, out);
+                }).doesNotThrowAnyException();
+            }
+        }
+    }
 }

@@ -16,12 +16,15 @@ import java.util.Map;
 
 /**
  * {@code callscope webrtc}: one record per session. JSON schema (snake_case): index, ufrags,
- * first_ts, flows, stun_messages, pairs[] (local, remote, role, relayed, binding_requests,
- * binding_successes, binding_errors, error_codes, rtt_ms, nominated, consent_checks,
+ * first_ts, flows, stun_messages, stun_transactions, stun_answered, stun_retransmissions,
+ * stun_duplicate_responses, pairs[] (local, remote, role, relayed, binding_requests (a retransmitted
+ * check counts once), retransmissions, duplicate_responses, binding_successes, binding_errors,
+ * error_codes, repeated_error_codes, rtt_ms (checks not resent), nominated, consent_checks,
  * consent_interval_ms), nominated_pair, dtls (version "DTLS 1.2", client, server, cipher_suite,
  * srtp_profile, offered_srtp_profiles, fingerprints, fingerprints_match_sdp, encrypted_handshake,
  * records, encrypted_records, alerts, handshake[] in order), srtp_streams[] (ssrc, src, dst,
- * rtcp, packets, payload_types, lost, max_jitter_ms), srtp_packets, srtcp_packets, turn
+ * rtcp, packets, payload_types, lost, max_jitter_ms (null on repair streams), repair ("rtx", "fec"
+ * or null), repairs_ssrc (the media SSRC a=ssrc-group names)), srtp_packets, srtcp_packets, turn
  * (allocations, allocate_errors, permissions, channels, channel_data, send_indications,
  * data_indications), sdp_matches, sdp_mismatches. Beside the sessions: sdps[] (source, frame,
  * ice_ufrag, fingerprint, setup: each SDP and where it came from, e.g. "websocket frame 7 message 2
@@ -152,6 +155,10 @@ public final class WebrtcViews {
         final ArrayNode flows = o.putArray("flows");
         s.flows().forEach(f -> flows.add(f.toString()));
         o.put("stun_messages", s.stunMessages());
+        o.put("stun_transactions", s.stunTransactions());
+        o.put("stun_answered", s.stunAnswered());
+        o.put("stun_retransmissions", s.stunRetransmissions());
+        o.put("stun_duplicate_responses", s.stunDuplicateResponses());
         final ArrayNode pairs = o.putArray("pairs");
         for (final WebrtcSession.Pair p : s.pairs()) {
             pairs.add(pair(p));
@@ -171,6 +178,8 @@ public final class WebrtcViews {
             st.payloadTypes().forEach(pts::add);
             x.put("lost", st.lost());
             x.put("max_jitter_ms", num(st.maxJitterMs()));
+            x.put("repair", st.repairKind());
+            x.put("repairs_ssrc", st.repairOf() < 0 ? null : String.format("0x%08X", st.repairOf()));
             if (st.decrypted() > 0 || st.authFailures() > 0) {
                 x.put("decrypted", st.decrypted());
                 x.put("auth_failures", st.authFailures());
@@ -231,10 +240,14 @@ public final class WebrtcViews {
         x.put("role", p.role());
         x.put("relayed", p.relayed());
         x.put("binding_requests", p.bindingRequests());
+        x.put("retransmissions", p.retransmissions());
+        x.put("duplicate_responses", p.duplicateResponses());
         x.put("binding_successes", p.bindingSuccesses());
         x.put("binding_errors", p.bindingErrors());
         final ObjectNode codes = x.putObject("error_codes");
         p.errorCodes().forEach((k, v) -> codes.put(Integer.toString(k), v));
+        final ObjectNode repeated = x.putObject("repeated_error_codes");
+        p.repeatedErrorCodes().forEach((k, v) -> repeated.put(Integer.toString(k), v));
         x.put("rtt_ms", num(p.meanRttMs()));
         x.put("nominated", p.nominated());
         x.put("consent_checks", p.consentChecks());
@@ -297,8 +310,12 @@ public final class WebrtcViews {
                 s.ufragPair() == null ? "(no ICE username) " + s.firstFlow() : "ufrags " + s.ufragPair(),
                 Timestamps.iso(s.firstTsNanos()), s.stunMessages(), s.srtpPackets(), s.srtcpPackets()), width, 2)
                 .forEach(out::println);
+            if (s.stunRetransmissions() > 0 || s.stunDuplicateResponses() > 0 || s.stunAnswered() < s.stunTransactions()) {
+                out.printf(Locale.ROOT, "  STUN transactions %d, answered %d, requests resent %d, responses repeated %d%n",
+                    s.stunTransactions(), s.stunAnswered(), s.stunRetransmissions(), s.stunDuplicateResponses());
+            }
             if (!s.pairs().isEmpty()) {
-                final TextTable pairs = new TextTable("local", "remote", "role", ">req", ">ok", ">err", ">rtt ms", "")
+                final TextTable pairs = new TextTable("local", "remote", "role", ">req", ">resent", ">ok", ">err", ">rtt ms", "")
                     .shrink("local", 12, TextTable.Keep.END).shrink("remote", 12, TextTable.Keep.END)
                     .shrink("", 9, TextTable.Keep.START).indent(2).width(width);
                 for (final WebrtcSession.Pair p : s.pairs()) {
@@ -313,11 +330,14 @@ public final class WebrtcViews {
                     if (!p.errorCodes().isEmpty()) {
                         flags.append(flags.length() > 0 ? " " : "").append("errors ").append(counts(p.errorCodes(), (code, n) -> code + " (" + n + (n == 1 ? " time)" : " times)")));
                     }
+                    if (!p.repeatedErrorCodes().isEmpty()) {
+                        flags.append(flags.length() > 0 ? " " : "").append("errors to resent checks ").append(counts(p.repeatedErrorCodes(), (code, n) -> code + " (" + n + (n == 1 ? " time)" : " times)")));
+                    }
                     if (p.relayed()) {
                         flags.append(flags.length() > 0 ? " " : "").append("relayed");
                     }
                     pairs.row(p.local(), p.remote(), p.role() == null ? "-" : p.role(), p.bindingRequests(),
-                        p.bindingSuccesses(), p.bindingErrors(),
+                        p.retransmissions(), p.bindingSuccesses(), p.bindingErrors(),
                         Double.isNaN(p.meanRttMs()) ? "-" : Decimals.fixed(p.meanRttMs(), 3), flags);
                 }
                 pairs.print(out);
@@ -352,8 +372,9 @@ public final class WebrtcViews {
                 TextTable.wrap(String.format(Locale.ROOT, "  %s %s %s -> %s  %d packets  PT %s%s%s", st.rtcp() ? "SRTCP" : "SRTP ",
                     st.ssrcHex(),
                     st.src(), st.dst(), st.packets(), list(st.payloadTypes()),
-                    st.rtcp() ? "" : String.format(Locale.ROOT, "  lost %d%s", st.lost(), Double.isNaN(st.maxJitterMs()) ? ""
-                        : String.format(Locale.ROOT, "  max jitter %.2f ms", st.maxJitterMs())),
+                    st.rtcp() ? "" : String.format(Locale.ROOT, "  lost %d%s%s", st.lost(), Double.isNaN(st.maxJitterMs()) ? ""
+                        : String.format(Locale.ROOT, "  max jitter %.2f ms", st.maxJitterMs()), st.repairKind() == null ? ""
+                        : "  repair (" + st.repairKind() + ")" + (st.repairOf() < 0 ? "" : String.format(" of 0x%08X", st.repairOf()))),
                     st.decrypted() > 0 || st.authFailures() > 0 ? String.format(Locale.ROOT, "  decrypted %d%s", st.decrypted(),
                         st.authFailures() > 0 ? ", " + st.authFailures() + " failed authentication" : "") : ""), width, 8)
                     .forEach(out::println);

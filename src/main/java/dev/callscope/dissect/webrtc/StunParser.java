@@ -176,7 +176,12 @@ public final class StunParser {
                     }
                 }
                 case 0x0006 -> {
-                    username = p.utf8(v, al);
+                    // some stacks count the padding in the length: NULs cannot end a username
+                    int ul = al;
+                    while (ul > 0 && p.u8(v + ul - 1) == 0) {
+                        ul--;
+                    }
+                    username = p.utf8(v, ul);
                     value = username;
                 }
                 case 0x0014 -> {

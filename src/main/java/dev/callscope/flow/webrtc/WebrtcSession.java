@@ -35,6 +35,11 @@ public final class WebrtcSession {
     final Turn turn = new Turn();
     final List<ProtocolEvent> timeline = new ArrayList<>();
     long stunMessages;
+    /** STUN transactions (requests counted once), requests sent again, transactions answered, and responses repeated. */
+    long transactions;
+    long retransmissions;
+    long answered;
+    long duplicateResponses;
     long srtpPackets;
     long srtcpPackets;
     final List<String> sdpMismatches = new ArrayList<>();
@@ -215,6 +220,26 @@ public final class WebrtcSession {
         return stunMessages;
     }
 
+    /** STUN transactions started (a retransmitted request counts once). */
+    public long stunTransactions() {
+        return transactions;
+    }
+
+    /** STUN requests sent again with the transaction id of an earlier one. */
+    public long stunRetransmissions() {
+        return retransmissions;
+    }
+
+    /** STUN transactions that got a response. */
+    public long stunAnswered() {
+        return answered;
+    }
+
+    /** Responses after a transaction's first (one per retransmitted request, usually). */
+    public long stunDuplicateResponses() {
+        return duplicateResponses;
+    }
+
     public long srtpPackets() {
         return srtpPackets;
     }
@@ -251,9 +276,12 @@ public final class WebrtcSession {
         final boolean relayed;
         String role;
         int requests;
+        int retransmissions;
+        int duplicateResponses;
         int successes;
         int errors;
         final Map<Integer, Integer> errorCodes = new TreeMap<>();
+        final Map<Integer, Integer> repeatedErrorCodes = new TreeMap<>();
         final List<Double> rttMs = new ArrayList<>();
         boolean useCandidate;
         boolean nominated;
@@ -289,8 +317,19 @@ public final class WebrtcSession {
             return role;
         }
 
+        /** Checks (Binding transactions) sent on the pair; a retransmission counts once. */
         public int bindingRequests() {
             return requests;
+        }
+
+        /** Checks sent again with the same transaction id (not counted in {@link #bindingRequests()}). */
+        public int retransmissions() {
+            return retransmissions;
+        }
+
+        /** Responses after a check's first, not counted in successes or errors. */
+        public int duplicateResponses() {
+            return duplicateResponses;
         }
 
         public int bindingSuccesses() {
@@ -304,6 +343,11 @@ public final class WebrtcSession {
         /** Error responses by code (487 role conflict, 401, 400...). */
         public Map<Integer, Integer> errorCodes() {
             return errorCodes;
+        }
+
+        /** Error responses by code that came after a check's first response (to a resent request). */
+        public Map<Integer, Integer> repeatedErrorCodes() {
+            return repeatedErrorCodes;
         }
 
         public List<Double> rttMs() {
@@ -449,6 +493,12 @@ public final class WebrtcSession {
         long lastTransit;
         boolean haveTransit;
         int clockRate;
+        /** Packets with an RTX or FEC payload type; "rtx" or "fec" once one came or the SDP said so. */
+        long repairPackets;
+        String repairKind;
+        /** The media SSRC this stream repairs (a=ssrc-group), or -1. */
+        long repairOf = -1;
+        int repairLookedUpAt = -1;
 
         SrtpStream(final long ssrc, final Endpoint src, final Endpoint dst, final boolean rtcp) {
             this.ssrc = ssrc;
@@ -514,11 +564,24 @@ public final class WebrtcSession {
 
         /** RFC 3550 interarrival jitter at the end, in ms, or NaN when the clock rate is unknown. */
         public double jitterMs() {
-            return clockRate > 0 ? jitter * 1000.0 / clockRate : Double.NaN;
+            return clockRate > 0 && repairKind() == null ? jitter * 1000.0 / clockRate : Double.NaN;
         }
 
         public double maxJitterMs() {
-            return clockRate > 0 ? maxJitterTs * 1000.0 / clockRate : Double.NaN;
+            return clockRate > 0 && repairKind() == null ? maxJitterTs * 1000.0 / clockRate : Double.NaN;
+        }
+
+        /**
+         * A repair stream: "rtx" (RFC 4588) or "fec" (ULPFEC, FlexFEC) when the SDP's a=ssrc-group names
+         * it as such or all its packets have a repair payload type; else null. No jitter is computed on it.
+         */
+        public String repairKind() {
+            return repairOf >= 0 || packets > 0 && repairPackets == packets ? repairKind : null;
+        }
+
+        /** The media SSRC it repairs (a=ssrc-group FID or FEC-FR), or -1 when the SDP did not say. */
+        public long repairOf() {
+            return repairOf;
         }
 
         /** The clock rate used for jitter (from the SDP's a=rtpmap), or 0. */

@@ -67,6 +67,16 @@ public final class WebrtcTracker implements Tap {
     private final List<SdpBody> sdps = new ArrayList<>();
     /** Payload type → clock rate, from the SDPs in order of arrival (see {@link #clockRate(int)}). */
     private final Map<Integer, Integer> clockByPayloadType = new HashMap<>();
+    /**
+     * What each payload type repairs, from the SDPs' a=rtpmap (first SDP wins, as for clock rates):
+     * {@link #MEDIA}, {@link #RTX}, {@link #FEC}; indexed by payload type (7 bits).
+     */
+    private final byte[] repairByPayloadType = new byte[128];
+    /** Repair SSRC to the media SSRC it repairs, from a=ssrc-group FID and FEC-FR (first SDP wins). */
+    private final Map<Long, long[]> repairedSsrc = new HashMap<>();
+    static final byte MEDIA = 0;
+    static final byte RTX = 1;
+    static final byte FEC = 2;
     private final List<String> sdpSources = new ArrayList<>();
     private final List<SignallingMessage> signalling = new ArrayList<>();
     private long signallingMessages;
@@ -80,7 +90,22 @@ public final class WebrtcTracker implements Tap {
     private long forgottenTransactions;
     private long untrackedStreamPackets;
 
-    private record Tx(StunMessage request, WebrtcSession session, WebrtcSession.Pair pair) {
+    /**
+     * A STUN transaction: its first request, kept after the response (until {@code maxStunTransactions}
+     * newer ones push it out) so that retransmitted requests and repeated responses count once.
+     */
+    private static final class Tx {
+        final StunMessage request;
+        final WebrtcSession session;
+        final WebrtcSession.Pair pair;
+        boolean retransmitted;
+        boolean answered;
+
+        Tx(final StunMessage request, final WebrtcSession session, final WebrtcSession.Pair pair) {
+            this.request = request;
+            this.session = session;
+            this.pair = pair;
+        }
     }
 
     public WebrtcTracker() {
@@ -403,17 +428,47 @@ public final class WebrtcTracker implements Tap {
     // ------------------------------------------------------------------ STUN, ICE, TURN
 
     private void stun(final StunMessage m) {
-        Tx tx = m.response() ? transactions.remove(m.transactionId()) : null;
-        if (tx != null && tx.session().dropped) {
-            tx = null; // its session made room for another: the response starts afresh
+        Tx tx = transactions.get(m.transactionId());
+        if (tx != null && tx.session.dropped) {
+            transactions.remove(m.transactionId());
+            tx = null; // its session made room for another: the message starts afresh
         }
-        if (tx != null && m.transactionId().equals(tx.session().openRequest)) {
-            tx.session().openRequest = null;
+        if (tx != null && m.request() && !(m.src().equals(tx.request.src()) && m.dst().equals(tx.request.dst()))) {
+            tx = null; // the same id between other addresses: another transaction
+        }
+        if (tx != null && m.request()) {
+            retransmission(tx, m);
+            return;
+        }
+        if (tx != null && tx.answered) {
+            final WebrtcSession s = tx.session;
+            activity(s, m.frame(), false);
+            s.stunMessages++;
+            s.duplicateResponses++;
+            s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
+            keep(s, m);
+            if (tx.pair != null) {
+                tx.pair.duplicateResponses++;
+                if (m.messageClass() == StunMessage.ERROR) {
+                    tx.pair.repeatedErrorCodes.merge(m.errorCode() == null ? 0 : m.errorCode(), 1, Integer::sum);
+                }
+            }
+            return;
+        }
+        if (tx != null && !m.response()) {
+            tx = null; // an indication reusing an id
+        }
+        if (tx != null) {
+            tx.answered = true;
+            tx.session.answered++;
+            if (m.transactionId().equals(tx.session.openRequest)) {
+                tx.session.openRequest = null;
+            }
         }
         WebrtcSession s;
         final String[] uf = ufrags(m.username());
         if (tx != null) {
-            s = tx.session();
+            s = tx.session;
         } else if (m.method() == StunMessage.BINDING && m.request() && uf != null) {
             s = iceSession(uf[0], uf[1], m);
         } else {
@@ -427,7 +482,7 @@ public final class WebrtcTracker implements Tap {
         s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
         s.flows.add(m.flow());
         keep(s, m);
-        WebrtcSession.Pair pair = tx == null ? null : tx.pair();
+        WebrtcSession.Pair pair = tx == null ? null : tx.pair;
         if (m.method() == StunMessage.BINDING && m.request() && uf != null) {
             s.ufragOf.putIfAbsent(m.src(), uf[1]);
             s.ufragOf.putIfAbsent(m.dst(), uf[0]);
@@ -456,11 +511,13 @@ public final class WebrtcTracker implements Tap {
             }
         }
         if (m.request()) {
+            s.transactions++;
             if (transactions.size() >= maxTransactions) {
-                final Iterator<String> it = transactions.keySet().iterator();
-                it.next();
+                final Iterator<Tx> it = transactions.values().iterator();
+                if (!it.next().answered) {
+                    forgottenTransactions++;
+                }
                 it.remove();
-                forgottenTransactions++;
             }
             transactions.put(m.transactionId(), new Tx(m, s, pair));
             s.openRequest = m.transactionId();
@@ -469,12 +526,14 @@ public final class WebrtcTracker implements Tap {
             pair.lastTsNanos = m.tsNanos();
             if (m.messageClass() == StunMessage.SUCCESS) {
                 pair.successes++;
-                pair.rttMs.add((m.tsNanos() - tx.request().tsNanos()) / 1e6);
-                if (tx.request().useCandidate() && !pair.nominated) {
+                if (!tx.retransmitted) { // Karn: a retransmitted check's response matches no one send
+                    pair.rttMs.add((m.tsNanos() - tx.request.tsNanos()) / 1e6);
+                }
+                if (tx.request.useCandidate() && !pair.nominated) {
                     pair.nominated = true;
                     pair.nominatedFrame = m.frame();
                     pair.nominatedTsNanos = m.tsNanos();
-                    pair.lastConsentTsNanos = tx.request().tsNanos();
+                    pair.lastConsentTsNanos = tx.request.tsNanos();
                 }
             } else {
                 pair.errors++;
@@ -482,6 +541,21 @@ public final class WebrtcTracker implements Tap {
             }
         }
         turn(s, m);
+    }
+
+    /** A request whose transaction id was seen before between the same addresses: one check sent again. */
+    private void retransmission(final Tx tx, final StunMessage m) {
+        final WebrtcSession s = tx.session;
+        tx.retransmitted = true;
+        activity(s, m.frame(), false);
+        s.stunMessages++;
+        s.retransmissions++;
+        s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
+        keep(s, m);
+        if (tx.pair != null) {
+            tx.pair.retransmissions++;
+            tx.pair.lastTsNanos = m.tsNanos();
+        }
     }
 
     private static void turn(final WebrtcSession s, final StunMessage m) {
@@ -667,6 +741,21 @@ public final class WebrtcTracker implements Tap {
         } else if (p.srtp() == RtpPacket.SRTP_AUTH_FAILED) {
             st.authFailures++;
         }
+        final byte repair = repairByPayloadType[p.payloadType() & 0x7F];
+        if (repair != MEDIA) {
+            st.repairPackets++;
+            if (st.repairKind == null) {
+                st.repairKind = repair == RTX ? "rtx" : "fec";
+            }
+        }
+        if (st.repairOf < 0 && st.repairLookedUpAt != sdps.size()) {
+            st.repairLookedUpAt = sdps.size();
+            final long[] of = repairedSsrc.get(p.ssrc());
+            if (of != null) {
+                st.repairOf = of[0];
+                st.repairKind = of[1] == RTX ? "rtx" : "fec";
+            }
+        }
         if (!st.payloadTypes.isEmpty() && !st.payloadTypes.contains(p.payloadType())) {
             st.haveTransit = false; // another payload type (RTX, RED) has its own timestamps
         }
@@ -690,7 +779,8 @@ public final class WebrtcTracker implements Tap {
         if (st.clockRate == 0) {
             st.clockRate = clockRate(st, p.payloadType());
         }
-        if (st.clockRate > 0) {
+        if (st.clockRate > 0 && repair == MEDIA && st.repairOf < 0) {
+            // a repair packet's timestamp is its original's, sent late: no jitter on repair streams
             final long arrival = (long) (p.tsNanos() / 1e9 * st.clockRate);
             final long transit = arrival - p.timestamp();
             if (st.haveTransit) {
@@ -770,11 +860,50 @@ public final class WebrtcTracker implements Tap {
     /** Indexes what a newly arrived SDP adds to {@link #clockRate(int)}: earlier SDPs and media win. */
     private void indexClockRates(final SdpBody b) {
         for (final SdpBody.Media m : b.media()) {
+            indexRepair(m);
             for (final SdpBody.RtpMap r : m.rtpMaps()) {
                 // a media's first a=rtpmap for a payload type is the one that counts
                 if (r.clockRate() > 0 && m.rtpMap(r.payloadType()) == r) {
                     clockByPayloadType.putIfAbsent(r.payloadType(), r.clockRate());
                 }
+            }
+        }
+    }
+
+    /** RTX and FEC payload types (RFC 4588 apt=, RFC 5109 ulpfec, FlexFEC) and a=ssrc-group FID/FEC-FR. */
+    private void indexRepair(final SdpBody.Media m) {
+        for (final SdpBody.RtpMap r : m.rtpMaps()) {
+            final int pt = r.payloadType();
+            if (pt < 0 || pt > 127 || repairByPayloadType[pt] != MEDIA || m.rtpMap(pt) != r) {
+                continue;
+            }
+            final String enc = r.encoding() == null ? "" : r.encoding().toLowerCase(Locale.ROOT);
+            if (enc.equals("rtx")) {
+                repairByPayloadType[pt] = RTX;
+            } else if (enc.equals("ulpfec") || enc.startsWith("flexfec")) {
+                repairByPayloadType[pt] = FEC;
+            }
+        }
+        for (final SdpBody.Attribute a : m.attributes()) {
+            if (!"ssrc-group".equals(a.name()) || a.value() == null) {
+                continue;
+            }
+            final String[] w = a.value().trim().split("\\s+");
+            final byte kind = w[0].equals("FID") ? RTX : w[0].equals("FEC-FR") || w[0].equals("FEC") ? FEC : MEDIA;
+            if (kind == MEDIA || w.length < 3) {
+                continue;
+            }
+            try {
+                final long media = Long.parseLong(w[1]);
+                for (int i = 2; i < w.length; i++) {
+                    final long repair = Long.parseLong(w[i]);
+                    if (repair >= 0 && repair <= 0xFFFFFFFFL && media >= 0 && media <= 0xFFFFFFFFL
+                        && repairedSsrc.size() < maxStreams * 4) {
+                        repairedSsrc.putIfAbsent(repair, new long[] {media, kind});
+                    }
+                }
+            } catch (final NumberFormatException e) {
+                // not an SSRC list: nothing to index
             }
         }
     }

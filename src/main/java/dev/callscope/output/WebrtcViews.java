@@ -25,8 +25,11 @@ import java.util.Map;
  * records, encrypted_records, alerts, handshake[] in order), srtp_streams[] (ssrc, src, dst,
  * rtcp, packets, payload_types, lost, max_jitter_ms (null on repair streams), repair ("rtx", "fec"
  * or null), repairs_ssrc (the media SSRC a=ssrc-group names)), srtp_packets, srtcp_packets, turn
- * (allocations, allocate_errors, permissions, channels, channel_data, send_indications,
- * data_indications), sdp_matches, sdp_mismatches. Beside the sessions: sdps[] (source, frame,
+ * (allocations[]: client, server, transport, relayed, lifetime_s, allocate_requests, errors,
+ * error_codes, refreshes, released, create_permissions, permissions, channels, channel_data
+ * {channel: to_server, from_server}, send_indications, data_indications), legs[] (flow, via "direct"
+ * or "turn", relayed, frames_a_to_b, frames_b_to_a), copies_on_other_legs (stun, dtls, media: the
+ * same packet seen again on another leg, counted once), sdp_matches, sdp_mismatches. Beside the sessions: sdps[] (source, frame,
  * ice_ufrag, fingerprint, setup: each SDP and where it came from, e.g. "websocket frame 7 message 2
  * (offer)") and signalling[] (frame, flow, direction, message, type, length, sdp_length, candidate:
  * the JSON signalling messages seen over WebSocket), dropped_sessions and limits (each bound with
@@ -212,25 +215,62 @@ public final class WebrtcViews {
         }
         o.put("srtp_packets", s.srtpPackets());
         o.put("srtcp_packets", s.srtcpPackets());
-        final WebrtcSession.Turn tu = s.turn();
         final ObjectNode turn = o.putObject("turn");
         final ArrayNode allocs = turn.putArray("allocations");
-        tu.allocations().forEach(allocs::add);
-        turn.put("allocate_requests", tu.allocateRequests());
-        turn.put("allocate_errors", tu.allocateErrors());
-        final ArrayNode perms = turn.putArray("permissions");
-        tu.permissions().forEach(perms::add);
-        final ObjectNode ch = turn.putObject("channels");
-        tu.channels().forEach((k, v) -> ch.put(String.format("0x%04x", k), v));
-        final ObjectNode cd = turn.putObject("channel_data");
-        tu.channelData().forEach((k, v) -> cd.put(String.format("0x%04x", k), v));
-        turn.put("send_indications", tu.sendIndications());
-        turn.put("data_indications", tu.dataIndications());
+        for (final WebrtcSession.Allocation a : s.allocations()) {
+            allocs.add(allocation(a));
+        }
+        final ArrayNode legs = o.putArray("legs");
+        for (final WebrtcSession.Leg l : s.legs()) {
+            final ObjectNode x = legs.addObject();
+            x.put("flow", l.flow().toString());
+            x.put("via", l.allocation() == null ? "direct" : "turn");
+            x.put("relayed", l.allocation() == null ? null : ep(l.allocation().relayed()));
+            x.put("frames_a_to_b", l.framesAtoB());
+            x.put("frames_b_to_a", l.framesBtoA());
+        }
+        final ObjectNode copies = o.putObject("copies_on_other_legs");
+        copies.put("stun", s.stunCopies());
+        copies.put("dtls", s.dtlsCopies());
+        copies.put("media", s.mediaCopies());
         final ArrayNode ok = o.putArray("sdp_matches");
         s.sdpMatches().forEach(ok::add);
         final ArrayNode bad = o.putArray("sdp_mismatches");
         s.sdpMismatches().forEach(bad::add);
         return o;
+    }
+
+    private static ObjectNode allocation(final WebrtcSession.Allocation a) {
+        final ObjectNode x = Json.object();
+        x.put("client", ep(a.client()));
+        x.put("server", ep(a.server()));
+        x.put("transport", a.flow().transportName());
+        x.put("relayed", ep(a.relayed()));
+        if (a.lifetime() == null) {
+            x.putNull("lifetime_s");
+        } else {
+            x.put("lifetime_s", a.lifetime());
+        }
+        x.put("allocate_requests", a.allocateRequests());
+        x.put("errors", a.errors());
+        final ObjectNode codes = x.putObject("error_codes");
+        a.errorCodes().forEach((k, v) -> codes.put(Integer.toString(k), v));
+        x.put("refreshes", a.refreshes());
+        x.put("released", a.released());
+        x.put("create_permissions", a.createPermissions());
+        final ArrayNode perms = x.putArray("permissions");
+        a.permissions().forEach(perms::add);
+        final ObjectNode ch = x.putObject("channels");
+        a.channels().forEach((k, v) -> ch.put(String.format("0x%04x", k), v.toString()));
+        final ObjectNode cd = x.putObject("channel_data");
+        a.channelData().forEach((k, v) -> {
+            final ObjectNode n = cd.putObject(String.format("0x%04x", k));
+            n.put("to_server", v[0]);
+            n.put("from_server", v[1]);
+        });
+        x.put("send_indications", a.sendIndications());
+        x.put("data_indications", a.dataIndications());
+        return x;
     }
 
     private static ObjectNode pair(final WebrtcSession.Pair p) {
@@ -389,13 +429,31 @@ public final class WebrtcViews {
                     ch.sideB(), ch.sideA(), ch.messages(1), ch.bytes(1), ch.unordered(1) > 0 ? " (" + ch.unordered(1) + " unordered)" : ""),
                     width, 8).forEach(out::println);
             }
-            final WebrtcSession.Turn tu = s.turn();
-            if (tu.seen()) {
-                TextTable.wrap(String.format(Locale.ROOT, "  TURN allocate %d (errors %d) allocations %s permissions %s channels %s "
-                        + "channel data %s send %d data %d", tu.allocateRequests(), tu.allocateErrors(), list(tu.allocations()),
-                    list(tu.permissions()), counts(tu.channels(), (c, peer) -> channel(c) + " " + peer),
-                    counts(tu.channelData(), (c, n) -> channel(c) + " " + n), tu.sendIndications(),
-                    tu.dataIndications()), width, 4).forEach(out::println);
+            for (final WebrtcSession.Allocation a : s.allocations()) {
+                TextTable.wrap(String.format(Locale.ROOT, "  TURN %s %s -> %s relayed %s%s: allocate %d%s, refresh %d%s, permissions %s, "
+                        + "channels %s, send %d, data %d", a.flow().transportName(), a.client() == null ? "?" : a.client(),
+                    a.server() == null ? "?" : a.server(), a.relayed() == null ? "(not seen)" : a.relayed(),
+                    a.lifetime() == null ? "" : " lifetime " + a.lifetime() + " s", a.allocateRequests(),
+                    a.errors() == 0 ? "" : " (errors " + counts(a.errorCodes(), (code, n) -> code + " x" + n) + ")",
+                    a.refreshes(), a.released() ? " (released)" : "", list(a.permissions()),
+                    counts(a.channels(), (c, peer) -> channel(c) + " " + peer + " " + dataCount(a.channelData().get(c))),
+                    a.sendIndications(), a.dataIndications()), width, 4).forEach(out::println);
+            }
+            if (!s.allocations().isEmpty() || s.legs().size() > 1) {
+                for (final WebrtcSession.Leg l : s.legs()) {
+                    // a TURN leg reads from its client to the server
+                    final WebrtcSession.Allocation a = l.allocation();
+                    final boolean back = a != null && a.client() != null && a.client().equals(l.flow().endpointB());
+                    TextTable.wrap(String.format(Locale.ROOT, "  leg %s %s -> %s  %d frames, %d back  %s", l.flow().transportName(),
+                        back ? l.flow().endpointB() : l.flow().endpointA(), back ? l.flow().endpointA() : l.flow().endpointB(),
+                        back ? l.framesBtoA() : l.framesAtoB(), back ? l.framesAtoB() : l.framesBtoA(),
+                        a == null ? "direct" : "TURN client" + (a.relayed() == null ? "" : " of relayed " + a.relayed())), width, 4)
+                        .forEach(out::println);
+                }
+            }
+            if (s.stunCopies() + s.dtlsCopies() + s.mediaCopies() > 0) {
+                out.printf(Locale.ROOT, "  seen again on other legs (counted once): STUN %d, DTLS %d, media %d%n", s.stunCopies(),
+                    s.dtlsCopies(), s.mediaCopies());
             }
             s.sdpMatches().forEach(m -> TextTable.wrap("  SDP ok: " + m, width, 4).forEach(out::println));
             s.sdpMismatches().forEach(m -> TextTable.wrap("  SDP MISMATCH: " + m, width, 4).forEach(out::println));
@@ -423,6 +481,11 @@ public final class WebrtcViews {
         final StringBuilder sb = new StringBuilder();
         m.forEach((k, v) -> sb.append(sb.length() > 0 ? ", " : "").append(item.apply(k, v)));
         return sb.toString();
+    }
+
+    /** "(data 12 out, 10 in)": ChannelData to the server and from it on one channel. */
+    private static String dataCount(final long[] n) {
+        return n == null ? "(no data)" : "(data " + n[0] + " out, " + n[1] + " in)";
     }
 
     private static String channel(final Integer number) {

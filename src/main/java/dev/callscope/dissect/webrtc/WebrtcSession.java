@@ -17,7 +17,9 @@ import java.util.Map;
 /**
  * One WebRTC 5-tuple: every datagram (or TCP frame) is demultiplexed by its first byte (RFC 7983).
  * TURN Send/Data indications and ChannelData are unwrapped and their content demultiplexed again
- * as a {@link RelayLeg} (one level deep: a relay inside a relay is reported, not followed).
+ * as a {@link RelayLeg} (one level deep: a relay inside a relay is reported, not followed) between
+ * the peer and the client's relayed address (the client's own address until an Allocate success on
+ * the 5-tuple names it): the addresses ICE and DTLS on the two peers see.
  *
  * <p>Over TCP, each direction is framed either as STUN over TCP (RFC 8489 section 6.2.2: STUN
  * messages and 4-byte-aligned ChannelData back to back) or, for ICE-TCP (RFC 6544), by RFC 4571's
@@ -40,6 +42,11 @@ final class WebrtcSession implements DissectorSession {
     private final Map<Integer, Endpoint> channels = new HashMap<>();
     private final int[] framing = new int[2];
     private Endpoint turnServer;
+    /**
+     * The relayed address the TURN server allocated on this 5-tuple (XOR-RELAYED-ADDRESS of an Allocate
+     * success), or null: the address the peers see the client's relayed packets come from and go to.
+     */
+    private Endpoint relayed;
     private boolean announced;
 
     WebrtcSession(final ConversationContext conversation) {
@@ -181,6 +188,9 @@ final class WebrtcSession implements DissectorSession {
             || m.method() == StunMessage.CREATE_PERMISSION || m.method() == StunMessage.REFRESH)) {
             turnServer = ctx.destination();
         }
+        if (m.method() == StunMessage.ALLOCATE && m.messageClass() == StunMessage.SUCCESS && m.xorRelayedAddress() != null) {
+            relayed = m.xorRelayedAddress();
+        }
         if (m.method() == StunMessage.CHANNEL_BIND && m.request() && m.channelNumber() != null
             && !m.xorPeerAddresses().isEmpty() && (channels.size() < MAX_CHANNELS || channels.containsKey(m.channelNumber()))) {
             channels.put(m.channelNumber(), m.xorPeerAddresses().get(0));
@@ -194,8 +204,8 @@ final class WebrtcSession implements DissectorSession {
                 return;
             }
             final RelayLeg inner = m.method() == StunMessage.SEND
-                ? new RelayLeg(ctx.source(), peer, "send", -1)
-                : new RelayLeg(peer, ctx.destination(), "data", -1);
+                ? new RelayLeg(relayed != null ? relayed : ctx.source(), peer, "send", -1)
+                : new RelayLeg(peer, relayed != null ? relayed : ctx.destination(), "data", -1);
             demux(p, parsed.dataOffset(), parsed.dataLength(), ctx, inner, out);
         }
     }
@@ -223,8 +233,8 @@ final class WebrtcSession implements DissectorSession {
         final Endpoint src = ctx.source();
         final boolean fromServer = turnServer != null ? src.equals(turnServer) : src.port() == WebrtcDissector.STUN_PORT;
         final Endpoint other = peer != null ? peer : new Endpoint(new byte[4], 0);
-        final RelayLeg inner = fromServer ? new RelayLeg(other, ctx.destination(), "channel", ch)
-            : new RelayLeg(src, other, "channel", ch);
+        final RelayLeg inner = fromServer ? new RelayLeg(other, relayed != null ? relayed : ctx.destination(), "channel", ch)
+            : new RelayLeg(relayed != null ? relayed : src, other, "channel", ch);
         demux(p, off + 4, have, ctx, inner, out);
     }
 

@@ -20,19 +20,30 @@ import java.util.TreeMap;
 public final class WebrtcSession {
     /** Events kept per session for the ladder. */
     static final int MAX_TIMELINE = 4000;
+    /** Legs (5-tuples) told apart per session: 2 directions each fit one 64-bit mask. */
+    static final int MAX_LEGS = 32;
+    /** TURN allocations kept per session. */
+    static final int MAX_ALLOCATIONS = 64;
 
     int index;
     String ufragA;
     String ufragB;
     final FlowKey firstFlow;
-    final long firstTsNanos;
+    long firstTsNanos;
     long lastTsNanos;
     final Set<FlowKey> flows = new LinkedHashSet<>();
     final Map<String, Pair> pairs = new LinkedHashMap<>();
     final Map<Endpoint, String> ufragOf = new LinkedHashMap<>();
     final Dtls dtls = new Dtls();
     final Map<Object, SrtpStream> streams = new LinkedHashMap<>();
-    final Turn turn = new Turn();
+    /** Legs by 5-tuple (at most {@link #MAX_LEGS}; later ones are counted on no leg). */
+    final Map<FlowKey, Leg> legs = new LinkedHashMap<>();
+    final List<Allocation> allocations = new ArrayList<>();
+    /** Copies of packets seen on another leg (see {@link Leg}): STUN messages, DTLS records, SRTP/SRTCP. */
+    long stunCopies;
+    long dtlsCopies;
+    long mediaCopies;
+    final Copies dtlsRecords = new Copies();
     final List<ProtocolEvent> timeline = new ArrayList<>();
     long stunMessages;
     /** STUN transactions (requests counted once), requests sent again, transactions answered, and responses repeated. */
@@ -57,6 +68,12 @@ public final class WebrtcSession {
     boolean dropped;
     /** Transaction id of its last STUN request still awaiting a response, or null. */
     String openRequest;
+    /** The ICE session this one (a 5-tuple without ICE usernames) turned out to be part of, or null. */
+    WebrtcSession mergedInto;
+    /** The last frame whose DTLS record was a copy from another leg: its handshake and alerts are too. */
+    long lastDtlsCopyFrame = -1;
+    /** The leg of the last packet (most packets follow the one before on the same 5-tuple). */
+    Leg lastLeg;
 
     WebrtcSession(final int index, final FlowKey flow, final long ts) {
         this.index = index;
@@ -208,8 +225,21 @@ public final class WebrtcSession {
         }
     }
 
-    public Turn turn() {
-        return turn;
+    /**
+     * Packets seen again on another leg of the session (TURN seen from the server: the same packet
+     * from client to server, from relayed address to peer, from server to the other client), counted
+     * once in checks, records and media: STUN messages, DTLS records, SRTP and SRTCP packets.
+     */
+    public long stunCopies() {
+        return stunCopies;
+    }
+
+    public long dtlsCopies() {
+        return dtlsCopies;
+    }
+
+    public long mediaCopies() {
+        return mediaCopies;
     }
 
     public List<ProtocolEvent> timeline() {
@@ -499,6 +529,8 @@ public final class WebrtcSession {
         /** The media SSRC this stream repairs (a=ssrc-group), or -1. */
         long repairOf = -1;
         int repairLookedUpAt = -1;
+        /** Made when the session has TURN: tells copies seen on other legs from new packets. */
+        Copies copies;
 
         SrtpStream(final long ssrc, final Endpoint src, final Endpoint dst, final boolean rtcp) {
             this.ssrc = ssrc;
@@ -590,42 +622,112 @@ public final class WebrtcSession {
         }
     }
 
-    /** TURN (RFC 8656) seen in the session. */
-    public static final class Turn {
-        final List<String> allocations = new ArrayList<>();
+    /** TURN allocations of the session, in the order they were first seen. */
+    public List<Allocation> allocations() {
+        return List.copyOf(allocations);
+    }
+
+    /** Whether the session used TURN (an allocation, its requests, or relayed traffic). */
+    public boolean turnSeen() {
+        return !allocations.isEmpty();
+    }
+
+    /**
+     * One TURN allocation (RFC 8656): the client's 5-tuple to the server and what was asked and
+     * granted on it. Channel numbers and permissions belong to the allocation, not to the session:
+     * two clients binding channel 0x4000 are two bindings.
+     */
+    public static final class Allocation {
+        final FlowKey flow;
+        Endpoint client;
+        Endpoint server;
+        Endpoint relayed;
+        Long lifetime;
         int allocateRequests;
         int allocateErrors;
+        final Map<Integer, Integer> errorCodes = new TreeMap<>();
+        int refreshes;
+        boolean released;
         final Set<String> permissions = new LinkedHashSet<>();
-        final Map<Integer, String> channels = new TreeMap<>();
-        final Map<Integer, Long> channelData = new TreeMap<>();
+        int createPermissions;
+        final Map<Integer, Endpoint> channels = new TreeMap<>();
+        /** ChannelData per channel: [0] client to server, [1] server to client. */
+        final Map<Integer, long[]> channelData = new TreeMap<>();
         long sendIndications;
         long dataIndications;
+        long firstTsNanos;
+        long lastTsNanos;
 
-        /** Relayed addresses granted (XOR-RELAYED-ADDRESS of Allocate success responses), with lifetime. */
-        public List<String> allocations() {
-            return allocations;
+        Allocation(final FlowKey flow, final long ts) {
+            this.flow = flow;
+            this.firstTsNanos = ts;
+            this.lastTsNanos = ts;
+        }
+
+        /** The client's 5-tuple to the TURN server. */
+        public FlowKey flow() {
+            return flow;
+        }
+
+        /** The TURN client (sent the requests), or null when only relayed data was seen. */
+        public Endpoint client() {
+            return client;
+        }
+
+        public Endpoint server() {
+            return server;
+        }
+
+        /** XOR-RELAYED-ADDRESS of the Allocate success, or null when it was not seen. */
+        public Endpoint relayed() {
+            return relayed;
+        }
+
+        /** LIFETIME of the last Allocate or Refresh success that did not release it, in seconds, or null. */
+        public Long lifetime() {
+            return lifetime;
         }
 
         public int allocateRequests() {
             return allocateRequests;
         }
 
-        public int allocateErrors() {
+        /** Error responses to Allocate, Refresh, CreatePermission or ChannelBind. */
+        public int errors() {
             return allocateErrors;
         }
 
-        /** Peer addresses of CreatePermission requests. */
+        /** Those error responses by code (401 asks for credentials, 438 a stale nonce). */
+        public Map<Integer, Integer> errorCodes() {
+            return errorCodes;
+        }
+
+        /** Refresh requests (a lifetime of 0 releases the allocation). */
+        public int refreshes() {
+            return refreshes;
+        }
+
+        /** A Refresh with lifetime 0 was answered: the allocation was released. */
+        public boolean released() {
+            return released;
+        }
+
+        /** Peer IP addresses CreatePermission asked for. */
         public Set<String> permissions() {
             return permissions;
         }
 
-        /** Channel number to peer, from ChannelBind requests. */
-        public Map<Integer, String> channels() {
+        public int createPermissions() {
+            return createPermissions;
+        }
+
+        /** Channel number to peer, from ChannelBind requests on this allocation. */
+        public Map<Integer, Endpoint> channels() {
             return channels;
         }
 
-        /** ChannelData messages per channel. */
-        public Map<Integer, Long> channelData() {
+        /** ChannelData messages on {@code channel}: [0] client to server, [1] server to client. */
+        public Map<Integer, long[]> channelData() {
             return channelData;
         }
 
@@ -637,9 +739,92 @@ public final class WebrtcSession {
             return dataIndications;
         }
 
-        public boolean seen() {
-            return allocateRequests > 0 || !permissions.isEmpty() || !channels.isEmpty() || !channelData.isEmpty()
-                || sendIndications > 0 || dataIndications > 0;
+        public long firstTsNanos() {
+            return firstTsNanos;
+        }
+
+        public long lastTsNanos() {
+            return lastTsNanos;
+        }
+    }
+
+    /** The 5-tuples (legs) the session's packets were seen on, in order of first packet. */
+    public List<Leg> legs() {
+        return List.copyOf(legs.values());
+    }
+
+    /**
+     * One 5-tuple of the session as the capture saw it: a direct path between ICE candidates, or a
+     * TURN client's 5-tuple to its server ({@link #allocation()} not null) that carries relayed
+     * packets. With TURN seen from the server's side a packet crosses several legs (client to server,
+     * relayed address to peer, server to the other client): each leg counts its frames, the session's
+     * checks, records and media count each packet once.
+     */
+    public static final class Leg {
+        final int index;
+        final FlowKey flow;
+        Allocation allocation;
+        /** Frames from endpoint A to B of the flow, and back. */
+        final long[] frames = new long[2];
+        long lastFrame = -1;
+        long firstTsNanos;
+        long lastTsNanos;
+
+        Leg(final int index, final FlowKey flow, final long ts) {
+            this.index = index;
+            this.flow = flow;
+            this.firstTsNanos = ts;
+            this.lastTsNanos = ts;
+        }
+
+        public FlowKey flow() {
+            return flow;
+        }
+
+        /** The TURN allocation whose client 5-tuple this leg is, or null for a direct leg. */
+        public Allocation allocation() {
+            return allocation;
+        }
+
+        /** Frames from the flow's endpoint A to B. */
+        public long framesAtoB() {
+            return frames[0];
+        }
+
+        public long framesBtoA() {
+            return frames[1];
+        }
+
+        public long firstTsNanos() {
+            return firstTsNanos;
+        }
+
+        public long lastTsNanos() {
+            return lastTsNanos;
+        }
+    }
+
+    /**
+     * Recognises a packet seen again on another leg (a copy a TURN server forwarded) from a packet sent
+     * again on the same leg: per key (an RTP sequence number, a DTLS record number), the legs and
+     * directions it was already seen on. Seen again where it was seen before is a new packet (a
+     * retransmission or the next one with that key); seen on a new leg and direction is a copy.
+     */
+    static final class Copies {
+        private static final int SLOTS = 256;
+        private final long[] keys = new long[SLOTS];
+        private final long[] seenOn = new long[SLOTS];
+
+        /** True when {@code key} at {@code point} (a bit: leg and direction) is a copy of a packet already counted. */
+        boolean copy(final long key, final long point) {
+            final int slot = (int) (key ^ key >>> 17 ^ key >>> 31) & (SLOTS - 1);
+            if (point != 0 && seenOn[slot] != 0 && keys[slot] == key && (seenOn[slot] & point) == 0) {
+                seenOn[slot] |= point;
+                return true;
+            }
+            keys[slot] = key;
+            seenOn[slot] = point;
+            return false;
         }
     }
 }

@@ -88,6 +88,16 @@ public final class WebrtcTracker implements Tap {
     private long eventFrame;
     private long lastUntrackedFrame = -1;
     private long forgottenTransactions;
+    /** TURN allocations by the client's 5-tuple to the server. */
+    private final Map<FlowKey, WebrtcSession.Allocation> allocationByFlow = new HashMap<>();
+    /**
+     * The relayed leg the last Send/Data indication or ChannelData of frame {@link #relayFrame} on
+     * {@link #relayFlow} carried: the RTP or RTCP of the same frame and flow travelled on it.
+     */
+    private long relayFrame = -1;
+    private FlowKey relayFlow;
+    private Endpoint relaySrc;
+    private Endpoint relayDst;
     private long untrackedStreamPackets;
 
     /**
@@ -96,10 +106,13 @@ public final class WebrtcTracker implements Tap {
      */
     private static final class Tx {
         final StunMessage request;
-        final WebrtcSession session;
+        WebrtcSession session;
         final WebrtcSession.Pair pair;
         boolean retransmitted;
         boolean answered;
+        /** Legs and directions (bits, see {@link #point}) the last request and the last response were seen on. */
+        long requestSeenOn;
+        long responseSeenOn;
 
         Tx(final StunMessage request, final WebrtcSession session, final WebrtcSession.Pair pair) {
             this.request = request;
@@ -238,15 +251,18 @@ public final class WebrtcTracker implements Tap {
         } else if (e instanceof DataChannelEvent d) {
             dataChannel(d);
         } else if (e instanceof ChannelData c) {
-            final WebrtcSession s = flowSession(c.flow(), c.tsNanos());
-            if (s != null) {
-                activity(s, c.frame(), false);
-                s.turn.channelData.merge(c.channel(), 1L, Long::sum);
-            }
+            channelData(c);
         } else if (e instanceof DtlsRecord r) {
             final WebrtcSession s = flowSession(r.flow(), r.tsNanos());
             if (s != null) {
                 activity(s, r.frame(), false);
+                final long point = point(s, r.flow(), r.direction(), r.frame(), r.tsNanos());
+                // the same record seen on another leg: the sender's address, epoch and number name it
+                if (s.dtlsRecords.copy((((long) r.src().hashCode() * 31 + r.epoch()) << 40) ^ r.sequence(), point)) {
+                    s.dtlsCopies++;
+                    s.lastDtlsCopyFrame = r.frame();
+                    return;
+                }
                 s.dtls.records++;
                 if (r.encrypted()) {
                     s.dtls.encryptedRecords++;
@@ -259,7 +275,7 @@ public final class WebrtcTracker implements Tap {
             handshake(h);
         } else if (e instanceof DtlsAlert a) {
             final WebrtcSession s = flowSession(a.flow(), a.tsNanos());
-            if (s != null) {
+            if (s != null && s.lastDtlsCopyFrame != a.frame()) {
                 activity(s, a.frame(), false);
                 s.dtls.alerts.add(a.src() + " " + a.summary());
                 keep(s, a);
@@ -268,8 +284,14 @@ public final class WebrtcTracker implements Tap {
             final WebrtcSession s = flowSession(p.flow(), p.tsNanos());
             if (s != null) {
                 activity(s, p.frame(), true);
+                final long point = point(s, p.flow(), p.direction(), p.frame(), p.tsNanos());
+                final WebrtcSession.SrtpStream st = stream(s, p.flow(), p.direction(), p.frame(), p.ssrc(), true, p.tsNanos());
+                // SRTCP is encrypted past its first header: type, count and length tell copies apart
+                if (st != null && st.copies != null && st.copies.copy((long) p.packetType() << 24 | (long) p.count() << 16 | p.length(), point)) {
+                    s.mediaCopies++;
+                    return;
+                }
                 s.srtcpPackets++;
-                final WebrtcSession.SrtpStream st = stream(s, p.flow(), p.direction(), p.ssrc(), true, p.tsNanos(), p.frame());
                 if (st != null) {
                     st.packets++;
                     st.payloadTypes.add(p.packetType());
@@ -282,7 +304,7 @@ public final class WebrtcTracker implements Tap {
     @Override
     public void onEnd() {
         sessions.removeIf(s -> s.stunMessages == 0 && s.dtls.records == 0 && s.srtpPackets == 0 && s.srtcpPackets == 0
-            && !s.turn.seen());
+            && !s.turnSeen());
         int number = 1;
         for (final WebrtcSession s : sessions) {
             s.index = number++;
@@ -368,6 +390,9 @@ public final class WebrtcTracker implements Tap {
             transactions.remove(victim.openRequest);
         }
         victim.timeline.clear();
+        for (final WebrtcSession.Allocation a : victim.allocations) {
+            allocationByFlow.remove(a.flow, a);
+        }
         return true;
     }
 
@@ -411,12 +436,138 @@ public final class WebrtcTracker implements Tap {
             s.ufragB = a.compareTo(b) <= 0 ? b : a;
             byUfrags.put(key, s);
         }
-        if (!byFlow.containsKey(m.flow()) || byFlow.get(m.flow()).ufragA == null) {
+        final WebrtcSession own = byFlow.get(m.flow());
+        if (own == null || own.ufragA == null) {
+            if (own != null && own != s) {
+                merge(own, s);
+            }
             byFlow.put(m.flow(), s);
         }
         s.flows.add(m.flow());
         s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
         return s;
+    }
+
+    /**
+     * A 5-tuple's session without ICE usernames (a TURN allocation, a STUN server query) turns out to
+     * carry the checks of ICE session {@code into}: what it holds moves there, and it is no longer listed.
+     */
+    private void merge(final WebrtcSession from, final WebrtcSession into) {
+        sessions.remove(from);
+        onePacket.remove(from);
+        noProgress.remove(from);
+        sessionList = null;
+        from.dropped = true;
+        from.mergedInto = into;
+        for (final FlowKey f : from.flows) {
+            byFlow.put(f, into);
+            into.flows.add(f);
+        }
+        into.firstTsNanos = Math.min(into.firstTsNanos, from.firstTsNanos);
+        into.lastTsNanos = Math.max(into.lastTsNanos, from.lastTsNanos);
+        into.stunMessages += from.stunMessages;
+        into.transactions += from.transactions;
+        into.retransmissions += from.retransmissions;
+        into.answered += from.answered;
+        into.duplicateResponses += from.duplicateResponses;
+        into.packets += from.packets;
+        for (final WebrtcSession.Allocation a : from.allocations) {
+            if (into.allocations.size() < WebrtcSession.MAX_ALLOCATIONS) {
+                into.allocations.add(a);
+            } else {
+                allocationByFlow.remove(a.flow, a);
+            }
+        }
+        for (final WebrtcSession.Leg l : from.legs.values()) {
+            final WebrtcSession.Leg mine = leg(into, l.flow, l.firstTsNanos);
+            if (mine != null) {
+                mine.frames[0] += l.frames[0];
+                mine.frames[1] += l.frames[1];
+                mine.firstTsNanos = Math.min(mine.firstTsNanos, l.firstTsNanos);
+                mine.lastTsNanos = Math.max(mine.lastTsNanos, l.lastTsNanos);
+                mine.lastFrame = Math.max(mine.lastFrame, l.lastFrame);
+            }
+        }
+        from.streams.forEach(into.streams::putIfAbsent);
+        into.srtpPackets += from.srtpPackets;
+        into.srtcpPackets += from.srtcpPackets;
+        for (final ProtocolEvent e : from.timeline) {
+            keep(into, e);
+        }
+        into.timeline.sort(java.util.Comparator.comparingLong(ProtocolEvent::frame));
+        from.timeline.clear();
+        if (from.progressed && !into.progressed) {
+            into.progressed = true;
+            onePacket.remove(into);
+            noProgress.remove(into);
+        }
+    }
+
+    /** The leg of {@code s} on 5-tuple {@code flow}, made when new (null past {@link WebrtcSession#MAX_LEGS}). */
+    private WebrtcSession.Leg leg(final WebrtcSession s, final FlowKey flow, final long ts) {
+        final WebrtcSession.Leg last = s.lastLeg;
+        if (last != null && (last.flow == flow || last.flow.equals(flow))) {
+            return last;
+        }
+        WebrtcSession.Leg leg = s.legs.get(flow);
+        if (leg == null) {
+            if (s.legs.size() >= WebrtcSession.MAX_LEGS) {
+                return null;
+            }
+            leg = new WebrtcSession.Leg(s.legs.size(), flow, ts);
+            final WebrtcSession.Allocation a = allocationByFlow.get(flow);
+            if (a != null && s.allocations.contains(a)) {
+                leg.allocation = a;
+            }
+            s.legs.put(flow, leg);
+        }
+        s.lastLeg = leg;
+        return leg;
+    }
+
+    /**
+     * Counts frame {@code frame} on its leg and gives the leg and direction as one bit (0 past
+     * {@link WebrtcSession#MAX_LEGS}): what {@link WebrtcSession.Copies} tells copies apart by.
+     */
+    private long point(final WebrtcSession s, final FlowKey flow, final Direction d, final long frame, final long ts) {
+        final WebrtcSession.Leg leg = leg(s, flow, ts);
+        if (leg == null) {
+            return 0;
+        }
+        final int dir = d == Direction.A_TO_B ? 0 : 1;
+        if (leg.lastFrame != frame) {
+            leg.lastFrame = frame;
+            leg.frames[dir]++;
+            leg.lastTsNanos = Math.max(leg.lastTsNanos, ts);
+        }
+        return 1L << (leg.index * 2 + dir);
+    }
+
+    /**
+     * A 5-tuple that carried a copy of one of {@code s}'s messages (the relayed address to the peer,
+     * seen on the TURN server) belongs to {@code s}: what comes on it later is counted there.
+     */
+    private void attach(final WebrtcSession s, final FlowKey flow) {
+        final WebrtcSession own = byFlow.get(flow);
+        if (own == s) {
+            return;
+        }
+        if (own == null || own.ufragA == null) {
+            if (own != null) {
+                merge(own, s);
+            }
+            byFlow.put(flow, s);
+            s.flows.add(flow);
+        }
+    }
+
+    /** The session {@code s} was merged into, if it was. */
+    private static WebrtcSession live(final WebrtcSession s) {
+        WebrtcSession x = s;
+        while (x.mergedInto != null) {
+            x = x.mergedInto;
+        }
+        return x;
     }
 
     private static void keep(final WebrtcSession s, final ProtocolEvent e) {
@@ -429,31 +580,54 @@ public final class WebrtcTracker implements Tap {
 
     private void stun(final StunMessage m) {
         Tx tx = transactions.get(m.transactionId());
-        if (tx != null && tx.session.dropped) {
-            transactions.remove(m.transactionId());
-            tx = null; // its session made room for another: the message starts afresh
+        if (tx != null) {
+            tx.session = live(tx.session);
+            if (tx.session.dropped) {
+                transactions.remove(m.transactionId());
+                tx = null; // its session made room for another: the message starts afresh
+            }
         }
         if (tx != null && m.request() && !(m.src().equals(tx.request.src()) && m.dst().equals(tx.request.dst()))) {
             tx = null; // the same id between other addresses: another transaction
         }
-        if (tx != null && m.request()) {
-            retransmission(tx, m);
-            return;
-        }
-        if (tx != null && tx.answered) {
+        if (tx != null && (m.request() || m.response())) {
             final WebrtcSession s = tx.session;
-            activity(s, m.frame(), false);
-            s.stunMessages++;
-            s.duplicateResponses++;
-            s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
-            keep(s, m);
-            if (tx.pair != null) {
-                tx.pair.duplicateResponses++;
-                if (m.messageClass() == StunMessage.ERROR) {
-                    tx.pair.repeatedErrorCodes.merge(m.errorCode() == null ? 0 : m.errorCode(), 1, Integer::sum);
+            final long point = point(s, m.flow(), m.direction(), m.frame(), m.tsNanos());
+            final long seenOn = m.request() ? tx.requestSeenOn : tx.responseSeenOn;
+            if (point != 0 && seenOn != 0 && (seenOn & point) == 0) {
+                // the same message on another leg of the relay: counted once
+                if (m.request()) {
+                    tx.requestSeenOn |= point;
+                } else {
+                    tx.responseSeenOn |= point;
                 }
+                activity(s, m.frame(), false);
+                s.stunCopies++;
+                s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
+                attach(s, m.flow());
+                return;
             }
-            return;
+            if (m.request()) {
+                tx.requestSeenOn = point;
+                retransmission(tx, m);
+                return;
+            }
+            if (tx.answered) {
+                tx.responseSeenOn = point;
+                activity(s, m.frame(), false);
+                s.stunMessages++;
+                s.duplicateResponses++;
+                s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
+                keep(s, m);
+                if (tx.pair != null) {
+                    tx.pair.duplicateResponses++;
+                    if (m.messageClass() == StunMessage.ERROR) {
+                        tx.pair.repeatedErrorCodes.merge(m.errorCode() == null ? 0 : m.errorCode(), 1, Integer::sum);
+                    }
+                }
+                return;
+            }
+            tx.responseSeenOn = point;
         }
         if (tx != null && !m.response()) {
             tx = null; // an indication reusing an id
@@ -478,6 +652,7 @@ public final class WebrtcTracker implements Tap {
             return;
         }
         activity(s, m.frame(), tx != null);
+        final long point = tx != null ? 0 : point(s, m.flow(), m.direction(), m.frame(), m.tsNanos());
         s.stunMessages++;
         s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
         s.flows.add(m.flow());
@@ -519,7 +694,9 @@ public final class WebrtcTracker implements Tap {
                 }
                 it.remove();
             }
-            transactions.put(m.transactionId(), new Tx(m, s, pair));
+            final Tx t = new Tx(m, s, pair);
+            t.requestSeenOn = point;
+            transactions.put(m.transactionId(), t);
             s.openRequest = m.transactionId();
         }
         if (tx != null && pair != null && m.method() == StunMessage.BINDING) {
@@ -540,7 +717,9 @@ public final class WebrtcTracker implements Tap {
                 pair.errorCodes.merge(m.errorCode() == null ? 0 : m.errorCode(), 1, Integer::sum);
             }
         }
-        turn(s, m);
+        if (!m.relayed()) {
+            turn(s, m);
+        }
     }
 
     /** A request whose transaction id was seen before between the same addresses: one check sent again. */
@@ -558,40 +737,130 @@ public final class WebrtcTracker implements Tap {
         }
     }
 
-    private static void turn(final WebrtcSession s, final StunMessage m) {
-        final WebrtcSession.Turn t = s.turn;
-        switch (m.method()) {
+    /** The allocation of TURN client 5-tuple {@code flow}, made with the first TURN message on it. */
+    private WebrtcSession.Allocation allocation(final WebrtcSession s, final FlowKey flow, final long ts) {
+        WebrtcSession.Allocation a = allocationByFlow.get(flow);
+        if (a == null && s.allocations.size() < WebrtcSession.MAX_ALLOCATIONS) {
+            a = new WebrtcSession.Allocation(flow, ts);
+            s.allocations.add(a);
+            allocationByFlow.put(flow, a);
+            final WebrtcSession.Leg leg = s.legs.get(flow);
+            if (leg != null) {
+                leg.allocation = a;
+            }
+        }
+        if (a != null) {
+            a.lastTsNanos = Math.max(a.lastTsNanos, ts);
+        }
+        return a;
+    }
+
+    /** TURN requests, responses and indications on a client's 5-tuple (never relayed ones). */
+    private void turn(final WebrtcSession s, final StunMessage m) {
+        final int method = m.method();
+        if (method != StunMessage.ALLOCATE && method != StunMessage.REFRESH && method != StunMessage.CREATE_PERMISSION
+            && method != StunMessage.CHANNEL_BIND && method != StunMessage.SEND && method != StunMessage.DATA) {
+            return;
+        }
+        final WebrtcSession.Allocation a = allocation(s, m.flow(), m.tsNanos());
+        if (a == null) {
+            return;
+        }
+        if (m.request()) {
+            a.client = m.src();
+            a.server = m.dst();
+        } else if (a.client == null && m.messageClass() != StunMessage.INDICATION) {
+            a.client = m.dst();
+            a.server = m.src();
+        }
+        if (m.messageClass() == StunMessage.ERROR) {
+            a.allocateErrors++;
+            a.errorCodes.merge(m.errorCode() == null ? 0 : m.errorCode(), 1, Integer::sum);
+            return;
+        }
+        switch (method) {
             case StunMessage.ALLOCATE -> {
                 if (m.request()) {
-                    t.allocateRequests++;
-                } else if (m.messageClass() == StunMessage.ERROR) {
-                    t.allocateErrors++;
-                } else if (m.messageClass() == StunMessage.SUCCESS && m.xorRelayedAddress() != null) {
-                    t.allocations.add(m.xorRelayedAddress() + (m.lifetime() != null ? " lifetime " + m.lifetime() + " s" : ""));
+                    a.allocateRequests++;
+                } else if (m.messageClass() == StunMessage.SUCCESS) {
+                    if (m.xorRelayedAddress() != null) {
+                        a.relayed = m.xorRelayedAddress();
+                    }
+                    if (m.lifetime() != null) {
+                        a.lifetime = m.lifetime();
+                    }
+                }
+            }
+            case StunMessage.REFRESH -> {
+                if (m.request()) {
+                    a.refreshes++;
+                } else if (m.messageClass() == StunMessage.SUCCESS && m.lifetime() != null) {
+                    a.released = m.lifetime() == 0;
+                    if (!a.released) {
+                        a.lifetime = m.lifetime();
+                    }
                 }
             }
             case StunMessage.CREATE_PERMISSION -> {
                 if (m.request()) {
-                    m.xorPeerAddresses().forEach(p -> t.permissions.add(p.host()));
+                    a.createPermissions++;
+                    for (final Endpoint p : m.xorPeerAddresses()) {
+                        if (a.permissions.size() < WebrtcSession.MAX_ALLOCATIONS) {
+                            a.permissions.add(p.host());
+                        }
+                    }
                 }
             }
             case StunMessage.CHANNEL_BIND -> {
-                if (m.request() && m.channelNumber() != null && !m.xorPeerAddresses().isEmpty()) {
-                    t.channels.put(m.channelNumber(), m.xorPeerAddresses().get(0).toString());
+                if (m.request() && m.channelNumber() != null && !m.xorPeerAddresses().isEmpty()
+                    && (a.channels.size() < WebrtcSession.MAX_ALLOCATIONS || a.channels.containsKey(m.channelNumber()))) {
+                    a.channels.put(m.channelNumber(), m.xorPeerAddresses().get(0));
                 }
             }
-            case StunMessage.SEND -> {
-                if (m.messageClass() == StunMessage.INDICATION) {
-                    t.sendIndications++;
+            case StunMessage.SEND, StunMessage.DATA -> {
+                if (m.messageClass() != StunMessage.INDICATION) {
+                    return;
                 }
-            }
-            case StunMessage.DATA -> {
-                if (m.messageClass() == StunMessage.INDICATION) {
-                    t.dataIndications++;
+                if (method == StunMessage.SEND) {
+                    a.sendIndications++;
+                } else {
+                    a.dataIndications++;
+                }
+                if (!m.xorPeerAddresses().isEmpty()) {
+                    final Endpoint peer = m.xorPeerAddresses().get(0);
+                    final Endpoint own = a.relayed != null ? a.relayed : method == StunMessage.SEND ? m.src() : m.dst();
+                    relay(m.frame(), m.flow(), method == StunMessage.SEND ? own : peer, method == StunMessage.SEND ? peer : own);
                 }
             }
             default -> {
             }
+        }
+    }
+
+    /** What ChannelData of frame {@code f} carries travels between these two (see {@link #relayFrame}). */
+    private void relay(final long frame, final FlowKey flow, final Endpoint src, final Endpoint dst) {
+        relayFrame = frame;
+        relayFlow = flow;
+        relaySrc = src;
+        relayDst = dst;
+    }
+
+    private void channelData(final ChannelData c) {
+        final WebrtcSession s = flowSession(c.flow(), c.tsNanos());
+        if (s == null) {
+            return;
+        }
+        activity(s, c.frame(), false);
+        point(s, c.flow(), c.direction(), c.frame(), c.tsNanos());
+        final WebrtcSession.Allocation a = allocation(s, c.flow(), c.tsNanos());
+        if (a == null) {
+            return;
+        }
+        final boolean fromServer = a.server != null ? c.src().equals(a.server) : c.src().port() == 3478;
+        a.channelData.computeIfAbsent(c.channel(), k -> new long[2])[fromServer ? 1 : 0]++;
+        if (c.peer() != null) {
+            final Endpoint own = a.relayed != null ? a.relayed : fromServer ? c.dst() : c.src();
+            relay(c.frame(), c.flow(), fromServer ? c.peer() : own, fromServer ? own : c.peer());
         }
     }
 
@@ -614,8 +883,8 @@ public final class WebrtcTracker implements Tap {
 
     private void handshake(final DtlsHandshake h) {
         final WebrtcSession s = sessionOf(h);
-        if (s == null) {
-            return;
+        if (s == null || s.lastDtlsCopyFrame == h.frame()) {
+            return; // nothing, or a copy from another leg of a message counted already
         }
         s.dtlsDirections |= h.direction() == Direction.A_TO_B ? 1 : 2;
         activity(s, h.frame(), s.dtlsDirections == 3);
@@ -730,8 +999,13 @@ public final class WebrtcTracker implements Tap {
             return;
         }
         activity(s, p.frame(), true);
+        final long point = point(s, p.flow(), p.direction(), p.frame(), p.tsNanos());
+        final WebrtcSession.SrtpStream st = stream(s, p.flow(), p.direction(), p.frame(), p.ssrc(), false, p.tsNanos());
+        if (st != null && st.copies != null && st.copies.copy(p.sequence(), point)) {
+            s.mediaCopies++; // the same packet on another leg of a TURN relay
+            return;
+        }
         s.srtpPackets++;
-        final WebrtcSession.SrtpStream st = stream(s, p.flow(), p.direction(), p.ssrc(), false, p.tsNanos(), p.frame());
         if (st == null) {
             return;
         }
@@ -793,49 +1067,67 @@ public final class WebrtcTracker implements Tap {
         }
     }
 
-    /** An SRTP or SRTCP stream's identity within a session: flow, direction, SSRC (the probe is reused). */
+    /**
+     * An SRTP or SRTCP stream's identity within a session: sender and receiver as the peers see them
+     * (the relayed addresses when it went through TURN), SSRC (the probe is reused).
+     */
     private static final class SrtpKey {
-        FlowKey flow;
-        Direction direction;
+        Endpoint src;
+        Endpoint dst;
         long ssrc;
         boolean rtcp;
 
-        SrtpKey set(final FlowKey f, final Direction d, final long s, final boolean r) {
-            flow = f;
-            direction = d;
-            ssrc = s;
+        SrtpKey set(final Endpoint s, final Endpoint d, final long x, final boolean r) {
+            src = s;
+            dst = d;
+            ssrc = x;
             rtcp = r;
             return this;
         }
 
         @Override
         public boolean equals(final Object o) {
-            return o instanceof SrtpKey k && k.ssrc == ssrc && k.rtcp == rtcp && k.direction == direction && k.flow.equals(flow);
+            return o instanceof SrtpKey k && k.ssrc == ssrc && k.rtcp == rtcp && k.src.equals(src) && k.dst.equals(dst);
         }
 
         @Override
         public int hashCode() {
-            return ((flow.hashCode() * 31 + direction.ordinal()) * 31 + Long.hashCode(ssrc)) * 2 + (rtcp ? 1 : 0);
+            return ((src.hashCode() * 31 + dst.hashCode()) * 31 + Long.hashCode(ssrc)) * 2 + (rtcp ? 1 : 0);
         }
     }
 
     private final SrtpKey srtpProbe = new SrtpKey();
 
-    private WebrtcSession.SrtpStream stream(final WebrtcSession s, final FlowKey flow, final Direction direction, final long ssrc,
-                                            final boolean rtcp, final long ts, final long frame) {
-        WebrtcSession.SrtpStream st = s.streams.get(srtpProbe.set(flow, direction, ssrc, rtcp));
+    /**
+     * The stream of a packet of {@code frame} on {@code flow}: between the relayed leg's ends when a
+     * ChannelData or Send/Data indication of the same frame carried it, else between the flow's ends.
+     */
+    private WebrtcSession.SrtpStream stream(final WebrtcSession s, final FlowKey flow, final Direction direction, final long frame,
+                                            final long ssrc, final boolean rtcp, final long ts) {
+        final Endpoint src;
+        final Endpoint dst;
+        final boolean relayed = frame == relayFrame && relayFlow.equals(flow);
+        if (relayed) {
+            src = relaySrc;
+            dst = relayDst;
+        } else {
+            final boolean ab = direction == Direction.A_TO_B;
+            src = ab ? flow.endpointA() : flow.endpointB();
+            dst = ab ? flow.endpointB() : flow.endpointA();
+        }
+        WebrtcSession.SrtpStream st = s.streams.get(srtpProbe.set(src, dst, ssrc, rtcp));
         if (st == null) {
             if (s.streams.size() >= maxStreams) {
                 untrackedStreamPackets++;
                 return null;
             }
-            final Endpoint a = flow.endpointA();
-            final Endpoint b = flow.endpointB();
-            final boolean ab = direction == Direction.A_TO_B;
-            st = new WebrtcSession.SrtpStream(ssrc, ab ? a : b, ab ? b : a, rtcp);
+            st = new WebrtcSession.SrtpStream(ssrc, src, dst, rtcp);
             st.firstTsNanos = ts;
             st.firstFrame = frame;
-            s.streams.put(new SrtpKey().set(flow, direction, ssrc, rtcp), st);
+            s.streams.put(new SrtpKey().set(src, dst, ssrc, rtcp), st);
+        }
+        if (st.copies == null && (relayed || !s.allocations.isEmpty())) {
+            st.copies = new WebrtcSession.Copies(); // TURN: the same packet may cross several legs
         }
         return st;
     }

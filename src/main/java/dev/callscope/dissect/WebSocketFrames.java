@@ -33,6 +33,8 @@ public final class WebSocketFrames {
     public static final int TEXT = 1;
     /** Opcode of a binary message. */
     public static final int BINARY = 2;
+    /** Opcode of a close frame: its status code is given to {@link MessageHandler#onClose}. */
+    public static final int CLOSE = 8;
 
     /** Receives one complete message; {@code message} is only valid during the call. */
     @FunctionalInterface
@@ -42,6 +44,13 @@ public final class WebSocketFrames {
          * @param compressed RSV1 on the first fragment: permessage-deflate (RFC 7692) compressed it
          */
         void onMessage(int opcode, boolean compressed, Payload message, PacketContext ctx, EventSink out);
+
+        /**
+         * A close frame (RFC 6455 section 5.5.1) with its status code, or 1005 when it has none
+         * (section 7.4.1: no status code was present).
+         */
+        default void onClose(int code, PacketContext ctx, EventSink out) {
+        }
     }
 
     private static final byte[] EMPTY = new byte[0];
@@ -164,6 +173,14 @@ public final class WebSocketFrames {
                     }
                     endMessage();
                 }
+            } else if (opcode == CLOSE) {
+                int code = 1005;
+                if (len >= 2) {
+                    final int m0 = masked ? p.u8(pos + hdr - 4) : 0;
+                    final int m1 = masked ? p.u8(pos + hdr - 3) : 0;
+                    code = (p.u8(dataStart) ^ m0) << 8 | (p.u8(dataStart + 1) ^ m1);
+                }
+                handler.onClose(code, ctx, out);
             } else if (opcode < 8 || opcode > 10) {
                 out.anomaly(new Anomaly("websocket.bad_opcode", Severity.WARN, ctx.frame(), pos, "opcode " + opcode));
             }

@@ -74,7 +74,27 @@ final class WebSocketSession implements DissectorSession {
             mode[d] = Mode.FRAMES;
             return end + 4;
         }
-        return frames[d].feed(buffered, ctx, out, (opcode, compressed, msg, c, o) -> message(d, opcode, compressed, msg, c, o));
+        return frames[d].feed(buffered, ctx, out, handlers[d]);
+    }
+
+    /** Per direction: messages, and close frames reported as "close" signalling messages. */
+    private final WebSocketFrames.MessageHandler[] handlers = {handler(0), handler(1)};
+
+    private WebSocketFrames.MessageHandler handler(final int d) {
+        return new WebSocketFrames.MessageHandler() {
+            @Override
+            public void onMessage(final int opcode, final boolean compressed, final Payload message, final PacketContext ctx,
+                                  final EventSink out) {
+                message(d, opcode, compressed, message, ctx, out);
+            }
+
+            @Override
+            public void onClose(final int code, final PacketContext ctx, final EventSink out) {
+                messages++;
+                out.emit(new SignallingMessage(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(), messages, "close", 0, 0,
+                    null, null, code));
+            }
+        };
     }
 
     private void confirm(final EventSink out) {
@@ -101,7 +121,7 @@ final class WebSocketSession implements DissectorSession {
         final JsonSignalling.Found f = text == null ? JsonSignalling.Found.NOT_JSON : JsonSignalling.find(text);
         final byte[] sdp = f.sdp() == null ? null : f.sdp().getBytes(StandardCharsets.UTF_8);
         out.emit(new SignallingMessage(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(), messages, f.type(),
-            data.length(), sdp == null ? 0 : sdp.length, f.candidate()));
+            data.length(), sdp == null ? 0 : sdp.length, f.candidate(), f.envelope(), -1));
         if (sdp != null) {
             confirm(out);
             conversation.handOff("application/sdp", Payload.of(sdp), ctx, out);

@@ -104,10 +104,30 @@ class WebSocketDissectorTest {
     }
 
     @Test
+    void roomEnvelopes() {
+        final String sdp = "v=0\\r\\no=- 1 1 IN IP4 0.0.0.0\\r\\n";
+        assertThat(JsonSignalling.find("{\"type\":\"join\",\"room\":\"lab\",\"from\":\"alice\"}").envelope())
+            .isEqualTo(new SignallingMessage.Envelope("join", "lab", "alice", null, null, java.util.List.of()));
+        final JsonSignalling.Found offer = JsonSignalling.find("{\"type\":\"offer\",\"room\":\"lab\",\"from\":\"bob\",\"to\":\"alice\","
+            + "\"sdp\":\"" + sdp + "\"}");
+        assertThat(offer.type()).isEqualTo("offer");
+        assertThat(offer.envelope()).isEqualTo(new SignallingMessage.Envelope("offer", "lab", "bob", "alice", null, java.util.List.of()));
+        assertThat(JsonSignalling.find("{\"type\":\"peers\",\"room\":\"lab\",\"peers\":[\"bob\",{\"id\":1,\"name\":\"carol\"},7]}")
+            .envelope().peers()).containsExactly("bob", "carol"); // numbers are not names: JsonScanner keeps no value for them
+        // socket.io style: the event outside, the fields in its data
+        assertThat(JsonSignalling.find("{\"event\":\"peer-left\",\"data\":{\"roomId\":\"42\",\"peerId\":\"carol\"}}").envelope())
+            .isEqualTo(new SignallingMessage.Envelope("peer-left", "42", null, null, "carol", java.util.List.of()));
+        assertThat(JsonSignalling.find("{\"x\":1}").envelope()).isNull();
+        assertThat(JsonSignalling.find("{\"type\":\"join\",\"room\":\"" + "r".repeat(1000) + "\"}").envelope().room())
+            .hasSize(JsonSignalling.MAX_NAME);
+    }
+
+    @Test
     void signallingShapes() {
         final String sdp = "v=0\\r\\no=- 1 1 IN IP4 0.0.0.0\\r\\n";
         assertThat(JsonSignalling.find("{\"type\":\"offer\",\"sdp\":\"" + sdp + "\"}"))
-            .isEqualTo(new JsonSignalling.Found("offer", "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n", null));
+            .isEqualTo(new JsonSignalling.Found("offer", "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n", null,
+                new SignallingMessage.Envelope("offer", null, null, null, null, java.util.List.of())));
         assertThat(JsonSignalling.find("{\"sdp\":{\"type\":\"answer\",\"sdp\":\"" + sdp + "\"}}").type()).isEqualTo("answer");
         assertThat(JsonSignalling.find("{\"type\":\"signal\",\"description\":{\"type\":\"Offer\",\"sdp\":\"" + sdp + "\"}}").type())
             .isEqualTo("offer");
@@ -120,7 +140,7 @@ class WebSocketDissectorTest {
         assertThat(JsonSignalling.find("{\"answer\":{\"sdp\":\"" + sdp + "\"}}").type()).isEqualTo("answer");
         assertThat(JsonSignalling.find("{\"sdp\":\"" + sdp + "\"}").type()).isEqualTo("sdp");
         assertThat(JsonSignalling.find("{\"candidate\":\"candidate:1 1 udp 1 10.0.0.1 5000 typ host\",\"sdpMid\":\"0\"}"))
-            .isEqualTo(new JsonSignalling.Found("candidate", null, "candidate:1 1 udp 1 10.0.0.1 5000 typ host"));
+            .isEqualTo(new JsonSignalling.Found("candidate", null, "candidate:1 1 udp 1 10.0.0.1 5000 typ host", null));
         assertThat(JsonSignalling.find("{\"type\":\"ice\",\"ice\":{\"candidate\":\"a=candidate:2 1 udp 1 ::1 9 typ host\"}}")
             .candidate()).isEqualTo("candidate:2 1 udp 1 ::1 9 typ host");
         assertThat(JsonSignalling.find("{\"candidate\":\"\"}").type()).isEqualTo("other"); // end of candidates

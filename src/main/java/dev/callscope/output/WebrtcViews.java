@@ -52,7 +52,11 @@ public final class WebrtcViews {
     public static ObjectNode json(final WebrtcTracker t) {
         final ObjectNode root = Json.object();
         final ArrayNode arr = root.putArray("sessions");
-        t.sessions().forEach(s -> arr.add(session(s)));
+        t.sessions().forEach(s -> {
+            final ObjectNode o = session(s);
+            SignallingViews.session(o, s, t.signallingView());
+            arr.add(o);
+        });
         root.put("sdp_count", t.sdps().size());
         final ArrayNode sdps = root.putArray("sdps");
         for (int i = 0; i < t.sdps().size(); i++) {
@@ -77,6 +81,7 @@ public final class WebrtcViews {
             x.put("candidate", m.candidate());
         }
         root.put("signalling_messages", t.signallingMessages());
+        SignallingViews.json(root, t.signallingView());
         root.put("dropped_sessions", t.droppedSessions());
         final ObjectNode lim = root.putObject("limits");
         lim.put("max_webrtc_sessions", t.maxSessions());
@@ -339,8 +344,10 @@ public final class WebrtcViews {
 
     /** The text report, fitted to {@code width} columns (0: every value whole). */
     public static void text(final PrintWriter out, final WebrtcTracker t, final int width) {
+        final long t0 = t0(t);
         if (t.sessions().isEmpty()) {
             out.println("no WebRTC session (no STUN, DTLS or SRTP on an ICE 5-tuple)");
+            SignallingViews.text(out, t.signallingView(), t0, width);
             sdpSources(out, t);
             limits(out, t);
             return;
@@ -457,10 +464,29 @@ public final class WebrtcViews {
             }
             s.sdpMatches().forEach(m -> TextTable.wrap("  SDP ok: " + m, width, 4).forEach(out::println));
             s.sdpMismatches().forEach(m -> TextTable.wrap("  SDP MISMATCH: " + m, width, 4).forEach(out::println));
+            SignallingViews.session(out, s, t.signallingView(), t0, width);
             out.println();
         }
+        SignallingViews.text(out, t.signallingView(), t0, width);
         sdpSources(out, t);
         limits(out, t);
+    }
+
+    /** The earliest time the report names: what its text gives times from. */
+    private static long t0(final WebrtcTracker t) {
+        long t0 = Long.MAX_VALUE;
+        for (final WebrtcSession s : t.sessions()) {
+            t0 = Math.min(t0, s.firstTsNanos());
+        }
+        for (final dev.callscope.flow.webrtc.Signalling.Client c : t.signallingView().clients()) {
+            for (final dev.callscope.flow.webrtc.Signalling.Connection k : c.connections()) {
+                t0 = Math.min(t0, k.openTsNanos() >= 0 ? k.openTsNanos() : k.firstTsNanos());
+            }
+            for (final dev.callscope.flow.webrtc.Signalling.Attempt a : c.attempts()) {
+                t0 = Math.min(t0, a.tsNanos());
+            }
+        }
+        return t0 == Long.MAX_VALUE ? 0 : t0;
     }
 
     /** Items for the text report: "111, 0" ("-" when none), never a Java collection's text. */

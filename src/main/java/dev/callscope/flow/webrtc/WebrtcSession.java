@@ -24,12 +24,58 @@ public final class WebrtcSession {
     static final int MAX_LEGS = 32;
     /** TURN allocations kept per session. */
     static final int MAX_ALLOCATIONS = 64;
+    /** Media gaps kept per session (the first ones). */
+    static final int MAX_MEDIA_GAPS = 64;
+
+    /** The ICE of the session started again with new ufrags (the same peer connections, per the SDP origins). */
+    public record IceRestart(long frame, long tsNanos, String ufrags) {
+    }
+
+    public List<IceRestart> iceRestarts() {
+        return iceRestarts;
+    }
+
+    /** A media packet at {@code ts}: remembers the gap before it when long. */
+    void media(final long ts) {
+        final long last = lastMediaNanos;
+        if (last >= 0 && ts - last >= Signalling.MEDIA_GAP_NANOS && mediaGapCount < MAX_MEDIA_GAPS) {
+            mediaGaps[2 * mediaGapCount] = last;
+            mediaGaps[2 * mediaGapCount + 1] = ts;
+            mediaGapCount++;
+        }
+        if (ts > last) {
+            lastMediaNanos = ts;
+        }
+    }
+
+    /**
+     * The longest stretch without media that overlaps {@code from}..{@code to} (the media stopping
+     * before {@code to} counts up to it); 0 when media flowed throughout, -1 when the session had none.
+     */
+    public long mediaGapNanos(final long from, final long to) {
+        if (lastMediaNanos < 0) {
+            return -1;
+        }
+        long max = 0;
+        for (int i = 0; i < mediaGapCount; i++) {
+            final long a = mediaGaps[2 * i];
+            final long b = mediaGaps[2 * i + 1];
+            if (a < to && b > from) {
+                max = Math.max(max, b - a);
+            }
+        }
+        if (to != Long.MAX_VALUE && lastMediaNanos < to && lastMediaNanos > from - Signalling.MEDIA_GAP_NANOS) {
+            max = Math.max(max, to - lastMediaNanos);
+        }
+        return max;
+    }
 
     int index;
     String ufragA;
     String ufragB;
     final FlowKey firstFlow;
     long firstTsNanos;
+    long firstFrame = -1;
     long lastTsNanos;
     final Set<FlowKey> flows = new LinkedHashSet<>();
     final Map<String, Pair> pairs = new LinkedHashMap<>();
@@ -74,6 +120,12 @@ public final class WebrtcSession {
     long lastDtlsCopyFrame = -1;
     /** The leg of the last packet (most packets follow the one before on the same 5-tuple). */
     Leg lastLeg;
+    /** Gaps of at least {@link Signalling#MEDIA_GAP_NANOS} between two SRTP/SRTCP packets: start, end. */
+    final long[] mediaGaps = new long[2 * MAX_MEDIA_GAPS];
+    int mediaGapCount;
+    long lastMediaNanos = -1;
+    /** ICE restarts: the sessions of later ufrags merged into this one. */
+    final List<IceRestart> iceRestarts = new ArrayList<>();
 
     WebrtcSession(final int index, final FlowKey flow, final long ts) {
         this.index = index;
@@ -101,6 +153,11 @@ public final class WebrtcSession {
 
     public long firstTsNanos() {
         return firstTsNanos;
+    }
+
+    /** The frame of its first packet. */
+    public long firstFrame() {
+        return firstFrame;
     }
 
     public long lastTsNanos() {
@@ -436,6 +493,23 @@ public final class WebrtcSession {
         long encryptedRecords;
         boolean encryptedHandshake;
         Boolean fingerprintsMatchSdp;
+
+        /** Takes what {@code o} saw (a session merged into this one had the handshake). */
+        void copyFrom(final Dtls o) {
+            client = o.client;
+            server = o.server;
+            version = o.version;
+            offeredMaxVersion = o.offeredMaxVersion;
+            cipherSuite = o.cipherSuite;
+            srtpProfile = o.srtpProfile;
+            offeredSrtpProfiles.addAll(o.offeredSrtpProfiles);
+            fingerprints.putAll(o.fingerprints);
+            messages.addAll(o.messages);
+            alerts.addAll(o.alerts);
+            records += o.records;
+            encryptedRecords += o.encryptedRecords;
+            encryptedHandshake = o.encryptedHandshake;
+        }
 
         public boolean seen() {
             return records > 0;

@@ -6,6 +6,7 @@ import dev.callscope.core.FlowKey;
 import dev.callscope.core.Limits;
 import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.Tap;
+import dev.callscope.dissect.TcpEvent;
 import dev.callscope.dissect.rtp.RtcpPacket;
 import dev.callscope.dissect.rtp.RtpPacket;
 import dev.callscope.dissect.sdp.SdpBody;
@@ -81,6 +82,12 @@ public final class WebrtcTracker implements Tap {
     private final List<SignallingMessage> signalling = new ArrayList<>();
     private long signallingMessages;
     private ProtocolEvent lastCarrier;
+    /** The signalling message that carried each SDP (null for other carriers), index for index with {@link #sdps}. */
+    private final List<SignallingMessage> sdpCarriers = new ArrayList<>();
+    /** SYN, FIN and RST of TCP connections, the first {@code maxSignallingMessages}: connection attempts. */
+    private final List<TcpEvent> tcpEvents = new ArrayList<>();
+    private long tcpEventsNotKept;
+    private Signalling signallingView = new Signalling();
     private long droppedOnePacket;
     private long droppedNoProgress;
     private long untrackedPackets;
@@ -141,6 +148,7 @@ public final class WebrtcTracker implements Tap {
     public void addSdp(final SdpBody sdp, final String source) {
         sdps.add(sdp);
         sdpSources.add(source);
+        sdpCarriers.add(null);
         indexClockRates(sdp);
     }
 
@@ -231,9 +239,17 @@ public final class WebrtcTracker implements Tap {
             if (!webrtcFlows.isEmpty() && webrtcFlows.contains(p.flow())) {
                 srtp(p);
             }
+        } else if (e instanceof TcpEvent t) {
+            if (tcpEvents.size() < maxSignalling) {
+                tcpEvents.add(t);
+            } else {
+                tcpEventsNotKept++;
+            }
         } else if (e instanceof SdpBody b) {
             sdps.add(b);
             sdpSources.add(source(b));
+            sdpCarriers.add(lastCarrier instanceof SignallingMessage m && m.frame() == b.frame() && m.flow() != null
+                && m.flow().equals(b.flow()) ? m : null);
             indexClockRates(b);
         } else if (e instanceof SignallingMessage m) {
             signallingMessages++;
@@ -292,6 +308,7 @@ public final class WebrtcTracker implements Tap {
                     return;
                 }
                 s.srtcpPackets++;
+                s.media(p.tsNanos());
                 if (st != null) {
                     st.packets++;
                     st.payloadTypes.add(p.packetType());
@@ -303,6 +320,11 @@ public final class WebrtcTracker implements Tap {
 
     @Override
     public void onEnd() {
+        final List<Signalling.Sdp> carried = new ArrayList<>();
+        for (int i = 0; i < sdps.size(); i++) {
+            carried.add(new Signalling.Sdp(sdps.get(i), sdpCarriers.get(i), sdpSources.get(i)));
+        }
+        signallingView = Signalling.build(signalling, tcpEvents, carried, byUfrags, this::restart);
         sessions.removeIf(s -> s.stunMessages == 0 && s.dtls.records == 0 && s.srtpPackets == 0 && s.srtcpPackets == 0
             && !s.turnSeen());
         int number = 1;
@@ -358,6 +380,7 @@ public final class WebrtcTracker implements Tap {
             return null;
         }
         final WebrtcSession s = new WebrtcSession(created++, flow, ts);
+        s.firstFrame = eventFrame;
         sessions.add(s);
         onePacket.add(s);
         sessionList = null;
@@ -559,6 +582,45 @@ public final class WebrtcTracker implements Tap {
             byFlow.put(flow, s);
             s.flows.add(flow);
         }
+    }
+
+    /**
+     * ICE restart: {@code later} (new ufrags) is the same peer connections as {@code into}; what it
+     * holds moves there, and the restart is recorded.
+     */
+    private void restart(final WebrtcSession later, final WebrtcSession into) {
+        if (later == into || later.mergedInto != null) {
+            return;
+        }
+        into.iceRestarts.add(new WebrtcSession.IceRestart(later.firstFrame, later.firstTsNanos, later.ufragPair()));
+        later.pairs.forEach(into.pairs::putIfAbsent);
+        later.ufragOf.forEach(into.ufragOf::putIfAbsent);
+        later.dataChannels.forEach(into.dataChannels::putIfAbsent);
+        if (!into.dtls.seen() && later.dtls.seen()) {
+            into.dtls.copyFrom(later.dtls);
+        }
+        into.stunCopies += later.stunCopies;
+        into.dtlsCopies += later.dtlsCopies;
+        into.mediaCopies += later.mediaCopies;
+        for (int i = 0; i < later.mediaGapCount; i++) {
+            if (into.mediaGapCount < WebrtcSession.MAX_MEDIA_GAPS) {
+                into.mediaGaps[2 * into.mediaGapCount] = later.mediaGaps[2 * i];
+                into.mediaGaps[2 * into.mediaGapCount + 1] = later.mediaGaps[2 * i + 1];
+                into.mediaGapCount++;
+            }
+        }
+        into.lastMediaNanos = Math.max(into.lastMediaNanos, later.lastMediaNanos);
+        merge(later, into);
+    }
+
+    /** The signalling view (connections, rooms, offer/answer rounds), made at {@link #onEnd()}. */
+    public Signalling signallingView() {
+        return signallingView;
+    }
+
+    /** TCP SYN, FIN and RST not kept for the signalling view past {@code maxSignallingMessages}. */
+    public long tcpEventsNotKept() {
+        return tcpEventsNotKept;
     }
 
     /** The session {@code s} was merged into, if it was. */
@@ -1006,6 +1068,7 @@ public final class WebrtcTracker implements Tap {
             return;
         }
         s.srtpPackets++;
+        s.media(p.tsNanos());
         if (st == null) {
             return;
         }

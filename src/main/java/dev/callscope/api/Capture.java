@@ -84,6 +84,6 @@ public final class Capture {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + paths + ": " + e.getMessage(), e);
         }
-        return new Evidence(sip.calls(), rtp.streams(), rtp.sipInfoDtmf(), dubbo, webrtc.sessions());
+        return new Evidence(sip.calls(), rtp.streams(), rtp.sipInfoDtmf(), dubbo, webrtc.sessions(), null, webrtc.signallingView());
     }
 }

@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
         "  callscope ladder --call a84b4c76e66710 --extended b2bua.pcapng",
         "  callscope ladder --protocol dubbo --connection 1 samples/dubbo/dubbo-calls.pcap",
         "  callscope ladder --protocol webrtc --session 1 samples/webrtc/chromium-loopback.pcap",
+        "  callscope ladder --protocol webrtc --room lab samples/webrtc-room/webrtc-room-mesh.pcap",
         "  callscope ladder --format html -o call.html samples/sip-call.pcap",
         "  callscope ladder --call 1 --connection 1 --merge --format svg -o both.svg capture.pcapng"})
 public final class LadderCommand implements Callable<Integer> {
@@ -62,6 +63,11 @@ public final class LadderCommand implements Callable<Integer> {
     @Option(names = "--session", paramLabel = "N", split = ",",
         description = "WebRTC sessions to draw, by index as 'webrtc' numbers them (repeatable; default: every session).")
     List<Integer> sessions = new ArrayList<>();
+
+    @Option(names = "--room", paramLabel = "ID", split = ",",
+        description = "Rooms to draw (the signalling server and each member as lanes), by the room id their join messages "
+            + "give (repeatable; with --protocol webrtc and no --session every room is drawn).")
+    List<String> rooms = new ArrayList<>();
 
     @Option(names = "--protocol", paramLabel = "PROTO", split = ",", defaultValue = "sip,dubbo",
         description = "What to draw: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -184,7 +190,25 @@ public final class LadderCommand implements Callable<Integer> {
                 }
             }
         }
-        if (protocols.contains(Proto.webrtc) && (calls.isEmpty() && connections.isEmpty() || !sessions.isEmpty())) {
+        if (!rooms.isEmpty() && !protocols.contains(Proto.webrtc)) {
+            protocols.add(Proto.webrtc);
+        }
+        if (protocols.contains(Proto.webrtc) && (calls.isEmpty() && connections.isEmpty() && sessions.isEmpty() || !rooms.isEmpty())) {
+            final Set<String> known = new HashSet<>();
+            for (final dev.callscope.flow.webrtc.Signalling.Room room : webrtc.signallingView().rooms()) {
+                known.add(room.id());
+                if (rooms.isEmpty() || rooms.contains(room.id())) {
+                    ladders.add(dev.callscope.ladder.RoomLadders.of(room, webrtc.signallingView()));
+                }
+            }
+            for (final String id : rooms) {
+                if (!known.contains(id)) {
+                    throw new dev.callscope.core.InputException(dev.callscope.core.InputException.Kind.READ_ERROR,
+                        "no room '" + id + "' in the signalling (see 'callscope webrtc')");
+                }
+            }
+        }
+        if (protocols.contains(Proto.webrtc) && rooms.isEmpty() && (calls.isEmpty() && connections.isEmpty() || !sessions.isEmpty())) {
             final Set<Integer> wantedSessions = new HashSet<>(sessions);
             final Set<Integer> knownSessions = new HashSet<>();
             for (final dev.callscope.flow.webrtc.WebrtcSession s : webrtc.sessions()) {

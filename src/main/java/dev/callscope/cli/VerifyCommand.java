@@ -110,8 +110,9 @@ public final class VerifyCommand implements Callable<Integer> {
         if (r.inputError() != null) {
             throw r.inputError(); // a partly read capture proves nothing
         }
-        final Evidence ev = new Evidence(sip.calls(), rtp.streams(), rtp.sipInfoDtmf(), dubbo, webrtc.sessions());
-        final Verifier verifier = new Verifier(new dev.callscope.verify.WebRtcChecks(ev.webrtc()));
+        final Evidence ev = new Evidence(sip.calls(), rtp.streams(), rtp.sipInfoDtmf(), dubbo, webrtc.sessions(), null,
+            webrtc.signallingView());
+        final Verifier verifier = new Verifier(new dev.callscope.verify.WebRtcChecks(ev.webrtc(), ev.signalling()));
         final List<VerificationReport.Suite> suites = new ArrayList<>();
         for (int i = 0; i < parsed.size(); i++) {
             try {

@@ -35,7 +35,8 @@ import java.util.Map;
  * the JSON signalling messages seen over WebSocket), dropped_sessions and limits (each bound with
  * what it left out: max_webrtc_sessions, dropped_one_packet_sessions, dropped_sessions_without_progress,
  * untracked_packets, max_stun_transactions, forgotten_transactions, max_srtp_streams,
- * untracked_stream_packets, max_signalling_messages, signalling_messages_not_kept).
+ * untracked_stream_packets, max_signalling_messages, signalling_messages_not_kept,
+ * tcp_events_not_kept, rooms_not_kept, room_members_not_kept); the signalling view: see {@link SignallingViews}.
  */
 public final class WebrtcViews {
     private WebrtcViews() {
@@ -94,11 +95,24 @@ public final class WebrtcViews {
         lim.put("untracked_stream_packets", t.untrackedStreamPackets());
         lim.put("max_signalling_messages", t.maxSignalling());
         lim.put("signalling_messages_not_kept", t.signallingMessages() - t.signalling().size());
+        lim.put("tcp_events_not_kept", t.tcpEventsNotKept());
+        lim.put("rooms_not_kept", t.signallingView().roomsNotKept());
+        lim.put("room_members_not_kept", t.signallingView().rooms().stream().mapToLong(r -> r.membersNotKept()).sum());
         return root;
     }
 
     /** One line per bound that left something out, naming the flag that raises it. */
     static void limits(final PrintWriter out, final WebrtcTracker t) {
+        if (t.tcpEventsNotKept() > 0) {
+            out.printf(Locale.ROOT, "--max-signalling-messages %d reached: %d TCP connection events (SYN, FIN, RST) were not kept for "
+                + "the signalling connections%n", t.maxSignalling(), t.tcpEventsNotKept());
+        }
+        final long rooms = t.signallingView().roomsNotKept();
+        final long members = t.signallingView().rooms().stream().mapToLong(r -> r.membersNotKept()).sum();
+        if (rooms > 0 || members > 0) {
+            out.printf(Locale.ROOT, "room bounds reached: %d room ids past the first 256 and %d names past 256 members of a room "
+                + "were not kept%n", rooms, members);
+        }
         if (t.droppedSessions() > 0) {
             final StringBuilder what = new StringBuilder();
             part(what, t.droppedOnePacketSessions(), "session", " with one packet", " dropped");
@@ -358,11 +372,11 @@ public final class WebrtcViews {
                 Timestamps.iso(s.firstTsNanos()), s.stunMessages(), s.srtpPackets(), s.srtcpPackets()), width, 2)
                 .forEach(out::println);
             if (s.stunRetransmissions() > 0 || s.stunDuplicateResponses() > 0 || s.stunAnswered() < s.stunTransactions()) {
-                out.printf(Locale.ROOT, "  STUN transactions %d, answered %d, requests resent %d, responses repeated %d%n",
+                out.printf(Locale.ROOT, "  STUN transactions %d, answered %d, request retransmissions %d, responses repeated %d%n",
                     s.stunTransactions(), s.stunAnswered(), s.stunRetransmissions(), s.stunDuplicateResponses());
             }
             if (!s.pairs().isEmpty()) {
-                final TextTable pairs = new TextTable("local", "remote", "role", ">req", ">resent", ">ok", ">err", ">rtt ms", "")
+                final TextTable pairs = new TextTable("local", "remote", "role", ">req", ">ok", ">err", ">rtt ms", "")
                     .shrink("local", 12, TextTable.Keep.END).shrink("remote", 12, TextTable.Keep.END)
                     .shrink("", 9, TextTable.Keep.START).indent(2).width(width);
                 for (final WebrtcSession.Pair p : s.pairs()) {
@@ -377,6 +391,10 @@ public final class WebrtcViews {
                     if (!p.errorCodes().isEmpty()) {
                         flags.append(flags.length() > 0 ? " " : "").append("errors ").append(counts(p.errorCodes(), (code, n) -> code + " (" + n + (n == 1 ? " time)" : " times)")));
                     }
+                    if (p.retransmissions() > 0) {
+                        flags.append(flags.length() > 0 ? " " : "").append(p.retransmissions())
+                            .append(p.retransmissions() == 1 ? " retransmission" : " retransmissions");
+                    }
                     if (!p.repeatedErrorCodes().isEmpty()) {
                         flags.append(flags.length() > 0 ? " " : "").append("errors to resent checks ").append(counts(p.repeatedErrorCodes(), (code, n) -> code + " (" + n + (n == 1 ? " time)" : " times)")));
                     }
@@ -384,7 +402,7 @@ public final class WebrtcViews {
                         flags.append(flags.length() > 0 ? " " : "").append("relayed");
                     }
                     pairs.row(p.local(), p.remote(), p.role() == null ? "-" : p.role(), p.bindingRequests(),
-                        p.retransmissions(), p.bindingSuccesses(), p.bindingErrors(),
+                        p.bindingSuccesses(), p.bindingErrors(),
                         Double.isNaN(p.meanRttMs()) ? "-" : Decimals.fixed(p.meanRttMs(), 3), flags);
                 }
                 pairs.print(out);

@@ -4,6 +4,7 @@ import dev.callscope.flow.dubbo.DubboTracker;
 import dev.callscope.flow.rtp.DtmfEvent;
 import dev.callscope.flow.rtp.RtpStream;
 import dev.callscope.flow.sip.SipCall;
+import dev.callscope.flow.webrtc.Signalling;
 import dev.callscope.flow.webrtc.WebrtcSession;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,11 @@ import dev.callscope.flow.rtp.CallMedia;
  * @param webrtc the WebRTC sessions (ICE, DTLS, SRTP)
  */
 public record Evidence(List<SipCall> calls, List<RtpStream> streams, List<DtmfEvent> sipInfoDtmf, DubboTracker dubbo,
-                       List<WebrtcSession> webrtc, Map<String, List<RtpStream>> streamsByCall) {
-    /** @param streamsByCall the streams of each Call-ID; null to index {@code streams} */
+                       List<WebrtcSession> webrtc, Map<String, List<RtpStream>> streamsByCall, Signalling signalling) {
+    /**
+     * @param streamsByCall the streams of each Call-ID; null to index {@code streams}
+     * @param signalling the WebRTC signalling view (clients, rooms), or null
+     */
     public Evidence {
         calls = List.copyOf(calls);
         streams = List.copyOf(streams);
@@ -30,8 +34,13 @@ public record Evidence(List<SipCall> calls, List<RtpStream> streams, List<DtmfEv
     }
 
     public Evidence(final List<SipCall> calls, final List<RtpStream> streams, final List<DtmfEvent> sipInfoDtmf,
+                    final DubboTracker dubbo, final List<WebrtcSession> webrtc, final Map<String, List<RtpStream>> streamsByCall) {
+        this(calls, streams, sipInfoDtmf, dubbo, webrtc, streamsByCall, null);
+    }
+
+    public Evidence(final List<SipCall> calls, final List<RtpStream> streams, final List<DtmfEvent> sipInfoDtmf,
                     final DubboTracker dubbo, final List<WebrtcSession> webrtc) {
-        this(calls, streams, sipInfoDtmf, dubbo, webrtc, null);
+        this(calls, streams, sipInfoDtmf, dubbo, webrtc, null, null);
     }
 
     /** Without WebRTC sessions. */

@@ -130,8 +130,20 @@ public record VerifySpec(String name, List<SipRule> sip, DubboRule dubbo, List<W
     /**
      * A WebRTC expectation (extension point; see the class comment).
      *
-     * @param check "pair_nominated", "dtls_completed", "use_srtp", "srtp_both_ways", "fingerprints_match"
+     * @param check "nominated_pair", "dtls_completed", "use_srtp", "srtp_both_ways", "fingerprints_match_sdp",
+     *     or a room check: "room_members", "room_all_connected", "max_reconnect_s"
+     * @param room the room a room check is about, null for every room
+     * @param members the members "room_members" expects (exactly these joined)
+     * @param limit the seconds "max_reconnect_s" allows
      */
-    public record WebRtcRule(String name, String check) {
+    public record WebRtcRule(String name, String check, String room, List<String> members, double limit) {
+        public WebRtcRule {
+            members = members == null ? List.of() : List.copyOf(members);
+        }
+
+        /** A session check. */
+        public WebRtcRule(final String name, final String check) {
+            this(name, check, null, List.of(), 0);
+        }
     }
 }

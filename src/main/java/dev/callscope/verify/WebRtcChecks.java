@@ -1,5 +1,6 @@
 package dev.callscope.verify;
 
+import dev.callscope.flow.webrtc.Signalling;
 import dev.callscope.flow.webrtc.WebrtcSession;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,13 +17,23 @@ public final class WebRtcChecks implements Verifier.WebRtcChecker {
         "fingerprints_match_sdp");
 
     private final List<WebrtcSession> sessions;
+    private final Signalling signalling;
 
     public WebRtcChecks(final List<WebrtcSession> sessions) {
+        this(sessions, null);
+    }
+
+    /** With the signalling view, for the room checks. */
+    public WebRtcChecks(final List<WebrtcSession> sessions, final Signalling signalling) {
         this.sessions = List.copyOf(sessions);
+        this.signalling = signalling;
     }
 
     @Override
     public Check.Outcome check(final VerifySpec.WebRtcRule rule) {
+        if (rule.check().startsWith("room_") || rule.check().equals("max_reconnect_s")) {
+            return room(rule);
+        }
         if (sessions.isEmpty()) {
             return new Check.Outcome(false, "no WebRTC session (no STUN or DTLS on an ICE 5-tuple) in the capture");
         }
@@ -84,6 +95,62 @@ public final class WebRtcChecks implements Verifier.WebRtcChecker {
             default:
                 return "unknown check '" + check + "'";
         }
+    }
+
+    /** The room checks: against each room (or the one named), and every client for reconnects. */
+    private Check.Outcome room(final VerifySpec.WebRtcRule rule) {
+        if (rule.check().equals("max_reconnect_s")) {
+            if (signalling == null || signalling.clients().isEmpty()) {
+                return new Check.Outcome(false, "no signalling connection over WebSocket in the capture");
+            }
+            final List<String> over = new ArrayList<>();
+            double longest = 0;
+            for (final Signalling.Client c : signalling.clients()) {
+                for (final Signalling.Outage o : c.outages()) {
+                    final double s = Double.isNaN(o.seconds()) ? Double.POSITIVE_INFINITY : o.seconds();
+                    longest = Math.max(longest, s);
+                    if (s > rule.limit()) {
+                        over.add(String.format(Locale.ROOT, "%s without signalling %s", c.id(),
+                            Double.isInfinite(s) ? "until the end (never reconnected)" : String.format(Locale.ROOT, "%.3f s", s)));
+                    }
+                }
+            }
+            return over.isEmpty()
+                ? new Check.Outcome(true, String.format(Locale.ROOT, "longest outage %.3f s", longest))
+                : new Check.Outcome(false, String.join("; ", over));
+        }
+        final List<Signalling.Room> rooms = signalling == null ? List.of()
+            : signalling.rooms().stream().filter(r -> rule.room() == null || r.id().equals(rule.room())).toList();
+        if (rooms.isEmpty()) {
+            return new Check.Outcome(false, rule.room() == null ? "no room in the signalling (join messages with a room)"
+                : "no room '" + rule.room() + "' in the signalling");
+        }
+        final List<String> bad = new ArrayList<>();
+        for (final Signalling.Room r : rooms) {
+            if (rule.check().equals("room_members")) {
+                final java.util.Set<String> got = new java.util.TreeSet<>();
+                r.members().forEach(m -> got.add(m.name()));
+                if (!got.equals(new java.util.TreeSet<>(rule.members()))) {
+                    bad.add("room " + r.id() + " had " + got + ", expected " + new java.util.TreeSet<>(rule.members()));
+                }
+            } else {
+                for (final Signalling.Link l : r.mesh()) {
+                    if (!l.connected()) {
+                        bad.add("room " + r.id() + ": " + l.a() + " and " + l.b()
+                            + (l.session() == null ? " negotiated no session" : " never connected (session " + l.session().index() + ")"));
+                    }
+                }
+            }
+        }
+        if (!bad.isEmpty()) {
+            return new Check.Outcome(false, String.join("; ", bad));
+        }
+        final StringBuilder ok = new StringBuilder();
+        for (final Signalling.Room r : rooms) {
+            ok.append(ok.length() > 0 ? "; " : "").append("room ").append(r.id()).append(": ").append(r.members().size())
+                .append(" members").append(rule.check().equals("room_all_connected") ? ", " + r.mesh().size() + " links connected" : "");
+        }
+        return new Check.Outcome(true, ok.toString());
     }
 
     private static String success(final String check, final WebrtcSession s) {

@@ -48,6 +48,24 @@ class VerifyCommandTest {
     }
 
     @Test
+    void roomAssertions() {
+        // samples/webrtc-room: alice, bob and carol in room "lab", each two of them connected, no outage
+        final CliTest.Run r = run("verify", "--spec", SPECS + "webrtc-room.yaml", "samples/webrtc-room/webrtc-room-mesh.pcap");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(0);
+        assertThat(r.out()).contains("✔ members of room lab: room lab: 3 members")
+            .contains("✔ every two members connected of room lab: room lab: 3 members, 3 links connected")
+            .contains("✔ no signalling outage over 2.0 s: longest outage 0.000 s");
+        // samples/webrtc-reneg: the signalling server was down for about 7 s
+        final CliTest.Run down = run("verify", "--spec", SPECS + "webrtc-reconnect.yaml",
+            "samples/webrtc-reneg/webrtc-reneg-reconnect.pcap");
+        assertThat(down.code()).isEqualTo(1);
+        assertThat(down.out()).contains("✔ members: room lab: 2 members")
+            .containsPattern("✘ no signalling outage over 5.0 s: alice without signalling 7\\.\\d{3} s; bob without signalling 7\\.\\d{3} s");
+        final CliTest.Run bad = run("verify", "--spec", SPECS + "webrtc-room.yaml", "samples/sip-call.pcap");
+        assertThat(bad.out()).contains("✘ members of room lab: no room 'lab' in the signalling");
+    }
+
+    @Test
     void jsonSpecsWork() {
         final CliTest.Run r = run("verify", "--spec", SPECS + "sip-call.json", "samples/sip-call.pcap");
         assertThat(r.code()).isEqualTo(0);

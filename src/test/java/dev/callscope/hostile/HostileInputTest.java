@@ -295,7 +295,7 @@ class HostileInputTest {
 
     /**
      * {@code webrtc}'s text has the session of chromium-loopback.pcap with its real values: the
-     * ufrag pair and counts, the nominated pair with 5 checks, none resent, and 5 successes, DTLS 1.3 and the
+     * ufrag pair and counts, the nominated pair with 5 checks and 5 successes, DTLS 1.3 and the
      * main SRTP stream of 165 packets.
      */
     private static void assertRealWebrtcSession(final String text) {
@@ -305,7 +305,7 @@ class HostileInputTest {
         final String session = text.substring(m.start(), end < 0 ? text.length() : end);
         assertThat(session).contains("20 STUN, 213 SRTP, 61 SRTCP");
         assertThat(session).containsPattern(Pattern.quote(Hostile.WEBRTC_NOMINATED_LOCAL) + "\\s+"
-            + Pattern.quote(Hostile.WEBRTC_NOMINATED_REMOTE) + "\\s+controlling\\s+5\\s+0\\s+5\\s+0\\s+\\S+\\s+NOMINATED");
+            + Pattern.quote(Hostile.WEBRTC_NOMINATED_REMOTE) + "\\s+controlling\\s+5\\s+5\\s+0\\s+\\S+\\s+NOMINATED");
         assertThat(session).contains("DTLS 1.3  client " + Hostile.WEBRTC_NOMINATED_REMOTE + "  server "
             + Hostile.WEBRTC_NOMINATED_LOCAL);
         assertThat(session).contains("SRTP  " + Hostile.WEBRTC_SRTP_SSRC + " " + Hostile.WEBRTC_NOMINATED_LOCAL + " -> "

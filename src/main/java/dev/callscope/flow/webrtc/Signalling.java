@@ -23,12 +23,21 @@ import java.util.Map;
 public final class Signalling {
     /** A media gap shorter than this is not one (20 ms audio, 100 ms video, RTCP every second). */
     static final long MEDIA_GAP_NANOS = 500_000_000L;
+    /** Rooms kept, and members kept per room (the mesh grows with their square). */
+    static final int MAX_ROOMS = 256;
+    static final int MAX_MEMBERS = 256;
     /** Connection attempts closer together than this are one round of retries. */
     static final long ATTEMPT_ROUND_NANOS = 100_000_000L;
 
     final List<Client> clients = new ArrayList<>();
     final List<Room> rooms = new ArrayList<>();
     final List<Negotiation> negotiations = new ArrayList<>();
+    long roomsNotKept;
+
+    /** Room ids past {@link #MAX_ROOMS}: their messages were not looked at. */
+    public long roomsNotKept() {
+        return roomsNotKept;
+    }
 
     /** Clients of the signalling servers, by name when their messages give one, else by address. */
     public List<Client> clients() {
@@ -72,6 +81,8 @@ public final class Signalling {
         int closeCode = -1;
         long fromClient;
         long fromServer;
+        /** Its messages, in order (the tracker keeps {@code maxSignallingMessages} in all). */
+        final List<SignallingMessage> messages = new ArrayList<>();
 
         Connection(final FlowKey flow) {
             this.flow = flow;
@@ -136,6 +147,15 @@ public final class Signalling {
 
         public long messagesFromServer() {
             return fromServer;
+        }
+
+        public List<SignallingMessage> messages() {
+            return messages;
+        }
+
+        /** Whether {@code m} went from the client to the server. */
+        public boolean fromClient(final SignallingMessage m) {
+            return sender(m).equals(client);
         }
     }
 
@@ -231,6 +251,7 @@ public final class Signalling {
         final Map<String, Member> members = new LinkedHashMap<>();
         final List<Link> mesh = new ArrayList<>();
         long messages;
+        long membersNotKept;
 
         Room(final String id) {
             this.id = id;
@@ -251,6 +272,11 @@ public final class Signalling {
 
         public long messages() {
             return messages;
+        }
+
+        /** Names past {@link #MAX_MEMBERS} members: not kept. */
+        public long membersNotKept() {
+            return membersNotKept;
         }
     }
 
@@ -446,6 +472,7 @@ public final class Signalling {
         final Map<FlowKey, Connection> conns = new LinkedHashMap<>();
         for (final SignallingMessage m : messages) {
             final Connection c = conns.computeIfAbsent(m.flow(), Connection::new);
+            c.messages.add(m);
             c.firstTsNanos = Math.min(c.firstTsNanos, m.tsNanos());
             c.lastTsNanos = Math.max(c.lastTsNanos, m.tsNanos());
         }
@@ -626,7 +653,15 @@ public final class Signalling {
             if (e == null || e.room() == null) {
                 continue;
             }
-            final Room r = byId.computeIfAbsent(e.room(), Room::new);
+            Room r = byId.get(e.room());
+            if (r == null) {
+                if (byId.size() >= MAX_ROOMS) {
+                    roomsNotKept++;
+                    continue;
+                }
+                r = new Room(e.room());
+                byId.put(e.room(), r);
+            }
             r.messages++;
             final Connection c = conns.get(m.flow());
             final boolean fromClient = sender(m).equals(c.client);
@@ -670,7 +705,10 @@ public final class Signalling {
     }
 
     private static void joined(final Room r, final String name, final SignallingMessage m) {
-        final Member mb = r.members.computeIfAbsent(name, Member::new);
+        final Member mb = member(r, name);
+        if (mb == null) {
+            return;
+        }
         if (mb.joinedNanos < 0 || m.tsNanos() < mb.joinedNanos) {
             mb.joinedNanos = m.tsNanos();
             mb.joinFrame = m.frame();
@@ -682,8 +720,25 @@ public final class Signalling {
         }
     }
 
+    /** The member {@code name} of {@code r}, made when new; null past {@link #MAX_MEMBERS}. */
+    private static Member member(final Room r, final String name) {
+        Member mb = r.members.get(name);
+        if (mb == null) {
+            if (r.members.size() >= MAX_MEMBERS) {
+                r.membersNotKept++;
+                return null;
+            }
+            mb = new Member(name);
+            r.members.put(name, mb);
+        }
+        return mb;
+    }
+
     private static void left(final Room r, final String name, final long ts, final long frame, final String how) {
-        final Member mb = r.members.computeIfAbsent(name, Member::new);
+        final Member mb = member(r, name);
+        if (mb == null) {
+            return;
+        }
         if (mb.leftNanos < 0 || "leave".equals(how) && !"leave".equals(mb.leftHow)) {
             mb.leftNanos = ts;
             mb.leftFrame = frame;

@@ -45,7 +45,7 @@ public final class CaptureAssert extends AbstractAssert<CaptureAssert, Evidence>
     /** The capture's WebRTC sessions (ICE, DTLS, SRTP). */
     public WebRtcAssert webrtc() {
         isNotNull();
-        return new WebRtcAssert(actual.webrtc());
+        return new WebRtcAssert(actual.webrtc(), actual.signalling());
     }
 
     /** The capture's Apache Dubbo traffic. */

@@ -1,5 +1,6 @@
 package dev.callscope.verify.assertj;
 
+import dev.callscope.flow.webrtc.Signalling;
 import dev.callscope.flow.webrtc.WebrtcSession;
 import dev.callscope.verify.Check;
 import dev.callscope.verify.VerifySpec;
@@ -14,14 +15,19 @@ import org.assertj.core.api.AbstractAssert;
 public final class WebRtcAssert extends AbstractAssert<WebRtcAssert, List<WebrtcSession>> {
     private final WebRtcChecks checks;
 
-    WebRtcAssert(final List<WebrtcSession> sessions) {
+    WebRtcAssert(final List<WebrtcSession> sessions, final Signalling signalling) {
         super(sessions, WebRtcAssert.class);
-        this.checks = new WebRtcChecks(sessions == null ? List.of() : sessions);
+        this.checks = new WebRtcChecks(sessions == null ? List.of() : sessions, signalling);
     }
 
     private WebRtcAssert require(final String check) {
+        return require(new VerifySpec.WebRtcRule(check.replace('_', ' '), check));
+    }
+
+    private WebRtcAssert require(final VerifySpec.WebRtcRule rule) {
         isNotNull();
-        final Check.Outcome o = checks.check(new VerifySpec.WebRtcRule(check.replace('_', ' '), check));
+        final Check.Outcome o = checks.check(rule);
+        final String check = rule.check();
         if (!o.passed()) {
             failWithMessage("WebRTC: %s: %s", check.replace('_', ' '), o.message());
         }
@@ -46,6 +52,22 @@ public final class WebRtcAssert extends AbstractAssert<WebRtcAssert, List<Webrtc
     /** SRTP flowed in both directions of one session. */
     public WebRtcAssert hasSrtpBothWays() {
         return require("srtp_both_ways");
+    }
+
+    /** Room {@code room} (from the signalling's join messages) had exactly these members. */
+    public WebRtcAssert roomHasMembers(final String room, final String... members) {
+        return require(new VerifySpec.WebRtcRule("members of room " + room, "room_members", room, List.of(members), 0));
+    }
+
+    /** Every two members of room {@code room} had a session that connected (the mesh is whole). */
+    public WebRtcAssert roomIsFullyConnected(final String room) {
+        return require(new VerifySpec.WebRtcRule("every two members connected", "room_all_connected", room, List.of(), 0));
+    }
+
+    /** No signalling client was without its WebSocket connection for more than {@code seconds}. */
+    public WebRtcAssert hasNoSignallingOutageOver(final double seconds) {
+        return require(new VerifySpec.WebRtcRule("no signalling outage over " + seconds + " s", "max_reconnect_s", null, List.of(),
+            seconds));
     }
 
     /** The SDP's a=fingerprint values equal the certificates' SHA-256 fingerprints. */

@@ -54,6 +54,18 @@ class CaptureAssertTest {
     }
 
     @Test
+    void roomAssertions() {
+        final Evidence room = Capture.read(Path.of("samples/webrtc-room/webrtc-room-mesh.pcap"));
+        CaptureAssert.assertThat(room).webrtc().roomHasMembers("lab", "alice", "bob", "carol").roomIsFullyConnected("lab")
+            .hasNoSignallingOutageOver(1);
+        assertThatThrownBy(() -> CaptureAssert.assertThat(room).webrtc().roomHasMembers("lab", "alice", "bob"))
+            .hasMessage("WebRTC: room members: room lab had [alice, bob, carol], expected [alice, bob]");
+        final Evidence down = Capture.read(Path.of("samples/webrtc-reneg/webrtc-reneg-reconnect.pcap"));
+        assertThatThrownBy(() -> CaptureAssert.assertThat(down).webrtc().hasNoSignallingOutageOver(5))
+            .hasMessageStartingWith("WebRTC: max reconnect s: alice without signalling 7.");
+    }
+
+    @Test
     void failuresSayWhatTheCaptureShows() {
         assertThatThrownBy(() -> CaptureAssert.assertThat(busy).sipCalls().singleElement()
             .hasFlow("INVITE", "100", "180", "200", "ACK", "BYE", "200"))

@@ -163,6 +163,8 @@ public final class SignallingViews {
                 }
                 y.put("connected", l.connected());
                 y.put("session_end", l.session() == null ? null : ts(l.session().lastTsNanos()));
+                y.put("ended", ts(l.endNanos()));
+                y.put("ended_how", l.endHow());
             }
         }
     }
@@ -242,8 +244,8 @@ public final class SignallingViews {
             }
             for (final Signalling.Link l : r.mesh()) {
                 out.printf(Locale.ROOT, "  %s - %s  %s%n", l.a(), l.b(), l.session() == null ? "no session"
-                    : "session " + l.session().index() + (l.connected() ? " connected" : " NOT connected") + ", last packet "
-                        + rel(l.session().lastTsNanos(), t0));
+                    : "session " + l.session().index() + (l.connected() ? " connected" : " NOT connected") + ", ended "
+                        + rel(l.endNanos(), t0) + " (" + l.endHow() + ")");
             }
         }
     }

@@ -241,8 +241,30 @@ public final class Signalling {
         }
     }
 
-    /** Two members of a room and the WebRTC session between them (the mesh). */
-    public record Link(String a, String b, WebrtcSession session, boolean connected) {
+    /**
+     * Two members of a room and the WebRTC session between them (the mesh), and how the session
+     * ended at its last packet ({@code endNanos}): "DTLS close_notify" (a DTLS 1.2 alert in the clear),
+     * else "consent and media stopped" (a nominated pair kept alive by consent checks went silent),
+     * else "last packet".
+     */
+    public record Link(String a, String b, WebrtcSession session, boolean connected, long endNanos, String endHow) {
+        Link(final String a, final String b, final WebrtcSession session, final boolean connected) {
+            this(a, b, session, connected, end(session), endHow(session));
+        }
+
+        private static long end(final WebrtcSession s) {
+            return s == null ? -1 : s.lastTsNanos();
+        }
+
+        private static String endHow(final WebrtcSession s) {
+            if (s == null) {
+                return null;
+            }
+            if (s.dtls().alerts().stream().anyMatch(x -> x.contains("close_notify"))) {
+                return "DTLS close_notify";
+            }
+            return s.nominated() != null && s.nominated().consentChecks() > 0 ? "consent and media stopped" : "last packet";
+        }
     }
 
     /** A room: its members over time and the mesh of sessions between them. */
@@ -439,7 +461,134 @@ public final class Signalling {
         s.negotiations(sdps, byUfrags, merge);
         s.mediaGaps();
         s.mesh();
+        if (s.rooms.isEmpty()) {
+            s.rooms.addAll(inferRooms(s.negotiations));
+        }
         return s;
+    }
+
+    /**
+     * Rooms the signalling does not name, found from shared peers: a browser sends its local stream
+     * (the msid stream id) to every peer of a mesh, so the peer connections whose descriptions share a
+     * stream id are one peer's. Peers linked by sessions form a room when there are at least three.
+     * Members are named as the signalling names them, else "peer" and the start of their stream id;
+     * they joined with their first session and left with their last.
+     */
+    static List<Room> inferRooms(final List<Negotiation> negotiations) {
+        // a peer: the SDP origins (one per peer connection) that share a stream id
+        final Map<String, String> parent = new HashMap<>();
+        final Map<String, String> streamOwner = new HashMap<>();
+        final Map<String, String> nameOf = new HashMap<>();
+        for (final Negotiation n : negotiations) {
+            for (final Round r : n.rounds) {
+                for (final Description d : r.answer == null ? List.of(r.offer) : List.of(r.offer, r.answer)) {
+                    find(parent, d.origin());
+                    if (d.from() != null) {
+                        nameOf.putIfAbsent(d.origin(), d.from());
+                    }
+                    for (final Track t : d.tracks()) {
+                        if (t.msid() == null || t.msid().isBlank() || t.msid().startsWith("-")) {
+                            continue;
+                        }
+                        final String stream = t.msid().split(" ")[0];
+                        final String owner = streamOwner.putIfAbsent(stream, d.origin());
+                        if (owner != null) {
+                            union(parent, owner, d.origin());
+                        }
+                    }
+                }
+            }
+        }
+        // peers linked by sessions: rooms
+        final Map<String, String> room = new HashMap<>();
+        for (final Negotiation n : negotiations) {
+            if (n.session != null) {
+                union(room, find(parent, n.originA), find(parent, n.originB));
+            }
+        }
+        final Map<String, List<Negotiation>> byRoom = new LinkedHashMap<>();
+        for (final Negotiation n : negotiations) {
+            if (n.session != null) {
+                byRoom.computeIfAbsent(find(room, find(parent, n.originA)), k -> new ArrayList<>()).add(n);
+            }
+        }
+        final List<Room> out = new ArrayList<>();
+        for (final List<Negotiation> ns : byRoom.values()) {
+            final Map<String, Member> members = new LinkedHashMap<>();
+            final Map<String, String> memberName = new HashMap<>();
+            for (final Negotiation n : ns) {
+                for (final String origin : new String[] {n.originA, n.originB}) {
+                    final String peer = find(parent, origin);
+                    String name = memberName.get(peer);
+                    if (name == null) {
+                        name = nameOf.get(origin);
+                        if (name == null) {
+                            for (final Map.Entry<String, String> e : streamOwner.entrySet()) {
+                                if (find(parent, e.getValue()).equals(peer)) {
+                                    name = "peer " + e.getKey().substring(0, Math.min(8, e.getKey().length()));
+                                    break;
+                                }
+                            }
+                        }
+                        name = name == null ? "peer " + (memberName.size() + 1) : name;
+                        memberName.put(peer, name);
+                    }
+                    final Member m = members.computeIfAbsent(name, Member::new);
+                    final WebrtcSession s = n.session;
+                    if (m.joinedNanos < 0 || s.firstTsNanos < m.joinedNanos) {
+                        m.joinedNanos = s.firstTsNanos;
+                        m.joinFrame = s.firstFrame;
+                    }
+                    if (s.lastTsNanos > m.leftNanos) {
+                        m.leftNanos = s.lastTsNanos;
+                        m.leftHow = "last session ended";
+                    }
+                }
+            }
+            if (members.size() < 3 || out.size() >= MAX_ROOMS) {
+                continue;
+            }
+            final Room r = new Room("(inferred " + (out.size() + 1) + ")");
+            int kept = 0;
+            for (final Member m : members.values()) {
+                if (kept++ < MAX_MEMBERS) {
+                    r.members.put(m.name, m);
+                } else {
+                    r.membersNotKept++;
+                }
+            }
+            for (final Negotiation n : ns) {
+                final String a = memberName.get(find(parent, n.originA));
+                final String b = memberName.get(find(parent, n.originB));
+                if (r.members.containsKey(a) && r.members.containsKey(b) && !a.equals(b)) {
+                    r.mesh.add(new Link(a, b, n.session, connected(n.session)));
+                }
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    private static String find(final Map<String, String> parent, final String x) {
+        String p = parent.computeIfAbsent(x, k -> k);
+        while (!p.equals(parent.get(p))) {
+            final String up = parent.get(parent.get(p));
+            parent.put(p, up);
+            p = up;
+        }
+        return p;
+    }
+
+    private static void union(final Map<String, String> parent, final String a, final String b) {
+        final String ra = find(parent, a);
+        final String rb = find(parent, b);
+        if (!ra.equals(rb)) {
+            parent.put(rb, ra);
+        }
+    }
+
+    private static boolean connected(final WebrtcSession s) {
+        return s != null && (s.nominated() != null || s.dtls().seen() || s.srtpPackets() > 0);
     }
 
     /** Every two members of a room, and the session their offers and answers named. */
@@ -460,9 +609,7 @@ public final class Signalling {
                             }
                         }
                     }
-                    final boolean connected = session != null && (session.nominated() != null || session.dtls().seen()
-                        || session.srtpPackets() > 0);
-                    r.mesh.add(new Link(a, b, session, connected));
+                    r.mesh.add(new Link(a, b, session, connected(session)));
                 }
             }
         }

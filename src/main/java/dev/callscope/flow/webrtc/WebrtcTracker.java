@@ -676,11 +676,8 @@ public final class WebrtcTracker implements Tap {
             }
             if (tx.answered) {
                 tx.responseSeenOn = point;
-                activity(s, m.frame(), false);
-                s.stunMessages++;
+                again(s, m);
                 s.duplicateResponses++;
-                s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
-                keep(s, m);
                 if (tx.pair != null) {
                     tx.pair.duplicateResponses++;
                     if (m.messageClass() == StunMessage.ERROR) {
@@ -784,15 +781,20 @@ public final class WebrtcTracker implements Tap {
         }
     }
 
+    /** A STUN message of a transaction already counted, sent again: on the session's timeline, not a new check. */
+    private void again(final WebrtcSession s, final StunMessage m) {
+        activity(s, m.frame(), false);
+        s.stunMessages++;
+        s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
+        keep(s, m);
+    }
+
     /** A request whose transaction id was seen before between the same addresses: one check sent again. */
     private void retransmission(final Tx tx, final StunMessage m) {
         final WebrtcSession s = tx.session;
         tx.retransmitted = true;
-        activity(s, m.frame(), false);
-        s.stunMessages++;
+        again(s, m);
         s.retransmissions++;
-        s.lastTsNanos = Math.max(s.lastTsNanos, m.tsNanos());
-        keep(s, m);
         if (tx.pair != null) {
             tx.pair.retransmissions++;
             tx.pair.lastTsNanos = m.tsNanos();

@@ -203,6 +203,18 @@ class WebrtcSignallingTest {
                     want.path("five_tuple").path("answerer").asText());
             }
         });
+        // without the room ids, the shared local streams (msid) find the same room and mesh
+        final List<Signalling.Room> inferred = Signalling.inferRooms(g.negotiations());
+        assertThat(inferred).singleElement().satisfies(r -> {
+            assertThat(r.id()).isEqualTo("(inferred 1)");
+            assertThat(r.members()).extracting(Signalling.Member::name).containsExactlyInAnyOrderElementsOf(joined.keySet());
+            assertThat(r.mesh()).hasSize(3).allSatisfy(l -> assertThat(l.connected()).isTrue());
+            assertThat(r.mesh()).extracting(Signalling.Link::session)
+                .containsExactlyInAnyOrderElementsOf(g.rooms().get(0).mesh().stream().map(Signalling.Link::session).toList());
+            // carol's last session ended when she left
+            final Signalling.Member carol = r.members().stream().filter(m -> m.name().equals("carol")).findFirst().orElseThrow();
+            assertThat(epoch(carol.leftNanos())).isCloseTo(left.get("carol"), within(1.0));
+        });
         // each peer has its own address and one connection, closed with a close frame
         assertThat(g.clients()).hasSize(3).allSatisfy(c -> {
             assertThat(c.connections()).singleElement().satisfies(k -> assertThat(k.closeCode()).isEqualTo(1000));

@@ -53,6 +53,7 @@ class ArchitectureTest {
         "com.sun.jna.", "capture",
         "com.fasterxml.jackson.", "output",
         "com.alibaba.com.caucho.", "dissect",
+        "io.netty.", "dissect",
         "org.jline.", "shell",
         "org.assertj.", "verify");
 

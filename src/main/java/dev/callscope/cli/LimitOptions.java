@@ -46,6 +46,14 @@ public final class LimitOptions {
     @Option(names = "--dubbo-max-payload", paramLabel = "BYTES", description = "Largest Dubbo frame body; larger ones are discarded with an anomaly (default: 8388608, Dubbo's own).")
     Integer dubboMaxPayload;
 
+    @Option(names = "--http2-max-header-list", paramLabel = "BYTES",
+        description = "Largest HTTP/2 header block and decoded header list; larger ones are dropped with an anomaly (default: 65536).")
+    Integer http2MaxHeaderList;
+
+    @Option(names = "--http2-max-streams", paramLabel = "N",
+        description = "HTTP/2 streams followed at once per connection; more are counted, not followed (default: 1000).")
+    Integer http2MaxStreams;
+
     @Option(names = "--dubbo-timeout", paramLabel = "SECONDS",
         description = "A Dubbo request without a timeout attachment waits this long (packet time) for its response (default: 1, Dubbo's own).")
     Integer dubboTimeout;
@@ -141,6 +149,12 @@ public final class LimitOptions {
         }
         if (dubboMaxPayload != null) {
             l.dubboMaxPayload = positive("--dubbo-max-payload", dubboMaxPayload);
+        }
+        if (http2MaxHeaderList != null) {
+            l.http2MaxHeaderList = positive("--http2-max-header-list", http2MaxHeaderList);
+        }
+        if (http2MaxStreams != null) {
+            l.http2MaxStreams = positive("--http2-max-streams", http2MaxStreams);
         }
         if (dubboTimeout != null) {
             l.dubboTimeoutNanos = positive("--dubbo-timeout", dubboTimeout) * 1_000_000_000L;

@@ -59,6 +59,14 @@ public final class Limits {
     /** Largest Dubbo payload (Dubbo's own default, 8 MiB). */
     public int dubboMaxPayload = 8 * 1024 * 1024;
     /**
+     * Largest HTTP/2 header block (HEADERS and its CONTINUATIONs, compressed) and largest decoded header
+     * list; a bigger one is dropped and the direction's HPACK state is given up (an HPACK bomb, an
+     * endless CONTINUATION).
+     */
+    public int http2MaxHeaderList = 64 * 1024;
+    /** HTTP/2 streams followed at once per connection; more are counted, not followed. */
+    public int http2MaxStreams = 1000;
+    /**
      * A Dubbo request without a {@code timeout} attachment waits this long for its response, in
      * packet time (Dubbo's own default, 1000 ms); with the attachment, it waits as long as that says.
      */

@@ -72,7 +72,7 @@ public final class DubboView {
             final boolean fromClient = q.direction() == c.clientToServer();
             calls.row(secs(q.tsNanos() - firstNanos), q.frame(), fromClient ? c.client() : c.server(), "->",
                 fromClient ? c.server() : c.client(), x.serviceMethod() + (x.duplicateId() ? " [duplicate id]" : ""),
-                status(x), ms(x.latencyNanos()), q.frameBytes(), x.response() == null ? "-" : x.response().frameBytes());
+                status(x) + (x.late() ? " LATE" : ""), ms(x.latencyNanos()), q.frameBytes(), x.response() == null ? "-" : x.response().frameBytes());
         }
         calls.print(out);
         final DubboTracker.Totals tot = t.totals();
@@ -81,10 +81,10 @@ public final class DubboView {
         }
         out.println();
         out.println("Per service#method");
-        final TextTable m = new TextTable("Service#method", ">Calls", ">Errors", ">No response", ">p50 ms", ">p90 ms",
+        final TextTable m = new TextTable("Service#method", ">Calls", ">Errors", ">No response", ">Late", ">p50 ms", ">p90 ms",
             ">p99 ms", ">Max ms").shrink("Service#method", 16, TextTable.Keep.END).drop("p90 ms").width(width);
         for (final DubboTracker.MethodStats s : t.methods()) {
-            m.row(s.serviceMethod(), s.count(), s.errors(), s.unanswered(), ms(s.latencyNanos(0.5)), ms(s.latencyNanos(0.9)),
+            m.row(s.serviceMethod(), s.count(), s.errors(), s.unanswered(), s.late(), ms(s.latencyNanos(0.5)), ms(s.latencyNanos(0.9)),
                 ms(s.latencyNanos(0.99)), ms(s.maxLatencyNanos()));
         }
         m.print(out);
@@ -121,10 +121,12 @@ public final class DubboView {
         }
         h.print(out);
         out.println();
-        TextTable.wrap(String.format(Locale.ROOT, "Totals: %d requests (%d one-way), %d responses, %d unanswered, %d timeouts, %d exceptions,"
+        TextTable.wrap(String.format(Locale.ROOT, "Totals: %d requests (%d one-way), %d responses, %d unanswered, %d timeouts, "
+                + "%d late responses (after the consumer's timeout), %d exceptions,"
                 + " %d errors, %d duplicate ids, %d heartbeats (%d requests, %d responses), %d missed heartbeats,"
                 + " %d broken bodies, %d connections (%d reconnects)",
-            tot.requests(), tot.oneWay(), tot.responses(), tot.unanswered(), tot.timeouts(), tot.exceptions(), tot.errors(),
+            tot.requests(), tot.oneWay(), tot.responses(), tot.unanswered(), tot.timeouts(), tot.lateResponses(), tot.exceptions(),
+            tot.errors(),
             tot.duplicateIds(), tot.heartbeats(), tot.heartbeatRequests(), tot.heartbeatResponses(), tot.missedHeartbeats(),
             tot.brokenBodies(), tot.connections(), tot.reconnects()), width, 2).forEach(out::println);
         if (!anomalyCounts.isEmpty()) {
@@ -132,6 +134,7 @@ public final class DubboView {
             anomalyCounts.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
             TextTable.wrap(sb.toString(), width, 2).forEach(out::println);
         }
+        TripleView.text(out, t, firstNanos, width);
     }
 
     // ------------------------------------------------------------------ JSON
@@ -190,6 +193,8 @@ public final class DubboView {
             o.put("response_frame", r.frame());
         }
         o.put("timeout", x.timedOut());
+        o.put("timeout_ms", x.timeoutNanos() < 0 ? null : x.timeoutNanos() / 1_000_000L);
+        o.put("late", x.late());
         o.put("duplicate_id", x.duplicateId());
         o.put("request_bytes", q.frameBytes());
         if (r == null) {
@@ -209,6 +214,7 @@ public final class DubboView {
         o.put("calls", s.count());
         o.put("errors", s.errors());
         o.put("unanswered", s.unanswered());
+        o.put("late", s.late());
         o.put("p50_ms", msValue(s.latencyNanos(0.5)));
         o.put("p90_ms", msValue(s.latencyNanos(0.9)));
         o.put("p99_ms", msValue(s.latencyNanos(0.99)));
@@ -256,6 +262,7 @@ public final class DubboView {
         o.put("one_way", t.oneWay());
         o.put("unanswered", t.unanswered());
         o.put("timeouts", t.timeouts());
+        o.put("late_responses", t.lateResponses());
         o.put("exceptions", t.exceptions());
         o.put("errors", t.errors());
         o.put("duplicate_ids", t.duplicateIds());
@@ -292,11 +299,13 @@ public final class DubboView {
         anomalyCounts.forEach(ac::put);
         final ArrayNode an = o.putArray("tracker_anomalies");
         t.anomalies().forEach(a -> an.add(anomaly(a)));
+        TripleView.json(o, t);
         return o;
     }
 
     public static void jsonl(final PrintWriter out, final DubboTracker t, final long firstNanos) {
         t.exchanges().forEach(x -> Json.writeLine(out, exchange(x)));
+        t.tripleCalls().forEach(c -> Json.writeLine(out, TripleView.call(c)));
         jsonlSummary(n -> Json.writeLine(out, n), t, firstNanos);
     }
 

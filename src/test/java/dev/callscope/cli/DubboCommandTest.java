@@ -32,7 +32,7 @@ class DubboCommandTest {
             "dev.callscope.samples.dubbo.GreetingService#fail", "OK exception", "one-way");
         assertThat(r[1]).containsPattern("127\\.0\\.0\\.1:\\d+\\s+->\\s+127\\.0\\.0\\.1:20880");
         assertThat(r[1]).containsPattern("GreetingService#greetAsync\\s+40\\s+0\\s+0\\s");
-        assertThat(r[1]).contains("Totals: 48 requests (1 one-way), 47 responses, 0 unanswered, 0 timeouts, 1 exceptions",
+        assertThat(r[1]).contains("Totals: 48 requests (1 one-way), 47 responses, 0 unanswered, 0 timeouts, 1 late responses (after the consumer's timeout), 1 exceptions",
             "28 heartbeats (14 requests, 14 responses), 0 missed heartbeats");
     }
 

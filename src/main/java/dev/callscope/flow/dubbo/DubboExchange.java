@@ -31,6 +31,8 @@ public final class DubboExchange {
     private DubboFrame response;
     private State state;
     private boolean duplicateId;
+    /** The consumer's own deadline for the response: the request's timeout attachment, else the default. */
+    long timeoutNanos = -1;
     /** While pending: the packet time after which the tracker gives up waiting, its order of request, its table. */
     long deadlineNanos;
     long seq;
@@ -74,14 +76,30 @@ public final class DubboExchange {
             || state == State.UNANSWERED_AFTER_TIMEOUT;
     }
 
+    /**
+     * The consumer's deadline for the response (its {@code timeout} attachment, else Dubbo's default of
+     * 1000 ms or {@code --dubbo-timeout}), or -1 for a one-way request.
+     */
+    public long timeoutNanos() {
+        return timeoutNanos;
+    }
+
+    /**
+     * A late response: it came after the consumer's deadline, so the consumer had already failed the
+     * call with a timeout while the provider still did the work (the response is dropped).
+     */
+    public boolean late() {
+        return response != null && timeoutNanos > 0 && latencyNanos() > timeoutNanos;
+    }
+
     /** The response's status was CLIENT_TIMEOUT (30) or SERVER_TIMEOUT (31). */
     public boolean timedOut() {
         return response != null && (response.status() == 30 || response.status() == 31);
     }
 
-    /** The call failed: a status other than OK, an exception result, or no response. */
+    /** The call failed: a status other than OK, an exception result, a late response, or no response. */
     public boolean error() {
-        if (unanswered()) {
+        if (unanswered() || late()) {
             return true;
         }
         if (response == null) {

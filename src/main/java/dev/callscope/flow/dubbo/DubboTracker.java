@@ -12,6 +12,8 @@ import dev.callscope.dissect.Severity;
 import dev.callscope.dissect.Tap;
 import dev.callscope.dissect.TcpEvent;
 import dev.callscope.dissect.dubbo.DubboFrame;
+import dev.callscope.dissect.http2.Http2Call;
+import dev.callscope.dissect.http2.Http2ConnectionSummary;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -68,6 +70,7 @@ public final class DubboTracker implements Tap {
         long count;
         long errors;
         long unanswered;
+        long late;
         private final LatencySamples latencies = new LatencySamples();
 
         MethodStats(final String serviceMethod) {
@@ -88,6 +91,11 @@ public final class DubboTracker implements Tap {
 
         public long unanswered() {
             return unanswered;
+        }
+
+        /** Responses after the consumer's deadline (see {@link DubboExchange#late()}). */
+        public long late() {
+            return late;
         }
 
         /**
@@ -127,10 +135,14 @@ public final class DubboTracker implements Tap {
     public static final double LATENCY_RELATIVE_ERROR = LatencySamples.RELATIVE_ERROR;
 
     /** Totals over the capture. */
+    /**
+     * @param timeouts responses with status CLIENT_TIMEOUT or SERVER_TIMEOUT
+     * @param lateResponses responses after the consumer's own deadline (its timeout attachment, else the default)
+     */
     public record Totals(long requests, long responses, long oneWay, long unanswered, long timeouts, long exceptions,
                          long errors, long duplicateIds, long unmatchedResponses, long heartbeats, long heartbeatRequests,
                          long heartbeatResponses, long missedHeartbeats, long brokenBodies, long connections,
-                         long reconnects) {
+                         long reconnects, long lateResponses) {
     }
 
     private final Bounds bounds;
@@ -148,6 +160,7 @@ public final class DubboTracker implements Tap {
     private long oneWay;
     private long unanswered;
     private long timeouts;
+    private long late;
     private long exceptions;
     private long errors;
     private long duplicates;
@@ -233,11 +246,49 @@ public final class DubboTracker implements Tap {
 
     @Override
     public boolean wants(final Class<? extends ProtocolEvent> type) {
-        return type == DubboFrame.class || type == TcpEvent.class;
+        return type == DubboFrame.class || type == TcpEvent.class || type == Http2Call.class || type == Http2ConnectionSummary.class;
+    }
+
+    /** Triple (gRPC over HTTP/2) calls, in order of their end; at most {@code maxExchanges} kept. */
+    private final List<Http2Call> tripleCalls = new ArrayList<>();
+    private long tripleCallsNotKept;
+    private final List<Http2ConnectionSummary> http2Connections = new ArrayList<>();
+
+    /** Triple (gRPC over HTTP/2) calls in order of their first HEADERS. */
+    public List<Http2Call> tripleCalls() {
+        final List<Http2Call> l = new ArrayList<>(tripleCalls);
+        l.sort(java.util.Comparator.comparingLong(Http2Call::tsNanos).thenComparingInt(Http2Call::streamId));
+        return l;
+    }
+
+    /** Triple calls past the {@code maxExchanges} bound: counted, not kept. */
+    public long tripleCallsNotKept() {
+        return tripleCallsNotKept;
+    }
+
+    /** The HTTP/2 connections that carried gRPC, as their ends reported them. */
+    public List<Http2ConnectionSummary> http2Connections() {
+        return http2Connections;
     }
 
     @Override
     public void onEvent(final ProtocolEvent e) {
+        if (e instanceof Http2Call c) {
+            if (c.grpc()) {
+                if (tripleCalls.size() < bounds.maxExchanges()) {
+                    tripleCalls.add(c);
+                } else {
+                    tripleCallsNotKept++;
+                }
+            }
+            return;
+        }
+        if (e instanceof Http2ConnectionSummary s) {
+            if (http2Connections.size() < bounds.maxConnections()) {
+                http2Connections.add(s);
+            }
+            return;
+        }
         if (e instanceof DubboFrame f) {
             expire(f.tsNanos());
             frame(f);
@@ -423,7 +474,8 @@ public final class DubboTracker implements Tap {
         final DubboExchange previous = pending.put(f.requestId(), x);
         x.waitingIn = pending;
         x.seq = nextSeq++;
-        x.deadlineNanos = f.tsNanos() + timeoutNanos(f) + lingerNanos;
+        x.timeoutNanos = timeoutNanos(f);
+        x.deadlineNanos = f.tsNanos() + x.timeoutNanos + lingerNanos;
         waiting.add(x);
         nextDeadline = Math.min(nextDeadline, x.deadlineNanos);
         if (previous != null) {
@@ -484,6 +536,10 @@ public final class DubboTracker implements Tap {
         }
         if (x.timedOut()) {
             timeouts++;
+        }
+        if (x.late()) {
+            late++;
+            m.late++;
         }
         final String kind = f.body().resultKind();
         if (kind != null && kind.startsWith("exception")) {
@@ -717,7 +773,7 @@ public final class DubboTracker implements Tap {
     public Totals totals() {
         return new Totals(requests, responses, oneWay, unanswered, timeouts, exceptions, errors, duplicates, unmatched,
             heartbeatRequests + heartbeatResponses, heartbeatRequests, heartbeatResponses, missed, broken,
-            connections.size(), reconnects);
+            connections.size(), reconnects, late);
     }
 
     /** The connection of an endpoint pair, for ladders: the first whose client or server is {@code e}. */

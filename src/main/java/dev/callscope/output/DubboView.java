@@ -108,10 +108,19 @@ public final class DubboView {
                 notes.append("opened before capture");
             }
             if (c.reconnect()) {
-                notes.append(notes.length() > 0 ? ", " : "").append("reconnect");
+                notes.append(notes.length() > 0 ? ", " : "").append("reconnect").append(c.reconnectGapNanos() < 0 ? ""
+                    : " after " + ms(c.reconnectGapNanos()) + " ms");
             }
             if (c.closeKind() != null) {
-                notes.append(notes.length() > 0 ? ", " : "").append(c.closeKind());
+                notes.append(notes.length() > 0 ? ", " : "").append(c.closeKind())
+                    .append(c.closedBy() == null ? "" : " by " + c.closedBy());
+                if (c.unansweredHeartbeats() > 0) {
+                    notes.append(" after ").append(c.unansweredHeartbeats()).append(" unanswered heartbeat")
+                        .append(c.unansweredHeartbeats() == 1 ? "" : "s");
+                }
+                if (c.lostAtClose() > 0) {
+                    notes.append(", ").append(c.lostAtClose()).append(c.lostAtClose() == 1 ? " call" : " calls").append(" lost");
+                }
             }
             h.row(c.index(), c.client(), c.server(),
                 c.synNanos() < 0 ? "-" : secs(c.synNanos() - firstNanos),
@@ -242,7 +251,11 @@ public final class DubboView {
         o.put("syn_ts", c.synNanos() < 0 ? null : Timestamps.iso(c.synNanos()));
         o.put("close_ts", c.closeNanos() < 0 ? null : Timestamps.iso(c.closeNanos()));
         o.put("close_kind", c.closeKind());
+        o.put("closed_by", c.closedBy());
+        o.put("unanswered_heartbeats", c.unansweredHeartbeats());
+        o.put("calls_lost_at_close", c.lostAtClose());
         o.put("reconnect", c.reconnect());
+        o.put("reconnect_gap_ms", msValue(c.reconnectGapNanos()));
         o.put("end_reason", c.endReason());
         o.put("requests", c.requests());
         o.put("responses", c.responses());

@@ -114,8 +114,10 @@ public final class DubboHeader {
     public static String statusName(final int status) {
         switch (status) {
             case 20: return "OK";
+            case 25: return "SERIALIZATION_ERROR";
             case 30: return "CLIENT_TIMEOUT";
             case 31: return "SERVER_TIMEOUT";
+            case 35: return "CHANNEL_INACTIVE";
             case 40: return "BAD_REQUEST";
             case 50: return "BAD_RESPONSE";
             case 60: return "SERVICE_NOT_FOUND";

@@ -25,7 +25,13 @@ public final class DubboConnection {
     long synNanos = -1;
     long closeNanos = -1;
     String closeKind;
+    /** "consumer" or "provider": who sent the first FIN or RST, or null. */
+    String closedBy;
     boolean reconnect;
+    /** For a reconnect: from the earlier connection's close to this one's SYN, else -1. */
+    long reconnectGapNanos = -1;
+    /** Requests still waiting for their response when the connection closed. */
+    long lostAtClose;
     String endReason;
     final List<ProtocolEvent> timeline = new ArrayList<>();
     boolean timelineTruncated;
@@ -146,6 +152,27 @@ public final class DubboConnection {
     /** "FIN", "RST" or null when the connection was still open. */
     public String closeKind() {
         return closeKind;
+    }
+
+    /** "consumer" or "provider": who closed the connection first (FIN or RST), or null. */
+    public String closedBy() {
+        return closedBy;
+    }
+
+    /** For a reconnect, the outage: from the earlier connection's close to this SYN; else -1. */
+    public long reconnectGapNanos() {
+        return reconnectGapNanos;
+    }
+
+    /** Requests that never got their response because the connection closed (they failed on the consumer). */
+    public long lostAtClose() {
+        return lostAtClose;
+    }
+
+    /** Heartbeats the consumer sent that got no answer (requests minus responses). */
+    public long unansweredHeartbeats() {
+        final Heartbeats h = clientHeartbeats();
+        return Math.max(0, h.requests - h.responses);
     }
 
     /** A new connection from the same consumer host to the same provider after an earlier one closed. */

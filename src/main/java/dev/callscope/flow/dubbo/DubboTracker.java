@@ -336,6 +336,11 @@ public final class DubboTracker implements Tap {
         if ((t.flags() & (TcpEvent.FIN | TcpEvent.RST)) != 0 && c.closeNanos < 0) {
             c.closeNanos = t.tsNanos();
             c.closeKind = t.kind();
+            c.closedBy = t.direction() == c.clientToServer() ? "consumer" : "provider";
+            // a consumer reconnects while the old conversation may still linger: its close counts from now
+            if (lastClosed.size() < bounds.maxConnections() || lastClosed.containsKey(pairKey(c))) {
+                lastClosed.merge(pairKey(c), c.closeNanos, Math::max);
+            }
         }
         if ((t.flags() & TcpEvent.RST) != 0) {
             c.closeKind = "RST";
@@ -373,6 +378,7 @@ public final class DubboTracker implements Tap {
                 final Long closed = lastClosed.get(pairKey(c));
                 if (closed != null && closed <= c.synNanos) {
                     c.reconnect = true;
+                    c.reconnectGapNanos = c.synNanos - closed;
                     reconnects++;
                 }
             }
@@ -554,6 +560,9 @@ public final class DubboTracker implements Tap {
 
     /** Gives up on a pending request (it left its pending table already, or is about to). */
     private void closeUnanswered(final DubboExchange x, final DubboExchange.State s) {
+        if (s == DubboExchange.State.UNANSWERED_AT_CLOSE && x.state() == DubboExchange.State.PENDING) {
+            x.connection().lostAtClose++;
+        }
         if (x.state() != DubboExchange.State.PENDING) {
             return;
         }

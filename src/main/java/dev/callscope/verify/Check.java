@@ -2,6 +2,7 @@ package dev.callscope.verify;
 
 import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.flow.dubbo.DubboExchange;
+import dev.callscope.dissect.http2.Http2Call;
 import dev.callscope.flow.dubbo.DubboTracker;
 import dev.callscope.flow.rtp.CallMedia;
 import dev.callscope.flow.rtp.DtmfEvent;
@@ -160,8 +161,13 @@ public final class Check {
         return t.exchanges().stream().filter(x -> sameMethod(x.serviceMethod(), method)).toList();
     }
 
+    /** The Triple calls (gRPC over HTTP/2) to {@code method}. */
+    public static List<Http2Call> tripleCalls(final DubboTracker t, final String method) {
+        return t.tripleCalls().stream().filter(c -> sameMethod(DubboTracker.tripleMethod(c), method)).toList();
+    }
+
     public static Outcome calls(final DubboTracker t, final String method, final int n) {
-        final int got = exchanges(t, method).size();
+        final int got = exchanges(t, method).size() + tripleCalls(t, method).size();
         return Outcome.of(got == n, "expected " + n + " call(s) to " + method + ", got " + got);
     }
 
@@ -183,13 +189,22 @@ public final class Check {
                 seen.merge(s == null ? "?" : s, 1L, Long::sum);
             }
         }
+        for (final Http2Call c : tripleCalls(t, method)) {
+            // a Triple call: its gRPC status by name, EXCEPTION for Dubbo's tri-exception-code, RST_STREAM without a status
+            final Integer g = c.grpcStatus();
+            final String s = g == null ? (c.rstCode() >= 0 ? "RST_STREAM" : "?")
+                : g == 0 && c.responseHeader("tri-exception-code") != null ? EXCEPTION : grpcStatusName(g);
+            seen.merge(s, 1L, Long::sum);
+        }
         final boolean ok = allowed.stream().map(a -> a.toUpperCase(Locale.ROOT)).toList().containsAll(seen.keySet());
         return Outcome.of(ok, "statuses " + seen + ", allowed " + allowed);
     }
 
     public static Outcome noUnanswered(final DubboTracker t, final String method) {
         final long n = (method == null ? t.exchanges().stream() : exchanges(t, method).stream())
-            .filter(DubboExchange::unanswered).count();
+            .filter(DubboExchange::unanswered).count()
+            + (method == null ? t.tripleCalls().stream() : tripleCalls(t, method).stream())
+                .filter(c -> c.grpcStatus() == null && c.rstCode() < 0).count();
         return Outcome.of(n == 0, n + " unanswered request(s)");
     }
 
@@ -208,8 +223,10 @@ public final class Check {
 
     public static Outcome latency(final DubboTracker t, final String method, final String quantile, final double maxMs) {
         final double q = quantile(quantile);
-        final long[] lat = exchanges(t, method).stream().mapToLong(DubboExchange::latencyNanos).filter(l -> l >= 0)
-            .sorted().toArray();
+        final long[] lat = java.util.stream.LongStream.concat(
+            exchanges(t, method).stream().mapToLong(DubboExchange::latencyNanos),
+            tripleCalls(t, method).stream().mapToLong(c -> c.endNanos() < 0 || c.grpcStatus() == null ? -1 : c.endNanos() - c.tsNanos()))
+            .filter(l -> l >= 0).sorted().toArray();
         if (lat.length == 0) {
             return Outcome.of(false, "no answered call to " + method + ", so no " + quantile + " latency");
         }
@@ -217,6 +234,14 @@ public final class Check {
         final double ms = lat[Math.max(0, Math.min(lat.length - 1, rank - 1))] / 1e6;
         final boolean ok = ms <= maxMs;
         return Outcome.of(ok, quantile + " latency " + num(ms) + " ms" + (ok ? " within " : " over ") + num(maxMs) + " ms");
+    }
+
+    /** gRPC status names (OK, CANCELLED, ... UNAUTHENTICATED), "STATUS_N" past them. */
+    static String grpcStatusName(final int s) {
+        final String[] names = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+            "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
+            "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+        return s >= 0 && s < names.length ? names[s] : "STATUS_" + s;
     }
 
     public static Outcome heartbeatsPresent(final DubboTracker t) {

@@ -150,7 +150,7 @@ public final class Verifier {
             if (m.calls() != null) {
                 out.add(VerificationReport.Result.of(g, "calls", Check.calls(ev.dubbo(), m.method(), m.calls())));
             } else {
-                final int n = Check.exchanges(ev.dubbo(), m.method()).size();
+                final int n = Check.exchanges(ev.dubbo(), m.method()).size() + Check.tripleCalls(ev.dubbo(), m.method()).size();
                 out.add(VerificationReport.Result.of(g, "called", new Check.Outcome(n > 0, n + " call(s)")));
             }
             if (!m.statuses().isEmpty()) {

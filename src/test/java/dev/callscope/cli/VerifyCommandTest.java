@@ -66,6 +66,18 @@ class VerifyCommandTest {
     }
 
     @Test
+    void tripleCallsAreCheckedAsDubboCalls() {
+        // samples/triple/triple-unary.pcap: 6 greet calls, fail throws (tri-exception-code), slow misses its 500 ms deadline
+        final CliTest.Run r = run("verify", "--spec", SPECS + "triple.yaml", "samples/triple/triple-unary.pcap");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(0);
+        assertThat(r.out()).contains("✔ calls").contains("statuses {OK=6}").contains("statuses {EXCEPTION=1}")
+            .contains("statuses {DEADLINE_EXCEEDED=1}").contains("0 unanswered request(s)");
+        final CliTest.Run other = run("verify", "--spec", SPECS + "triple.yaml", "samples/triple/triple-errors.pcap");
+        assertThat(other.code()).isEqualTo(1);
+        assertThat(other.out()).contains("expected 6 call(s) to GreeterService#greet, got 3");
+    }
+
+    @Test
     void jsonSpecsWork() {
         final CliTest.Run r = run("verify", "--spec", SPECS + "sip-call.json", "samples/sip-call.pcap");
         assertThat(r.code()).isEqualTo(0);

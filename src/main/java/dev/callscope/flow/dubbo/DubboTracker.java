@@ -266,6 +266,71 @@ public final class DubboTracker implements Tap {
         return tripleCallsNotKept;
     }
 
+    /** A Triple call in the per-method summary, as a dubbo-protocol call is. */
+    private void triple(final Http2Call c) {
+        final MethodStats m = methods.computeIfAbsent(tripleMethod(c), MethodStats::new);
+        m.count++;
+        if (c.endNanos() >= 0 && c.grpcStatus() != null) {
+            m.add(c.endNanos() - c.tsNanos());
+        }
+        if (tripleError(c)) {
+            m.errors++;
+        }
+        if (tripleLate(c)) {
+            m.late++;
+            late++;
+        }
+        if (c.grpcStatus() == null && c.rstCode() < 0) {
+            m.unanswered++;
+        }
+    }
+
+    /** "service#method" of a Triple call, as the dubbo protocol names it. */
+    public static String tripleMethod(final Http2Call c) {
+        return (c.service() == null ? "?" : c.service()) + "#" + (c.method() == null ? "?" : c.method());
+    }
+
+    /** A Triple call failed: a gRPC status other than OK, Dubbo's tri-exception-code, a reset, or no status. */
+    public static boolean tripleError(final Http2Call c) {
+        final Integer s = c.grpcStatus();
+        return s == null || s != 0 || c.responseHeader("tri-exception-code") != null || c.rstCode() >= 0;
+    }
+
+    /**
+     * A late Triple response: DEADLINE_EXCEEDED, or an end of stream after the consumer's
+     * {@code grpc-timeout} (its own deadline).
+     */
+    public static boolean tripleLate(final Http2Call c) {
+        final Integer s = c.grpcStatus();
+        if (s != null && s == 4) {
+            return true;
+        }
+        final long deadline = grpcTimeoutNanos(c.requestHeader("grpc-timeout"));
+        return deadline > 0 && c.endNanos() >= 0 && c.endNanos() - c.tsNanos() > deadline;
+    }
+
+    /** gRPC's Timeout header: digits and a unit (H, M, S, m, u, n); -1 when absent or bad. */
+    static long grpcTimeoutNanos(final String v) {
+        if (v == null || v.length() < 2 || v.length() > 9) {
+            return -1;
+        }
+        final long n;
+        try {
+            n = Long.parseLong(v.substring(0, v.length() - 1));
+        } catch (final NumberFormatException e) {
+            return -1;
+        }
+        return switch (v.charAt(v.length() - 1)) {
+            case 'H' -> n * 3_600_000_000_000L;
+            case 'M' -> n * 60_000_000_000L;
+            case 'S' -> n * 1_000_000_000L;
+            case 'm' -> n * 1_000_000L;
+            case 'u' -> n * 1_000L;
+            case 'n' -> n;
+            default -> -1;
+        };
+    }
+
     /** The HTTP/2 connections that carried gRPC, as their ends reported them. */
     public List<Http2ConnectionSummary> http2Connections() {
         return http2Connections;
@@ -280,6 +345,7 @@ public final class DubboTracker implements Tap {
                 } else {
                     tripleCallsNotKept++;
                 }
+                triple(c);
             }
             return;
         }

@@ -54,6 +54,14 @@ class CaptureAssertTest {
     }
 
     @Test
+    void tripleCallsThroughTheDubboAssertions() {
+        final Evidence triple = Capture.read(Path.of("samples/triple/triple-streaming.pcap"));
+        CaptureAssert.assertThat(triple).dubbo().method("StreamService#sum").wasCalled(2).hasStatuses("OK");
+        assertThatThrownBy(() -> CaptureAssert.assertThat(triple).dubbo().method("StreamService#countdown").hasStatuses("OK"))
+            .hasMessageContaining("UNKNOWN=1");
+    }
+
+    @Test
     void roomAssertions() {
         final Evidence room = Capture.read(Path.of("samples/webrtc-room/webrtc-room-mesh.pcap"));
         CaptureAssert.assertThat(room).webrtc().roomHasMembers("lab", "alice", "bob", "carol").roomIsFullyConnected("lab")

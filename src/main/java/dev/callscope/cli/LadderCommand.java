@@ -57,7 +57,8 @@ public final class LadderCommand implements Callable<Integer> {
     List<String> calls = new ArrayList<>();
 
     @Option(names = "--connection", paramLabel = "N", split = ",",
-        description = "Dubbo connections to draw, by number as 'dubbo' shows them (repeatable; default: every connection).")
+        description = "Dubbo connections to draw, by number as 'dubbo' shows them; Triple (HTTP/2) connections follow in order "
+            + "(repeatable; default: every connection).")
     List<Long> connections = new ArrayList<>();
 
     @Option(names = "--session", paramLabel = "N", split = ",",
@@ -181,6 +182,15 @@ public final class LadderCommand implements Callable<Integer> {
                 known.add(c.index());
                 if (wanted.isEmpty() || wanted.contains(c.index())) {
                     ladders.add(DubboLadders.of(c, dubbo.exchangesOf(c)));
+                }
+            }
+            // Triple: one ladder per HTTP/2 connection, numbered after the dubbo-protocol connections
+            long tripleIndex = dubbo.connections().size();
+            for (final dev.callscope.dissect.http2.Http2ConnectionSummary h : dubbo.http2Connections()) {
+                tripleIndex++;
+                known.add(tripleIndex);
+                if (wanted.isEmpty() || wanted.contains(tripleIndex)) {
+                    ladders.add(dev.callscope.ladder.TripleLadders.of(h, dubbo.tripleCalls()));
                 }
             }
             for (final Long n : connections) {

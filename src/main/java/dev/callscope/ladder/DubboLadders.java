@@ -91,6 +91,7 @@ public final class DubboLadders {
     }
 
     /** "com.example.GreetingService#greet" shown as "GreetingService#greet". */
+    /** "Service#method" without the service's package. */
     static String shortName(final String serviceMethod) {
         final int hash = serviceMethod.indexOf('#');
         final String service = hash >= 0 ? serviceMethod.substring(0, hash) : serviceMethod;

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param responseSummary what the first response message holds, or null
  * @param responseHeadersNanos when the response's HEADERS came, -1 without one
  * @param endNanos when the stream ended (the last END_STREAM, or the RST_STREAM), -1 when it did not
+ * @param endFrame the frame that ended it, -1 when it did not
  * @param rstCode the RST_STREAM error code, -1 without one
  * @param rstByClient whether the client sent the RST_STREAM
  * @param state "closed", "reset", or "open" (still open when the connection ended)
@@ -31,7 +32,7 @@ public record Http2Call(long frame, long tsNanos, FlowKey flow, Direction direct
                         List<Map.Entry<String, String>> requestHeaders, List<Map.Entry<String, String>> responseHeaders,
                         List<Map.Entry<String, String>> trailers, long requestMessages, long requestBytes,
                         long responseMessages, long responseBytes, String requestSummary, String responseSummary,
-                        long responseHeadersNanos, long endNanos, int rstCode, boolean rstByClient, String state)
+                        long responseHeadersNanos, long endNanos, long endFrame, int rstCode, boolean rstByClient, String state)
     implements ProtocolEvent {
     public static final String PROTOCOL = "http2";
 

@@ -90,6 +90,7 @@ final class Http2Session implements DissectorSession {
         final boolean[] ended = new boolean[2];
         long responseTs = -1;
         long endTs = -1;
+        long endFrame = -1;
         int rst = -1;
         boolean rstByClient;
         boolean grpc;
@@ -236,6 +237,7 @@ final class Http2Session implements DissectorSession {
                     s.rst = (int) p.u32(off);
                     s.rstByClient = fromClient(d);
                     s.endTs = ctx.tsNanos();
+                    s.endFrame = ctx.frame();
                     // reported after the segment: frames that came with the reset in it still count
                     resetInSegment.add(s);
                 }
@@ -464,6 +466,7 @@ final class Http2Session implements DissectorSession {
         s.ended[fromClient(d) ? 0 : 1] = true;
         if (s.ended[0] && s.ended[1] && s.rst < 0) {
             s.endTs = ctx.tsNanos();
+            s.endFrame = ctx.frame();
             end(s, "closed", out);
         }
     }
@@ -472,7 +475,7 @@ final class Http2Session implements DissectorSession {
         streams.remove(s.id);
         final Direction dir = clientDir == 1 ? Direction.B_TO_A : Direction.A_TO_B;
         out.emit(new Http2Call(s.frame, s.ts, flow, dir, s.id, s.request, s.response, s.trailers, s.messages[0], s.bytes[0],
-            s.messages[1], s.bytes[1], s.summary[0], s.summary[1], s.responseTs, s.endTs, s.rst, s.rstByClient, state));
+            s.messages[1], s.bytes[1], s.summary[0], s.summary[1], s.responseTs, s.endTs, s.endFrame, s.rst, s.rstByClient, state));
     }
 
     @Override

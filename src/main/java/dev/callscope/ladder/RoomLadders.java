@@ -32,15 +32,16 @@ public final class RoomLadders {
             for (final Signalling.Connection k : c.connections()) {
                 int run = 0;
                 Ladder.Arrow runStart = null;
+                int runAt = -1;
                 String runTo = null;
                 for (final SignallingMessage m : k.messages()) {
                     final boolean up = k.fromClient(m);
                     final String kind = kind(m);
                     final String to = m.envelope() == null ? null : m.envelope().to();
-                    if (kind.equals("candidate") && runStart != null && runStart.label().startsWith("candidate")
+                    if (kind.equals("candidate") && runStart != null
                         && (runStart.from() == lane) == up && java.util.Objects.equals(to, runTo)) {
                         run++;
-                        steps.set(steps.indexOf(runStart), runStart = new Ladder.Arrow(runStart.tsNanos(), runStart.frame(),
+                        steps.set(runAt, runStart = new Ladder.Arrow(runStart.tsNanos(), runStart.frame(),
                             runStart.from(), runStart.to(), "candidate x" + run, runStart.details(), runStart.flags(), null));
                         continue;
                     }
@@ -60,6 +61,7 @@ public final class RoomLadders {
                     steps.add(a);
                     run = kind.equals("candidate") ? 1 : 0;
                     runStart = kind.equals("candidate") ? a : null;
+                    runAt = steps.size() - 1;
                     runTo = to;
                 }
                 if (k.closeTsNanos() >= 0) {

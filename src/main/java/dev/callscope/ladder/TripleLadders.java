@@ -2,6 +2,7 @@ package dev.callscope.ladder;
 
 import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
+import dev.callscope.dissect.http2.GrpcNames;
 import dev.callscope.dissect.http2.Http2Call;
 import dev.callscope.dissect.http2.Http2ConnectionSummary;
 import dev.callscope.flow.dubbo.DubboTracker;
@@ -74,9 +75,7 @@ public final class TripleLadders {
     }
 
     private static String grpcName(final int s) {
-        final String[] names = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-            "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
-            "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
-        return s >= 0 && s < names.length ? names[s] : "status " + s;
+        final String name = GrpcNames.status(s);
+        return name == null ? "status " + s : name;
     }
 }

@@ -3,6 +3,7 @@ package dev.callscope.output;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callscope.core.Timestamps;
+import dev.callscope.dissect.http2.GrpcNames;
 import dev.callscope.dissect.http2.Http2Call;
 import dev.callscope.dissect.http2.Http2ConnectionSummary;
 import dev.callscope.flow.dubbo.DubboTracker;
@@ -23,14 +24,6 @@ import java.util.Map;
  * hpack_failures, ping_rtt_ms, goaway).
  */
 public final class TripleView {
-    /** gRPC status codes by number. */
-    private static final List<String> STATUS = List.of("OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-        "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-        "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED");
-    private static final List<String> ERRORS = List.of("NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",
-        "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR",
-        "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED");
-
     private TripleView() {
     }
 
@@ -39,11 +32,16 @@ public final class TripleView {
         if (s == null) {
             return null;
         }
-        return (s >= 0 && s < STATUS.size() ? STATUS.get(s) : "status") + " (" + s + ")";
+        final String name = GrpcNames.status(s);
+        return (name == null ? "status" : name) + " (" + s + ")";
     }
 
     static String rstName(final int code) {
-        return code < 0 ? null : (code < ERRORS.size() ? ERRORS.get(code) : "error") + " (" + code + ")";
+        if (code < 0) {
+            return null;
+        }
+        final String name = GrpcNames.error(code);
+        return (name == null ? "error" : name) + " (" + code + ")";
     }
 
     private static String ms(final long nanos) {

@@ -238,10 +238,8 @@ public final class Check {
 
     /** gRPC status names (OK, CANCELLED, ... UNAUTHENTICATED), "STATUS_N" past them. */
     static String grpcStatusName(final int s) {
-        final String[] names = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-            "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
-            "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
-        return s >= 0 && s < names.length ? names[s] : "STATUS_" + s;
+        final String name = dev.callscope.dissect.http2.GrpcNames.status(s);
+        return name == null ? "STATUS_" + s : name;
     }
 
     public static Outcome heartbeatsPresent(final DubboTracker t) {

@@ -2,7 +2,6 @@ package dev.callscope.dissect.http2;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -16,16 +15,14 @@ import java.util.zip.Inflater;
 final class Grpc {
     /** Fields listed in a summary. */
     static final int MAX_FIELDS = 16;
-    static final List<String> ERROR_CODES = List.of("NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",
-        "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR",
-        "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED");
 
     private Grpc() {
     }
 
     /** "CANCEL (8)"; unknown codes by number. */
     static String errorName(final long code) {
-        return (code >= 0 && code < ERROR_CODES.size() ? ERROR_CODES.get((int) code) : "error") + " (" + code + ")";
+        final String name = GrpcNames.error(code);
+        return (name == null ? "error" : name) + " (" + code + ")";
     }
 
     /** grpc-message is percent-encoded UTF-8 (gRPC over HTTP/2, "Responses"); bad escapes stay as they are. */

@@ -68,6 +68,8 @@ final class Http2Session implements DissectorSession {
     private final Map<Long, Long> pings = new HashMap<>();
     private final List<Long> pingRtt = new ArrayList<>();
     private final List<String> goaway = new ArrayList<>();
+    /** Bytes held in all the streams' gRPC buffers, at most {@link #maxMessage} + 5 for the connection. */
+    private long buffered;
     private long streamCount;
     private long streamsNotFollowed;
     private long hpackFailures;
@@ -411,15 +413,17 @@ final class Http2Session implements DissectorSession {
         byte[] b = s.buf[side];
         final int have = s.bufLength[side];
         if (b == null || b.length < have + len) {
-            if (have + len > maxMessage + 5) {
+            final int grown = Math.max(have + len, Math.min(maxMessage + 5, 2 * have + 64));
+            if (have + len > maxMessage + 5 || buffered - (b == null ? 0 : b.length) + grown > maxMessage + 5L) {
                 out.anomaly(new Anomaly("grpc.message_too_large", Severity.WARN, ctx.frame(), -1,
-                    "gRPC message over " + maxMessage + " bytes (--dubbo-max-payload): the rest of the stream's messages are not cut"));
-                s.bufLength[side] = 0;
-                s.buf[side] = null;
+                    "gRPC messages held over " + maxMessage + " bytes (--dubbo-max-payload, for the connection): the rest of "
+                        + "the stream's messages are not cut"));
+                release(s, side);
                 s.grpc = false;
                 return;
             }
-            b = Arrays.copyOf(b == null ? new byte[0] : b, Math.max(have + len, Math.min(maxMessage + 5, 2 * have + 64)));
+            buffered += grown - (b == null ? 0 : b.length);
+            b = Arrays.copyOf(b == null ? new byte[0] : b, grown);
             s.buf[side] = b;
         }
         System.arraycopy(p.array(), p.offset() + off, b, have, len);
@@ -431,8 +435,7 @@ final class Http2Session implements DissectorSession {
                 out.anomaly(new Anomaly("grpc.message_too_large", Severity.WARN, ctx.frame(), -1,
                     "gRPC message of " + m + " bytes over " + maxMessage + " (--dubbo-max-payload)"));
                 s.grpc = false;
-                s.buf[side] = null;
-                s.bufLength[side] = 0;
+                release(s, side);
                 return;
             }
             if (n - i < 5 + m) {
@@ -458,8 +461,17 @@ final class Http2Session implements DissectorSession {
         }
         s.bufLength[side] = n;
         if (n == 0 && b.length > 64 * 1024) {
-            s.buf[side] = null; // a big message is done: its buffer goes
+            release(s, side); // a big message is done: its buffer goes
         }
+    }
+
+    /** Drops a stream side's gRPC buffer and what it held from {@link #buffered}. */
+    private void release(final Stream s, final int side) {
+        if (s.buf[side] != null) {
+            buffered -= s.buf[side].length;
+            s.buf[side] = null;
+        }
+        s.bufLength[side] = 0;
     }
 
     private void endSide(final Stream s, final int d, final PacketContext ctx, final EventSink out) {
@@ -473,6 +485,8 @@ final class Http2Session implements DissectorSession {
 
     private void end(final Stream s, final String state, final EventSink out) {
         streams.remove(s.id);
+        release(s, 0);
+        release(s, 1);
         final Direction dir = clientDir == 1 ? Direction.B_TO_A : Direction.A_TO_B;
         out.emit(new Http2Call(s.frame, s.ts, flow, dir, s.id, s.request, s.response, s.trailers, s.messages[0], s.bytes[0],
             s.messages[1], s.bytes[1], s.summary[0], s.summary[1], s.responseTs, s.endTs, s.endFrame, s.rst, s.rstByClient, state));

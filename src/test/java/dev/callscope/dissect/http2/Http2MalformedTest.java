@@ -165,6 +165,30 @@ class Http2MalformedTest {
     }
 
     @Test
+    void partialMessagesOnManyStreamsAreBoundedPerConnection() {
+        // 20 streams each send half of a 1 MiB gRPC message (10 MiB held in all) and never the rest:
+        // what a connection holds is bounded by --dubbo-max-payload (8 MiB), not by 20 times it
+        final List<byte[]> client = new ArrayList<>();
+        client.add(PREFACE);
+        final byte[] chunk = new byte[16 * 1024];
+        for (int st = 1; st <= 39; st += 2) {
+            client.add(frame(1, 0x4, st, requestHeaders()));
+            final byte[] first = cat(new byte[] {0, 0, 0x10, 0, 0}, new byte[16 * 1024 - 5]);
+            client.add(frame(0, 0, st, first));
+            for (int i = 1; i < 32; i++) {
+                client.add(frame(0, 0, st, chunk));
+            }
+        }
+        final Run r = run(client, List.of());
+        assertThat(r.anomalies).extracting(Anomaly::code).contains("grpc.message_too_large");
+        // the streams that came first hold their halves (no whole message yet); past the bound the rest are
+        // no longer cut into messages, only their DATA frames counted
+        assertThat(r.calls).hasSize(20);
+        assertThat(r.calls).filteredOn(c -> c.requestMessages() == 0).hasSizeBetween(15, 16);
+        assertThat(r.calls).filteredOn(c -> c.requestMessages() > 0).allSatisfy(c -> assertThat(c.requestSummary()).isNull());
+    }
+
+    @Test
     void forgedLengthsAndRandomFramesNeverThrow() {
         final Random rnd = new Random(20261203);
         for (int round = 0; round < 200; round++) {

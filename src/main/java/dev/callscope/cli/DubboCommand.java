@@ -94,7 +94,18 @@ public final class DubboCommand implements Callable<Integer> {
     private int stream() throws Exception {
         final CaptureStats stats = new CaptureStats(0);
         try (StreamingOutput out = StreamingOutput.open(output, spec)) {
-            final DubboTracker tracker = DubboTracker.of(limits.limits()).stream(x -> out.line(DubboView.exchange(x)));
+            final DubboTracker tracker = DubboTracker.of(limits.limits());
+            tracker.stream(new DubboTracker.Listener() {
+                @Override
+                public void exchange(final dev.callscope.flow.dubbo.DubboExchange x) {
+                    out.line(DubboView.exchange(x));
+                }
+
+                @Override
+                public void triple(final dev.callscope.dissect.http2.Http2Call c) {
+                    out.line(dev.callscope.output.TripleView.call(c, tracker.tripleConnectionIndex(c)));
+                }
+            });
             final Analysis.Result r = Analysis.run(input, limits, List.of(stats, tracker));
             DubboView.jsonlSummary(out::line, tracker, stats.firstNanos());
             final long approximate = tracker.methods().stream().filter(DubboTracker.MethodStats::latencyApproximate).count();

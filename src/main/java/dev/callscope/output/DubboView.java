@@ -6,6 +6,7 @@ import dev.callscope.core.Timestamps;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.dubbo.DubboBody;
 import dev.callscope.dissect.dubbo.DubboFrame;
+import dev.callscope.dissect.http2.Http2Call;
 import dev.callscope.flow.dubbo.DubboConnection;
 import dev.callscope.flow.dubbo.DubboExchange;
 import dev.callscope.flow.dubbo.DubboTracker;
@@ -60,24 +61,35 @@ public final class DubboView {
     public static void text(final PrintWriter out, final DubboTracker t, final long firstNanos, final Map<String, Long> anomalyCounts,
                             final int width) {
         final List<DubboExchange> xs = t.exchanges();
+        final List<Http2Call> tri = t.tripleCalls();
         out.println("Dubbo calls");
-        final TextTable calls = new TextTable(">Time s", ">Frame", "Consumer", "", "Provider", "Service#method", "Status",
+        final TextTable calls = new TextTable(">Time s", ">Frame", "Proto", "Consumer", "", "Provider", "Service#method", "Status",
             ">Latency ms", ">Req B", ">Resp B")
             .shrink("Consumer", 12, TextTable.Keep.END).shrink("Provider", 12, TextTable.Keep.END)
             .shrink("Service#method", 16, TextTable.Keep.END).shrink("Status", 8, TextTable.Keep.START)
-            .drop("Req B|Resp B", "Frame", "Consumer|").width(width);
+            .drop("Req B|Resp B", "Frame", "Proto", "Consumer|").width(width);
+        int k = 0;
         for (final DubboExchange x : xs) {
+            for (; k < tri.size() && tri.get(k).tsNanos() < x.request().tsNanos(); k++) {
+                tripleRow(calls, tri.get(k), firstNanos);
+            }
             final DubboConnection c = x.connection();
             final DubboFrame q = x.request();
             final boolean fromClient = q.direction() == c.clientToServer();
-            calls.row(secs(q.tsNanos() - firstNanos), q.frame(), fromClient ? c.client() : c.server(), "->",
+            calls.row(secs(q.tsNanos() - firstNanos), q.frame(), "dubbo", fromClient ? c.client() : c.server(), "->",
                 fromClient ? c.server() : c.client(), x.serviceMethod() + (x.duplicateId() ? " [duplicate id]" : ""),
                 status(x) + (x.late() ? " LATE" : ""), ms(x.latencyNanos()), q.frameBytes(), x.response() == null ? "-" : x.response().frameBytes());
+        }
+        for (; k < tri.size(); k++) {
+            tripleRow(calls, tri.get(k), firstNanos);
         }
         calls.print(out);
         final DubboTracker.Totals tot = t.totals();
         if (xs.size() < tot.requests()) {
-            out.println("(" + xs.size() + " of " + tot.requests() + " calls listed)");
+            out.println("(" + xs.size() + " of " + tot.requests() + " dubbo-protocol calls listed)");
+        }
+        if (t.tripleCallsNotKept() > 0) {
+            out.printf(Locale.ROOT, "(%d more Triple calls not kept: --max-dubbo-exchanges)%n", t.tripleCallsNotKept());
         }
         out.println();
         out.println("Per service#method");
@@ -94,6 +106,44 @@ public final class DubboView {
                 + "within %.1f %%; max exact)%n", approximate, DubboTracker.EXACT_LATENCIES,
                 DubboTracker.LATENCY_RELATIVE_ERROR * 100);
         }
+        final boolean dubboProtocol = tot.requests() > 0 || tot.connections() > 0 || tot.triple().calls() == 0;
+        if (dubboProtocol) {
+            connections(out, t, firstNanos, width);
+        }
+        out.println();
+        if (dubboProtocol) {
+            TextTable.wrap(String.format(Locale.ROOT, "Totals: %d requests (%d one-way), %d responses, %d unanswered, %d timeouts, "
+                    + "%d late responses (after the consumer's timeout), %d exceptions,"
+                    + " %d errors, %d duplicate ids, %d heartbeats (%d requests, %d responses), %d missed heartbeats,"
+                    + " %d broken bodies, %d connections (%d reconnects)",
+                tot.requests(), tot.oneWay(), tot.responses(), tot.unanswered(), tot.timeouts(), tot.dubboLateResponses(), tot.exceptions(),
+                tot.errors(), tot.duplicateIds(), tot.heartbeats(), tot.heartbeatRequests(), tot.heartbeatResponses(),
+                tot.missedHeartbeats(), tot.brokenBodies(), tot.connections(), tot.reconnects()), width, 2).forEach(out::println);
+        }
+        final DubboTracker.TripleTotals tt = tot.triple();
+        if (tt.calls() > 0) {
+            TextTable.wrap(String.format(Locale.ROOT, "Triple totals: %d calls, %d errors (%d exceptions), %d late (after the "
+                    + "consumer's grpc-timeout), %d reset, %d unanswered, %d HTTP/2 connections, %d flow-control stalls",
+                tt.calls(), tt.errors(), tt.exceptions(), tt.late(), tt.resets(), tt.unanswered(), tt.connections(), tt.stalls()),
+                width, 2).forEach(out::println);
+        }
+        if (!anomalyCounts.isEmpty()) {
+            final StringBuilder sb = new StringBuilder("Anomalies:");
+            anomalyCounts.forEach((key, v) -> sb.append(' ').append(key).append('=').append(v));
+            TextTable.wrap(sb.toString(), width, 2).forEach(out::println);
+        }
+        TripleView.text(out, t, firstNanos, width);
+    }
+
+    private static void tripleRow(final TextTable calls, final Http2Call c, final long firstNanos) {
+        final boolean single = c.requestMessages() == 1 && c.responseMessages() == 1;
+        calls.row(secs(c.tsNanos() - firstNanos), c.frame(), "tri", c.client(), "->", c.server(), DubboTracker.tripleMethod(c),
+            TripleView.outcome(c) + (single ? "" : ", msgs " + c.requestMessages() + "/" + c.responseMessages())
+                + (DubboTracker.tripleLate(c) ? " LATE" : ""),
+            ms(c.latencyNanos()), c.requestBytes(), c.endNanos() < 0 && c.responseMessages() == 0 ? "-" : c.responseBytes());
+    }
+
+    private static void connections(final PrintWriter out, final DubboTracker t, final long firstNanos, final int width) {
         out.println();
         out.println("Connections and heartbeats");
         final TextTable h = new TextTable(">#", "Consumer", "Provider", ">Opened s", ">Closed s", ">Calls",
@@ -129,21 +179,6 @@ public final class DubboView {
                 notes.toString());
         }
         h.print(out);
-        out.println();
-        TextTable.wrap(String.format(Locale.ROOT, "Totals: %d requests (%d one-way), %d responses, %d unanswered, %d timeouts, "
-                + "%d late responses (after the consumer's timeout), %d exceptions,"
-                + " %d errors, %d duplicate ids, %d heartbeats (%d requests, %d responses), %d missed heartbeats,"
-                + " %d broken bodies, %d connections (%d reconnects)",
-            tot.requests(), tot.oneWay(), tot.responses(), tot.unanswered(), tot.timeouts(), tot.lateResponses(), tot.exceptions(),
-            tot.errors(),
-            tot.duplicateIds(), tot.heartbeats(), tot.heartbeatRequests(), tot.heartbeatResponses(), tot.missedHeartbeats(),
-            tot.brokenBodies(), tot.connections(), tot.reconnects()), width, 2).forEach(out::println);
-        if (!anomalyCounts.isEmpty()) {
-            final StringBuilder sb = new StringBuilder("Anomalies:");
-            anomalyCounts.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
-            TextTable.wrap(sb.toString(), width, 2).forEach(out::println);
-        }
-        TripleView.text(out, t, firstNanos, width);
     }
 
     // ------------------------------------------------------------------ JSON
@@ -164,6 +199,7 @@ public final class DubboView {
         final DubboBody b = q.body();
         head(o, q.tsNanos(), q.frame(), c);
         o.put("record", "exchange");
+        o.put("protocol", "dubbo");
         o.put("request_id", Long.toString(q.requestId())); // a string: past 2^53 a JSON number loses digits (jq 1.6)
         final ObjectNode conn = o.putObject("connection");
         conn.put("index", c.index());
@@ -287,6 +323,16 @@ public final class DubboView {
         o.put("broken_bodies", t.brokenBodies());
         o.put("connections", t.connections());
         o.put("reconnects", t.reconnects());
+        final DubboTracker.TripleTotals tt = t.triple();
+        final ObjectNode tri = o.putObject("triple");
+        tri.put("calls", tt.calls());
+        tri.put("errors", tt.errors());
+        tri.put("exceptions", tt.exceptions());
+        tri.put("late", tt.late());
+        tri.put("resets", tt.resets());
+        tri.put("unanswered", tt.unanswered());
+        tri.put("connections", tt.connections());
+        tri.put("flow_control_stalls", tt.stalls());
         return o;
     }
 
@@ -302,7 +348,7 @@ public final class DubboView {
     public static ObjectNode json(final DubboTracker t, final long firstNanos, final Map<String, Long> anomalyCounts) {
         final ObjectNode o = Json.object();
         final ArrayNode xs = o.putArray("exchanges");
-        t.exchanges().forEach(x -> xs.add(exchange(x)));
+        merged(t, xs::add);
         final ArrayNode ss = o.putArray("services");
         t.methods().forEach(s -> ss.add(service(s, firstNanos)));
         final ArrayNode cs = o.putArray("connections");
@@ -317,9 +363,23 @@ public final class DubboView {
     }
 
     public static void jsonl(final PrintWriter out, final DubboTracker t, final long firstNanos) {
-        t.exchanges().forEach(x -> Json.writeLine(out, exchange(x)));
-        t.tripleCalls().forEach(c -> Json.writeLine(out, TripleView.call(c)));
+        merged(t, n -> Json.writeLine(out, n));
         jsonlSummary(n -> Json.writeLine(out, n), t, firstNanos);
+    }
+
+    /** The exchange records of both protocols in order of request: dubbo-protocol exchanges and Triple calls. */
+    private static void merged(final DubboTracker t, final java.util.function.Consumer<ObjectNode> sink) {
+        final List<Http2Call> tri = t.tripleCalls();
+        int k = 0;
+        for (final DubboExchange x : t.exchanges()) {
+            for (; k < tri.size() && tri.get(k).tsNanos() < x.request().tsNanos(); k++) {
+                sink.accept(TripleView.call(tri.get(k), t.tripleConnectionIndex(tri.get(k))));
+            }
+            sink.accept(exchange(x));
+        }
+        for (; k < tri.size(); k++) {
+            sink.accept(TripleView.call(tri.get(k), t.tripleConnectionIndex(tri.get(k))));
+        }
     }
 
     /**

@@ -13,15 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The Triple part of {@code callscope dubbo}: Dubbo 3's gRPC-compatible protocol over HTTP/2, one
- * row per call (an HTTP/2 stream with an application/grpc content type) and one line per HTTP/2
- * connection. JSON (snake_case): triple_calls[] (protocol "tri", frame, ts, flow, stream, service,
- * method, version, group, consumer_app, grpc_timeout, timeout, request_messages, request_bytes,
- * response_messages, response_bytes, request, response (what the first message of each side holds),
- * grpc_status, grpc_status_name, grpc_message, tri_exception_code, rst_stream, rst_by, state,
- * latency_ms (to the end of the stream), headers_ms (to the response headers)); http2_connections[]
- * (flow, frames_from_client and frames_from_server by type, streams, streams_not_followed,
- * hpack_failures, ping_rtt_ms, goaway).
+ * The Triple part of {@code callscope dubbo}: Dubbo 3's gRPC-compatible protocol over HTTP/2. Its
+ * calls are rows of the same calls table and records of the same {@code exchanges} as the dubbo
+ * protocol's ({@link #call}, protocol "tri"); this adds one line per HTTP/2 connection (how it began,
+ * frames by type, PING round trips, GOAWAY, flow-control stalls) and {@code http2_connections[]} in JSON.
  */
 public final class TripleView {
     private TripleView() {
@@ -48,6 +43,10 @@ public final class TripleView {
         return nanos < 0 ? "-" : Decimals.fixed(nanos / 1e6, 3);
     }
 
+    private static Double msValue(final long nanos) {
+        return nanos < 0 ? null : Math.round(nanos / 1e3) / 1e3;
+    }
+
     /** What the call's status column says: the gRPC status, else the reset, else its state. */
     static String outcome(final Http2Call c) {
         final Integer s = c.grpcStatus();
@@ -58,52 +57,56 @@ public final class TripleView {
         if (c.rstCode() >= 0) {
             return "RST " + rstName(c.rstCode()) + " by " + (c.rstByClient() ? "consumer" : "provider");
         }
-        return c.state();
+        return c.state().equals("open") ? "no response" : c.state();
+    }
+
+    /** One stall, for the connection line: "server waited 512.301 ms on stream 3's window (frames 21-25)". */
+    static String stall(final Http2ConnectionSummary.Stall s) {
+        return String.format(Locale.ROOT, "%s waited %s ms on %s (frames %d-%d)", s.fromClient() ? "client" : "server",
+            ms(s.waitedNanos()), s.connectionWindow() ? "the connection window" : "stream " + s.streamId() + "'s window", s.frame(),
+            s.openedFrame());
     }
 
     public static void text(final PrintWriter out, final DubboTracker t, final long firstNanos, final int width) {
-        final List<Http2Call> calls = t.tripleCalls();
-        if (calls.isEmpty() && t.http2Connections().isEmpty()) {
+        final List<Http2ConnectionSummary> conns = t.http2Connections();
+        if (conns.isEmpty()) {
             return;
         }
         out.println();
-        out.println("Triple calls (gRPC over HTTP/2)");
-        final TextTable tab = new TextTable(">Time s", ">Frame", ">Stream", "Service#method", ">Msgs", "Status", ">Latency ms",
-            ">Req B", ">Resp B")
-            .shrink("Service#method", 16, TextTable.Keep.END).shrink("Status", 8, TextTable.Keep.START)
-            .drop("Req B|Resp B", "Frame").width(width);
-        for (final Http2Call c : calls) {
-            tab.row(Decimals.fixed((c.tsNanos() - firstNanos) / 1e9, 3), c.frame(), c.streamId(),
-                (c.service() == null ? "?" : c.service()) + "#" + (c.method() == null ? "?" : c.method()),
-                c.requestMessages() + "/" + c.responseMessages(), outcome(c), ms(c.endNanos() < 0 ? -1 : c.endNanos() - c.tsNanos()),
-                c.requestBytes(), c.responseBytes());
-        }
-        tab.print(out);
-        if (t.tripleCallsNotKept() > 0) {
-            out.printf(Locale.ROOT, "(%d more calls not kept: --max-dubbo-exchanges)%n", t.tripleCallsNotKept());
-        }
-        for (final Http2ConnectionSummary s : t.http2Connections()) {
+        out.println("HTTP/2 connections (Triple)");
+        long index = t.connections().size();
+        for (final Http2ConnectionSummary s : conns) {
+            index++;
             final StringBuilder b = new StringBuilder();
             for (int i = 0; i < Http2ConnectionSummary.TYPES.size(); i++) {
                 if (s.frames(Math.min(i, 9)) > 0 && i < 10) {
                     b.append(b.length() == 0 ? "" : ", ").append(Http2ConnectionSummary.TYPES.get(i)).append(' ').append(s.frames(i));
                 }
             }
-            TextTable.wrap(String.format(Locale.ROOT, "HTTP/2 %s  %d streams  frames %s%s%s%s", s.flow(), s.streams(), b,
+            final StringBuilder stalls = new StringBuilder();
+            for (final Http2ConnectionSummary.Stall st : s.stalls()) {
+                stalls.append(stalls.length() == 0 ? "" : "; ").append(stall(st));
+            }
+            if (s.stallCount() > s.stalls().size()) {
+                stalls.append("; ").append(s.stallCount() - s.stalls().size()).append(" more");
+            }
+            TextTable.wrap(String.format(Locale.ROOT, "#%d %s  %s  %d streams (%d gRPC)  frames %s%s%s%s%s", index, s.flow(), s.upgrade(),
+                s.streams(), s.grpcStreams(), b,
                 s.pingRttNanos().isEmpty() ? "" : "  PING rtt " + ms(s.pingRttNanos().get(0)) + " ms",
                 s.goaway().isEmpty() ? "" : "  GOAWAY " + String.join("; ", s.goaway()),
+                s.stallCount() == 0 ? "" : "  " + s.stallCount() + " flow-control stall" + (s.stallCount() == 1 ? "" : "s") + ": " + stalls,
                 s.hpackFailures() > 0 ? "  " + s.hpackFailures() + " header blocks not decoded" : ""), width, 4).forEach(out::println);
         }
     }
 
     public static void json(final ObjectNode o, final DubboTracker t) {
-        final ArrayNode arr = o.putArray("triple_calls");
-        t.tripleCalls().forEach(c -> arr.add(call(c)));
-        o.put("triple_calls_not_kept", t.tripleCallsNotKept());
         final ArrayNode cs = o.putArray("http2_connections");
+        long index = t.connections().size();
         for (final Http2ConnectionSummary s : t.http2Connections()) {
             final ObjectNode x = cs.addObject();
+            x.put("index", ++index);
             x.put("flow", s.flow().toString());
+            x.put("began", s.upgrade());
             final ObjectNode fc = x.putObject("frames_from_client");
             final ObjectNode fs = x.putObject("frames_from_server");
             for (int i = 0; i < Http2ConnectionSummary.TYPES.size(); i++) {
@@ -111,48 +114,88 @@ public final class TripleView {
                 fs.put(Http2ConnectionSummary.TYPES.get(i), s.framesFromServer()[i]);
             }
             x.put("streams", s.streams());
+            x.put("grpc_streams", s.grpcStreams());
             x.put("streams_not_followed", s.streamsNotFollowed());
             x.put("hpack_failures", s.hpackFailures());
             final ArrayNode p = x.putArray("ping_rtt_ms");
-            s.pingRttNanos().forEach(n -> p.add(Math.round(n / 1e3) / 1000.0));
+            s.pingRttNanos().forEach(n -> p.add(msValue(n)));
             final ArrayNode g = x.putArray("goaway");
             s.goaway().forEach(g::add);
+            x.put("flow_control_stalls", s.stallCount());
+            final ArrayNode st = x.putArray("stalls");
+            for (final Http2ConnectionSummary.Stall w : s.stalls()) {
+                final ObjectNode y = st.addObject();
+                y.put("frame", w.frame());
+                y.put("ts", Timestamps.iso(w.tsNanos()));
+                y.put("stream", w.streamId());
+                y.put("window", w.connectionWindow() ? "connection" : "stream");
+                y.put("sender", w.fromClient() ? "client" : "server");
+                y.put("opened_frame", w.openedFrame());
+                y.put("waited_ms", msValue(w.waitedNanos()));
+            }
         }
     }
 
-    public static ObjectNode call(final Http2Call c) {
+    /**
+     * A Triple call as an {@code exchange} record beside the dubbo protocol's: the same fields where
+     * they mean the same (connection, service, version, method, arguments, state, status, result,
+     * latency_ms, timeout, timeout_ms, late, request_bytes, response_bytes), then what only Triple has.
+     *
+     * @param connection the call's connection number as {@code dubbo} lists it, -1 when not known
+     */
+    public static ObjectNode call(final Http2Call c, final long connection) {
         final ObjectNode x = Json.object();
-        x.put("protocol", "tri");
-        x.put("frame", c.frame());
         x.put("ts", Timestamps.iso(c.tsNanos()));
-        x.put("flow", c.flow() == null ? null : c.flow().toString());
+        x.put("frame", c.frame());
+        x.put("flow_id", c.flow() == null ? null : c.flow().toString());
+        x.put("proto", "tri");
+        x.put("record", "exchange");
+        x.put("protocol", "tri");
         x.put("stream", c.streamId());
+        final ObjectNode conn = x.putObject("connection");
+        if (connection < 0) {
+            conn.putNull("index");
+        } else {
+            conn.put("index", connection);
+        }
+        conn.put("client", c.client() == null ? null : c.client().toString());
+        conn.put("server", c.server() == null ? null : c.server().toString());
         x.put("service", c.service());
-        x.put("method", c.method());
         x.put("version", c.requestHeader("tri-service-version"));
+        x.put("method", c.method());
         x.put("group", c.requestHeader("tri-service-group"));
         x.put("consumer_app", c.requestHeader("tri-consumer-appname"));
-        x.put("grpc_timeout", c.requestHeader("grpc-timeout"));
-        x.put("timeout", c.requestHeader("timeout"));
-        x.put("request_messages", c.requestMessages());
+        final ArrayNode args = x.putArray("arguments");
+        c.requestValues().forEach(args::add);
+        x.put("state", c.state());
+        if (c.grpcStatus() == null) {
+            x.putNull("status");
+        } else {
+            final ObjectNode st = x.putObject("status");
+            st.put("code", c.grpcStatus());
+            st.put("name", GrpcNames.status(c.grpcStatus()));
+        }
+        x.put("result", c.responseValues().isEmpty() ? null : String.join(", ", c.responseValues()));
+        x.put("latency_ms", msValue(c.latencyNanos()));
+        x.put("response_frame", c.endFrame() < 0 ? null : c.endFrame());
+        final Integer status = c.grpcStatus();
+        x.put("timeout", status != null && status == 4);
+        final long deadline = DubboTracker.grpcTimeoutNanos(c.requestHeader("grpc-timeout"));
+        x.put("timeout_ms", deadline < 0 ? null : deadline / 1_000_000L);
+        x.put("late", DubboTracker.tripleLate(c));
         x.put("request_bytes", c.requestBytes());
-        x.put("response_messages", c.responseMessages());
         x.put("response_bytes", c.responseBytes());
+        x.put("grpc_timeout", c.requestHeader("grpc-timeout"));
+        x.put("request_messages", c.requestMessages());
+        x.put("response_messages", c.responseMessages());
         x.put("request", c.requestSummary());
         x.put("response", c.responseSummary());
-        if (c.grpcStatus() == null) {
-            x.putNull("grpc_status");
-        } else {
-            x.put("grpc_status", c.grpcStatus());
-        }
         x.put("grpc_status_name", statusName(c.grpcStatus()));
         x.put("grpc_message", c.grpcMessage());
         x.put("tri_exception_code", c.responseHeader("tri-exception-code"));
         x.put("rst_stream", rstName(c.rstCode()));
         x.put("rst_by", c.rstCode() < 0 ? null : c.rstByClient() ? "consumer" : "provider");
-        x.put("state", c.state());
-        x.put("latency_ms", c.endNanos() < 0 ? null : Math.round((c.endNanos() - c.tsNanos()) / 1e3) / 1000.0);
-        x.put("headers_ms", c.responseHeadersNanos() < 0 ? null : Math.round((c.responseHeadersNanos() - c.tsNanos()) / 1e3) / 1000.0);
+        x.put("headers_ms", c.responseHeadersNanos() < 0 ? null : msValue(c.responseHeadersNanos() - c.tsNanos()));
         final ObjectNode h = x.putObject("request_headers");
         for (final Map.Entry<String, String> e : c.requestHeaders()) {
             if (!h.has(e.getKey())) {

@@ -49,6 +49,11 @@ final class Hessian2Bodies {
     private Hessian2Bodies() {
     }
 
+    /** Runs the static set-up above (hessian-lite's, with its complaints kept off stderr) before a first read. */
+    static void ensureLoaded() {
+        // the class initializer has run once this method runs
+    }
+
     /** Result of one decode: the body, and whether it stopped on an error. */
     record Result(DubboBody body, boolean broken) {
     }

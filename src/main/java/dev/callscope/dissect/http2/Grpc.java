@@ -101,16 +101,31 @@ final class Grpc {
         }
     }
 
+    /** Values decoded per message side at most (the rest are counted). */
+    static final int MAX_VALUES = 16;
+
     /**
-     * What a message holds: for a Triple wrapper "Triple hessian4 request: java.lang.String (12 bytes)" or
-     * "Triple hessian4 response: java.lang.String (40 bytes)"; for other protobuf its top-level fields
-     * ("protobuf: 1 string 'Ann', 2 varint 42"); "not protobuf (N bytes)" when the bytes do not parse.
+     * What a message holds.
+     *
+     * @param text for a Triple wrapper "Triple hessian4 request: java.lang.String (1 value, 12 bytes)";
+     *     for other protobuf its top-level fields ("protobuf: 1 string 'Ann', 2 varint 42"); "not
+     *     protobuf (N bytes)" when the bytes do not parse
+     * @param values a Triple wrapper's values as a {@link TripleValueDecoder} read them (empty when none
+     *     reads the serialization; "?" for one that does not decode)
      */
+    record Summary(String text, java.util.List<String> values) {
+    }
+
     static String summary(final byte[] b, final int off, final int len, final boolean request) {
+        return read(b, off, len, request).text();
+    }
+
+    static Summary read(final byte[] b, final int off, final int len, final boolean request) {
         final Proto p = new Proto(b, off, len);
         final StringBuilder fields = new StringBuilder();
         String serialize = null;
         final StringBuilder types = new StringBuilder();
+        final java.util.List<int[]> places = new java.util.ArrayList<>(2);
         long payload = 0;
         int payloads = 0;
         int n = 0;
@@ -125,6 +140,9 @@ final class Grpc {
             } else if (p.field == 2 && p.wire == 2) {
                 payload += p.len;
                 payloads++;
+                if (places.size() < MAX_VALUES) {
+                    places.add(new int[] {p.at, p.len});
+                }
             } else if (p.field == 3 && p.wire == 2 && p.printable()) {
                 types.append(types.length() == 0 ? "" : ", ").append(p.text());
             } else {
@@ -132,13 +150,34 @@ final class Grpc {
             }
         }
         if (p.bad) {
-            return "not protobuf (" + len + " bytes)";
+            return new Summary("not protobuf (" + len + " bytes)", java.util.List.of());
         }
         if (wrapperShape && serialize != null && serialize.matches("[a-z][a-z0-9]{2,20}")) {
-            return String.format(Locale.ROOT, "Triple %s %s: %s (%d %s, %d bytes)", serialize, request ? "request" : "response",
-                types.length() == 0 ? "-" : types, payloads, payloads == 1 ? "value" : "values", payload);
+            final java.util.List<String> values = values(serialize, b, places, payloads);
+            return new Summary(String.format(Locale.ROOT, "Triple %s %s: %s (%d %s, %d bytes)%s", serialize,
+                request ? "request" : "response", types.length() == 0 ? "-" : types, payloads, payloads == 1 ? "value" : "values",
+                payload, values.isEmpty() ? "" : " = " + String.join(", ", values)), values);
         }
-        return n == 0 ? "protobuf: empty" : "protobuf: " + fields + (n > MAX_FIELDS ? ", ..." : "");
+        return new Summary(n == 0 ? "protobuf: empty" : "protobuf: " + fields + (n > MAX_FIELDS ? ", ..." : ""), java.util.List.of());
+    }
+
+    private static java.util.List<String> values(final String serialization, final byte[] b, final java.util.List<int[]> places,
+                                                 final int total) {
+        for (final TripleValueDecoder d : TripleValueDecoder.installed()) {
+            if (!d.handles(serialization)) {
+                continue;
+            }
+            final java.util.List<String> out = new java.util.ArrayList<>(places.size() + 1);
+            for (final int[] at : places) {
+                final String v = d.value(serialization, b, at[0], at[1]);
+                out.add(v == null ? "?" : v);
+            }
+            if (total > places.size()) {
+                out.add("... " + (total - places.size()) + " more");
+            }
+            return out;
+        }
+        return java.util.List.of();
     }
 
     /** A protobuf field reader over bytes (no schema): number, wire type, and the value's place. */

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param responseMessages the same from the server
  * @param requestSummary what the first request message holds (the Triple wrapper's types, protobuf fields), or null
  * @param responseSummary what the first response message holds, or null
+ * @param requestValues the values of the first request message's Triple wrapper, as read (empty when not read)
+ * @param responseValues the same for the first response message
  * @param responseHeadersNanos when the response's HEADERS came, -1 without one
  * @param endNanos when the stream ended (the last END_STREAM, or the RST_STREAM), -1 when it did not
  * @param endFrame the frame that ended it, -1 when it did not
@@ -32,6 +34,7 @@ public record Http2Call(long frame, long tsNanos, FlowKey flow, Direction direct
                         List<Map.Entry<String, String>> requestHeaders, List<Map.Entry<String, String>> responseHeaders,
                         List<Map.Entry<String, String>> trailers, long requestMessages, long requestBytes,
                         long responseMessages, long responseBytes, String requestSummary, String responseSummary,
+                        List<String> requestValues, List<String> responseValues,
                         long responseHeadersNanos, long endNanos, long endFrame, int rstCode, boolean rstByClient, String state)
     implements ProtocolEvent {
     public static final String PROTOCOL = "http2";
@@ -40,11 +43,28 @@ public record Http2Call(long frame, long tsNanos, FlowKey flow, Direction direct
         requestHeaders = List.copyOf(requestHeaders);
         responseHeaders = List.copyOf(responseHeaders);
         trailers = List.copyOf(trailers);
+        requestValues = List.copyOf(requestValues);
+        responseValues = List.copyOf(responseValues);
     }
 
     @Override
     public String protocol() {
         return PROTOCOL;
+    }
+
+    /** The client's (consumer's) end of the connection, or null without a flow. */
+    public dev.callscope.core.Endpoint client() {
+        return flow == null ? null : direction == Direction.A_TO_B ? flow.endpointA() : flow.endpointB();
+    }
+
+    /** The server's (provider's) end of the connection, or null without a flow. */
+    public dev.callscope.core.Endpoint server() {
+        return flow == null ? null : direction == Direction.A_TO_B ? flow.endpointB() : flow.endpointA();
+    }
+
+    /** From the request's HEADERS to the stream's end, -1 when it did not end. */
+    public long latencyNanos() {
+        return endNanos < 0 ? -1 : endNanos - tsNanos;
     }
 
     /** The first value of header {@code name} in the request, or null. */

@@ -17,11 +17,35 @@ import java.util.List;
  * @param streams streams seen
  * @param streamsNotFollowed streams past {@code http2MaxStreams} at once
  * @param hpackFailures header blocks that could not be decoded (after one, the direction's later blocks are not either)
+ * @param grpcStreams streams with a gRPC content type
+ * @param upgrade how the connection began: "prior knowledge" (the preface first), "h2c upgrade" (HTTP/1.1
+ *     Upgrade: h2c answered 101), or "mid-stream" (the capture began after the preface)
+ * @param stalls flow-control stalls: a sender's window at 0 with data still to send, until a WINDOW_UPDATE
+ *     opened it and DATA went on (at most {@link #MAX_STALLS} listed; {@code stallCount} counts all)
+ * @param stallCount every stall, listed or not
  */
 public record Http2ConnectionSummary(long frame, long tsNanos, FlowKey flow, Direction clientDirection, long[] framesFromClient,
                                      long[] framesFromServer, List<Long> pingRttNanos, List<String> goaway, long streams,
-                                     long streamsNotFollowed, long hpackFailures) implements ProtocolEvent {
+                                     long streamsNotFollowed, long hpackFailures, long grpcStreams, String upgrade,
+                                     List<Stall> stalls, long stallCount) implements ProtocolEvent {
     public static final String PROTOCOL = "http2";
+    /** Stalls listed per connection. */
+    public static final int MAX_STALLS = 32;
+
+    /**
+     * A sender that had to wait for the receiver's flow-control window (RFC 9113 section 5.2).
+     *
+     * @param frame the DATA frame that left the window at 0 or less
+     * @param tsNanos when it came
+     * @param streamId the stream that waited (its window, or the connection's when {@code connectionWindow})
+     * @param connectionWindow whether the connection's window (stream 0) ran out, else the stream's
+     * @param fromClient whether the client was the sender that waited
+     * @param openedFrame the WINDOW_UPDATE (or SETTINGS) frame that opened the window again
+     * @param waitedNanos from the DATA that closed the window to the frame that opened it
+     */
+    public record Stall(long frame, long tsNanos, int streamId, boolean connectionWindow, boolean fromClient,
+                        long openedFrame, long waitedNanos) {
+    }
     /** Frame type names by type number (RFC 9113 section 6). */
     public static final List<String> TYPES = List.of("DATA", "HEADERS", "PRIORITY", "RST_STREAM", "SETTINGS", "PUSH_PROMISE",
         "PING", "GOAWAY", "WINDOW_UPDATE", "CONTINUATION", "unknown");
@@ -29,6 +53,7 @@ public record Http2ConnectionSummary(long frame, long tsNanos, FlowKey flow, Dir
     public Http2ConnectionSummary {
         pingRttNanos = List.copyOf(pingRttNanos);
         goaway = List.copyOf(goaway);
+        stalls = List.copyOf(stalls);
     }
 
     @Override

@@ -40,6 +40,7 @@ final class Http2Session implements DissectorSession {
     private static final int PUSH_PROMISE = 5;
     private static final int PING = 6;
     private static final int GOAWAY = 7;
+    private static final int WINDOW_UPDATE = 8;
     private static final int CONTINUATION = 9;
     private static final int END_STREAM = 0x1;
     private static final int ACK = 0x1;
@@ -48,13 +49,33 @@ final class Http2Session implements DissectorSession {
     private static final int PRIORITY = 0x20;
     /** PINGs remembered for their ACK. */
     private static final int MAX_PINGS = 16;
+    /** The initial flow-control window of a connection and of each stream (RFC 9113 section 6.9.2). */
+    private static final long DEFAULT_WINDOW = 65_535;
+    /** SETTINGS_INITIAL_WINDOW_SIZE. */
+    private static final int SETTINGS_INITIAL_WINDOW_SIZE = 4;
+    // How a direction's bytes begin (phase): not seen yet, HTTP/2 frames, an HTTP/1.1 head to read (h2c
+    // upgrade), the client's preface due after the 101, HTTP/1.1 that stayed so (upgrade refused): ignored.
+    private static final int UNSEEN = 0;
+    private static final int FRAMES = 1;
+    private static final int HTTP1_HEAD = 2;
+    private static final int PREFACE_DUE = 3;
+    private static final int HTTP1 = 4;
 
     private final int maxHeaderList;
     private final int maxStreams;
     private final int maxMessage;
     private final int maxFrame;
     private int clientDir = -1;
-    private final boolean[] started = new boolean[2];
+    private final int[] phase = new int[2];
+    private String upgrade = "mid-stream";
+    /** Flow control per sending side (0 the client, 1 the server): the connection's window and the streams' initial one. */
+    private final long[] connWindow = {DEFAULT_WINDOW, DEFAULT_WINDOW};
+    private final long[] initialWindow = {DEFAULT_WINDOW, DEFAULT_WINDOW};
+    /** A sending side's connection window at 0 with data to come: the stall begun, until DATA goes on. */
+    private final Waiting[] connWaiting = new Waiting[2];
+    private final List<Http2ConnectionSummary.Stall> stalls = new ArrayList<>();
+    private long stallCount;
+    private long grpcStreams;
     private final long[] skip = new long[2];
     private final DefaultHttp2HeadersDecoder[] hpack = new DefaultHttp2HeadersDecoder[2];
     private final boolean[] hpackBroken = new boolean[2];
@@ -77,6 +98,22 @@ final class Http2Session implements DissectorSession {
     private long firstTs;
     private dev.callscope.core.FlowKey flow;
 
+    /** A window that ran out: the DATA frame that closed it, and the frame that opened it again (-1 until then). */
+    private static final class Waiting {
+        final long frame;
+        final long ts;
+        final int streamId;
+        long openedFrame = -1;
+        long openedTs;
+
+        Waiting(final long frame, final long ts, final int streamId) {
+            this.frame = frame;
+            this.ts = ts;
+            this.streamId = streamId;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
     private static final class Stream {
         final int id;
         final long frame;
@@ -97,6 +134,10 @@ final class Http2Session implements DissectorSession {
         boolean rstByClient;
         boolean grpc;
         boolean gzip;
+        final List<String>[] values = new List[] {List.of(), List.of()};
+        /** Flow-control window per sending side. */
+        final long[] window = new long[2];
+        final Waiting[] waiting = new Waiting[2];
 
         Stream(final int id, final long frame, final long ts) {
             this.id = id;
@@ -121,21 +162,70 @@ final class Http2Session implements DissectorSession {
             firstTs = ctx.tsNanos();
         }
         int i = 0;
-        if (!started[d]) {
-            if (buf.length() < Http2Dissector.PREFACE.length && clientDir < 0) {
+        if (phase[d] == UNSEEN) {
+            if (clientDir < 0 && buf.length() < Http2Dissector.PREFACE.length) {
                 return 0;
             }
-            started[d] = true;
             if (Http2Dissector.startsWithPreface(buf)) {
                 clientDir = d;
+                upgrade = "prior knowledge";
                 out.confirm();
                 i = Http2Dissector.PREFACE.length;
+                phase[d] = FRAMES;
+            } else if (clientDir < 0 && Http2Dissector.h2cRequest(buf)) {
+                clientDir = d;
+                phase[d] = HTTP1_HEAD;
+            } else {
+                phase[d] = clientDir >= 0 && d != clientDir && phase[clientDir] == PREFACE_DUE ? HTTP1_HEAD : FRAMES;
             }
+        }
+        if (phase[d] == HTTP1_HEAD) {
+            final int head = Http2Dissector.headEnd(buf, maxHeaderList);
+            if (head < 0) {
+                if (buf.length() >= maxHeaderList) {
+                    out.anomaly(new Anomaly("http2.malformed", Severity.WARN, ctx.frame(), -1,
+                        "HTTP/1.1 head of an h2c upgrade over " + maxHeaderList + " bytes: the connection is not followed"));
+                    phase[0] = HTTP1;
+                    phase[1] = HTTP1;
+                    return buf.length();
+                }
+                return 0;
+            }
+            if (d == clientDir) {
+                upgradeRequest(buf, head, ctx);
+                phase[d] = PREFACE_DUE;
+                return head;
+            }
+            if (Http2Dissector.switchingProtocols(buf)) {
+                upgrade = "h2c upgrade";
+                out.confirm();
+                phase[d] = FRAMES;
+                i = head;
+            } else {
+                // the server answered in HTTP/1.1: the connection stays HTTP/1.1
+                upgrade = "h2c upgrade refused";
+                streams.clear();
+                phase[0] = HTTP1;
+                phase[1] = HTTP1;
+                return buf.length();
+            }
+        }
+        if (phase[d] == HTTP1) {
+            return buf.length();
         }
         if (skip[d] > 0) {
             final int n = (int) Math.min(skip[d], buf.length());
             skip[d] -= n;
             return n;
+        }
+        if (phase[d] == PREFACE_DUE) {
+            if (buf.length() < Http2Dissector.PREFACE.length) {
+                return 0;
+            }
+            if (Http2Dissector.startsWithPreface(buf)) {
+                i = Http2Dissector.PREFACE.length;
+            }
+            phase[d] = FRAMES;
         }
         try {
             return frames(buf, i, d, ctx, out);
@@ -238,6 +328,8 @@ final class Http2Session implements DissectorSession {
                 if (s != null && len >= 4 && s.rst < 0) {
                     s.rst = (int) p.u32(off);
                     s.rstByClient = fromClient(d);
+                    s.waiting[0] = null;
+                    s.waiting[1] = null;
                     s.endTs = ctx.tsNanos();
                     s.endFrame = ctx.frame();
                     // reported after the segment: frames that came with the reset in it still count
@@ -263,8 +355,18 @@ final class Http2Session implements DissectorSession {
                         + (fromClient(d) ? "client" : "server"));
                 }
             }
+            case SETTINGS -> {
+                if ((flags & ACK) == 0 && streamId == 0) {
+                    settings(p, off, len, d, ctx);
+                }
+            }
+            case WINDOW_UPDATE -> {
+                if (len == 4) {
+                    windowUpdate(streamId, p.u32(off) & 0x7FFFFFFFL, d, ctx);
+                }
+            }
             default -> {
-                // PRIORITY, SETTINGS, WINDOW_UPDATE and unknown types: counted
+                // PRIORITY and unknown types: counted
             }
         }
     }
@@ -314,11 +416,7 @@ final class Http2Session implements DissectorSession {
                 streamsNotFollowed++;
                 return;
             }
-            s = new Stream(id, ctx.frame(), ctx.tsNanos());
-            streams.put(id, s);
-            s.request = list == null ? List.of() : list;
-            s.grpc = startsWith(s.request, "content-type", "application/grpc");
-            s.gzip = startsWith(s.request, "grpc-encoding", "gzip");
+            s = open(id, ctx, list == null ? List.of() : list);
         } else if (!client) {
             if (s.responseTs < 0) {
                 s.responseTs = ctx.tsNanos();
@@ -330,7 +428,168 @@ final class Http2Session implements DissectorSession {
             s.trailers = list; // client trailers (rare)
         }
         if ((blockFlags[d] & END_STREAM) != 0) {
+            final int side = client ? 0 : 1;
+            s.waiting[side] = null;
+            if (connWaiting[side] != null && connWaiting[side].streamId == id && connWaiting[side].openedFrame < 0) {
+                connWaiting[side] = null;
+            }
             endSide(s, d, ctx, out);
+        }
+    }
+
+    /** A stream the client opened, with its request headers and the windows each side starts it with. */
+    private Stream open(final int id, final PacketContext ctx, final List<Map.Entry<String, String>> request) {
+        final Stream s = new Stream(id, ctx.frame(), ctx.tsNanos());
+        streams.put(id, s);
+        s.request = request;
+        s.grpc = startsWith(s.request, "content-type", "application/grpc");
+        s.gzip = startsWith(s.request, "grpc-encoding", "gzip");
+        s.window[0] = initialWindow[0];
+        s.window[1] = initialWindow[1];
+        if (s.grpc) {
+            grpcStreams++;
+        }
+        return s;
+    }
+
+    /**
+     * The HTTP/1.1 request of an h2c upgrade (RFC 7540 section 3.2): it becomes stream 1, its request
+     * side already ended; its HTTP2-Settings are the client's first SETTINGS.
+     */
+    private void upgradeRequest(final Payload buf, final int head, final PacketContext ctx) {
+        final String text = new String(buf.array(), buf.offset(), head, java.nio.charset.StandardCharsets.ISO_8859_1);
+        final String[] lines = text.split("\r\n");
+        final String[] start = lines[0].split(" ");
+        final List<Map.Entry<String, String>> hs = new ArrayList<>();
+        hs.add(new AbstractMap.SimpleImmutableEntry<>(":method", start[0]));
+        hs.add(new AbstractMap.SimpleImmutableEntry<>(":path", start.length > 1 ? start[1] : "/"));
+        hs.add(new AbstractMap.SimpleImmutableEntry<>(":scheme", "http"));
+        String settings = null;
+        long contentLength = 0;
+        for (int k = 1; k < lines.length; k++) {
+            final int colon = lines[k].indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            final String name = lines[k].substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+            final String value = lines[k].substring(colon + 1).trim();
+            switch (name) {
+                case "host" -> hs.add(2, new AbstractMap.SimpleImmutableEntry<>(":authority", value));
+                case "http2-settings" -> settings = value;
+                case "connection", "upgrade", "keep-alive", "transfer-encoding" -> {
+                    // connection-specific: not carried into HTTP/2 (RFC 9113 section 8.2.2)
+                }
+                default -> {
+                    if (name.equals("content-length")) {
+                        try {
+                            contentLength = Math.max(0, Long.parseLong(value));
+                        } catch (final NumberFormatException e) {
+                            contentLength = 0;
+                        }
+                    }
+                    hs.add(new AbstractMap.SimpleImmutableEntry<>(name, value));
+                }
+            }
+        }
+        streamCount++;
+        final Stream s = open(1, ctx, hs);
+        s.ended[0] = true;
+        skip[clientDir] = contentLength;
+        if (settings != null) {
+            try {
+                final byte[] b = java.util.Base64.getUrlDecoder().decode(settings.replace("=", ""));
+                settings(Payload.of(b), 0, b.length, clientDir, ctx);
+            } catch (final IllegalArgumentException e) {
+                // not base64url: the defaults stay
+            }
+        }
+    }
+
+    /** A SETTINGS frame from direction {@code d}: its initial window applies to what the other side sends. */
+    private void settings(final Payload p, final int off, final int len, final int d, final PacketContext ctx) {
+        final int sender = fromClient(d) ? 1 : 0;
+        for (int k = off; k + 6 <= off + len; k += 6) {
+            if (p.u16(k) != SETTINGS_INITIAL_WINDOW_SIZE) {
+                continue;
+            }
+            final long v = p.u32(k + 2);
+            final long delta = v - initialWindow[sender];
+            initialWindow[sender] = v;
+            for (final Stream s : streams.values()) {
+                s.window[sender] += delta;
+                opened(s.waiting[sender], s.window[sender], ctx);
+            }
+        }
+    }
+
+    /** A WINDOW_UPDATE from direction {@code d}: more room for what the other side sends. */
+    private void windowUpdate(final int streamId, final long increment, final int d, final PacketContext ctx) {
+        final int sender = fromClient(d) ? 1 : 0;
+        if (streamId == 0) {
+            connWindow[sender] += increment;
+            opened(connWaiting[sender], connWindow[sender], ctx);
+            return;
+        }
+        final Stream s = streams.get(streamId);
+        if (s != null) {
+            s.window[sender] += increment;
+            opened(s.waiting[sender], s.window[sender], ctx);
+        }
+    }
+
+    private static void opened(final Waiting w, final long window, final PacketContext ctx) {
+        if (w != null && w.openedFrame < 0 && window > 0) {
+            w.openedFrame = ctx.frame();
+            w.openedTs = ctx.tsNanos();
+        }
+    }
+
+    /**
+     * Flow control of one DATA frame of {@code length} bytes (padding included) from {@code sender} on
+     * {@code s} (null: a stream not followed): a window it leaves at 0 or less, with the stream not
+     * ended, is a wait begun; DATA after the window opened again makes it a stall.
+     */
+    private void flow(final Stream s, final int streamId, final int sender, final long length, final boolean endStream,
+                      final PacketContext ctx) {
+        if (length > 0) {
+            stalled(connWaiting[sender], false, sender);
+            if (connWaiting[sender] != null && connWaiting[sender].openedFrame >= 0) {
+                connWaiting[sender] = null;
+            }
+            if (s != null) {
+                stalled(s.waiting[sender], true, sender);
+                if (s.waiting[sender] != null && s.waiting[sender].openedFrame >= 0) {
+                    s.waiting[sender] = null;
+                }
+            }
+        }
+        connWindow[sender] -= length;
+        if (s != null) {
+            s.window[sender] -= length;
+        }
+        if (endStream) {
+            if (connWaiting[sender] != null && connWaiting[sender].streamId == streamId && connWaiting[sender].openedFrame < 0) {
+                connWaiting[sender] = null;
+            }
+            return;
+        }
+        if (length > 0 && connWindow[sender] <= 0 && connWaiting[sender] == null) {
+            connWaiting[sender] = new Waiting(ctx.frame(), ctx.tsNanos(), streamId);
+        }
+        if (s != null && length > 0 && s.window[sender] <= 0 && s.waiting[sender] == null) {
+            s.waiting[sender] = new Waiting(ctx.frame(), ctx.tsNanos(), streamId);
+        }
+    }
+
+    /** A wait whose window opened again, now that DATA goes on: a stall. */
+    private void stalled(final Waiting w, final boolean streamWindow, final int sender) {
+        if (w == null || w.openedFrame < 0) {
+            return;
+        }
+        stallCount++;
+        if (stalls.size() < Http2ConnectionSummary.MAX_STALLS) {
+            stalls.add(new Http2ConnectionSummary.Stall(w.frame, w.ts, w.streamId, !streamWindow, sender == 0, w.openedFrame,
+                w.openedTs - w.ts));
         }
     }
 
@@ -377,6 +636,7 @@ final class Http2Session implements DissectorSession {
     private void data(final Payload p, final int off, final int len, final int flags, final int streamId, final int d,
                       final PacketContext ctx, final EventSink out) {
         final Stream s = streams.get(streamId);
+        flow(s, streamId, fromClient(d) ? 0 : 1, len, (flags & END_STREAM) != 0, ctx);
         if (s == null) {
             return;
         }
@@ -447,10 +707,17 @@ final class Http2Session implements DissectorSession {
                 final boolean compressed = b[i] != 0;
                 if (compressed) {
                     final byte[] plain = s.gzip || side == 1 ? Grpc.gunzip(b, i + 5, (int) m, maxMessage) : null;
-                    s.summary[side] = plain == null ? "compressed (" + m + " bytes)"
-                        : "gzip " + m + " -> " + plain.length + " bytes, " + Grpc.summary(plain, 0, plain.length, side == 0);
+                    if (plain == null) {
+                        s.summary[side] = "compressed (" + m + " bytes)";
+                    } else {
+                        final Grpc.Summary g = Grpc.read(plain, 0, plain.length, side == 0);
+                        s.summary[side] = "gzip " + m + " -> " + plain.length + " bytes, " + g.text();
+                        s.values[side] = g.values();
+                    }
                 } else {
-                    s.summary[side] = Grpc.summary(b, i + 5, (int) m, side == 0);
+                    final Grpc.Summary g = Grpc.read(b, i + 5, (int) m, side == 0);
+                    s.summary[side] = g.text();
+                    s.values[side] = g.values();
                 }
             }
             i += 5 + (int) m;
@@ -489,7 +756,7 @@ final class Http2Session implements DissectorSession {
         release(s, 1);
         final Direction dir = clientDir == 1 ? Direction.B_TO_A : Direction.A_TO_B;
         out.emit(new Http2Call(s.frame, s.ts, flow, dir, s.id, s.request, s.response, s.trailers, s.messages[0], s.bytes[0],
-            s.messages[1], s.bytes[1], s.summary[0], s.summary[1], s.responseTs, s.endTs, s.endFrame, s.rst, s.rstByClient, state));
+            s.messages[1], s.bytes[1], s.summary[0], s.summary[1], s.values[0], s.values[1], s.responseTs, s.endTs, s.endFrame, s.rst, s.rstByClient, state));
     }
 
     @Override
@@ -500,7 +767,8 @@ final class Http2Session implements DissectorSession {
         if (flow != null) {
             final int c = clientDir < 0 ? 0 : clientDir;
             out.emit(new Http2ConnectionSummary(firstFrame, firstTs, flow, c == 0 ? Direction.A_TO_B : Direction.B_TO_A,
-                frames[c].clone(), frames[1 - c].clone(), pingRtt, goaway, streamCount, streamsNotFollowed, hpackFailures));
+                frames[c].clone(), frames[1 - c].clone(), pingRtt, goaway, streamCount, streamsNotFollowed, hpackFailures,
+                grpcStreams, upgrade, stalls, stallCount));
         }
         block[0] = null;
         block[1] = null;

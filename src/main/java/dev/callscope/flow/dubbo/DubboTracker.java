@@ -55,6 +55,10 @@ public final class DubboTracker implements Tap {
     public interface Listener {
         /** The exchange will not change any more; with {@link #stream} the tracker forgets it after this. */
         void exchange(DubboExchange x);
+
+        /** A Triple call, once its stream ended; with {@link #stream} the tracker keeps only its summaries. */
+        default void triple(Http2Call c) {
+        }
     }
 
     /** Bounds, with defaults fit for one capture file on a workstation. */
@@ -137,12 +141,34 @@ public final class DubboTracker implements Tap {
     /** Totals over the capture. */
     /**
      * @param timeouts responses with status CLIENT_TIMEOUT or SERVER_TIMEOUT
-     * @param lateResponses responses after the consumer's own deadline (its timeout attachment, else the default)
+     * @param lateResponses responses after the consumer's own deadline (its timeout attachment, else the
+     *     default; for Triple its grpc-timeout), of both protocols
+     * @param triple the Triple calls' own totals
      */
     public record Totals(long requests, long responses, long oneWay, long unanswered, long timeouts, long exceptions,
                          long errors, long duplicateIds, long unmatchedResponses, long heartbeats, long heartbeatRequests,
                          long heartbeatResponses, long missedHeartbeats, long brokenBodies, long connections,
-                         long reconnects, long lateResponses) {
+                         long reconnects, long lateResponses, TripleTotals triple) {
+        /** Responses after the consumer's deadline on the dubbo protocol alone. */
+        public long dubboLateResponses() {
+            return lateResponses - triple.late();
+        }
+    }
+
+    /**
+     * Totals of the Triple calls (gRPC over HTTP/2).
+     *
+     * @param calls streams with a gRPC content type
+     * @param errors a gRPC status other than OK, a tri-exception-code, a reset or no status
+     * @param exceptions OK with Dubbo's tri-exception-code (the provider's method threw)
+     * @param late DEADLINE_EXCEEDED, or ended after the consumer's grpc-timeout
+     * @param resets ended by RST_STREAM
+     * @param unanswered neither a status nor a reset (still open at the connection's end)
+     * @param connections HTTP/2 connections that carried them
+     * @param stalls flow-control stalls on those connections (a window at 0 while data waited)
+     */
+    public record TripleTotals(long calls, long errors, long exceptions, long late, long resets, long unanswered,
+                               long connections, long stalls) {
     }
 
     private final Bounds bounds;
@@ -266,22 +292,40 @@ public final class DubboTracker implements Tap {
         return tripleCallsNotKept;
     }
 
-    /** A Triple call in the per-method summary, as a dubbo-protocol call is. */
+    private long tripleTotal;
+    private long tripleErrors;
+    private long tripleExceptions;
+    private long tripleLate;
+    private long tripleResets;
+    private long tripleUnanswered;
+    private long tripleStalls;
+
+    /** A Triple call in the per-method summary and the totals, as a dubbo-protocol call is. */
     private void triple(final Http2Call c) {
         final MethodStats m = methods.computeIfAbsent(tripleMethod(c), MethodStats::new);
         m.count++;
+        tripleTotal++;
         if (c.endNanos() >= 0 && c.grpcStatus() != null) {
             m.add(c.endNanos() - c.tsNanos());
         }
         if (tripleError(c)) {
             m.errors++;
+            tripleErrors++;
+        }
+        if (c.responseHeader("tri-exception-code") != null) {
+            tripleExceptions++;
         }
         if (tripleLate(c)) {
             m.late++;
             late++;
+            tripleLate++;
+        }
+        if (c.rstCode() >= 0) {
+            tripleResets++;
         }
         if (c.grpcStatus() == null && c.rstCode() < 0) {
             m.unanswered++;
+            tripleUnanswered++;
         }
     }
 
@@ -310,7 +354,7 @@ public final class DubboTracker implements Tap {
     }
 
     /** gRPC's Timeout header: digits and a unit (H, M, S, m, u, n); -1 when absent or bad. */
-    static long grpcTimeoutNanos(final String v) {
+    public static long grpcTimeoutNanos(final String v) {
         if (v == null || v.length() < 2 || v.length() > 9) {
             return -1;
         }
@@ -331,25 +375,51 @@ public final class DubboTracker implements Tap {
         };
     }
 
-    /** The HTTP/2 connections that carried gRPC, as their ends reported them. */
+    /** The HTTP/2 connections that carried gRPC, as their ends reported them, in order of their first frame. */
     public List<Http2ConnectionSummary> http2Connections() {
-        return http2Connections;
+        final List<Http2ConnectionSummary> l = new ArrayList<>(http2Connections);
+        l.sort(Comparator.comparingLong(Http2ConnectionSummary::frame));
+        return l;
+    }
+
+    /**
+     * The number of the HTTP/2 connection of {@code c} as {@code dubbo} and {@code ladder --connection}
+     * give it (after the dubbo-protocol connections), or -1 when it is not known (yet).
+     */
+    public long tripleConnectionIndex(final Http2Call c) {
+        final List<Http2ConnectionSummary> l = http2Connections();
+        for (int i = 0; i < l.size(); i++) {
+            if (l.get(i).flow().equals(c.flow())) {
+                return connections.size() + i + 1L;
+            }
+        }
+        return -1;
     }
 
     @Override
     public void onEvent(final ProtocolEvent e) {
         if (e instanceof Http2Call c) {
             if (c.grpc()) {
+                triple(c);
+                if (listener != null) {
+                    listener.triple(c);
+                }
+                if (!keep) {
+                    return;
+                }
                 if (tripleCalls.size() < bounds.maxExchanges()) {
                     tripleCalls.add(c);
                 } else {
                     tripleCallsNotKept++;
                 }
-                triple(c);
             }
             return;
         }
         if (e instanceof Http2ConnectionSummary s) {
+            if (s.grpcStreams() == 0) {
+                return; // HTTP/2 without gRPC: not an RPC connection
+            }
+            tripleStalls += s.stalls().size();
             if (http2Connections.size() < bounds.maxConnections()) {
                 http2Connections.add(s);
             }
@@ -848,7 +918,8 @@ public final class DubboTracker implements Tap {
     public Totals totals() {
         return new Totals(requests, responses, oneWay, unanswered, timeouts, exceptions, errors, duplicates, unmatched,
             heartbeatRequests + heartbeatResponses, heartbeatRequests, heartbeatResponses, missed, broken,
-            connections.size(), reconnects, late);
+            connections.size(), reconnects, late, new TripleTotals(tripleTotal, tripleErrors, tripleExceptions, tripleLate,
+                tripleResets, tripleUnanswered, http2Connections.size(), tripleStalls));
     }
 
     /** The connection of an endpoint pair, for ladders: the first whose client or server is {@code e}. */

@@ -115,6 +115,94 @@ class TripleCapturesTest {
         soft.assertAll();
     }
 
+    private static final Pattern CONS = Pattern.compile(
+        "^CONS \\d+ call=(\\S+) service=\\S+ method=(\\S+) kind=unary event=(call|result|exception) .*?(?:args=(.*)|value=(.*)|exception=(\\S+) message=\"([^\"]*)\".*)$");
+
+    /** A value as the consumer's log writes it: strings without their quotes, numbers and null as they are. */
+    private static String plain(final String v) {
+        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+    }
+
+    /**
+     * The hessian2 values inside the Triple wrappers, read by the dubbo package's decoder through
+     * {@link TripleValueDecoder}, equal what the consumer passed and got back by its own log: strings
+     * (UTF-8 too), ints, null, a provider exception's class and message; records by their fields.
+     */
+    @org.junit.jupiter.api.Test
+    void tripleWrapperValuesEqualTheConsumersLog() throws Exception {
+        final Map<String, Http2Call> byId = new TreeMap<>();
+        WebrtcTestRuns.run(DIR.resolve("triple-unary.pcap"), new Tap() {
+            @Override
+            public void onEvent(final ProtocolEvent e) {
+                if (e instanceof Http2Call c && c.requestHeader("x-call-id") != null) {
+                    byId.put(c.requestHeader("x-call-id"), c);
+                }
+            }
+        });
+        final SoftAssertions soft = new SoftAssertions();
+        int args = 0;
+        int results = 0;
+        for (final String l : Files.readAllLines(DIR.resolve("triple-unary.log"))) {
+            final Matcher m = CONS.matcher(l);
+            if (!m.find()) {
+                continue;
+            }
+            final Http2Call c = byId.get(m.group(1));
+            soft.assertThat(c).as("call %s", m.group(1)).isNotNull();
+            if (c == null) {
+                continue;
+            }
+            final String method = m.group(2);
+            switch (m.group(3)) {
+                case "call" -> {
+                    final String a = m.group(4);
+                    if (method.equals("add")) {
+                        soft.assertThat(c.requestValues()).as("args of %s", m.group(1)).containsExactly(a.split(","));
+                        args++;
+                    } else if (method.equals("older") || method.equals("describe")) {
+                        final Matcher p = Pattern.compile("name=(\\w+),age=(\\d+)").matcher(a);
+                        soft.assertThat(p.find()).isTrue();
+                        soft.assertThat(c.requestValues().get(0)).as("args of %s", m.group(1))
+                            .contains("name=\"" + p.group(1) + "\"").contains("age=" + p.group(2));
+                        args++;
+                    } else if (a.matches("\"x\"\\*\\d+")) {
+                        // 2,000 x's: the value is shown up to its bound, and says it was cut
+                        soft.assertThat(c.requestValues()).hasSize(1);
+                        soft.assertThat(c.requestValues().get(0)).matches("\"x{100,300}\\.\\.\\.");
+                        args++;
+                    } else if (a.startsWith("\"")) {
+                        soft.assertThat(c.requestValues()).as("args of %s", m.group(1)).containsExactly(a);
+                        args++;
+                    }
+                }
+                case "result" -> {
+                    final String v = plain(m.group(5));
+                    if (v.matches("\\d+ chars")) {
+                        continue; // the log gives the length of a long answer, not the answer
+                    }
+                    soft.assertThat(c.responseValues()).as("result of %s", m.group(1)).hasSize(1);
+                    final String got = c.responseValues().isEmpty() ? "" : c.responseValues().get(0);
+                    if (v.startsWith("Person{")) {
+                        soft.assertThat(got).contains("age=42");
+                    } else {
+                        soft.assertThat(plain(got)).as("result of %s", m.group(1)).isEqualTo(v);
+                    }
+                    results++;
+                }
+                default -> {
+                    if (c.responseHeader("tri-exception-code") != null) {
+                        soft.assertThat(c.responseValues()).as("exception of %s", m.group(1))
+                            .containsExactly(m.group(6) + ": " + m.group(7));
+                        results++;
+                    }
+                }
+            }
+        }
+        soft.assertThat(args).as("calls whose arguments were compared").isGreaterThanOrEqualTo(11);
+        soft.assertThat(results).as("results compared").isGreaterThanOrEqualTo(10);
+        soft.assertAll();
+    }
+
     private static int clientPort(final Http2Call c) {
         final Endpoint a = c.flow().endpointA();
         final Endpoint b = c.flow().endpointB();

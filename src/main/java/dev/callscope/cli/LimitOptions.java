@@ -58,6 +58,10 @@ public final class LimitOptions {
         description = "A Dubbo request without a timeout attachment waits this long (packet time) for its response (default: 1, Dubbo's own).")
     Integer dubboTimeout;
 
+    @Option(names = "--dubbo-payload-limit", paramLabel = "BYTES",
+        description = "Dubbo's payload setting in the captured applications: a body longer than this is named as over the limit (default: 8388608, Dubbo's own).")
+    Integer dubboPayloadLimit;
+
     @Option(names = "--dubbo-linger", paramLabel = "SECONDS",
         description = "How long past its timeout a Dubbo request still waits for a late response before it counts as unanswered and is released (default: 30).")
     Integer dubboLinger;
@@ -158,6 +162,9 @@ public final class LimitOptions {
         }
         if (dubboTimeout != null) {
             l.dubboTimeoutNanos = positive("--dubbo-timeout", dubboTimeout) * 1_000_000_000L;
+        }
+        if (dubboPayloadLimit != null) {
+            l.dubboPayloadLimit = positive("--dubbo-payload-limit", dubboPayloadLimit);
         }
         if (dubboLinger != null) {
             if (dubboLinger < 0) {

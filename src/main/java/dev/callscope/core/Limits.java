@@ -72,6 +72,12 @@ public final class Limits {
      */
     public long dubboTimeoutNanos = 1_000_000_000L;
     /**
+     * Dubbo's {@code payload} setting as the capture's applications use it (Dubbo's default, 8 MiB): a
+     * request or response body longer than this is one Dubbo refuses ("Data length too large"), named
+     * as over the limit. A judgement, not a memory bound ({@link #dubboMaxPayload} is that).
+     */
+    public long dubboPayloadLimit = 8L * 1024 * 1024;
+    /**
      * How long past its timeout a Dubbo request still waits for a late response; then it is given up
      * as unanswered and released (heartbeats likewise).
      */

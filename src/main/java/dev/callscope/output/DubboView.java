@@ -78,7 +78,7 @@ public final class DubboView {
             final boolean fromClient = q.direction() == c.clientToServer();
             calls.row(secs(q.tsNanos() - firstNanos), q.frame(), "dubbo", fromClient ? c.client() : c.server(), "->",
                 fromClient ? c.server() : c.client(), x.serviceMethod() + (x.duplicateId() ? " [duplicate id]" : ""),
-                status(x) + (x.late() ? " LATE" : ""), ms(x.latencyNanos()), q.frameBytes(), x.response() == null ? "-" : x.response().frameBytes());
+                status(x) + (x.late() ? " LATE" : "") + (x.overPayloadLimit() != null ? " [payload over limit]" : ""), ms(x.latencyNanos()), q.frameBytes(), x.response() == null ? "-" : x.response().frameBytes());
         }
         for (; k < tri.size(); k++) {
             tripleRow(calls, tri.get(k), firstNanos);
@@ -115,10 +115,10 @@ public final class DubboView {
             TextTable.wrap(String.format(Locale.ROOT, "Totals: %d requests (%d one-way), %d responses, %d unanswered, %d timeouts, "
                     + "%d late responses (after the consumer's timeout), %d exceptions,"
                     + " %d errors, %d duplicate ids, %d heartbeats (%d requests, %d responses), %d missed heartbeats,"
-                    + " %d broken bodies, %d connections (%d reconnects)",
+                    + " %d broken bodies, %d over the payload limit, %d connections (%d reconnects)",
                 tot.requests(), tot.oneWay(), tot.responses(), tot.unanswered(), tot.timeouts(), tot.dubboLateResponses(), tot.exceptions(),
                 tot.errors(), tot.duplicateIds(), tot.heartbeats(), tot.heartbeatRequests(), tot.heartbeatResponses(),
-                tot.missedHeartbeats(), tot.brokenBodies(), tot.connections(), tot.reconnects()), width, 2).forEach(out::println);
+                tot.missedHeartbeats(), tot.brokenBodies(), tot.overPayloadLimit(), tot.connections(), tot.reconnects()), width, 2).forEach(out::println);
         }
         final DubboTracker.TripleTotals tt = tot.triple();
         if (tt.calls() > 0) {
@@ -240,6 +240,7 @@ public final class DubboView {
         o.put("timeout", x.timedOut());
         o.put("timeout_ms", x.timeoutNanos() < 0 ? null : x.timeoutNanos() / 1_000_000L);
         o.put("late", x.late());
+        o.put("over_payload_limit", x.overPayloadLimit());
         o.put("duplicate_id", x.duplicateId());
         o.put("request_bytes", q.frameBytes());
         if (r == null) {
@@ -321,6 +322,7 @@ public final class DubboView {
         o.put("heartbeat_responses", t.heartbeatResponses());
         o.put("missed_heartbeats", t.missedHeartbeats());
         o.put("broken_bodies", t.brokenBodies());
+        o.put("over_payload_limit", t.overPayloadLimit());
         o.put("connections", t.connections());
         o.put("reconnects", t.reconnects());
         final DubboTracker.TripleTotals tt = t.triple();

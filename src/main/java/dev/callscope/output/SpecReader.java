@@ -370,7 +370,8 @@ public final class SpecReader {
     }
 
     private VerifySpec.DubboRule dubbo(final Node n) throws SpecException {
-        final Map<String, Node> m = object(n, "dubbo", Set.of("methods", "no_unanswered", "heartbeats"));
+        final Map<String, Node> m = object(n, "dubbo", Set.of("methods", "no_unanswered", "heartbeats", "no_late",
+            "no_payload_over_limit", "no_reconnects"));
         final List<VerifySpec.DubboMethodRule> methods = new ArrayList<>();
         if (m.containsKey("methods")) {
             final Node l = m.get("methods");
@@ -388,13 +389,17 @@ public final class SpecReader {
             present = h.containsKey("present") && bool(h.get("present"));
             noneMissed = h.containsKey("none_missed") && bool(h.get("none_missed"));
         }
-        return new VerifySpec.DubboRule(methods, m.containsKey("no_unanswered") && bool(m.get("no_unanswered")), present,
-            noneMissed);
+        return new VerifySpec.DubboRule(methods, flag(m, "no_unanswered"), present, noneMissed, flag(m, "no_late"),
+            flag(m, "no_payload_over_limit"), flag(m, "no_reconnects"));
+    }
+
+    private boolean flag(final Map<String, Node> m, final String key) throws SpecException {
+        return m.containsKey(key) && bool(m.get(key));
     }
 
     private VerifySpec.DubboMethodRule method(final Node n) throws SpecException {
         final Map<String, Node> m = object(n, "a dubbo method", Set.of("method", "calls", "statuses", "no_unanswered",
-            "latency_ms"));
+            "latency_ms", "no_late"));
         if (!m.containsKey("method")) {
             throw error(n, "a dubbo method needs 'method: Service#method'");
         }
@@ -423,6 +428,6 @@ public final class SpecReader {
             }
         }
         return new VerifySpec.DubboMethodRule(name, m.containsKey("calls") ? count(m.get("calls")) : null, statuses,
-            m.containsKey("no_unanswered") && bool(m.get("no_unanswered")), latency);
+            flag(m, "no_unanswered"), latency, flag(m, "no_late"));
     }
 }

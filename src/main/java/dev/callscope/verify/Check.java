@@ -247,6 +247,47 @@ public final class Check {
         return Outcome.of(n > 0, n + " heartbeat(s)");
     }
 
+    /**
+     * No call answered after the consumer's own deadline (dubbo: its timeout attachment or the
+     * default; Triple: DEADLINE_EXCEEDED or an end after grpc-timeout), for one method or all.
+     */
+    public static Outcome noLate(final DubboTracker t, final String method) {
+        final List<String> where = new ArrayList<>();
+        long n = 0;
+        for (final DubboExchange x : method == null ? t.exchanges() : exchanges(t, method)) {
+            if (x.late()) {
+                n++;
+                if (where.size() < 5) {
+                    where.add("frame " + x.response().frame() + " after " + num(x.latencyNanos() / 1e6) + " ms (timeout "
+                        + x.timeoutNanos() / 1_000_000L + " ms)");
+                }
+            }
+        }
+        for (final Http2Call c : method == null ? t.tripleCalls() : tripleCalls(t, method)) {
+            if (DubboTracker.tripleLate(c)) {
+                n++;
+                if (where.size() < 5) {
+                    where.add("stream " + c.streamId() + " of frame " + c.frame());
+                }
+            }
+        }
+        return Outcome.of(n == 0, n + " late response(s)" + (where.isEmpty() ? "" : ": " + String.join(", ", where)));
+    }
+
+    /** No request or response over Dubbo's payload limit ({@code --dubbo-payload-limit}), by size or by the provider's error. */
+    public static Outcome noPayloadOverLimit(final DubboTracker t) {
+        final long n = t.totals().overPayloadLimit();
+        final String first = t.exchanges().stream().filter(x -> x.overPayloadLimit() != null).findFirst()
+            .map(x -> ": frame " + x.request().frame() + " " + x.serviceMethod() + ", " + x.overPayloadLimit()).orElse("");
+        return Outcome.of(n == 0, n + " call(s) over the payload limit" + first);
+    }
+
+    /** No connection was a reconnect (a new connection from a consumer host to a provider it had lost). */
+    public static Outcome noReconnects(final DubboTracker t) {
+        final long n = t.totals().reconnects();
+        return Outcome.of(n == 0, n + " reconnect(s)");
+    }
+
     public static Outcome noMissedHeartbeats(final DubboTracker t) {
         final long n = t.totals().missedHeartbeats();
         return Outcome.of(n == 0, n + " missed heartbeat(s)");

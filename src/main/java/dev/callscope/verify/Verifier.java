@@ -159,6 +159,9 @@ public final class Verifier {
             if (m.noUnanswered()) {
                 out.add(VerificationReport.Result.of(g, "no unanswered", Check.noUnanswered(ev.dubbo(), m.method())));
             }
+            if (m.noLate()) {
+                out.add(VerificationReport.Result.of(g, "no late response", Check.noLate(ev.dubbo(), m.method())));
+            }
             m.latencyMs().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out.add(
                 VerificationReport.Result.of(g, e.getKey() + " latency", Check.latency(ev.dubbo(), m.method(), e.getKey(), e.getValue()))));
         }
@@ -170,6 +173,15 @@ public final class Verifier {
         }
         if (d.noMissedHeartbeats()) {
             out.add(VerificationReport.Result.of("dubbo", "no missed heartbeat", Check.noMissedHeartbeats(ev.dubbo())));
+        }
+        if (d.noLate()) {
+            out.add(VerificationReport.Result.of("dubbo", "no late response", Check.noLate(ev.dubbo(), null)));
+        }
+        if (d.noPayloadOverLimit()) {
+            out.add(VerificationReport.Result.of("dubbo", "no payload over the limit", Check.noPayloadOverLimit(ev.dubbo())));
+        }
+        if (d.noReconnects()) {
+            out.add(VerificationReport.Result.of("dubbo", "no reconnect", Check.noReconnects(ev.dubbo())));
         }
     }
 

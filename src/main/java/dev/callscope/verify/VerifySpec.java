@@ -104,9 +104,10 @@ public record VerifySpec(String name, List<SipRule> sip, DubboRule dubbo, List<W
      * @param statuses every response's status is one of these ("OK"), or empty
      * @param noUnanswered no request of this method went unanswered
      * @param latencyMs quantile ("p50", "p99", "max") to its budget in ms
+     * @param noLate no call of this method was answered after the consumer's deadline
      */
     public record DubboMethodRule(String method, Integer calls, List<String> statuses, boolean noUnanswered,
-                                  Map<String, Double> latencyMs) {
+                                  Map<String, Double> latencyMs, boolean noLate) {
         public DubboMethodRule {
             statuses = List.copyOf(statuses);
             latencyMs = Map.copyOf(latencyMs);
@@ -119,9 +120,12 @@ public record VerifySpec(String name, List<SipRule> sip, DubboRule dubbo, List<W
      * @param noUnanswered no request at all went unanswered
      * @param heartbeatsPresent at least one heartbeat was seen
      * @param noMissedHeartbeats no connection missed a heartbeat
+     * @param noLate no call answered after the consumer's deadline
+     * @param noPayloadOverLimit no request or response over Dubbo's payload limit
+     * @param noReconnects no connection was a reconnect
      */
     public record DubboRule(List<DubboMethodRule> methods, boolean noUnanswered, boolean heartbeatsPresent,
-                            boolean noMissedHeartbeats) {
+                            boolean noMissedHeartbeats, boolean noLate, boolean noPayloadOverLimit, boolean noReconnects) {
         public DubboRule {
             methods = List.copyOf(methods);
         }

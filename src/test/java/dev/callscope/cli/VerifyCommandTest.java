@@ -78,6 +78,23 @@ class VerifyCommandTest {
     }
 
     @Test
+    void dubboFailuresAreAssertions() {
+        // samples/dubbo-failures/README.md: the provider's payload setting is 65536; call 7's request body
+        // of 80304 bytes was refused (BAD_REQUEST), call 9's response of 100090 bytes too (SERIALIZATION_ERROR)
+        final CliTest.Run payload = run("verify", "--spec", SPECS + "dubbo-failures.yaml", "--dubbo-payload-limit", "65536",
+            "samples/dubbo-failures/dubbo-payload-limit.pcap");
+        assertThat(payload.code()).isEqualTo(1);
+        assertThat(payload.out()).contains("✔ no late response: 0 late response(s)")
+            .contains("✘ no payload over the limit: 2 call(s) over the payload limit: frame 28 "
+                + "dev.callscope.samples.dubbofail.FailService#echo, request body 80304 B over the payload limit of 65536 B")
+            .contains("✔ no reconnect: 0 reconnect(s)");
+        final CliTest.Run frozen = run("verify", "--spec", SPECS + "dubbo-failures.yaml", "samples/dubbo-failures/dubbo-frozen-provider.pcap");
+        assertThat(frozen.out()).contains("✘ no reconnect: 2 reconnect(s)").contains("✘ no late response: 2 late response(s)");
+        final CliTest.Run clean = run("verify", "--spec", SPECS + "dubbo-failures.yaml", "samples/dubbo-failures/dubbo-pool-exhausted.pcap");
+        assertThat(clean.out()).contains("✔ no payload over the limit").contains("✔ no reconnect");
+    }
+
+    @Test
     void jsonSpecsWork() {
         final CliTest.Run r = run("verify", "--spec", SPECS + "sip-call.json", "samples/sip-call.pcap");
         assertThat(r.code()).isEqualTo(0);

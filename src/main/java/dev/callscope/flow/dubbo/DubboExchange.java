@@ -33,6 +33,8 @@ public final class DubboExchange {
     private boolean duplicateId;
     /** The consumer's own deadline for the response: the request's timeout attachment, else the default. */
     long timeoutNanos = -1;
+    /** Dubbo's payload setting the call is judged by. */
+    long payloadLimit = Long.MAX_VALUE;
     /** While pending: the packet time after which the tracker gives up waiting, its order of request, its table. */
     long deadlineNanos;
     long seq;
@@ -91,6 +93,36 @@ public final class DubboExchange {
     public boolean late() {
         return response != null && timeoutNanos > 0 && latencyNanos() > timeoutNanos;
     }
+
+    /**
+     * Which side was over Dubbo's payload limit: "request" (its body is longer than the limit: the
+     * provider refuses to decode it, BAD_REQUEST, or says nothing), "response" (a body longer than the
+     * limit, which the consumer refuses), or the error the provider sent back saying so ("Data length
+     * too large: N, max payload: M", as SERIALIZATION_ERROR or BAD_RESPONSE instead of the response);
+     * null when neither.
+     */
+    public String overPayloadLimit() {
+        if (request.bodyLength() > payloadLimit) {
+            return "request body " + request.bodyLength() + " B over the payload limit of " + payloadLimit + " B";
+        }
+        if (response == null) {
+            return null;
+        }
+        if (response.bodyLength() > payloadLimit) {
+            return "response body " + response.bodyLength() + " B over the payload limit of " + payloadLimit + " B";
+        }
+        final String m = response.status() == 20 ? null : response.body().errorMessage();
+        if (m != null) {
+            final java.util.regex.Matcher t = TOO_LARGE.matcher(m);
+            if (t.find()) {
+                return "response of " + t.group(1) + " B over the provider's payload limit of " + t.group(2) + " B (its error says)";
+            }
+        }
+        return null;
+    }
+
+    private static final java.util.regex.Pattern TOO_LARGE = java.util.regex.Pattern.compile(
+        "Data length too large: (\\d+), max payload: (\\d+)");
 
     /** The response's status was CLIENT_TIMEOUT (30) or SERVER_TIMEOUT (31). */
     public boolean timedOut() {

@@ -143,12 +143,14 @@ public final class DubboTracker implements Tap {
      * @param timeouts responses with status CLIENT_TIMEOUT or SERVER_TIMEOUT
      * @param lateResponses responses after the consumer's own deadline (its timeout attachment, else the
      *     default; for Triple its grpc-timeout), of both protocols
+     * @param overPayloadLimit calls whose request or response was over Dubbo's payload limit (see
+     *     {@link DubboExchange#overPayloadLimit()})
      * @param triple the Triple calls' own totals
      */
     public record Totals(long requests, long responses, long oneWay, long unanswered, long timeouts, long exceptions,
                          long errors, long duplicateIds, long unmatchedResponses, long heartbeats, long heartbeatRequests,
                          long heartbeatResponses, long missedHeartbeats, long brokenBodies, long connections,
-                         long reconnects, long lateResponses, TripleTotals triple) {
+                         long reconnects, long lateResponses, long overPayloadLimit, TripleTotals triple) {
         /** Responses after the consumer's deadline on the dubbo protocol alone. */
         public long dubboLateResponses() {
             return lateResponses - triple.late();
@@ -241,8 +243,14 @@ public final class DubboTracker implements Tap {
 
     /** A tracker with default bounds and the timeouts of {@code limits}. */
     public static DubboTracker of(final Limits limits) {
-        return new DubboTracker().timeouts(limits.dubboTimeoutNanos, limits.dubboLingerNanos);
+        final DubboTracker t = new DubboTracker().timeouts(limits.dubboTimeoutNanos, limits.dubboLingerNanos);
+        t.payloadLimit = limits.dubboPayloadLimit;
+        return t;
     }
+
+    /** Dubbo's payload setting: bodies longer are over the limit ({@link Limits#dubboPayloadLimit}). */
+    private long payloadLimit = new Limits().dubboPayloadLimit;
+    private long overLimit;
 
     /**
      * How long requests wait for their response, in packet time: a request's {@code timeout}
@@ -607,6 +615,10 @@ public final class DubboTracker implements Tap {
             anomaly(new Anomaly("dubbo.exchange_limit", Severity.WARN, f.frame(), -1,
                 "more than " + bounds.maxExchanges() + " calls: later calls are counted but not listed"));
         }
+        x.payloadLimit = payloadLimit;
+        if (x.overPayloadLimit() != null) {
+            overLimit++;
+        }
         if (!f.twoWay()) {
             oneWay++;
             over(x);
@@ -668,7 +680,11 @@ public final class DubboTracker implements Tap {
         }
         x.waitingIn = null;
         waiting.remove(x);
+        final boolean overBefore = x.overPayloadLimit() != null;
         x.answer(f);
+        if (!overBefore && x.overPayloadLimit() != null) {
+            overLimit++;
+        }
         final MethodStats m = methods.computeIfAbsent(x.serviceMethod(), MethodStats::new);
         if (m.add(x.latencyNanos())) {
             anomaly(new Anomaly("dubbo.latency_samples_limit", Severity.INFO, f.frame(), -1, String.format(
@@ -918,7 +934,7 @@ public final class DubboTracker implements Tap {
     public Totals totals() {
         return new Totals(requests, responses, oneWay, unanswered, timeouts, exceptions, errors, duplicates, unmatched,
             heartbeatRequests + heartbeatResponses, heartbeatRequests, heartbeatResponses, missed, broken,
-            connections.size(), reconnects, late, new TripleTotals(tripleTotal, tripleErrors, tripleExceptions, tripleLate,
+            connections.size(), reconnects, late, overLimit, new TripleTotals(tripleTotal, tripleErrors, tripleExceptions, tripleLate,
                 tripleResets, tripleUnanswered, http2Connections.size(), tripleStalls));
     }
 

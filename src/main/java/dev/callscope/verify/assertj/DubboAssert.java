@@ -31,6 +31,20 @@ public final class DubboAssert extends AbstractAssert<DubboAssert, DubboTracker>
         return require("missed heartbeats", Check.noMissedHeartbeats(actual));
     }
 
+    /** No call (dubbo or Triple) answered after the consumer's own deadline. */
+    public DubboAssert hasNoLateResponses() {
+        return require("late responses", Check.noLate(actual, null));
+    }
+
+    /** No request or response over Dubbo's payload limit. */
+    public DubboAssert hasNoPayloadOverLimit() {
+        return require("payload over the limit", Check.noPayloadOverLimit(actual));
+    }
+
+    public DubboAssert hasNoReconnects() {
+        return require("reconnects", Check.noReconnects(actual));
+    }
+
     /** Calls to "service#method" (the service by full or simple name); fails when there are none. */
     public DubboMethodAssert method(final String serviceMethod) {
         isNotNull();

@@ -30,6 +30,11 @@ public final class DubboMethodAssert extends AbstractAssert<DubboMethodAssert, D
         return require("statuses", Check.statuses(actual, method, Arrays.asList(statuses)));
     }
 
+    /** No call of the method answered after the consumer's own deadline. */
+    public DubboMethodAssert hasNoLateResponses() {
+        return require("late responses", Check.noLate(actual, method));
+    }
+
     public DubboMethodAssert hasNoUnansweredRequests() {
         return require("unanswered", Check.noUnanswered(actual, method));
     }

@@ -62,6 +62,23 @@ class CaptureAssertTest {
     }
 
     @Test
+    void dubboFailureAssertions() {
+        // samples/dubbo-failures: the truth logs say which call timed out on the consumer, which was over a
+        // payload limit, and that the frozen provider's consumer reconnected twice
+        final Evidence late = Capture.read(Path.of("samples/dubbo-failures/dubbo-late-response.pcap"));
+        CaptureAssert.assertThat(late).dubbo().hasNoPayloadOverLimit().hasNoReconnects();
+        assertThatThrownBy(() -> CaptureAssert.assertThat(late).dubbo().hasNoLateResponses())
+            .hasMessage("Dubbo: late responses: 1 late response(s): frame 21 after 3009.41 ms (timeout 1000 ms)");
+        final Evidence payload = Capture.read(Path.of("samples/dubbo-failures/dubbo-payload-limit.pcap"));
+        CaptureAssert.assertThat(payload).dubbo().hasNoLateResponses().method("FailService#ping").hasNoLateResponses();
+        assertThatThrownBy(() -> CaptureAssert.assertThat(payload).dubbo().hasNoPayloadOverLimit())
+            .hasMessageContaining("1 call(s) over the payload limit: frame 33").hasMessageContaining("FailService#big, response of 100090 B over "
+                + "the provider's payload limit of 65536 B (its error says)");
+        final Evidence frozen = Capture.read(Path.of("samples/dubbo-failures/dubbo-frozen-provider.pcap"));
+        assertThatThrownBy(() -> CaptureAssert.assertThat(frozen).dubbo().hasNoReconnects()).hasMessage("Dubbo: reconnects: 2 reconnect(s)");
+    }
+
+    @Test
     void roomAssertions() {
         final Evidence room = Capture.read(Path.of("samples/webrtc-room/webrtc-room-mesh.pcap"));
         CaptureAssert.assertThat(room).webrtc().roomHasMembers("lab", "alice", "bob", "carol").roomIsFullyConnected("lab")

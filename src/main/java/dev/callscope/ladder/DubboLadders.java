@@ -78,6 +78,14 @@ public final class DubboLadders {
                 } else if (f.status() != 20) {
                     flags.add("error");
                 }
+                if (x != null && x.late()) {
+                    flags.add("late");
+                    details.add(String.format(Locale.ROOT, "late: the consumer's timeout was %d ms", x.timeoutNanos() / 1_000_000L));
+                }
+                if (x != null && x.overPayloadLimit() != null) {
+                    flags.add("payload");
+                    details.add(x.overPayloadLimit());
+                }
             }
             if (f.broken()) {
                 flags.add("broken");

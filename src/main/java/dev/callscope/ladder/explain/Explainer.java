@@ -41,11 +41,13 @@ public final class Explainer {
             }
         }
         final boolean dubbo = ladder.title().startsWith("Dubbo");
+        final boolean triple = ladder.title().startsWith("Triple");
         final boolean webrtc = ladder.title().startsWith("WebRTC");
         final List<Explanation> out = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             final Step s = steps.get(i);
             final Text t = s.bar != null ? (webrtc ? WebRtcTexts.srtp(s) : media(steps, i)) : dubbo ? dubbo(steps, i)
+                : triple ? triple(s)
                 : webrtc ? WebRtcTexts.message(s.arrow) : webrtcOrSip(steps, i);
             out.add(new Explanation(i + 1, s.bar != null ? 0 : s.arrow.frame(), s.ts(), s.from, s.to,
                 s.bar != null ? s.bar.label() : s.arrow.label(), t.what, t.why, t.spec, t.unusual));
@@ -437,7 +439,19 @@ public final class Explainer {
                 DUBBO_HEADER, unusual);
         }
         final Step req = previous(steps, i, x -> x.arrow != null && x.from.equals(s.to) && id != null && id.equals(requestId(x)));
-        if (s.arrow.flagged("error") && label.endsWith(" exception")) {
+        if (s.arrow.flagged("late")) {
+            unusual.add("Late response: it came " + (req == null ? "" : secs(s.ts() - req.ts()) + " ") + "after the request, past the "
+                + "consumer's own deadline (" + detail(s, "late: ") + "). The consumer had already failed the call with a "
+                + "TimeoutException and drops this response, while the provider still did the work.");
+        }
+        if (s.arrow.flagged("payload")) {
+            unusual.add("Payload over the limit: " + detail(s, "") + ". Dubbo checks every body against its 'payload' setting "
+                + "(8 MiB by default) and refuses a longer one: \"Data length too large\".");
+        }
+        final String failure = FAILURES.get(label.replace(" exception", ""));
+        if (s.arrow.flagged("error") && failure != null) {
+            unusual.add(failure);
+        } else if (s.arrow.flagged("error") && label.endsWith(" exception")) {
             unusual.add("The provider's method threw" + (s.arrow.details().size() > 1 ? " " + s.arrow.details().get(s.arrow.details().size() - 1) : "")
                 + ": the status is still 20 OK (the call was delivered and executed) and the body carries the exception (RESPONSE_WITH_EXCEPTION).");
         } else if (s.arrow.flagged("error")) {
@@ -448,6 +462,66 @@ public final class Explainer {
             req == null ? "It answers a request not in this capture." : "It answers " + req.arrow.label() + " (frame " + req.arrow.frame()
                 + ", " + secs(s.ts() - req.ts()) + " later), paired by request id, not by order.",
             DUBBO_HEADER, unusual);
+    }
+
+    /** What a Dubbo status other than OK means for the people chasing it (ExchangeCodec, the Response status constants). */
+    private static final Map<String, String> FAILURES = Map.of(
+        "SERVER_THREADPOOL_EXHAUSTED_ERROR", "Thread pool exhausted (status 100): every thread of the provider's business pool was busy "
+            + "and its queue full, so Dubbo's AbortPolicyWithReport refused the call without running it. Raise 'threads', "
+            + "lower the load, or find what holds the threads (the provider dumps its stacks when this happens).",
+        "SERIALIZATION_ERROR", "Serialization failure (status 25): the provider could not encode the response (a type that does "
+            + "not serialize, or a body over its payload limit); the call ran but its result never left the provider.",
+        "BAD_REQUEST", "Bad request (status 40): the provider could not decode the request: a class it does not have, a "
+            + "serialization it does not accept, or a body over its payload limit.",
+        "BAD_RESPONSE", "Bad response (status 50): the response could not be built or decoded on the way back.",
+        "SERVICE_NOT_FOUND", "Service not found (status 60): the provider has no such service, version or group exported.",
+        "SERVICE_ERROR", "Service error (status 70): the provider failed while invoking the service (not a business exception, "
+            + "which comes back as OK with an exception in the body).",
+        "SERVER_TIMEOUT", "Server timeout (status 31): the provider gave up on the call itself.",
+        "CLIENT_TIMEOUT", "Client timeout (status 30): the consumer side of the exchange timed out.",
+        "CHANNEL_INACTIVE", "Channel inactive (status 35): the connection was no longer usable when the response was due.");
+
+    /** The first detail of the step's arrow starting with {@code prefix}, without it ("" when none). */
+    private static String detail(final Step s, final String prefix) {
+        for (final String d : s.arrow.details()) {
+            if (d.startsWith(prefix) && (!prefix.isEmpty() || d.contains("payload limit"))) {
+                return d.substring(prefix.length());
+            }
+        }
+        return "";
+    }
+
+    private static final String GRPC_SPEC = "gRPC over HTTP/2 (PROTOCOL-HTTP2.md): a call is one HTTP/2 stream, HEADERS "
+        + "(:path /service/method, grpc-timeout) then length-prefixed messages in DATA, answered by HEADERS, DATA and trailers "
+        + "(grpc-status, grpc-message); RFC 9113 section 5.1 (stream states), 6.4 (RST_STREAM)";
+
+    /** A Triple (gRPC over HTTP/2) ladder step: a request arrow, its answer, or a reset. */
+    private static Text triple(final Step s) {
+        final String label = s.arrow.label();
+        final List<String> unusual = new ArrayList<>();
+        if (s.arrow.flagged("late")) {
+            unusual.add("Late: the call outlived the consumer's grpc-timeout (or ended with DEADLINE_EXCEEDED): the consumer "
+                + "had given up; the provider may have finished the work anyway.");
+        }
+        if (label.startsWith("RST_STREAM")) {
+            unusual.add("The stream was reset (" + label + "): the call was abandoned rather than finished.");
+            return new Text("Resets the stream: ends this one call at once without closing the connection.",
+                "One side gave up on the call: a cancel, a deadline, or an error it could not report in trailers.", GRPC_SPEC, unusual);
+        }
+        if (s.from.equals(s.arrow.label()) || s.arrow.details().isEmpty()) {
+            return new Text("A Triple call.", "", GRPC_SPEC, unusual);
+        }
+        if (s.arrow.details().get(0).startsWith("stream ")) {
+            return new Text("A Triple (gRPC) call " + label + ": request HEADERS on a new stream, then its messages ("
+                + s.arrow.details().get(0) + ").", "The consumer invoked the method; each call gets its own odd-numbered stream, "
+                + "so calls on one connection run side by side.", GRPC_SPEC, unusual);
+        }
+        if (s.arrow.flagged("error")) {
+            unusual.add("The call failed: " + label + (s.arrow.details().size() > 1 ? " (grpc-message: " + s.arrow.details().get(1) + ")" : "")
+                + (label.contains("exception") ? "; gRPC status OK with tri-exception-code: the provider's method threw" : ""));
+        }
+        return new Text("The answer: response HEADERS, the messages, and trailers with grpc-status " + label + " ("
+            + s.arrow.details().get(0) + ").", "The provider finished the call and ended the stream.", GRPC_SPEC, unusual);
     }
 
     private static String requestId(final Step s) {

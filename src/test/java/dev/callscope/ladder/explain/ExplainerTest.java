@@ -126,4 +126,39 @@ class ExplainerTest {
             .contains("SRTP media (encrypted RTP)").contains("RFC 3711")
             .doesNotContain("RFC 3261").doesNotContain("request failure");
     }
+
+    private static String explained(final String... args) {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final List<String> a = new ArrayList<>(List.of("ladder", "--explain"));
+        a.addAll(List.of(args));
+        final int code = Main.run(new PrintWriter(out), new PrintWriter(err), a.toArray(String[]::new));
+        assertThat(code).as(err.toString()).isZero();
+        return out.toString();
+    }
+
+    /** The failures of samples/dubbo-failures, as their truth logs and README name them. */
+    @Test
+    void dubboFailuresAreNamedWhereTheyHappen() {
+        // call 2 of the late-response capture: timeout 1000 ms, answered after 3,009 ms (frame 21)
+        assertThat(explained("samples/dubbo-failures/dubbo-late-response.pcap"))
+            .containsPattern("frame 21 .*\\R(?:.*\\R){3}    ! Late response: it came 3.009 s after the request, past the consumer's own "
+                + "deadline \\(the consumer's timeout was 1000 ms\\)");
+        final String pool = explained("samples/dubbo-failures/dubbo-pool-exhausted.pcap");
+        assertThat(pool).contains("! Thread pool exhausted (status 100)");
+        final String payload = explained("--dubbo-payload-limit", "65536", "samples/dubbo-failures/dubbo-payload-limit.pcap");
+        assertThat(payload).contains("! Payload over the limit: request body 80304 B over the payload limit of 65536 B")
+            .contains("! Bad request (status 40)")
+            .contains("! Payload over the limit: response of 100090 B over the provider's payload limit of 65536 B (its error says)")
+            .contains("! Serialization failure (status 25)");
+    }
+
+    @Test
+    void tripleLaddersAreExplainedAsGrpcCalls() {
+        final String t = explained("samples/triple/triple-unary.pcap");
+        assertThat(t).startsWith("Triple connection").contains("A Triple (gRPC) call GreeterService#greet")
+            .contains("! Late: the call outlived the consumer's grpc-timeout").contains("! The call failed: DEADLINE_EXCEEDED")
+            .doesNotContain("RFC 3261");
+        assertThat(explained("samples/triple/triple-streaming.pcap")).contains("! The stream was reset (RST_STREAM 8)");
+    }
 }

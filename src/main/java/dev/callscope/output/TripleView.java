@@ -90,10 +90,11 @@ public final class TripleView {
             if (s.stallCount() > s.stalls().size()) {
                 stalls.append("; ").append(s.stallCount() - s.stalls().size()).append(" more");
             }
-            TextTable.wrap(String.format(Locale.ROOT, "#%d %s  %s  %d streams (%d gRPC)  frames %s%s%s%s%s", index, s.flow(), s.upgrade(),
+            TextTable.wrap(String.format(Locale.ROOT, "#%d %s  %s  %d streams (%d gRPC)  frames %s%s%s%s%s%s", index, s.flow(), s.upgrade(),
                 s.streams(), s.grpcStreams(), b,
                 s.pingRttNanos().isEmpty() ? "" : "  PING rtt " + ms(s.pingRttNanos().get(0)) + " ms",
                 s.goaway().isEmpty() ? "" : "  GOAWAY " + String.join("; ", s.goaway()),
+                s.windowWaits() == 0 ? "" : "  window ran out " + s.windowWaits() + " times (" + ms(s.windowWaitNanos()) + " ms waited)",
                 s.stallCount() == 0 ? "" : "  " + s.stallCount() + " flow-control stall" + (s.stallCount() == 1 ? "" : "s") + ": " + stalls,
                 s.hpackFailures() > 0 ? "  " + s.hpackFailures() + " header blocks not decoded" : ""), width, 4).forEach(out::println);
         }
@@ -121,6 +122,8 @@ public final class TripleView {
             s.pingRttNanos().forEach(n -> p.add(msValue(n)));
             final ArrayNode g = x.putArray("goaway");
             s.goaway().forEach(g::add);
+            x.put("window_waits", s.windowWaits());
+            x.put("window_waited_ms", msValue(s.windowWaitNanos()));
             x.put("flow_control_stalls", s.stallCount());
             final ArrayNode st = x.putArray("stalls");
             for (final Http2ConnectionSummary.Stall w : s.stalls()) {

@@ -20,14 +20,20 @@ import java.util.List;
  * @param grpcStreams streams with a gRPC content type
  * @param upgrade how the connection began: "prior knowledge" (the preface first), "h2c upgrade" (HTTP/1.1
  *     Upgrade: h2c answered 101), or "mid-stream" (the capture began after the preface)
- * @param stalls flow-control stalls: a sender's window at 0 with data still to send, until a WINDOW_UPDATE
- *     opened it and DATA went on (at most {@link #MAX_STALLS} listed; {@code stallCount} counts all)
+ * @param windowWaits times a sender's window (the connection's or a stream's) ran out with data still to
+ *     send and it went on only after a WINDOW_UPDATE (or SETTINGS) opened the window again
+ * @param windowWaitNanos those waits added up
+ * @param stalls the waits of at least {@link #STALL_NANOS}: flow-control stalls (at most {@link #MAX_STALLS}
+ *     listed; {@code stallCount} counts all)
  * @param stallCount every stall, listed or not
  */
 public record Http2ConnectionSummary(long frame, long tsNanos, FlowKey flow, Direction clientDirection, long[] framesFromClient,
                                      long[] framesFromServer, List<Long> pingRttNanos, List<String> goaway, long streams,
                                      long streamsNotFollowed, long hpackFailures, long grpcStreams, String upgrade,
-                                     List<Stall> stalls, long stallCount) implements ProtocolEvent {
+                                     long windowWaits, long windowWaitNanos, List<Stall> stalls, long stallCount)
+    implements ProtocolEvent {
+    /** A wait for the window this long or longer is a stall: more than a round trip on any sane path. */
+    public static final long STALL_NANOS = 50_000_000L;
     public static final String PROTOCOL = "http2";
     /** Stalls listed per connection. */
     public static final int MAX_STALLS = 32;

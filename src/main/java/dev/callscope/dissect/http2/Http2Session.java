@@ -75,6 +75,8 @@ final class Http2Session implements DissectorSession {
     private final Waiting[] connWaiting = new Waiting[2];
     private final List<Http2ConnectionSummary.Stall> stalls = new ArrayList<>();
     private long stallCount;
+    private long windowWaits;
+    private long windowWaitNanos;
     private long grpcStreams;
     private final long[] skip = new long[2];
     private final DefaultHttp2HeadersDecoder[] hpack = new DefaultHttp2HeadersDecoder[2];
@@ -168,7 +170,7 @@ final class Http2Session implements DissectorSession {
             }
             if (Http2Dissector.startsWithPreface(buf)) {
                 clientDir = d;
-                upgrade = "prior knowledge";
+                upgrade = ctx.decrypted() ? "over TLS" : "prior knowledge";
                 out.confirm();
                 i = Http2Dissector.PREFACE.length;
                 phase[d] = FRAMES;
@@ -586,6 +588,12 @@ final class Http2Session implements DissectorSession {
         if (w == null || w.openedFrame < 0) {
             return;
         }
+        final long waited = w.openedTs - w.ts;
+        windowWaits++;
+        windowWaitNanos += waited;
+        if (waited < Http2ConnectionSummary.STALL_NANOS) {
+            return;
+        }
         stallCount++;
         if (stalls.size() < Http2ConnectionSummary.MAX_STALLS) {
             stalls.add(new Http2ConnectionSummary.Stall(w.frame, w.ts, w.streamId, !streamWindow, sender == 0, w.openedFrame,
@@ -768,7 +776,7 @@ final class Http2Session implements DissectorSession {
             final int c = clientDir < 0 ? 0 : clientDir;
             out.emit(new Http2ConnectionSummary(firstFrame, firstTs, flow, c == 0 ? Direction.A_TO_B : Direction.B_TO_A,
                 frames[c].clone(), frames[1 - c].clone(), pingRtt, goaway, streamCount, streamsNotFollowed, hpackFailures,
-                grpcStreams, upgrade, stalls, stallCount));
+                grpcStreams, upgrade, windowWaits, windowWaitNanos, stalls, stallCount));
         }
         block[0] = null;
         block[1] = null;

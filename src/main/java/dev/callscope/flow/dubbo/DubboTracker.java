@@ -427,7 +427,7 @@ public final class DubboTracker implements Tap {
             if (s.grpcStreams() == 0) {
                 return; // HTTP/2 without gRPC: not an RPC connection
             }
-            tripleStalls += s.stalls().size();
+            tripleStalls += s.stallCount();
             if (http2Connections.size() < bounds.maxConnections()) {
                 http2Connections.add(s);
             }

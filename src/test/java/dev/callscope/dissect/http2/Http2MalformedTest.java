@@ -126,6 +126,55 @@ class Http2MalformedTest {
         assertThat(r.anomalies).isEmpty();
     }
 
+    private static byte[] ascii(final String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void anH2cUpgradeTheServerRefusesStaysHttp11() {
+        final Run r = run(List.of(ascii("GET /a HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                + "HTTP2-Settings: not base64 at all!\r\n\r\n"), ascii("GET /b HTTP/1.1\r\nHost: h\r\n\r\n")),
+            List.of(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")));
+        assertThat(r.calls).isEmpty();
+        assertThat(r.conns).singleElement().satisfies(s -> assertThat(s.upgrade()).isEqualTo("h2c upgrade refused"));
+        assertThat(r.anomalies).isEmpty();
+    }
+
+    @Test
+    void anH2cHeadThatNeverEndsIsGivenUpAtTheBound() {
+        final List<byte[]> client = new ArrayList<>();
+        client.add(ascii("GET / HTTP/1.1\r\nUpgrade: h2c\r\n"));
+        for (int i = 0; i < 100; i++) {
+            client.add(ascii("X-Filler: " + "y".repeat(1000) + "\r\n")); // 100 KB of head, no blank line
+        }
+        final Run r = run(client, List.of());
+        assertThat(r.calls).isEmpty();
+        assertThat(r.anomalies).extracting(Anomaly::code).containsOnlyOnce("http2.malformed");
+    }
+
+    @Test
+    void anUpgradedStreamWithBadSettingsAndForgedWindowsIsStillRead() {
+        final byte[] hugeUpdate = {0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
+        final byte[] tinyWindow = {0, 4, 0, 0, 0, 0}; // SETTINGS_INITIAL_WINDOW_SIZE 0
+        final Run r = run(List.of(ascii("GET /x HTTP/1.1\r\nHost: h:1\r\nUpgrade: h2c\r\nHTTP2-Settings: %%%\r\n\r\n"),
+                cat(PREFACE, frame(4, 0, 0, tinyWindow), frame(8, 0, 0, hugeUpdate), frame(8, 0, 1, hugeUpdate),
+                    frame(8, 0, 1, hugeUpdate))),
+            List.of(cat(ascii("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"),
+                frame(4, 0, 0, new byte[0]), frame(1, 0x4, 1, new byte[] {(byte) 0x88}), frame(0, 0, 1, new byte[100]),
+                frame(0, 0x1, 1, new byte[100]))));
+        assertThat(r.calls).singleElement().satisfies(c -> {
+            assertThat(c.streamId()).isEqualTo(1);
+            assertThat(c.requestHeader(":path")).isEqualTo("/x");
+            assertThat(c.requestHeader(":authority")).isEqualTo("h:1");
+            assertThat(c.responseBytes()).isEqualTo(200);
+            assertThat(c.state()).isEqualTo("closed");
+        });
+        assertThat(r.conns).singleElement().satisfies(s -> {
+            assertThat(s.upgrade()).isEqualTo("h2c upgrade");
+            assertThat(s.stallCount()).isZero();
+        });
+    }
+
     @Test
     void endlessContinuationIsCutAtTheBound() {
         final List<byte[]> client = new ArrayList<>();

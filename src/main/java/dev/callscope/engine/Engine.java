@@ -109,6 +109,8 @@ public final class Engine {
     private TlsContext tls;
     /** The dissector of the plaintext a TLS frame carried, named after "tls" in the frame's layers. */
     private String tlsInner;
+    /** The TCP frame being read gave decrypted application data (else it held TLS handshake, alerts or partial records). */
+    private boolean plaintextInFrame;
     /** SDES keys announced by SDP, by media endpoint, oldest first; bounded by Limits.maxFlows. */
     private final LinkedHashMap<Endpoint, List<SdesKey>> srtpKeys = new LinkedHashMap<>();
     /** Bumped by every key announced: conversations look for their keys again. */
@@ -722,6 +724,7 @@ public final class Engine {
         }
         tcpSink.conversation = c;
         tcpSink.direction = di;
+        plaintextInFrame = false;
         final TcpReassembler.Segment seg = c.reassemblers[di].segment(t.tcpFlags, t.tcpSeq,
             info.payload == null ? frame.data : info.payload, info.payloadOffset, capLen, wireLen, tcpSink);
         if (seg == TcpReassembler.Segment.RETRANSMISSION) {
@@ -741,7 +744,7 @@ public final class Engine {
             return null;
         }
         if (c.tlsConnection != null && c.tlsConnection.withholds()) {
-            tlsInner = c.dissector != null ? c.dissector.id() : null;
+            tlsInner = c.dissector != null && plaintextInFrame ? c.dissector.id() : null;
             return "tls";
         }
         return c.dissector != null ? c.dissector.id() : "data";
@@ -784,6 +787,7 @@ public final class Engine {
         /** Decrypted application data of the conversation being fed, as if it had come in the clear. */
         @Override
         public void plaintext(final int dir, final byte[] buf, final int off, final int len) {
+            plaintextInFrame = true;
             ctx.decrypted(true);
             try {
                 deliver(conversation, buf, off, len);

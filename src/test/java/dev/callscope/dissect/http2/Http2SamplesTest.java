@@ -137,6 +137,11 @@ class Http2SamplesTest {
         soft.assertThat(client).as("frames from the client, as tshark decrypts them").isEqualTo(frames(summary, "c->s"));
         soft.assertThat(server).as("frames from the server").isEqualTo(frames(summary, "s->c"));
         soft.assertAll();
+        // the protocol hierarchy as tshark -o tls.keylog_file:... -z io,phs gives it: 30 TLS frames, 24 of them HTTP/2
+        // (3,145 bytes); the handshake, tickets and close_notify frames are TLS alone
+        final CliTest.Run phs = CliTest.run("read", "--keylog", DIR.resolve("http2-tls-grpc.keys").toString(),
+            DIR.resolve("http2-tls-grpc.pcap").toString());
+        assertThat(phs.out()).containsPattern("\\n {8}tls +frames:30 +bytes:5300\\n {10}http2 +frames:24 +bytes:3145\\n");
         // without the key log the same capture is TLS and nothing else
         final CliTest.Run plain = CliTest.run("dubbo", "--json", DIR.resolve("http2-tls-grpc.pcap").toString());
         assertThat(new ObjectMapper().readTree(plain.out()).get("exchanges")).isEmpty();

@@ -50,6 +50,10 @@ public final class LimitOptions {
         description = "Largest HTTP/2 header block and decoded header list; larger ones are dropped with an anomaly (default: 65536).")
     Integer http2MaxHeaderList;
 
+    @Option(names = "--http2-max-header-table", paramLabel = "BYTES",
+        description = "Largest HPACK dynamic table an HTTP/2 peer may ask for; a larger size update stops header decoding that way, with an anomaly (default: 65536).")
+    Integer http2MaxHeaderTable;
+
     @Option(names = "--http2-max-streams", paramLabel = "N",
         description = "HTTP/2 streams followed at once per connection; more are counted, not followed (default: 1000).")
     Integer http2MaxStreams;
@@ -156,6 +160,9 @@ public final class LimitOptions {
         }
         if (http2MaxHeaderList != null) {
             l.http2MaxHeaderList = positive("--http2-max-header-list", http2MaxHeaderList);
+        }
+        if (http2MaxHeaderTable != null) {
+            l.http2MaxHeaderTable = positive("--http2-max-header-table", http2MaxHeaderTable);
         }
         if (http2MaxStreams != null) {
             l.http2MaxStreams = positive("--http2-max-streams", http2MaxStreams);

@@ -64,6 +64,11 @@ public final class Limits {
      * endless CONTINUATION).
      */
     public int http2MaxHeaderList = 64 * 1024;
+    /**
+     * Largest HPACK dynamic table a peer may ask for (SETTINGS_HEADER_TABLE_SIZE, 4096 by default; a
+     * dynamic table size update over this fails the direction's header decoding, reported).
+     */
+    public int http2MaxHeaderTable = 64 * 1024;
     /** HTTP/2 streams followed at once per connection; more are counted, not followed. */
     public int http2MaxStreams = 1000;
     /**

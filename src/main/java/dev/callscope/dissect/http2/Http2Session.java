@@ -62,6 +62,7 @@ final class Http2Session implements DissectorSession {
     private static final int HTTP1 = 4;
 
     private final int maxHeaderList;
+    private final int maxHeaderTable;
     private final int maxStreams;
     private final int maxMessage;
     private final int maxFrame;
@@ -150,6 +151,7 @@ final class Http2Session implements DissectorSession {
 
     Http2Session(final Limits limits) {
         this.maxHeaderList = Math.max(1024, limits.http2MaxHeaderList);
+        this.maxHeaderTable = Math.max(4096, limits.http2MaxHeaderTable);
         this.maxStreams = Math.max(1, limits.http2MaxStreams);
         this.maxMessage = Math.max(1024, limits.dubboMaxPayload);
         this.maxFrame = Math.max(FRAME_HEADER + 16384, limits.tcpMaxBufferedPerDirection);
@@ -614,7 +616,7 @@ final class Http2Session implements DissectorSession {
         if (hpack[d] == null) {
             hpack[d] = new DefaultHttp2HeadersDecoder(false, maxHeaderList);
             try {
-                hpack[d].configuration().maxHeaderTableSize(maxHeaderList);
+                hpack[d].configuration().maxHeaderTableSize(maxHeaderTable);
             } catch (final Http2Exception e) {
                 hpackBroken[d] = true;
                 return null;

@@ -175,6 +175,30 @@ class Http2MalformedTest {
         });
     }
 
+    /** An HPACK dynamic table size update (RFC 7541 section 6.3) to {@code size}. */
+    private static byte[] tableSizeUpdate(final int size) {
+        final ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(0x20 | 31);
+        int n = size - 31;
+        while (n >= 128) {
+            b.write(n % 128 + 128);
+            n /= 128;
+        }
+        b.write(n);
+        return b.toByteArray();
+    }
+
+    @Test
+    void aDynamicTableOverTheBoundStopsHeaderDecoding() {
+        // 8 KiB is within --http2-max-header-table (64 KiB): read; 1 MB is not: reported, the stream still followed
+        final Run ok = run(List.of(cat(PREFACE, frame(1, 0x5, 1, cat(tableSizeUpdate(8192), requestHeaders())))), List.of());
+        assertThat(ok.calls).singleElement().satisfies(c -> assertThat(c.service()).isEqualTo("pkg.Svc"));
+        assertThat(ok.anomalies).isEmpty();
+        final Run big = run(List.of(cat(PREFACE, frame(1, 0x5, 1, cat(tableSizeUpdate(1_000_000), requestHeaders())))), List.of());
+        assertThat(big.anomalies).extracting(Anomaly::code).containsExactly("http2.hpack");
+        assertThat(big.conns).singleElement().satisfies(s -> assertThat(s.hpackFailures()).isEqualTo(1));
+    }
+
     @Test
     void endlessContinuationIsCutAtTheBound() {
         final List<byte[]> client = new ArrayList<>();

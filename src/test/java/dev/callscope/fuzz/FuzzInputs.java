@@ -20,7 +20,7 @@ final class FuzzInputs {
     /** Seed conversations: a few per protocol, all small. */
     private static final String[] PACKET_SAMPLES = {"sip-call.pcap", "sip-tcp.pcap", "sip-auth.pcap", "sip-cancel.pcap",
         "dubbo/dubbo-calls.pcap", "webrtc/chromium-loopback.pcap", "webrtc/chromium-websocket.pcap", "triple/triple-unary.pcap",
-        "triple/triple-streaming.pcap", "triple/triple-errors.pcap"};
+        "triple/triple-streaming.pcap", "triple/triple-errors.pcap", "http2/http2-h2c-upgrade.pcap", "http2/http2-flow-stall.pcap"};
     private static final String[] PACKET_SHARED = {
         "sip/heplify__sip_ipv4_tcp.pcap", "sip/heplify__sip_ipv6_udp.pcap", "sip/heplify__sip_tcp_websocket.pcap",
         "sip/suricata-verify__sip-tcp.pcap", "sip/suricata-verify__sip_compact_form.pcap",

@@ -234,7 +234,7 @@ function _picocli_callscope_read() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-streams' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -308,10 +308,16 @@ function _picocli_callscope_read() {
     '--http2-max-header-list')
       return
       ;;
+    '--http2-max-header-table')
+      return
+      ;;
     '--http2-max-streams')
       return
       ;;
     '--dubbo-timeout')
+      return
+      ;;
+    '--dubbo-payload-limit')
       return
       ;;
     '--dubbo-linger')
@@ -384,7 +390,7 @@ function _picocli_callscope_flows() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--sort' '--top' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-streams' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--sort' '--top' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "packets" "bytes" "duration") # --sort values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -467,10 +473,16 @@ function _picocli_callscope_flows() {
     '--http2-max-header-list')
       return
       ;;
+    '--http2-max-header-table')
+      return
+      ;;
     '--http2-max-streams')
       return
       ;;
     '--dubbo-timeout')
+      return
+      ;;
+    '--dubbo-payload-limit')
       return
       ;;
     '--dubbo-linger')
@@ -534,7 +546,7 @@ function _picocli_callscope_calls() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-streams' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "duration" "messages" "state") # --sort values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -632,10 +644,16 @@ function _picocli_callscope_calls() {
     '--http2-max-header-list')
       return
       ;;
+    '--http2-max-header-table')
+      return
+      ;;
     '--http2-max-streams')
       return
       ;;
     '--dubbo-timeout')
+      return
+      ;;
+    '--dubbo-payload-limit')
       return
       ;;
     '--dubbo-linger')
@@ -699,7 +717,7 @@ function _picocli_callscope_sip() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--stats' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-streams' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -794,10 +812,16 @@ function _picocli_callscope_sip() {
     '--http2-max-header-list')
       return
       ;;
+    '--http2-max-header-table')
+      return
+      ;;
     '--http2-max-streams')
       return
       ;;
     '--dubbo-timeout')
+      return
+      ;;
+    '--dubbo-payload-limit')
       return
       ;;
     '--dubbo-linger')
@@ -861,7 +885,7 @@ function _picocli_callscope_rtp() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--interval' '--export-wav' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-streams' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--interval' '--export-wav' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -944,10 +968,16 @@ function _picocli_callscope_rtp() {
     '--http2-max-header-list')
       return
       ;;
+    '--http2-max-header-table')
+      return
+      ;;
     '--http2-max-streams')
       return
       ;;
     '--dubbo-timeout')
+      return
+      ;;
+    '--dubbo-payload-limit')
       return
       ;;
     '--dubbo-linger')
@@ -1011,7 +1041,7 @@ function _picocli_callscope_ladder() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--extended' '--by-host' '--ascii' '--merge' '--explain' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--call' '--connection' '--session' '--room' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-streams' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--call' '--connection' '--session' '--room' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local PROTO_option_args=("sip" "dubbo" "webrtc") # --protocol values
   local FORMAT_option_args=("text" "svg" "html" "mermaid" "plantuml" "json") # --format values
@@ -1124,10 +1154,16 @@ function _picocli_callscope_ladder() {
     '--http2-max-header-list')
       return
       ;;
+    '--http2-max-header-table')
+      return
+      ;;
     '--http2-max-streams')
       return
       ;;
     '--dubbo-timeout')
+      return
+      ;;
+    '--dubbo-payload-limit')
       return
       ;;
     '--dubbo-linger')
@@ -1191,7 +1227,7 @@ function _picocli_callscope_show() {
 
   local commands=""
   local flag_opts="'-x' '--hex' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-streams' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
@@ -1256,10 +1292,16 @@ function _picocli_callscope_show() {
     '--http2-max-header-list')
       return
       ;;
+    '--http2-max-header-table')
+      return
+      ;;
     '--http2-max-streams')
       return
       ;;
     '--dubbo-timeout')
+      return
+      ;;
+    '--dubbo-payload-limit')
       return
       ;;
     '--dubbo-linger')
@@ -1323,7 +1365,7 @@ function _picocli_callscope_verify() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--ascii' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-streams' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -1403,10 +1445,16 @@ function _picocli_callscope_verify() {
     '--http2-max-header-list')
       return
       ;;
+    '--http2-max-header-table')
+      return
+      ;;
     '--http2-max-streams')
       return
       ;;
     '--dubbo-timeout')
+      return
+      ;;
+    '--dubbo-payload-limit')
       return
       ;;
     '--dubbo-linger')
@@ -1470,7 +1518,7 @@ function _picocli_callscope_dubbo() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-streams' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -1544,10 +1592,16 @@ function _picocli_callscope_dubbo() {
     '--http2-max-header-list')
       return
       ;;
+    '--http2-max-header-table')
+      return
+      ;;
     '--http2-max-streams')
       return
       ;;
     '--dubbo-timeout')
+      return
+      ;;
+    '--dubbo-payload-limit')
       return
       ;;
     '--dubbo-linger')
@@ -1611,7 +1665,7 @@ function _picocli_callscope_webrtc() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--sdp' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-streams' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--sdp' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -1691,10 +1745,16 @@ function _picocli_callscope_webrtc() {
     '--http2-max-header-list')
       return
       ;;
+    '--http2-max-header-table')
+      return
+      ;;
     '--http2-max-streams')
       return
       ;;
     '--dubbo-timeout')
+      return
+      ;;
+    '--dubbo-payload-limit')
       return
       ;;
     '--dubbo-linger')
@@ -1758,7 +1818,7 @@ function _picocli_callscope_capture() {
 
   local commands=""
   local flag_opts="'--no-promiscuous' '-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-i' '--interface' '--hep-listen' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--queue-size' '--interval' '--view' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-streams' '--dubbo-timeout' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
+  local arg_opts="'-i' '--interface' '--hep-listen' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--queue-size' '--interval' '--view' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
   local VIEW_option_args=("calls") # --view values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -1859,10 +1919,16 @@ function _picocli_callscope_capture() {
     '--http2-max-header-list')
       return
       ;;
+    '--http2-max-header-table')
+      return
+      ;;
     '--http2-max-streams')
       return
       ;;
     '--dubbo-timeout')
+      return
+      ;;
+    '--dubbo-payload-limit')
       return
       ;;
     '--dubbo-linger')

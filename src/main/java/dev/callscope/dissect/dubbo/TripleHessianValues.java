@@ -1,7 +1,7 @@
 package dev.callscope.dissect.dubbo;
 
 import com.alibaba.com.caucho.hessian.io.Hessian2Input;
-import dev.callscope.dissect.http2.TripleValueDecoder;
+import dev.callscope.dissect.ValueDecoder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
@@ -10,7 +10,7 @@ import java.io.IOException;
  * "hessian2"): each TripleRequestWrapper argument and the TripleResponseWrapper's data is one
  * hessian2 object, read generically as the dubbo protocol's bodies are ({@link Hessian2Bodies}).
  */
-public final class TripleHessianValues implements TripleValueDecoder {
+public final class TripleHessianValues implements ValueDecoder {
     @Override
     public boolean handles(final String serialization) {
         return "hessian4".equals(serialization) || "hessian2".equals(serialization);

@@ -1,5 +1,6 @@
 package dev.callscope.dissect.http2;
 
+import dev.callscope.dissect.ValueDecoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -110,7 +111,7 @@ final class Grpc {
      * @param text for a Triple wrapper "Triple hessian4 request: java.lang.String (1 value, 12 bytes)";
      *     for other protobuf its top-level fields ("protobuf: 1 string 'Ann', 2 varint 42"); "not
      *     protobuf (N bytes)" when the bytes do not parse
-     * @param values a Triple wrapper's values as a {@link TripleValueDecoder} read them (empty when none
+     * @param values a Triple wrapper's values as a {@link ValueDecoder} read them (empty when none
      *     reads the serialization; "?" for one that does not decode)
      */
     record Summary(String text, java.util.List<String> values) {
@@ -163,7 +164,7 @@ final class Grpc {
 
     private static java.util.List<String> values(final String serialization, final byte[] b, final java.util.List<int[]> places,
                                                  final int total) {
-        for (final TripleValueDecoder d : TripleValueDecoder.installed()) {
+        for (final ValueDecoder d : ValueDecoder.installed()) {
             if (!d.handles(serialization)) {
                 continue;
             }

@@ -125,7 +125,7 @@ class TripleCapturesTest {
 
     /**
      * The hessian2 values inside the Triple wrappers, read by the dubbo package's decoder through
-     * {@link TripleValueDecoder}, equal what the consumer passed and got back by its own log: strings
+     * {@link dev.callscope.dissect.ValueDecoder}, equal what the consumer passed and got back by its own log: strings
      * (UTF-8 too), ints, null, a provider exception's class and message; records by their fields.
      */
     @org.junit.jupiter.api.Test

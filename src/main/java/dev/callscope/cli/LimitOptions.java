@@ -114,6 +114,10 @@ public final class LimitOptions {
         description = "JSON signalling messages over WebSocket kept for the webrtc report; all are counted (default: 1000).")
     Integer maxSignallingMessages;
 
+    @Option(names = "--max-webrtc-sdps", paramLabel = "N",
+        description = "SDPs with ICE or DTLS attributes kept for correlating WebRTC sessions; all are counted (default: 10000).")
+    Integer maxWebrtcSdps;
+
     @Option(names = "--max-violations", paramLabel = "N", description = "Protocol violations after which a dissector is dropped from an unconfirmed conversation (default: 5).")
     Integer maxViolations;
 
@@ -217,6 +221,9 @@ public final class LimitOptions {
         }
         if (maxSignallingMessages != null) {
             l.maxSignallingMessages = positive("--max-signalling-messages", maxSignallingMessages);
+        }
+        if (maxWebrtcSdps != null) {
+            l.maxWebrtcSdps = positive("--max-webrtc-sdps", maxWebrtcSdps);
         }
         if (maxViolations != null) {
             l.maxViolations = positive("--max-violations", maxViolations);

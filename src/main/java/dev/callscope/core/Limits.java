@@ -119,6 +119,11 @@ public final class Limits {
     public int maxSrtpStreamsPerSession = 256;
     /** JSON signalling messages over WebSocket kept for the report (all are counted). */
     public int maxSignallingMessages = 1000;
+    /**
+     * SDPs with ICE or DTLS attributes kept for correlating WebRTC sessions (all are counted; an SDP
+     * with neither, plain SIP media, is counted and not kept).
+     */
+    public int maxWebrtcSdps = 10_000;
 
     /**
      * TLS connections (client randoms) whose secrets the key logs given may hold; lines past it are

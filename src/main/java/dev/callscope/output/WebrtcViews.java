@@ -59,6 +59,8 @@ public final class WebrtcViews {
             arr.add(o);
         });
         root.put("sdp_count", t.sdps().size());
+        root.put("sdps_seen", t.sdpsSeen());
+        root.put("sdps_not_kept", t.sdpsNotKept());
         final ArrayNode sdps = root.putArray("sdps");
         for (int i = 0; i < t.sdps().size(); i++) {
             final SdpBody b = t.sdps().get(i);
@@ -547,6 +549,9 @@ public final class WebrtcViews {
             final SdpBody b = t.sdps().get(i);
             out.printf(Locale.ROOT, "SDP from %s: ice-ufrag %s, setup %s%n", t.sdpSources().get(i),
                 ufrag(b) == null ? "-" : ufrag(b), setup(b) == null ? "-" : setup(b));
+        }
+        if (t.sdpsNotKept() > 0) {
+            out.printf(Locale.ROOT, "(%d more SDPs with ICE or DTLS attributes not kept: --max-webrtc-sdps)%n", t.sdpsNotKept());
         }
     }
 }

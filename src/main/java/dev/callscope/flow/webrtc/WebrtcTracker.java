@@ -53,6 +53,9 @@ public final class WebrtcTracker implements Tap {
     private final int maxTransactions;
     private final int maxStreams;
     private final int maxSignalling;
+    private final int maxSdps;
+    private long sdpsSeen;
+    private long sdpsNotKept;
     private final Map<String, WebrtcSession> byUfrags = new HashMap<>();
     private final Map<FlowKey, WebrtcSession> byFlow = new HashMap<>();
     /** Kept sessions in order of their first packet. */
@@ -137,6 +140,7 @@ public final class WebrtcTracker implements Tap {
         this.maxTransactions = Math.max(1, limits.maxStunTransactions);
         this.maxStreams = Math.max(1, limits.maxSrtpStreamsPerSession);
         this.maxSignalling = Math.max(0, limits.maxSignallingMessages);
+        this.maxSdps = Math.max(0, limits.maxWebrtcSdps);
     }
 
     /** SDP from outside the capture (an offer/answer pair given with --sdp). */
@@ -162,6 +166,29 @@ public final class WebrtcTracker implements Tap {
 
     public List<SdpBody> sdps() {
         return sdps;
+    }
+
+    /** SDPs seen in the capture, kept or not (those given with {@link #addSdp} count as kept). */
+    public long sdpsSeen() {
+        return sdpsSeen;
+    }
+
+    /** SDPs with ICE or DTLS attributes past {@code Limits.maxWebrtcSdps}: counted, not kept. */
+    public long sdpsNotKept() {
+        return sdpsNotKept;
+    }
+
+    /** An SDP naming an ICE ufrag or a DTLS fingerprint, at session or media level. */
+    private static boolean webrtcRelevant(final SdpBody b) {
+        if (b.iceUfrag() != null || b.fingerprint() != null) {
+            return true;
+        }
+        for (final SdpBody.Media m : b.media()) {
+            if (m.iceUfrag() != null || m.fingerprint() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -246,6 +273,14 @@ public final class WebrtcTracker implements Tap {
                 tcpEventsNotKept++;
             }
         } else if (e instanceof SdpBody b) {
+            sdpsSeen++;
+            if (!webrtcRelevant(b) || sdps.size() >= maxSdps) {
+                // plain media (no ICE, no DTLS fingerprint) says nothing about a WebRTC session
+                if (webrtcRelevant(b)) {
+                    sdpsNotKept++;
+                }
+                return;
+            }
             sdps.add(b);
             sdpSources.add(source(b));
             sdpCarriers.add(lastCarrier instanceof SignallingMessage m && m.frame() == b.frame() && m.flow() != null

@@ -3,6 +3,7 @@ package dev.callscope.dissect;
 import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
+import dev.callscope.core.Limits;
 
 /**
  * The packet (or, for streams, the frame that completed the data) a dissector is looking at.
@@ -18,6 +19,19 @@ public final class PacketContext {
     private boolean decrypted;
     private boolean authFailed;
     private boolean recordContent;
+    private Limits limits = DEFAULT_LIMITS;
+    private static final Limits DEFAULT_LIMITS = new Limits();
+
+    /** Engine use: the run's bounds, for heuristics that judge a length against them. */
+    public PacketContext limits(final Limits l) {
+        this.limits = l;
+        return this;
+    }
+
+    /** The run's bounds (the defaults outside an engine). */
+    public Limits limits() {
+        return limits;
+    }
 
     /** Engine use: sets the fields for the next call. */
     public PacketContext set(final long frame, final long tsNanos, final FlowKey flow, final Direction direction,

@@ -142,6 +142,7 @@ public final class Engine {
     public Engine(final DissectorRegistry registry, final EngineOptions options, final List<? extends Tap> taps) {
         this.registry = registry;
         this.limits = options.limits();
+        ctx.limits(limits);
         this.decodeAs = options.decodeAs();
         for (final DecodeAs d : decodeAs) {
             if (registry.byId(d.dissectorId()) == null) {

@@ -1,6 +1,5 @@
 package dev.callscope.dissect.dubbo;
 
-import dev.callscope.core.Limits;
 import dev.callscope.dissect.Binding;
 import dev.callscope.dissect.Confidence;
 import dev.callscope.dissect.ConversationContext;
@@ -21,7 +20,6 @@ public final class DubboDissector implements Dissector {
     public static final int DEFAULT_PORT = 20880;
     /** How far into a first payload the heuristic looks for a header (a capture that starts mid-stream). */
     static final int SCAN_WINDOW = 256;
-    private static final long DEFAULT_MAX_BODY = new Limits().dubboMaxPayload;
 
     @Override
     public String id() {
@@ -43,22 +41,23 @@ public final class DubboDissector implements Dissector {
         if (p.length() < DubboHeader.HEADER_LENGTH) {
             return Confidence.NO;
         }
-        final Confidence first = at(p, 0);
+        final long max = (ctx == null ? new PacketContext() : ctx).limits().dubboMaxPayload;
+        final Confidence first = at(p, 0, max);
         if (first != Confidence.NO) {
             return first;
         }
         // mid-stream start: a sane header further in is worth a weak match (the framer resynchronises)
         final int limit = Math.min(p.length() - DubboHeader.HEADER_LENGTH, SCAN_WINDOW);
         for (int i = 1; i <= limit; i++) {
-            if (p.u8(i) == 0xda && p.u8(i + 1) == 0xbb && at(p, i) == Confidence.STRONG) {
+            if (p.u8(i) == 0xda && p.u8(i + 1) == 0xbb && at(p, i, max) == Confidence.STRONG) {
                 return Confidence.WEAK;
             }
         }
         return Confidence.NO;
     }
 
-    /** STRONG for a sane header at {@code i}, WEAK when only its body length is over the default limit. */
-    private static Confidence at(final Payload p, final int i) {
+    /** STRONG for a sane header at {@code i}, WEAK when only its body length is over the run's {@code dubboMaxPayload}. */
+    private static Confidence at(final Payload p, final int i, final long maxBody) {
         if (!p.has(i, DubboHeader.HEADER_LENGTH)) {
             return Confidence.NO;
         }
@@ -66,7 +65,7 @@ public final class DubboDissector implements Dissector {
         if (!DubboHeader.plausible(h, DubboHeader.HEADER_LENGTH)) {
             return Confidence.NO;
         }
-        return h.u32(DubboHeader.BODY_LENGTH_OFFSET) <= DEFAULT_MAX_BODY ? Confidence.STRONG : Confidence.WEAK;
+        return h.u32(DubboHeader.BODY_LENGTH_OFFSET) <= maxBody ? Confidence.STRONG : Confidence.WEAK;
     }
 
     @Override

@@ -161,6 +161,7 @@ public final class Main {
             cmd.addSubcommand(e.getKey(), e.getValue().get());
         }
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setDefaultValueProvider(LimitOptions.DEFAULTS);
         return cmd;
     }
 
@@ -208,6 +209,7 @@ public final class Main {
         final CommandLine cmd = new CommandLine(new MainCommand());
         cmd.addSubcommand(sub, SUBCOMMANDS.get(sub).get());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setDefaultValueProvider(LimitOptions.DEFAULTS);
         return cmd;
     }
 }

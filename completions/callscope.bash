@@ -234,7 +234,7 @@ function _picocli_callscope_read() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--max-intervals-per-stream' '--max-rtcp-reports' '--max-sip-dtmf' '--max-data-channels' '--max-webrtc-timeline' '--websocket-max-message' '--max-dubbo-connections' '--max-dubbo-pending' '--max-dubbo-exchanges' '--max-dubbo-syn-only' '--max-dubbo-timeline' '--max-dubbo-heartbeats-pending' '--hep-send' '--hep-id' '--hep-password'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -365,6 +365,42 @@ function _picocli_callscope_read() {
     '--max-violations')
       return
       ;;
+    '--max-intervals-per-stream')
+      return
+      ;;
+    '--max-rtcp-reports')
+      return
+      ;;
+    '--max-sip-dtmf')
+      return
+      ;;
+    '--max-data-channels')
+      return
+      ;;
+    '--max-webrtc-timeline')
+      return
+      ;;
+    '--websocket-max-message')
+      return
+      ;;
+    '--max-dubbo-connections')
+      return
+      ;;
+    '--max-dubbo-pending')
+      return
+      ;;
+    '--max-dubbo-exchanges')
+      return
+      ;;
+    '--max-dubbo-syn-only')
+      return
+      ;;
+    '--max-dubbo-timeline')
+      return
+      ;;
+    '--max-dubbo-heartbeats-pending')
+      return
+      ;;
     '--hep-send')
       return
       ;;
@@ -393,7 +429,7 @@ function _picocli_callscope_flows() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--sort' '--top' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--sort' '--top' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--max-intervals-per-stream' '--max-rtcp-reports' '--max-sip-dtmf' '--max-data-channels' '--max-webrtc-timeline' '--websocket-max-message' '--max-dubbo-connections' '--max-dubbo-pending' '--max-dubbo-exchanges' '--max-dubbo-syn-only' '--max-dubbo-timeline' '--max-dubbo-heartbeats-pending'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "packets" "bytes" "duration") # --sort values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -533,6 +569,42 @@ function _picocli_callscope_flows() {
     '--max-violations')
       return
       ;;
+    '--max-intervals-per-stream')
+      return
+      ;;
+    '--max-rtcp-reports')
+      return
+      ;;
+    '--max-sip-dtmf')
+      return
+      ;;
+    '--max-data-channels')
+      return
+      ;;
+    '--max-webrtc-timeline')
+      return
+      ;;
+    '--websocket-max-message')
+      return
+      ;;
+    '--max-dubbo-connections')
+      return
+      ;;
+    '--max-dubbo-pending')
+      return
+      ;;
+    '--max-dubbo-exchanges')
+      return
+      ;;
+    '--max-dubbo-syn-only')
+      return
+      ;;
+    '--max-dubbo-timeline')
+      return
+      ;;
+    '--max-dubbo-heartbeats-pending')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -552,7 +624,7 @@ function _picocli_callscope_calls() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--sort' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--max-intervals-per-stream' '--max-rtcp-reports' '--max-sip-dtmf' '--max-data-channels' '--max-webrtc-timeline' '--websocket-max-message' '--max-dubbo-connections' '--max-dubbo-pending' '--max-dubbo-exchanges' '--max-dubbo-syn-only' '--max-dubbo-timeline' '--max-dubbo-heartbeats-pending'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local KEY_option_args=("start" "duration" "messages" "state") # --sort values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -707,6 +779,42 @@ function _picocli_callscope_calls() {
     '--max-violations')
       return
       ;;
+    '--max-intervals-per-stream')
+      return
+      ;;
+    '--max-rtcp-reports')
+      return
+      ;;
+    '--max-sip-dtmf')
+      return
+      ;;
+    '--max-data-channels')
+      return
+      ;;
+    '--max-webrtc-timeline')
+      return
+      ;;
+    '--websocket-max-message')
+      return
+      ;;
+    '--max-dubbo-connections')
+      return
+      ;;
+    '--max-dubbo-pending')
+      return
+      ;;
+    '--max-dubbo-exchanges')
+      return
+      ;;
+    '--max-dubbo-syn-only')
+      return
+      ;;
+    '--max-dubbo-timeline')
+      return
+      ;;
+    '--max-dubbo-heartbeats-pending')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -726,7 +834,7 @@ function _picocli_callscope_sip() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--stats' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--from' '--to' '--state' '--method' '--call-id' '--raw' '-w' '--write' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--max-intervals-per-stream' '--max-rtcp-reports' '--max-sip-dtmf' '--max-data-channels' '--max-webrtc-timeline' '--websocket-max-message' '--max-dubbo-connections' '--max-dubbo-pending' '--max-dubbo-exchanges' '--max-dubbo-syn-only' '--max-dubbo-timeline' '--max-dubbo-heartbeats-pending'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -878,6 +986,42 @@ function _picocli_callscope_sip() {
     '--max-violations')
       return
       ;;
+    '--max-intervals-per-stream')
+      return
+      ;;
+    '--max-rtcp-reports')
+      return
+      ;;
+    '--max-sip-dtmf')
+      return
+      ;;
+    '--max-data-channels')
+      return
+      ;;
+    '--max-webrtc-timeline')
+      return
+      ;;
+    '--websocket-max-message')
+      return
+      ;;
+    '--max-dubbo-connections')
+      return
+      ;;
+    '--max-dubbo-pending')
+      return
+      ;;
+    '--max-dubbo-exchanges')
+      return
+      ;;
+    '--max-dubbo-syn-only')
+      return
+      ;;
+    '--max-dubbo-timeline')
+      return
+      ;;
+    '--max-dubbo-heartbeats-pending')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -897,7 +1041,7 @@ function _picocli_callscope_rtp() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--interval' '--export-wav' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--interval' '--export-wav' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--max-intervals-per-stream' '--max-rtcp-reports' '--max-sip-dtmf' '--max-data-channels' '--max-webrtc-timeline' '--websocket-max-message' '--max-dubbo-connections' '--max-dubbo-pending' '--max-dubbo-exchanges' '--max-dubbo-syn-only' '--max-dubbo-timeline' '--max-dubbo-heartbeats-pending'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -1037,6 +1181,42 @@ function _picocli_callscope_rtp() {
     '--max-violations')
       return
       ;;
+    '--max-intervals-per-stream')
+      return
+      ;;
+    '--max-rtcp-reports')
+      return
+      ;;
+    '--max-sip-dtmf')
+      return
+      ;;
+    '--max-data-channels')
+      return
+      ;;
+    '--max-webrtc-timeline')
+      return
+      ;;
+    '--websocket-max-message')
+      return
+      ;;
+    '--max-dubbo-connections')
+      return
+      ;;
+    '--max-dubbo-pending')
+      return
+      ;;
+    '--max-dubbo-exchanges')
+      return
+      ;;
+    '--max-dubbo-syn-only')
+      return
+      ;;
+    '--max-dubbo-timeline')
+      return
+      ;;
+    '--max-dubbo-heartbeats-pending')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -1056,7 +1236,7 @@ function _picocli_callscope_ladder() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--extended' '--by-host' '--ascii' '--merge' '--explain' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--call' '--connection' '--session' '--room' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--call' '--connection' '--session' '--room' '--protocol' '--from' '--to' '--state' '--method' '--call-id' '--format' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--max-intervals-per-stream' '--max-rtcp-reports' '--max-sip-dtmf' '--max-data-channels' '--max-webrtc-timeline' '--websocket-max-message' '--max-dubbo-connections' '--max-dubbo-pending' '--max-dubbo-exchanges' '--max-dubbo-syn-only' '--max-dubbo-timeline' '--max-dubbo-heartbeats-pending'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local PROTO_option_args=("sip" "dubbo" "webrtc") # --protocol values
   local FORMAT_option_args=("text" "svg" "html" "mermaid" "plantuml" "json") # --format values
@@ -1226,6 +1406,42 @@ function _picocli_callscope_ladder() {
     '--max-violations')
       return
       ;;
+    '--max-intervals-per-stream')
+      return
+      ;;
+    '--max-rtcp-reports')
+      return
+      ;;
+    '--max-sip-dtmf')
+      return
+      ;;
+    '--max-data-channels')
+      return
+      ;;
+    '--max-webrtc-timeline')
+      return
+      ;;
+    '--websocket-max-message')
+      return
+      ;;
+    '--max-dubbo-connections')
+      return
+      ;;
+    '--max-dubbo-pending')
+      return
+      ;;
+    '--max-dubbo-exchanges')
+      return
+      ;;
+    '--max-dubbo-syn-only')
+      return
+      ;;
+    '--max-dubbo-timeline')
+      return
+      ;;
+    '--max-dubbo-heartbeats-pending')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -1245,7 +1461,7 @@ function _picocli_callscope_show() {
 
   local commands=""
   local flag_opts="'-x' '--hex' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations'"
+  local arg_opts="'--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--max-intervals-per-stream' '--max-rtcp-reports' '--max-sip-dtmf' '--max-data-channels' '--max-webrtc-timeline' '--websocket-max-message' '--max-dubbo-connections' '--max-dubbo-pending' '--max-dubbo-exchanges' '--max-dubbo-syn-only' '--max-dubbo-timeline' '--max-dubbo-heartbeats-pending'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
@@ -1367,6 +1583,42 @@ function _picocli_callscope_show() {
     '--max-violations')
       return
       ;;
+    '--max-intervals-per-stream')
+      return
+      ;;
+    '--max-rtcp-reports')
+      return
+      ;;
+    '--max-sip-dtmf')
+      return
+      ;;
+    '--max-data-channels')
+      return
+      ;;
+    '--max-webrtc-timeline')
+      return
+      ;;
+    '--websocket-max-message')
+      return
+      ;;
+    '--max-dubbo-connections')
+      return
+      ;;
+    '--max-dubbo-pending')
+      return
+      ;;
+    '--max-dubbo-exchanges')
+      return
+      ;;
+    '--max-dubbo-syn-only')
+      return
+      ;;
+    '--max-dubbo-timeline')
+      return
+      ;;
+    '--max-dubbo-heartbeats-pending')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -1386,7 +1638,7 @@ function _picocli_callscope_verify() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--ascii' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--sdp' '--spec' '--junit' '-o' '--output' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--max-intervals-per-stream' '--max-rtcp-reports' '--max-sip-dtmf' '--max-data-channels' '--max-webrtc-timeline' '--websocket-max-message' '--max-dubbo-connections' '--max-dubbo-pending' '--max-dubbo-exchanges' '--max-dubbo-syn-only' '--max-dubbo-timeline' '--max-dubbo-heartbeats-pending'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
 
   type compopt &>/dev/null && compopt +o default
@@ -1523,6 +1775,42 @@ function _picocli_callscope_verify() {
     '--max-violations')
       return
       ;;
+    '--max-intervals-per-stream')
+      return
+      ;;
+    '--max-rtcp-reports')
+      return
+      ;;
+    '--max-sip-dtmf')
+      return
+      ;;
+    '--max-data-channels')
+      return
+      ;;
+    '--max-webrtc-timeline')
+      return
+      ;;
+    '--websocket-max-message')
+      return
+      ;;
+    '--max-dubbo-connections')
+      return
+      ;;
+    '--max-dubbo-pending')
+      return
+      ;;
+    '--max-dubbo-exchanges')
+      return
+      ;;
+    '--max-dubbo-syn-only')
+      return
+      ;;
+    '--max-dubbo-timeline')
+      return
+      ;;
+    '--max-dubbo-heartbeats-pending')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -1542,7 +1830,7 @@ function _picocli_callscope_dubbo() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--max-intervals-per-stream' '--max-rtcp-reports' '--max-sip-dtmf' '--max-data-channels' '--max-webrtc-timeline' '--websocket-max-message' '--max-dubbo-connections' '--max-dubbo-pending' '--max-dubbo-exchanges' '--max-dubbo-syn-only' '--max-dubbo-timeline' '--max-dubbo-heartbeats-pending'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -1673,6 +1961,42 @@ function _picocli_callscope_dubbo() {
     '--max-violations')
       return
       ;;
+    '--max-intervals-per-stream')
+      return
+      ;;
+    '--max-rtcp-reports')
+      return
+      ;;
+    '--max-sip-dtmf')
+      return
+      ;;
+    '--max-data-channels')
+      return
+      ;;
+    '--max-webrtc-timeline')
+      return
+      ;;
+    '--websocket-max-message')
+      return
+      ;;
+    '--max-dubbo-connections')
+      return
+      ;;
+    '--max-dubbo-pending')
+      return
+      ;;
+    '--max-dubbo-exchanges')
+      return
+      ;;
+    '--max-dubbo-syn-only')
+      return
+      ;;
+    '--max-dubbo-timeline')
+      return
+      ;;
+    '--max-dubbo-heartbeats-pending')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -1692,7 +2016,7 @@ function _picocli_callscope_webrtc() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--sdp' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations'"
+  local arg_opts="'--reader' '-f' '--bpf' '--keylog' '--decode-as' '--disable' '--sdp' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--max-intervals-per-stream' '--max-rtcp-reports' '--max-sip-dtmf' '--max-data-channels' '--max-webrtc-timeline' '--websocket-max-message' '--max-dubbo-connections' '--max-dubbo-pending' '--max-dubbo-exchanges' '--max-dubbo-syn-only' '--max-dubbo-timeline' '--max-dubbo-heartbeats-pending'"
   local READER_option_args=("builtin" "pcap4j") # --reader values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -1829,6 +2153,42 @@ function _picocli_callscope_webrtc() {
     '--max-violations')
       return
       ;;
+    '--max-intervals-per-stream')
+      return
+      ;;
+    '--max-rtcp-reports')
+      return
+      ;;
+    '--max-sip-dtmf')
+      return
+      ;;
+    '--max-data-channels')
+      return
+      ;;
+    '--max-webrtc-timeline')
+      return
+      ;;
+    '--websocket-max-message')
+      return
+      ;;
+    '--max-dubbo-connections')
+      return
+      ;;
+    '--max-dubbo-pending')
+      return
+      ;;
+    '--max-dubbo-exchanges')
+      return
+      ;;
+    '--max-dubbo-syn-only')
+      return
+      ;;
+    '--max-dubbo-timeline')
+      return
+      ;;
+    '--max-dubbo-heartbeats-pending')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -1848,7 +2208,7 @@ function _picocli_callscope_capture() {
 
   local commands=""
   local flag_opts="'--no-promiscuous' '-q' '--quiet' '--rtp-heuristic' '--json' '--jsonl' '--wide' '-h' '--help' '-V' '--version' '--debug'"
-  local arg_opts="'-i' '--interface' '--hep-listen' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--queue-size' '--interval' '--view' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--hep-send' '--hep-id' '--hep-password'"
+  local arg_opts="'-i' '--interface' '--hep-listen' '-f' '--bpf' '-w' '--write' '-c' '--count' '--duration' '--snaplen' '--buffer-size' '--queue-size' '--interval' '--view' '--keylog' '--decode-as' '--disable' '--width' '-o' '--output' '--color' '--max-flows' '--max-flow-rows' '--flow-timeout' '--udp-flow-timeout' '--tcp-max-buffer' '--tcp-max-segments' '--reassembly-budget' '--ip-max-fragments' '--ip-max-pending' '--max-anomalies' '--sip-max-message' '--dubbo-max-payload' '--http2-max-header-list' '--http2-max-header-table' '--http2-max-streams' '--dubbo-timeout' '--dubbo-payload-limit' '--dubbo-linger' '--dtls-max-fragments' '--max-keylog-secrets' '--max-calls' '--max-streams' '--max-intervals' '--call-linger' '--call-timeout' '--stream-timeout' '--max-webrtc-sessions' '--max-stun-transactions' '--max-srtp-streams' '--max-signalling-messages' '--max-webrtc-sdps' '--max-violations' '--max-intervals-per-stream' '--max-rtcp-reports' '--max-sip-dtmf' '--max-data-channels' '--max-webrtc-timeline' '--websocket-max-message' '--max-dubbo-connections' '--max-dubbo-pending' '--max-dubbo-exchanges' '--max-dubbo-syn-only' '--max-dubbo-timeline' '--max-dubbo-heartbeats-pending' '--hep-send' '--hep-id' '--hep-password'"
   local VIEW_option_args=("calls") # --view values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -2004,6 +2364,42 @@ function _picocli_callscope_capture() {
       return
       ;;
     '--max-violations')
+      return
+      ;;
+    '--max-intervals-per-stream')
+      return
+      ;;
+    '--max-rtcp-reports')
+      return
+      ;;
+    '--max-sip-dtmf')
+      return
+      ;;
+    '--max-data-channels')
+      return
+      ;;
+    '--max-webrtc-timeline')
+      return
+      ;;
+    '--websocket-max-message')
+      return
+      ;;
+    '--max-dubbo-connections')
+      return
+      ;;
+    '--max-dubbo-pending')
+      return
+      ;;
+    '--max-dubbo-exchanges')
+      return
+      ;;
+    '--max-dubbo-syn-only')
+      return
+      ;;
+    '--max-dubbo-timeline')
+      return
+      ;;
+    '--max-dubbo-heartbeats-pending')
       return
       ;;
     '--hep-send')

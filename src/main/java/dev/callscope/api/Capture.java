@@ -63,7 +63,7 @@ public final class Capture {
         final SipCallTracker sip = new SipCallTracker(limits.maxCalls);
         final RtpStreamTracker rtp = new RtpStreamTracker();
         sip.media(rtp);
-        final DubboTracker dubbo = new DubboTracker();
+        final DubboTracker dubbo = DubboTracker.of(new dev.callscope.core.Limits());
         final WebrtcTracker webrtc = new WebrtcTracker();
         final Engine engine = new Engine(DissectorRegistry.builtIn(Set.of()), new EngineOptions(limits, List.of()),
             List.of(sip, rtp, dubbo, webrtc));

@@ -59,7 +59,7 @@ public final class CallsCommand implements Callable<Integer> {
             return stream(keep);
         }
         final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(lim.maxCalls);
-        final RtpStreamTracker rtp = held != null ? held.rtp() : new RtpStreamTracker(lim.maxStreams, 0);
+        final RtpStreamTracker rtp = held != null ? held.rtp() : new RtpStreamTracker(lim, 0);
         final boolean streaming = held == null && !output.json();
         final PacketExport export = write.file == null ? null
             : PacketExport.prepare(write.file, input, held != null, rtp, streaming ? lim.streamIdleTimeoutNanos : 0);
@@ -119,7 +119,7 @@ public final class CallsCommand implements Callable<Integer> {
     private int stream(final Predicate<SipCall> keep) throws Exception {
         final Limits lim = limits.limits();
         final SipCallTracker tracker = new SipCallTracker(lim.maxCalls);
-        final RtpStreamTracker rtp = new RtpStreamTracker(lim.maxStreams, 0);
+        final RtpStreamTracker rtp = new RtpStreamTracker(lim, 0);
         final PacketExport export = write.file == null ? null
             : PacketExport.prepare(write.file, input, false, rtp, lim.streamIdleTimeoutNanos);
         try (StreamingOutput out = StreamingOutput.open(output, spec)) {

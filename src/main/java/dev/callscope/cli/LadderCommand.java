@@ -118,7 +118,7 @@ public final class LadderCommand implements Callable<Integer> {
         final ShellSession.Analysed held = session == null ? null : session.analyse();
         final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(limits.limits().maxCalls);
         final DubboTracker dubbo = held != null ? held.dubbo() : DubboTracker.of(limits.limits());
-        final dev.callscope.flow.rtp.RtpStreamTracker rtp = held != null ? held.rtp() : new dev.callscope.flow.rtp.RtpStreamTracker();
+        final dev.callscope.flow.rtp.RtpStreamTracker rtp = held != null ? held.rtp() : new dev.callscope.flow.rtp.RtpStreamTracker(limits.limits(), 0);
         final dev.callscope.flow.webrtc.WebrtcTracker webrtc = held != null ? held.webrtc() : new dev.callscope.flow.webrtc.WebrtcTracker(limits.limits());
         if (held == null) {
             tracker.media(rtp);

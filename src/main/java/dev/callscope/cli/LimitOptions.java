@@ -91,6 +91,30 @@ public final class LimitOptions {
             l -> l.maxWebrtcSdps, (l, v) -> l.maxWebrtcSdps = (int) v));
         BOUNDS.put("--max-violations", new Bound(o -> o.maxViolations, 1, 1, INT,
             l -> l.maxViolations, (l, v) -> l.maxViolations = (int) v));
+        BOUNDS.put("--max-intervals-per-stream", new Bound(o -> o.maxIntervalsPerStream, 1, 1, INT,
+            l -> l.maxIntervalsPerStream, (l, v) -> l.maxIntervalsPerStream = (int) v));
+        BOUNDS.put("--max-rtcp-reports", new Bound(o -> o.maxRtcpReports, 1, 1, INT,
+            l -> l.maxRtcpReportsPerStream, (l, v) -> l.maxRtcpReportsPerStream = (int) v));
+        BOUNDS.put("--max-sip-dtmf", new Bound(o -> o.maxSipDtmf, 1, 1, INT,
+            l -> l.maxSipDtmf, (l, v) -> l.maxSipDtmf = (int) v));
+        BOUNDS.put("--max-data-channels", new Bound(o -> o.maxDataChannels, 1, 1, INT,
+            l -> l.maxDataChannels, (l, v) -> l.maxDataChannels = (int) v));
+        BOUNDS.put("--max-webrtc-timeline", new Bound(o -> o.maxWebrtcTimeline, 1, 1, INT,
+            l -> l.webrtcMaxTimeline, (l, v) -> l.webrtcMaxTimeline = (int) v));
+        BOUNDS.put("--websocket-max-message", new Bound(o -> o.webSocketMaxMessage, 1, 1, INT,
+            l -> l.webSocketMaxMessage, (l, v) -> l.webSocketMaxMessage = (int) v));
+        BOUNDS.put("--max-dubbo-connections", new Bound(o -> o.maxDubboConnections, 1, 1, INT,
+            l -> l.maxDubboConnections, (l, v) -> l.maxDubboConnections = (int) v));
+        BOUNDS.put("--max-dubbo-pending", new Bound(o -> o.maxDubboPending, 1, 1, INT,
+            l -> l.maxDubboPending, (l, v) -> l.maxDubboPending = (int) v));
+        BOUNDS.put("--max-dubbo-exchanges", new Bound(o -> o.maxDubboExchanges, 1, 1, INT,
+            l -> l.maxDubboExchanges, (l, v) -> l.maxDubboExchanges = (int) v));
+        BOUNDS.put("--max-dubbo-syn-only", new Bound(o -> o.maxDubboSynOnly, 1, 1, INT,
+            l -> l.maxDubboSynOnly, (l, v) -> l.maxDubboSynOnly = (int) v));
+        BOUNDS.put("--max-dubbo-timeline", new Bound(o -> o.maxDubboTimeline, 1, 1, INT,
+            l -> l.dubboMaxTimeline, (l, v) -> l.dubboMaxTimeline = (int) v));
+        BOUNDS.put("--max-dubbo-heartbeats-pending", new Bound(o -> o.maxDubboHeartbeatsPending, 1, 1, INT,
+            l -> l.maxDubboHeartbeatsPending, (l, v) -> l.maxDubboHeartbeatsPending = (int) v));
     }
 
     /** Help's defaults: each flag's value in a fresh {@link Limits} (in the flag's unit). */
@@ -251,6 +275,58 @@ public final class LimitOptions {
         description = "Protocol violations after which a dissector is dropped from an unconfirmed conversation (default: "
             + "${DEFAULT-VALUE}).")
     Long maxViolations;
+
+    @Option(names = "--max-intervals-per-stream", paramLabel = "N",
+        description = "Time-series intervals one RTP stream keeps for rtp --interval; past it they are counted, not kept "
+            + "(default: ${DEFAULT-VALUE}).")
+    Long maxIntervalsPerStream;
+
+    @Option(names = "--max-rtcp-reports", paramLabel = "N",
+        description = "RTCP reports kept per RTP stream (default: ${DEFAULT-VALUE}).")
+    Long maxRtcpReports;
+
+    @Option(names = "--max-sip-dtmf", paramLabel = "N",
+        description = "DTMF digits from SIP INFO kept (default: ${DEFAULT-VALUE}).")
+    Long maxSipDtmf;
+
+    @Option(names = "--max-data-channels", paramLabel = "N",
+        description = "WebRTC data channels kept per session (default: ${DEFAULT-VALUE}).")
+    Long maxDataChannels;
+
+    @Option(names = "--max-webrtc-timeline", paramLabel = "N",
+        description = "Steps of a WebRTC session's timeline, and messages of a data channel, kept for ladders (default: "
+            + "${DEFAULT-VALUE}).")
+    Long maxWebrtcTimeline;
+
+    @Option(names = "--websocket-max-message", paramLabel = "BYTES",
+        description = "Largest WebSocket message, reassembled or inflated; a larger one is discarded with an anomaly "
+            + "(default: ${DEFAULT-VALUE}).")
+    Long webSocketMaxMessage;
+
+    @Option(names = "--max-dubbo-connections", paramLabel = "N",
+        description = "Dubbo connections tracked at once (default: ${DEFAULT-VALUE}).")
+    Long maxDubboConnections;
+
+    @Option(names = "--max-dubbo-pending", paramLabel = "N",
+        description = "Dubbo requests awaiting their response per connection; past it the oldest is given up (default: "
+            + "${DEFAULT-VALUE}).")
+    Long maxDubboPending;
+
+    @Option(names = "--max-dubbo-exchanges", paramLabel = "N",
+        description = "Dubbo and Triple calls listed; past it they are counted, not listed (default: ${DEFAULT-VALUE}).")
+    Long maxDubboExchanges;
+
+    @Option(names = "--max-dubbo-syn-only", paramLabel = "N",
+        description = "TCP handshakes remembered before their connection's first Dubbo frame (default: ${DEFAULT-VALUE}).")
+    Long maxDubboSynOnly;
+
+    @Option(names = "--max-dubbo-timeline", paramLabel = "N",
+        description = "Frames and TCP events of one Dubbo connection kept for its ladder (default: ${DEFAULT-VALUE}).")
+    Long maxDubboTimeline;
+
+    @Option(names = "--max-dubbo-heartbeats-pending", paramLabel = "N",
+        description = "Dubbo heartbeats awaiting their response per connection (default: ${DEFAULT-VALUE}).")
+    Long maxDubboHeartbeatsPending;
 
     Limits limits() {
         final Limits l = new Limits();

@@ -82,7 +82,7 @@ public final class RtpCommand implements Callable<Integer> {
         if (held == null && exportWav == null && output.jsonl()) {
             return stream(intervalNanos);
         }
-        final RtpStreamTracker tracker = held != null ? held.rtp() : new RtpStreamTracker(limits.limits().maxStreams, intervalNanos).maxIntervals(limits.limits().maxIntervals);
+        final RtpStreamTracker tracker = held != null ? held.rtp() : new RtpStreamTracker(limits.limits(), intervalNanos);
         final List<RtpStream> ended = new ArrayList<>();
         if (held == null && exportWav == null && !output.json()) {
             // a table keeps each stream that went silent without its sequence window
@@ -122,7 +122,7 @@ public final class RtpCommand implements Callable<Integer> {
      * (or the capture ended), then forgotten; SIP INFO digits at the end.
      */
     private int stream(final long intervalNanos) throws Exception {
-        final RtpStreamTracker tracker = new RtpStreamTracker(limits.limits().maxStreams, intervalNanos).maxIntervals(limits.limits().maxIntervals);
+        final RtpStreamTracker tracker = new RtpStreamTracker(limits.limits(), intervalNanos);
         try (StreamingOutput out = StreamingOutput.open(output, spec)) {
             tracker.stream(limits.limits().streamIdleTimeoutNanos, false, s -> out.line(RtpViews.streamRecord(s, tracker.firstNanos())));
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);

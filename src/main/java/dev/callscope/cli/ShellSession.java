@@ -42,15 +42,15 @@ import picocli.CommandLine.Model.CommandSpec;
  * consistent snapshot of "what has arrived so far". Not thread-safe except {@link #append}.
  */
 public final class ShellSession {
-    /** Frames kept in memory at most (about 1.5 GiB of typical VoIP frames would be far beyond a lab). */
-    public static final int MAX_FRAMES = 2_000_000;
+    /** The shell's bounds: {@link Limits} defaults (frames and bytes kept in memory, calls, streams...). */
+    private static final Limits LIMITS = new Limits();
 
     /** The analysis of a snapshot of the frames. */
     public static final class Analysed {
         final CaptureStats stats = new CaptureStats(10_000);
-        final SipCallTracker sip = new SipCallTracker(new Limits().maxCalls);
-        final RtpStreamTracker rtp = new RtpStreamTracker();
-        final DubboTracker dubbo = new DubboTracker();
+        final SipCallTracker sip = new SipCallTracker(LIMITS.maxCalls);
+        final RtpStreamTracker rtp = new RtpStreamTracker(LIMITS, 0);
+        final DubboTracker dubbo = DubboTracker.of(LIMITS);
 
         {
             sip.media(rtp);
@@ -114,10 +114,7 @@ public final class ShellSession {
     KeyLog keys() {
         return keys;
     }
-    /** Bytes of frames the shell keeps at most. */
-    public static final long MAX_BYTES = 1L << 30;
-
-    private final FrameStore frames = new FrameStore(MAX_FRAMES, MAX_BYTES);
+    private final FrameStore frames = new FrameStore(LIMITS.shellMaxFrames, LIMITS.shellMaxBytes);
     private volatile Analysed analysed;
     private volatile int analysedCount = -1;
     private volatile String liveSource;
@@ -199,8 +196,8 @@ public final class ShellSession {
                         return false;
                     }
                     if (!frames.add(frame)) {
-                        full[0] = new InputException(InputException.Kind.READ_ERROR, "more than " + MAX_FRAMES
-                            + " frames or " + (MAX_BYTES >> 20) + " MiB: the shell keeps only the first " + frames.size()
+                        full[0] = new InputException(InputException.Kind.READ_ERROR, "more than " + LIMITS.shellMaxFrames
+                            + " frames or " + (LIMITS.shellMaxBytes >> 20) + " MiB: the shell keeps only the first " + frames.size()
                             + " frames");
                         return false;
                     }

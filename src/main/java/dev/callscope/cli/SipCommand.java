@@ -62,7 +62,7 @@ public final class SipCommand implements Callable<Integer> {
         final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(limits.limits().maxCalls);
         final CaptureStats cap = held != null ? held.stats() : new CaptureStats(0);
         final RtpStreamTracker rtp = write.file == null ? null
-            : held != null ? held.rtp() : new RtpStreamTracker(limits.limits().maxStreams, 0);
+            : held != null ? held.rtp() : new RtpStreamTracker(limits.limits(), 0);
         final PacketExport export = write.file == null ? null : PacketExport.prepare(write.file, input, held != null, rtp, 0);
         final List<dev.callscope.dissect.Tap> taps = new ArrayList<>(List.of(cap, tracker));
         if (export != null && held == null) {
@@ -127,7 +127,7 @@ public final class SipCommand implements Callable<Integer> {
         final SipCallTracker tracker = new SipCallTracker(lim.maxCalls);
         final CaptureStats cap = new CaptureStats(0);
         final List<SipViews.MessageRow> rows = new ArrayList<>();
-        final RtpStreamTracker rtp = new RtpStreamTracker(lim.maxStreams, 0);
+        final RtpStreamTracker rtp = new RtpStreamTracker(lim, 0);
         final PacketExport export = exportFor(rtp, tracker);
         tracker.slimMessages().stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() {
             private long droppedBefore;
@@ -175,7 +175,7 @@ public final class SipCommand implements Callable<Integer> {
         final Limits lim = limits.limits();
         final SipCallTracker tracker = new SipCallTracker(lim.maxCalls);
         final boolean byCall = !filter.states.isEmpty();
-        final RtpStreamTracker rtp = new RtpStreamTracker(lim.maxStreams, 0);
+        final RtpStreamTracker rtp = new RtpStreamTracker(lim, 0);
         final PacketExport export = exportFor(rtp, tracker);
         try (StreamingOutput out = StreamingOutput.open(output, spec)) {
             tracker.slimMessages().stream(SipCallTracker.Retention.NONE, new SipCallTracker.Listener() {

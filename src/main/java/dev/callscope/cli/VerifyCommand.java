@@ -97,7 +97,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         final dev.callscope.core.Limits lim = limits.limits();
         final SipCallTracker sip = new SipCallTracker(lim.maxCalls);
-        final RtpStreamTracker rtp = new RtpStreamTracker(lim.maxStreams, 0);
+        final RtpStreamTracker rtp = new RtpStreamTracker(lim, 0);
         // only the calls a rule selects keep their messages and media; the rest is summarised once over
         sip.media(rtp).stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() { }, lim.callLingerNanos,
             lim.callIdleTimeoutNanos).keepWhole(c -> parsed.stream().anyMatch(s -> s.sip().stream()

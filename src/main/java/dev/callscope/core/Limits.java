@@ -117,6 +117,33 @@ public final class Limits {
     public int maxStunTransactions = 10_000;
     /** SRTP and SRTCP streams kept per WebRTC session. */
     public int maxSrtpStreamsPerSession = 256;
+    /** Time-series intervals one RTP stream keeps ({@code rtp --interval}); past it counted, not kept. */
+    public int maxIntervalsPerStream = 100_000;
+    /** RTCP reports kept per RTP stream. */
+    public int maxRtcpReportsPerStream = 10_000;
+    /** DTMF digits from SIP INFO kept. */
+    public int maxSipDtmf = 100_000;
+    /** WebRTC data channels kept per session. */
+    public int maxDataChannels = 1024;
+    /** Steps of a WebRTC session's timeline, and messages of a data channel, kept for ladders. */
+    public int webrtcMaxTimeline = 4000;
+    /** Largest WebSocket message, reassembled from its frames or inflated. */
+    public int webSocketMaxMessage = 1024 * 1024;
+    /** Dubbo connections tracked at once. */
+    public int maxDubboConnections = 10_000;
+    /** Dubbo requests awaiting their response per connection; past it the oldest is given up. */
+    public int maxDubboPending = 100_000;
+    /** Dubbo calls (and Triple calls) listed; past it they are counted, not listed. */
+    public int maxDubboExchanges = 1_000_000;
+    /** TCP connections remembered by their handshake before their first Dubbo frame. */
+    public int maxDubboSynOnly = 4096;
+    /** Frames and TCP events of one Dubbo connection kept for its ladder. */
+    public int dubboMaxTimeline = 20_000;
+    /** Heartbeats awaiting their response per connection. */
+    public int maxDubboHeartbeatsPending = 1024;
+    /** Frames the shell keeps in memory, and the bytes they may take. */
+    public int shellMaxFrames = 2_000_000;
+    public long shellMaxBytes = 1L << 30;
     /** JSON signalling messages over WebSocket kept for the report (all are counted). */
     public int maxSignallingMessages = 1000;
     /**

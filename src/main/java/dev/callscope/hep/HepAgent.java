@@ -63,7 +63,7 @@ public final class HepAgent implements Tap {
                 return size() > maxEndpoints;
             }
         };
-        this.rtp = new RtpStreamTracker(limits.maxStreams, 0);
+        this.rtp = new RtpStreamTracker(limits, 0);
         this.calls = new SipCallTracker(limits.maxCalls);
         calls.media(rtp).stream(SipCallTracker.Retention.NONE, new SipCallTracker.Listener() {
             @Override

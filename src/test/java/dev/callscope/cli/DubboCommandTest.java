@@ -36,6 +36,18 @@ class DubboCommandTest {
             "28 heartbeats (14 requests, 14 responses), 0 missed heartbeats");
     }
 
+    /** Bounds that were constants in the trackers are flags now, and reach them. */
+    @Test
+    void trackerBoundsAreFlags() {
+        assertThat(run("dubbo", "--max-dubbo-exchanges", "3", SAMPLE)[1]).contains("(3 of 48 dubbo-protocol calls listed)");
+        assertThat(run("dubbo", "--max-dubbo-exchanges", "3", "samples/triple/triple-unary.pcap")[1])
+            .contains("(10 more Triple calls not kept: --max-dubbo-exchanges)");
+        // the 4 SDP messages of this capture are over 1 KiB: discarded, the 8 candidates read
+        assertThat(run("webrtc", "--websocket-max-message", "1024", "samples/webrtc/chromium-websocket.pcap")[1])
+            .contains("Signalling over WebSocket: 8 messages (candidate 8)");
+        assertThat(run("dubbo", "--max-dubbo-timeline", "0", SAMPLE)[0]).isEqualTo("2");
+    }
+
     @Test
     void jsonHasTheDocumentedFields() throws Exception {
         final String[] r = run("dubbo", "--json", SAMPLE);

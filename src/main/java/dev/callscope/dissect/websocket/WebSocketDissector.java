@@ -20,8 +20,6 @@ import java.util.Set;
  */
 public final class WebSocketDissector implements Dissector {
     public static final String ID = "websocket";
-    /** Longest frame and reassembled (and inflated) message read, in bytes. */
-    public static final int MAX_MESSAGE = 1024 * 1024;
     /** Longest HTTP upgrade header block looked at. */
     static final int MAX_HANDSHAKE = 16 * 1024;
 

@@ -32,6 +32,8 @@ final class WebSocketSession implements DissectorSession {
     private final ConversationContext conversation;
     private final Mode[] mode = {Mode.UNKNOWN, Mode.UNKNOWN};
     private final WebSocketFrames[] frames;
+    /** Longest frame and reassembled or inflated message ({@code Limits.webSocketMaxMessage}). */
+    private final int maxMessage;
     private final Inflater[] inflaters = new Inflater[2];
     private long messages;
     private boolean confirmed;
@@ -39,8 +41,8 @@ final class WebSocketSession implements DissectorSession {
     WebSocketSession(final ConversationContext conversation) {
         this.conversation = conversation;
         final ReassemblyBudget budget = conversation.reassemblyBudget();
-        this.frames = new WebSocketFrames[] {new WebSocketFrames(WebSocketDissector.MAX_MESSAGE, budget),
-            new WebSocketFrames(WebSocketDissector.MAX_MESSAGE, budget)};
+        this.maxMessage = Math.max(1024, conversation.limits().webSocketMaxMessage);
+        this.frames = new WebSocketFrames[] {new WebSocketFrames(maxMessage, budget), new WebSocketFrames(maxMessage, budget)};
     }
 
     @Override
@@ -158,18 +160,18 @@ final class WebSocketSession implements DissectorSession {
         System.arraycopy(msg.array(), msg.offset(), in, 0, msg.length());
         System.arraycopy(DEFLATE_TAIL, 0, in, msg.length(), DEFLATE_TAIL.length);
         inf.setInput(in);
-        byte[] outBuf = new byte[Math.min(WebSocketDissector.MAX_MESSAGE, Math.max(256, msg.length() * 4))];
+        byte[] outBuf = new byte[Math.min(maxMessage, Math.max(256, msg.length() * 4))];
         int n = 0;
         try {
             while (!inf.needsInput() && !inf.finished()) {
                 if (n == outBuf.length) {
-                    if (outBuf.length >= WebSocketDissector.MAX_MESSAGE) {
+                    if (outBuf.length >= maxMessage) {
                         out.anomaly(new Anomaly("websocket.message_too_large", Severity.WARN, ctx.frame(), -1,
-                            "inflated message over the " + WebSocketDissector.MAX_MESSAGE + " byte limit: discarded"));
+                            "inflated message over the " + maxMessage + " byte limit (--websocket-max-message): discarded"));
                         inf.reset();
                         return null;
                     }
-                    outBuf = Arrays.copyOf(outBuf, Math.min(WebSocketDissector.MAX_MESSAGE, outBuf.length * 2));
+                    outBuf = Arrays.copyOf(outBuf, Math.min(maxMessage, outBuf.length * 2));
                 }
                 final int k = inf.inflate(outBuf, n, outBuf.length - n);
                 if (k == 0) {

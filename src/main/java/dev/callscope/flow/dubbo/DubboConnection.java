@@ -207,7 +207,7 @@ public final class DubboConnection {
         return responses;
     }
 
-    /** Dubbo frames and TCP events in order (at most {@link DubboTracker#MAX_TIMELINE}). */
+    /** Dubbo frames and TCP events in order (at most {@code Limits.dubboMaxTimeline}). */
     public List<ProtocolEvent> timeline() {
         return Collections.unmodifiableList(timeline);
     }

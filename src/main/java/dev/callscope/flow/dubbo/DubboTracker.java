@@ -43,11 +43,9 @@ import java.util.TreeSet;
  */
 public final class DubboTracker implements Tap {
     public static final int MAX_SILENCES = 32;
-    public static final int MAX_TIMELINE = 20_000;
     /** A silence is one Dubbo's idle check would act on when it exceeds this many heartbeat intervals. */
     public static final int MISSED_HEARTBEAT_FACTOR = 3;
     /** Heartbeat requests waiting for their response, per connection and direction (the oldest give way). */
-    private static final int MAX_HEARTBEATS_PENDING = 1024;
     /** A timeout attachment above this many ms counts as this (2^40 ms, 35 years; no overflow). */
     private static final long MAX_TIMEOUT_MS = 1L << 40;
 
@@ -61,10 +59,14 @@ public final class DubboTracker implements Tap {
         }
     }
 
-    /** Bounds, with defaults fit for one capture file on a workstation. */
+    /** Bounds: {@link Limits}' maxDubboConnections, maxDubboPending, maxDubboExchanges and maxDubboSynOnly. */
     public record Bounds(int maxConnections, int maxPendingPerConnection, int maxExchanges, int maxSynOnly) {
         public static Bounds defaults() {
-            return new Bounds(10_000, 100_000, 1_000_000, 4096);
+            return of(new Limits());
+        }
+
+        public static Bounds of(final Limits l) {
+            return new Bounds(l.maxDubboConnections, l.maxDubboPending, l.maxDubboExchanges, l.maxDubboSynOnly);
         }
     }
 
@@ -243,11 +245,16 @@ public final class DubboTracker implements Tap {
 
     /** A tracker with default bounds and the timeouts of {@code limits}. */
     public static DubboTracker of(final Limits limits) {
-        final DubboTracker t = new DubboTracker().timeouts(limits.dubboTimeoutNanos, limits.dubboLingerNanos);
+        final DubboTracker t = new DubboTracker(Bounds.of(limits)).timeouts(limits.dubboTimeoutNanos, limits.dubboLingerNanos);
         t.payloadLimit = limits.dubboPayloadLimit;
+        t.maxTimeline = Math.max(0, limits.dubboMaxTimeline);
+        t.maxHeartbeatsPending = Math.max(1, limits.maxDubboHeartbeatsPending);
         return t;
     }
 
+    /** Frames and TCP events kept per connection, heartbeats awaiting their response per connection ({@link Limits}). */
+    private int maxTimeline = new Limits().dubboMaxTimeline;
+    private int maxHeartbeatsPending = new Limits().maxDubboHeartbeatsPending;
     /** Dubbo's payload setting: bodies longer are over the limit ({@link Limits#dubboPayloadLimit}). */
     private long payloadLimit = new Limits().dubboPayloadLimit;
     private long overLimit;
@@ -586,7 +593,7 @@ public final class DubboTracker implements Tap {
                 h.maxIntervalNanos = Math.max(h.maxIntervalNanos, gap);
             }
             h.lastRequestNanos = f.tsNanos();
-            if (waitingBeats.size() >= MAX_HEARTBEATS_PENDING) {
+            if (waitingBeats.size() >= maxHeartbeatsPending) {
                 final Iterator<Long> it = waitingBeats.keySet().iterator();
                 it.next();
                 it.remove();
@@ -792,7 +799,7 @@ public final class DubboTracker implements Tap {
         if (!keep) {
             return;
         }
-        if (c.timeline.size() < MAX_TIMELINE) {
+        if (c.timeline.size() < maxTimeline) {
             c.timeline.add(e);
         } else {
             c.timelineTruncated = true;

@@ -4,6 +4,7 @@ import dev.callscope.core.HeapBudget;
 import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
+import dev.callscope.core.Limits;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.FrameRecord;
 import dev.callscope.dissect.ProtocolEvent;
@@ -38,13 +39,6 @@ import java.util.function.Consumer;
  * with an anomaly.
  */
 public final class RtpStreamTracker implements Tap {
-    public static final int DEFAULT_MAX_STREAMS = 100_000;
-    /** Intervals kept per stream for the time series. */
-    static final int MAX_INTERVALS = 100_000;
-    /** RTCP reports kept per stream. */
-    static final int MAX_REPORTS = 10_000;
-    /** SIP INFO DTMF events kept. */
-    static final int MAX_SIP_DTMF = 100_000;
 
     private final int maxStreams;
     private final long intervalNanos;
@@ -56,7 +50,11 @@ public final class RtpStreamTracker implements Tap {
     private long droppedOnePacket;
     private long intervalsHeld;
     /** Intervals kept by all streams together (a jump in packet time on many streams would fill the heap). */
-    private int maxIntervalsTotal = 500_000;
+    private int maxIntervalsTotal;
+    /** Intervals kept per stream, RTCP reports per stream, SIP INFO DTMF events kept ({@link Limits}). */
+    private final int maxIntervalsPerStream;
+    private final int maxReports;
+    private final int maxSipDtmf;
     private long intervalsDropped;
     private long shedStreams;
     private final StreamKey probe = new StreamKey();
@@ -127,21 +125,39 @@ public final class RtpStreamTracker implements Tap {
         Set<String> infoSeen = Set.of();
     }
 
-    /** A tracker with the default bound and no time series. */
+    /** A tracker with the default bounds and no time series. */
     public RtpStreamTracker() {
-        this(DEFAULT_MAX_STREAMS, 0);
+        this(new Limits(), 0);
     }
 
     /**
-     * @param maxStreams streams kept at once
+     * @param maxStreams streams kept at once (the other bounds: their defaults)
      * @param intervalNanos length of the time-series intervals, 0 for none
      */
     public RtpStreamTracker(final int maxStreams, final long intervalNanos) {
-        if (maxStreams < 1 || intervalNanos < 0) {
-            throw new IllegalArgumentException("maxStreams " + maxStreams + ", interval " + intervalNanos);
+        this(withStreams(maxStreams), intervalNanos);
+    }
+
+    private static Limits withStreams(final int maxStreams) {
+        final Limits l = new Limits();
+        l.maxStreams = maxStreams;
+        return l;
+    }
+
+    /**
+     * @param limits maxStreams, maxIntervals, maxIntervalsPerStream, maxRtcpReportsPerStream, maxSipDtmf
+     * @param intervalNanos length of the time-series intervals, 0 for none
+     */
+    public RtpStreamTracker(final Limits limits, final long intervalNanos) {
+        if (limits.maxStreams < 1 || intervalNanos < 0 || limits.maxIntervals < 1) {
+            throw new IllegalArgumentException("maxStreams " + limits.maxStreams + ", interval " + intervalNanos);
         }
-        this.maxStreams = maxStreams;
+        this.maxStreams = limits.maxStreams;
         this.intervalNanos = intervalNanos;
+        this.maxIntervalsTotal = limits.maxIntervals;
+        this.maxIntervalsPerStream = Math.max(1, limits.maxIntervalsPerStream);
+        this.maxReports = Math.max(0, limits.maxRtcpReportsPerStream);
+        this.maxSipDtmf = Math.max(0, limits.maxSipDtmf);
     }
 
     /** Stream identity; the probe instance is reused for lookups. */
@@ -668,9 +684,9 @@ public final class RtpStreamTracker implements Tap {
             final long previous = st.bucket;
             if (previous >= 0) {
                 closeInterval(s, st, highestBefore);
-                for (long b = previous + 1; b < bucket && s.intervals.size() < MAX_INTERVALS; b++) {
+                for (long b = previous + 1; b < bucket && s.intervals.size() < maxIntervalsPerStream; b++) {
                     if (intervalsHeld >= maxIntervalsTotal) {
-                        intervalsDropped += Math.min(bucket - b, MAX_INTERVALS - s.intervals.size());
+                        intervalsDropped += Math.min(bucket - b, maxIntervalsPerStream - s.intervals.size());
                         break;
                     }
                     if (s.intervals.isEmpty()) {
@@ -693,7 +709,7 @@ public final class RtpStreamTracker implements Tap {
 
     /** Ends the open interval; packets expected in it follow the highest sequence number at its end. */
     private void closeInterval(final RtpStream s, final IntervalState st, final long highestEnd) {
-        if (st.bucket < 0 || s.intervals.size() >= MAX_INTERVALS) {
+        if (st.bucket < 0 || s.intervals.size() >= maxIntervalsPerStream) {
             return;
         }
         if (intervalsHeld >= maxIntervalsTotal) {
@@ -718,7 +734,7 @@ public final class RtpStreamTracker implements Tap {
         rtcpTypes.merge(r.packetType(), 1L, Long::sum);
         for (final RtcpPacket.ReportBlock b : r.reports()) {
             final RtpStream s = reportedStream(b.ssrc(), r);
-            if (s == null || s.rtcp.size() >= MAX_REPORTS) {
+            if (s == null || s.rtcp.size() >= maxReports) {
                 continue;
             }
             final int clock = s.clockRate() > 0 ? s.clockRate() : s.codecClock.getOrDefault(s.payloadType(), 8000);
@@ -730,7 +746,7 @@ public final class RtpStreamTracker implements Tap {
         }
         for (final RtcpPacket.VoipMetrics v : r.voipMetrics()) {
             final RtpStream s = reportedStream(v.ssrc(), r);
-            if (s == null || s.rtcp.size() >= MAX_REPORTS) {
+            if (s == null || s.rtcp.size() >= maxReports) {
                 continue;
             }
             if (s.rtcp.isEmpty()) {
@@ -826,7 +842,7 @@ public final class RtpStreamTracker implements Tap {
 
     private void sipInfo(final SipMessage m) {
         final String type = m.contentType() == null ? "" : m.contentType().toLowerCase(Locale.ROOT);
-        if (!type.startsWith("application/dtmf") || sipDtmf.size() >= MAX_SIP_DTMF) {
+        if (!type.startsWith("application/dtmf") || sipDtmf.size() >= maxSipDtmf) {
             return;
         }
         final CallState c = byCall.computeIfAbsent(m.callId() == null ? "" : m.callId(), k -> new CallState());

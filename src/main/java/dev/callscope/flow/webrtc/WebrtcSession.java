@@ -18,8 +18,6 @@ import java.util.TreeMap;
  * handshake, SRTP/SRTCP streams and TURN allocations. Filled by {@link WebrtcTracker}.
  */
 public final class WebrtcSession {
-    /** Events kept per session for the ladder. */
-    static final int MAX_TIMELINE = 4000;
     /** Legs (5-tuples) told apart per session: 2 directions each fit one 64-bit mask. */
     static final int MAX_LEGS = 32;
     /** TURN allocations kept per session. */

@@ -54,6 +54,9 @@ public final class WebrtcTracker implements Tap {
     private final int maxStreams;
     private final int maxSignalling;
     private final int maxSdps;
+    /** Timeline steps per session and messages per data channel kept; data channels per session kept. */
+    private final int maxTimeline;
+    private final int maxDataChannels;
     private long sdpsSeen;
     private long sdpsNotKept;
     private final Map<String, WebrtcSession> byUfrags = new HashMap<>();
@@ -141,6 +144,8 @@ public final class WebrtcTracker implements Tap {
         this.maxStreams = Math.max(1, limits.maxSrtpStreamsPerSession);
         this.maxSignalling = Math.max(0, limits.maxSignallingMessages);
         this.maxSdps = Math.max(0, limits.maxWebrtcSdps);
+        this.maxTimeline = Math.max(0, limits.webrtcMaxTimeline);
+        this.maxDataChannels = Math.max(0, limits.maxDataChannels);
     }
 
     /** SDP from outside the capture (an offer/answer pair given with --sdp). */
@@ -667,8 +672,8 @@ public final class WebrtcTracker implements Tap {
         return x;
     }
 
-    private static void keep(final WebrtcSession s, final ProtocolEvent e) {
-        if (s.timeline.size() < WebrtcSession.MAX_TIMELINE) {
+    private void keep(final WebrtcSession s, final ProtocolEvent e) {
+        if (s.timeline.size() < maxTimeline) {
             s.timeline.add(e);
         }
     }
@@ -989,7 +994,7 @@ public final class WebrtcTracker implements Tap {
         activity(s, h.frame(), s.dtlsDirections == 3);
         final WebrtcSession.Dtls d = s.dtls;
         keep(s, h);
-        if (d.messages.size() < WebrtcSession.MAX_TIMELINE) {
+        if (d.messages.size() < maxTimeline) {
             d.messages.add(h);
         }
         if (h.retransmission()) {
@@ -1049,8 +1054,6 @@ public final class WebrtcTracker implements Tap {
 
     // ------------------------------------------------------------------ SRTP
 
-    /** Data channels kept per session (an SCTP association has at most 65535 streams). */
-    static final int MAX_DATA_CHANNELS = 1024;
 
     private void dataChannel(final DataChannelEvent d) {
         final WebrtcSession s = flowSession(d.flow(), d.tsNanos());
@@ -1059,7 +1062,7 @@ public final class WebrtcTracker implements Tap {
         }
         WebrtcSession.DataChannel c = s.dataChannels.get(d.streamId());
         if (c == null) {
-            if (s.dataChannels.size() >= MAX_DATA_CHANNELS) {
+            if (s.dataChannels.size() >= maxDataChannels) {
                 s.dataChannelsDropped++;
                 return;
             }

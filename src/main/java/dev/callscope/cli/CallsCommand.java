@@ -22,8 +22,6 @@ import picocli.CommandLine.Spec;
     description = {"List SIP calls (one per Call-ID), like sngrep's call list: method, from, to, endpoints, state "
         + "(CALL SETUP, RINGING, IN CALL, COMPLETED, CANCELLED, REJECTED, BUSY, FAILED, DIVERTED; PENDING for a "
         + "non-INVITE dialog without a final response), setup time and duration."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read)", "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  callscope calls samples/sip-call.pcap", "  callscope calls --state BUSY,REJECTED --from alice big.pcapng",
         "  callscope calls --json capture.pcap"})

@@ -37,11 +37,6 @@ import picocli.CommandLine.Spec;
             + "from capture agents (--hep-listen, like a HOMER collector or sngrep -L), optionally write every packet "
             + "to a pcapng file, and print the same summary as 'read' when the capture stops (Ctrl-C, -c or --duration).",
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:usage error",
-        "3:capture error (unknown interface, no permission, bad BPF filter, libpcap missing, HEP address in use or not "
-            + "bindable, file not writable)",
-        "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  sudo callscope capture -i lo -f 'udp port 5060' -w /tmp/sip.pcapng --duration 30",
         "  sudo callscope capture -i eth0 -c 1000 --json",

@@ -27,8 +27,6 @@ import picocli.CommandLine.Spec;
         "With --jsonl each exchange is written as soon as it is over (answered, one-way, given up, or its connection "
             + "ended), so exchanges come in that order, followed by the service, connection and totals records.",
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read)", "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  callscope dubbo samples/dubbo/dubbo-calls.pcap",
         "  callscope dubbo --decode-as tcp.port=37312:dubbo capture.pcap",

@@ -20,8 +20,6 @@ import picocli.CommandLine.Spec;
         "List UDP and TCP conversations (like tshark -z conv,udp -z conv,tcp): packets and bytes each way, "
             + "start, duration, and the protocol found. Address A is the side that sent the first packet.",
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read)", "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  callscope flows samples/sip-call.pcap", "  callscope flows --sort bytes --top 10 big.pcapng",
         "  callscope flows --jsonl capture.pcap | jq .service"})

@@ -12,8 +12,6 @@ import picocli.CommandLine.Spec;
 /** {@code callscope interfaces}: capture devices, like {@code tshark -D}. */
 @Command(name = "interfaces", mixinStandardHelpOptions = true,
     description = "List the interfaces live capture can use (like tshark -D): number, name, description, flags, addresses. Needs libpcap.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "3:libpcap missing or not permitted", "4:internal error"},
     footerHeading = "%nExample:%n",
     footer = {"  callscope interfaces", "  callscope interfaces --json"})
 public final class InterfacesCommand implements Callable<Integer> {

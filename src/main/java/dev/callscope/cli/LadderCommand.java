@@ -36,8 +36,6 @@ import picocli.CommandLine.Spec;
     description = {"Draw SIP calls, Dubbo connections and WebRTC sessions as ladders (sequence diagrams) like sngrep's call flow: one "
         + "column per endpoint, one arrow per message with time and delta; for SIP the SDP under offers and answers "
         + "and retransmissions marked; for Dubbo requests, responses with latency, heartbeats and the TCP connection's life."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:usage error", "3:input error, or no call matches --call", "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  callscope ladder samples/sip-call.pcap", "  callscope ladder --call 2 --by-host --ascii capture.pcap",
         "  callscope ladder --call a84b4c76e66710 --extended b2bua.pcapng",

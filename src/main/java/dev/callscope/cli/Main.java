@@ -160,8 +160,14 @@ public final class Main {
         for (final Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
             cmd.addSubcommand(e.getKey(), e.getValue().get());
         }
+        return finish(cmd);
+    }
+
+    /** What every tree gets: enum values in any case, limit defaults from Limits, the exit codes in help. */
+    private static CommandLine finish(final CommandLine cmd) {
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setDefaultValueProvider(LimitOptions.DEFAULTS);
+        ExitCodes.document(cmd);
         return cmd;
     }
 
@@ -208,8 +214,6 @@ public final class Main {
         }
         final CommandLine cmd = new CommandLine(new MainCommand());
         cmd.addSubcommand(sub, SUBCOMMANDS.get(sub).get());
-        cmd.setCaseInsensitiveEnumValuesAllowed(true);
-        cmd.setDefaultValueProvider(LimitOptions.DEFAULTS);
-        return cmd;
+        return finish(cmd);
     }
 }

@@ -15,15 +15,6 @@ import picocli.CommandLine.Spec;
         "Network protocol analyzer for SIP/RTP, Apache Dubbo and WebRTC: reads pcap/pcapng files or captures live, "
             + "reconstructs conversations and calls.",
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        "0:success",
-        "1:a verification failed (verify)",
-        "2:usage error (bad option or value; a regular expression that takes too long)",
-        "3:input or capture error (missing, unreadable, truncated or non-capture file; unknown interface; "
-            + "no capture permission; bad BPF filter; libpcap missing), or output not written (directory, disk full)",
-        "4:internal error, or out of memory or stack overflow (raise -Xmx or -Xss with CALLSCOPE_JAVA_OPTS)",
-    },
     footerHeading = "%nEnvironment:%n",
     footer = {"  NO_COLOR   turn colour off", "  CALLSCOPE_JAVA_OPTS   JVM options for the launcher script"})
 public final class MainCommand implements Callable<Integer> {

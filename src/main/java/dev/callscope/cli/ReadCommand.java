@@ -16,8 +16,6 @@ import picocli.CommandLine.Spec;
         "Summarise capture files: packets, bytes, time span, link types, a protocol hierarchy with counts "
             + "(like tshark -z io,phs), malformed and unsupported frames, number of flows.",
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read)", "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  callscope read samples/sip-call.pcap", "  callscope read --json a.pcapng b.pcap.gz",
         "  callscope read -f 'udp port 5060' capture.pcap"})

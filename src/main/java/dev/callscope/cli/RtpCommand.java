@@ -29,9 +29,6 @@ import picocli.CommandLine.Spec;
     description = {"List RTP streams like tshark -z rtp,streams (packets, lost, max delta, mean and max jitter, problems) "
         + "plus max skew, an estimated MOS (ITU-T G.107 E-model) and DTMF (RFC 4733 events and SIP INFO). Streams are "
         + "found from SDP, --decode-as, or --rtp-heuristic."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read), or a WAV file could not be written",
-        "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  callscope rtp samples/sip-call.pcap", "  callscope rtp --rtp-heuristic --interval 1s --json media.pcap",
         "  callscope rtp --export-wav audio/ --decode-as udp.port=5000:rtp g711.pcap"})

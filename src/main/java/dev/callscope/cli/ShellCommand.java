@@ -29,8 +29,6 @@ import picocli.CommandLine.Spec;
         + "flows, show FRAME, filter, export, explain, step and a background capture against what is in memory. Tab completes "
         + "commands, options, call numbers, Call-IDs and file names; history is kept in ~/.callscope_history "
         + "($CALLSCOPE_HISTORY); Ctrl-C cancels the running command, Ctrl-D or 'exit' leaves."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:usage error", "3:a capture could not be opened", "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  callscope shell samples/sip-call.pcap", "  callscope shell samples/sip-auth.pcap samples/dubbo/dubbo-calls.pcap"})
 public final class ShellCommand implements Callable<Integer> {

@@ -25,9 +25,6 @@ import picocli.CommandLine.Spec;
             + "STUN/TURN, DTLS records, Dubbo, HEP), each with its byte offset and length. For TCP, the frame that "
             + "completes a message also shows the message reassembled. Reading stops at the last frame asked for.",
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:usage error (a frame that is not a number or a range)",
-        "3:input error, or a frame past the end of the capture (the frames before it are shown)", "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  callscope show samples/sip-call.pcap 1", "  callscope show -x capture.pcap 5 7-9",
         "  callscope show --json capture.pcap 12 | jq '.[0].tree[2]'"})

@@ -24,9 +24,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "sip", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"List SIP messages like tshark's SIP column (frame, time, source, destination, transport, summary, "
         + "call index), or print one message whole with --raw."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read), or no SIP message in the --raw frame",
-        "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  callscope sip samples/sip-call.pcap", "  callscope sip --raw 1 samples/sip-call.pcap",
         "  callscope sip --jsonl --call-id '^a84b' capture.pcap"})

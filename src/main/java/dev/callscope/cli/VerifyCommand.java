@@ -32,9 +32,6 @@ import picocli.CommandLine.Spec;
         + "message sequence (INVITE, 100?, 18x*, 200, ACK, BYE, 200), end state, timing budgets and media quality; "
         + "Dubbo calls per service#method, statuses, latency percentiles and heartbeats. Prints ✔/✘ per assertion, "
         + "with expected and actual ladders side by side for a failed sequence, and can write JUnit XML for CI."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every assertion passed", "1:an assertion failed", "2:usage error or bad spec (file:line:column: what is wrong)",
-        "3:input error", "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  callscope verify --spec call.yaml samples/sip-call.pcap",
         "  callscope verify --spec call.yaml --spec dubbo.yaml --junit target/callscope.xml capture.pcapng"})

@@ -26,9 +26,6 @@ import picocli.CommandLine.Spec;
         + "the nominated pair, consent freshness), the DTLS handshake (version, cipher, use_srtp, certificate "
         + "fingerprints), SRTP/SRTCP streams from their clear headers, TURN allocations and channels, and whether the "
         + "SDP (from SIP or JSON signalling over WebSocket in the capture, or --sdp) agrees on ice-ufrag, fingerprint and setup."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:usage error", "3:input error (after reporting what was read), or an --sdp file "
-        + "could not be read", "4:internal error"},
     footerHeading = "%nExamples:%n",
     footer = {"  callscope webrtc samples/webrtc/chromium-loopback.pcap",
         "  callscope webrtc --sdp samples/webrtc/offer.sdp --sdp samples/webrtc/answer.sdp --json samples/webrtc/chromium-loopback.pcap"})

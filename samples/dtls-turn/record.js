@@ -61,6 +61,7 @@ const channels = [];   // channel truth lines
 const keylog = new Map();
 const dcepSent = [];   // DCEP messages handed to SCTP
 const dtlsInfo = {};   // per peer: facts read from werift's DTLS socket after the handshake
+const dtlsTransportOf = {}; // per peer: its RTCDtlsTransport (for the TURN facts at the end)
 const received = { rtp: { A: {}, B: {} }, dc: {} };
 
 function withTimeout(p, ms, what) {
@@ -153,6 +154,7 @@ function installHooks() {
   T.start = async function () {
     const peer = transportPeer(this);
     this.__peer = peer;
+    dtlsTransportOf[peer] = this;
     // RTCDtlsTransport keeps the use_srtp list in a private field (werift's default order is
     // GCM first): replace it before the DTLS socket is made.
     this.srtpProfiles = SRTP_PROFILES.slice();
@@ -556,6 +558,10 @@ async function main() {
     .map(([k, d]) => [k, d.readyState]));
   await sleep(300);
 
+  // TURN facts, read while the allocations are still up
+  const turnInfo = { A: turnOf(dtlsTransportOf.A), B: turnOf(dtlsTransportOf.B) };
+  for (const p of ['A', 'B']) if (turnInfo[p]) turnInfo[p].messages = turnMsgs[turnInfo[p].client] || null;
+  if (!turnInfo.A || !turnInfo.B) throw new Error('a peer is not using a TURN relay');
   const setup = (sdp) => (sdp.match(/a=setup:(\w+)/) || [])[1];
   const ufrag = (sdp) => (sdp.match(/a=ice-ufrag:(\S+)/) || [])[1];
   const mids = (sdp) => [...sdp.matchAll(/a=mid:(\S+)/g)].map((m) => m[1]);
@@ -599,8 +605,20 @@ async function main() {
     },
     bundle_mids: mids(offer),
     ice: {
+      // the nominated pair is relay <-> relay: A's relayed address and B's relayed address (on coturn)
       five_tuple: dtlsInfo.A && { protocol: 'udp', a: dtlsInfo.A.pair.src, b: dtlsInfo.A.pair.dst },
+      candidate_types: 'relay <-> relay',
       nominated_by: 'A (controlling)',
+    },
+    turn: {
+      server: `${TURN.ip}:${TURN.port}`, transport: 'udp', username: TURN.username, realm: turnInfo.A.realm,
+      legs: [
+        { leg: 'client A <-> coturn', a: turnInfo.A.client, b: turnInfo.A.server },
+        { leg: 'relay A <-> relay B (on coturn)', a: turnInfo.A.relayed, b: turnInfo.B.relayed },
+        { leg: 'coturn <-> client B', a: turnInfo.B.server, b: turnInfo.B.client },
+      ],
+      peers: turnInfo,
+      messages_note: 'counted in werift (TurnProtocol.send / dataReceived) by the client: STUN method and class or ChannelData channel, with what a ChannelData message or the DATA attribute of a Send/Data indication carries; "received" counts what reached the client socket, retransmissions included',
     },
     dtls: dtlsInfo[clientPeer] && {
       version: dtlsInfo[clientPeer].version,
@@ -637,7 +655,7 @@ async function main() {
 
   await Promise.allSettled([pcA.close(), pcB.close()]);
   console.log(JSON.stringify({ name: NAME, dtls: truth.dtls && { client: truth.dtls.client, suite: truth.dtls.cipher_suite },
-    srtp: truth.srtp && truth.srtp.profile, five_tuple: truth.ice.five_tuple, rtp_sent: rtpSent, rtp_received: truth.rtp_received,
+    srtp: truth.srtp && truth.srtp.profile, five_tuple: truth.ice.five_tuple, turn: truth.turn, rtp_sent: rtpSent, rtp_received: truth.rtp_received,
     srtcp: rtcpSent, dc: dcSummary, states: closedStates }, null, 1));
 }
 

@@ -1,5 +1,6 @@
 package dev.callscope.cli;
 
+import dev.callscope.core.Timestamps;
 import dev.callscope.core.Visible;
 
 import dev.callscope.core.RawFrame;
@@ -14,9 +15,6 @@ import dev.callscope.shell.LiveTerminal;
 import dev.callscope.shell.LiveTerminal.Key;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,7 +48,6 @@ final class LiveCallsView implements AutoCloseable {
     /** Longest wait for a frame before the plain view looks again (nothing to show when idle). */
     private static final long PLAIN_WAIT_NANOS = 1_000_000_000L;
 
-    private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final String REVERSE = "\033[7m";
     private static final String NORMAL = "\033[0m";
     private static final String ELLIPSIS = "…";
@@ -425,7 +422,7 @@ final class LiveCallsView implements AutoCloseable {
         final List<String[]> cells = new ArrayList<>();
         for (int i = from; i < to; i++) {
             final SipCall c = all.get(i);
-            cells.add(new String[] {Integer.toString(c.index()), HMS.format(Instant.ofEpochSecond(0, c.startNanos())),
+            cells.add(new String[] {Integer.toString(c.index()), Timestamps.clock(c.startNanos()),
                 Visible.of(String.valueOf(c.method())), Visible.of(c.from() == null ? "" : c.from().uri()),
                 Visible.of(c.to() == null ? "" : c.to().uri()), Integer.toString(c.messageCount()), c.state().label(),
                 duration(c, nowNanos), Visible.of(c.callId())});

@@ -17,6 +17,17 @@ public final class Timestamps {
      * command several milliseconds.
      */
     public static String utc(final long nanos) {
+        return utcDateTime(nanos);
+    }
+
+    /** {@code 12:54:46.556}: the time of day in UTC to the millisecond (truncated), as ladders and tables show it. */
+    public static String clock(final long nanos) {
+        final long millis = Math.floorMod(nanos, 1_000_000_000L) / 1_000_000;
+        final int secOfDay = (int) Math.floorMod(Math.floorDiv(nanos, 1_000_000_000L), 86_400L);
+        return pad(secOfDay / 3600, 2) + ":" + pad(secOfDay / 60 % 60, 2) + ":" + pad(secOfDay % 60, 2) + "." + pad(millis, 3);
+    }
+
+    private static String utcDateTime(final long nanos) {
         final long sec = Math.floorDiv(nanos, 1_000_000_000L);
         final long micros = Math.floorMod(nanos, 1_000_000_000L) / 1000;
         final int secOfDay = (int) Math.floorMod(sec, 86_400L);

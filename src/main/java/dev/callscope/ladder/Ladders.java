@@ -1,8 +1,6 @@
 package dev.callscope.ladder;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import dev.callscope.core.Timestamps;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,7 +10,6 @@ import java.util.Map;
 
 /** Operations on ladders shared by the renderers: merging onto one time axis, time labels. */
 public final class Ladders {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private Ladders() {
     }
@@ -58,7 +55,7 @@ public final class Ladders {
 
     /** "12:34:56.789" (UTC). */
     public static String time(final long nanos) {
-        return TIME.format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)));
+        return Timestamps.clock(nanos);
     }
 
     /** "+0.123" seconds since {@code prev}, or "" for the first step. */

@@ -1,14 +1,12 @@
 package dev.callscope.ladder;
 
+import dev.callscope.core.Timestamps;
 import dev.callscope.core.Visible;
 
 import dev.callscope.ladder.Ladder.Arrow;
 import dev.callscope.ladder.Ladder.Bar;
 import dev.callscope.ladder.Ladder.Note;
 import dev.callscope.ladder.Ladder.Step;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +34,6 @@ public final class TextLadderRenderer {
         }
     }
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final int TIME_WIDTH = 12;
     private static final int MIN_GAP = 14;
     private static final int MAX_GAP = 48;
@@ -352,7 +349,7 @@ public final class TextLadderRenderer {
     }
 
     private static String time(final long nanos) {
-        return TIME.format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)));
+        return Timestamps.clock(nanos);
     }
 
     private static String delta(final long now, final long prev) {

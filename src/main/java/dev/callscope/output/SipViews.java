@@ -16,20 +16,16 @@ import dev.callscope.flow.sip.SipEntry;
 import dev.callscope.ladder.Ladder;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /** Renders SIP calls, SIP messages and ladders as text tables and JSON. */
 public final class SipViews {
-    private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private SipViews() {
     }
 
     private static String hms(final long nanos) {
-        return HMS.format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)));
+        return Timestamps.clock(nanos);
     }
 
     private static String ms(final double v) {

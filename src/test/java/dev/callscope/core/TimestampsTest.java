@@ -67,4 +67,18 @@ class TimestampsTest {
             assertThat(Timestamps.secondsText(n)).as("%d ns", n).isEqualTo(String.format(Locale.ROOT, "%.6f", n / 1e9));
         }
     }
+
+    @Test
+    void clockIsTheUtcTimeOfDayToTheMillisecondAsJavaTimeFormatsIt() {
+        final java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+            .withZone(java.time.ZoneOffset.UTC);
+        final java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 10_000; i++) {
+            final long nanos = r.nextLong() % 4_000_000_000_000_000_000L;
+            assertThat(Timestamps.clock(nanos)).as("%d", nanos)
+                .isEqualTo(f.format(java.time.Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L))));
+        }
+        assertThat(Timestamps.clock(0)).isEqualTo("00:00:00.000");
+        assertThat(Timestamps.clock(-1)).isEqualTo("23:59:59.999");
+    }
 }

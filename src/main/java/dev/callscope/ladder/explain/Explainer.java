@@ -1,9 +1,7 @@
 package dev.callscope.ladder.explain;
 
+import dev.callscope.core.Timestamps;
 import dev.callscope.ladder.Ladder;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +23,6 @@ public final class Explainer {
 
     private static final Pattern CSEQ = Pattern.compile("(?im)^(?:CSeq)\\s*:\\s*(\\d+)\\s+(\\S+)");
     private static final Pattern REQUEST_ID = Pattern.compile("\\bid=(-?\\d+)");
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private Explainer() {
     }
@@ -71,7 +68,7 @@ public final class Explainer {
     /** One explanation as a paragraph. */
     public static String format(final Explanation e) {
         final StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%2d. %s  %s%s -> %s  %s%n", e.number(), TIME.format(Instant.ofEpochSecond(0, e.tsNanos())),
+        sb.append(String.format(Locale.ROOT, "%2d. %s  %s%s -> %s  %s%n", e.number(), Timestamps.clock(e.tsNanos()),
             e.frame() > 0 ? "frame " + e.frame() + "  " : "", e.from(), e.to(), e.label()));
         sb.append("    What: ").append(e.what()).append('\n');
         sb.append("    Why now: ").append(e.why()).append('\n');
@@ -656,6 +653,6 @@ public final class Explainer {
 
     /** Renders a time for callers that print their own lines. */
     public static String time(final long tsNanos) {
-        return TIME.format(Instant.ofEpochSecond(0, tsNanos));
+        return Timestamps.clock(tsNanos);
     }
 }

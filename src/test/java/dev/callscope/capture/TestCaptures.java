@@ -13,15 +13,9 @@ final class TestCaptures {
     private TestCaptures() {
     }
 
-    /** The shared captures directory ({@code ../shared/captures} or {@code /work/shared/captures}), if present. */
+    /** The shared captures directory, if present ({@link dev.callscope.testutil.SharedCaptures}). */
     static Optional<Path> sharedCaptures() {
-        for (final String d : new String[] {"../shared/captures", "/work/shared/captures"}) {
-            final Path p = Path.of(d);
-            if (Files.isDirectory(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return dev.callscope.testutil.SharedCaptures.find();
     }
 
     /** Little-endian nanosecond pcap writer, one record per {@link #add}. */

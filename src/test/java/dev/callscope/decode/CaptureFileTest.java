@@ -22,12 +22,12 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Decodes the real captures in /work/shared/captures (skipped when absent) and compares the frame
+ * Decodes the real shared captures ({@link dev.callscope.testutil.SharedCaptures}; skipped when absent) and compares the frame
  * counts of every link/network/transport/tunnel node of tshark's io,phs tree (the reference outputs in
  * truth/) with the layer paths the decoder produces.
  */
 class CaptureFileTest {
-    private static final Path DIR = Path.of("/work/shared/captures");
+    private static final Path DIR = dev.callscope.testutil.SharedCaptures.find().orElse(Path.of("../shared/captures"));
     private static final Set<String> OURS = Set.of("eth", "vlan", "sll", "null", "raw", "ip", "ipv6", "udp", "tcp",
         "gre", "gtp", "ppp", "erspan", "vxlan", "arp", "icmp", "icmpv6", "sctp", "igmp", "ah", "esp", "data");
     private static final Set<String> DATA_PARENTS = Set.of("ip", "ipv6", "eth", "vlan", "sll", "null");

@@ -10,12 +10,11 @@ import java.util.List;
 
 /**
  * Where the seeds come from: the bundled samples (always there) and a selection of the shared real
- * captures ({@code ../shared/captures}, else {@code /work/shared/captures}) when present. Loaded
+ * captures ({@link dev.callscope.testutil.SharedCaptures}) when present. Loaded
  * once per test JVM.
  */
 final class FuzzInputs {
     private static final Path SAMPLES = Path.of("samples");
-    private static final Path[] SHARED = {Path.of("../shared/captures"), Path.of("/work/shared/captures")};
 
     /** Seed conversations: a few per protocol, all small. */
     private static final String[] PACKET_SAMPLES = {"sip-call.pcap", "sip-tcp.pcap", "sip-auth.pcap", "sip-cancel.pcap",
@@ -49,12 +48,7 @@ final class FuzzInputs {
 
     /** The shared captures directory, or null. */
     static Path shared() {
-        for (final Path p : SHARED) {
-            if (Files.isDirectory(p)) {
-                return p;
-            }
-        }
-        return null;
+        return dev.callscope.testutil.SharedCaptures.find().orElse(null);
     }
 
     static synchronized SeedCorpus corpus() {

@@ -109,7 +109,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         final Evidence ev = new Evidence(sip.calls(), rtp.streams(), rtp.sipInfoDtmf(), dubbo, webrtc.sessions(), null,
             webrtc.signallingView());
-        final Verifier verifier = new Verifier(new dev.callscope.verify.WebRtcChecks(ev.webrtc(), ev.signalling()));
+        final Verifier verifier = new Verifier(new dev.callscope.verify.WebrtcChecks(ev.webrtc(), ev.signalling()));
         final List<VerificationReport.Suite> suites = new ArrayList<>();
         for (int i = 0; i < parsed.size(); i++) {
             try {

@@ -88,14 +88,14 @@ public final class SpecReader {
             }
         }
         final VerifySpec.DubboRule dubbo = top.containsKey("dubbo") ? dubbo(top.get("dubbo")) : null;
-        final List<VerifySpec.WebRtcRule> webrtc = new ArrayList<>();
+        final List<VerifySpec.WebrtcRule> webrtc = new ArrayList<>();
         if (top.containsKey("webrtc")) {
-            final Set<String> keys = new java.util.LinkedHashSet<>(dev.callscope.verify.WebRtcChecks.CHECKS);
+            final Set<String> keys = new java.util.LinkedHashSet<>(dev.callscope.verify.WebrtcChecks.CHECKS);
             keys.add("room");
             final Map<String, Node> w = object(top.get("webrtc"), "the webrtc section", keys);
-            for (final String check : dev.callscope.verify.WebRtcChecks.CHECKS) {
+            for (final String check : dev.callscope.verify.WebrtcChecks.CHECKS) {
                 if (w.containsKey(check) && bool(w.get(check))) {
-                    webrtc.add(new VerifySpec.WebRtcRule(check.replace('_', ' '), check));
+                    webrtc.add(new VerifySpec.WebrtcRule(check.replace('_', ' '), check));
                 }
             }
             if (w.containsKey("room")) {
@@ -337,11 +337,11 @@ public final class SpecReader {
     // ------------------------------------------------------------------ Dubbo
 
     /** {@code room: {id: lab, members: [alice, bob], all_connected: true, max_reconnect_s: 10}}. */
-    private List<VerifySpec.WebRtcRule> room(final Node n) throws SpecException {
+    private List<VerifySpec.WebrtcRule> room(final Node n) throws SpecException {
         final Map<String, Node> r = object(n, "the webrtc room", Set.of("id", "members", "all_connected", "max_reconnect_s"));
         final String id = r.containsKey("id") ? string(r.get("id")) : null;
         final String of = id == null ? "" : " of room " + id;
-        final List<VerifySpec.WebRtcRule> rules = new ArrayList<>();
+        final List<VerifySpec.WebrtcRule> rules = new ArrayList<>();
         if (r.containsKey("members")) {
             final Node m = r.get("members");
             if (!(m.value() instanceof List)) {
@@ -351,17 +351,17 @@ public final class SpecReader {
             for (final Node x : m.list()) {
                 names.add(string(x));
             }
-            rules.add(new VerifySpec.WebRtcRule("members" + of, "room_members", id, names, 0));
+            rules.add(new VerifySpec.WebrtcRule("members" + of, "room_members", id, names, 0));
         }
         if (r.containsKey("all_connected") && bool(r.get("all_connected"))) {
-            rules.add(new VerifySpec.WebRtcRule("every two members connected" + of, "room_all_connected", id, List.of(), 0));
+            rules.add(new VerifySpec.WebrtcRule("every two members connected" + of, "room_all_connected", id, List.of(), 0));
         }
         if (r.containsKey("max_reconnect_s")) {
             final double s = number(r.get("max_reconnect_s"));
             if (s < 0) {
                 throw error(r.get("max_reconnect_s"), "max_reconnect_s must not be negative");
             }
-            rules.add(new VerifySpec.WebRtcRule("no signalling outage over " + s + " s", "max_reconnect_s", id, List.of(), s));
+            rules.add(new VerifySpec.WebrtcRule("no signalling outage over " + s + " s", "max_reconnect_s", id, List.of(), s));
         }
         if (rules.isEmpty()) {
             throw error(n, "the room asserts nothing: give members, all_connected or max_reconnect_s");

@@ -21,17 +21,17 @@ public final class Verifier {
      * tracker (issue 6) plugs in here; without one, WebRTC rules fail with "no WebRTC support".
      */
     @FunctionalInterface
-    public interface WebRtcChecker {
-        Check.Outcome check(VerifySpec.WebRtcRule rule);
+    public interface WebrtcChecker {
+        Check.Outcome check(VerifySpec.WebrtcRule rule);
     }
 
-    private final WebRtcChecker webrtc;
+    private final WebrtcChecker webrtc;
 
     public Verifier() {
         this(rule -> new Check.Outcome(false, "no WebRTC support in this build"));
     }
 
-    public Verifier(final WebRtcChecker webrtc) {
+    public Verifier(final WebrtcChecker webrtc) {
         this.webrtc = webrtc;
     }
 
@@ -45,7 +45,7 @@ public final class Verifier {
         if (spec.dubbo() != null) {
             dubbo(spec.dubbo(), ev, out);
         }
-        for (final VerifySpec.WebRtcRule r : spec.webrtc()) {
+        for (final VerifySpec.WebrtcRule r : spec.webrtc()) {
             out.add(VerificationReport.Result.of("webrtc", r.name() != null ? r.name() : r.check(), webrtc.check(r)));
         }
         return new VerificationReport.Suite(spec.name(), out);

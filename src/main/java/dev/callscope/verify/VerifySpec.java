@@ -10,14 +10,14 @@ import java.util.Map;
  * <p>WebRTC: the spec format reserves a {@code webrtc} section (pair nominated, DTLS handshake with
  * use_srtp, SRTP both ways, SDP fingerprints matching the certificates). No WebRTC tracker exists
  * in this build, so the reader rejects that section with its position; the extension point is a
- * {@link WebRtcRule} list here and a {@link Verifier.WebRtcChecker} given to the {@link Verifier}.
+ * {@link WebrtcRule} list here and a {@link Verifier.WebrtcChecker} given to the {@link Verifier}.
  *
  * @param name the suite name (a JUnit testsuite), defaults to the spec file's name
  * @param sip rules about SIP calls, checked in order
  * @param dubbo rules about Apache Dubbo, or null
  * @param webrtc rules about WebRTC sessions (extension point, see above)
  */
-public record VerifySpec(String name, List<SipRule> sip, DubboRule dubbo, List<WebRtcRule> webrtc) {
+public record VerifySpec(String name, List<SipRule> sip, DubboRule dubbo, List<WebrtcRule> webrtc) {
     public VerifySpec {
         sip = List.copyOf(sip);
         webrtc = List.copyOf(webrtc);
@@ -140,13 +140,13 @@ public record VerifySpec(String name, List<SipRule> sip, DubboRule dubbo, List<W
      * @param members the members "room_members" expects (exactly these joined)
      * @param limit the seconds "max_reconnect_s" allows
      */
-    public record WebRtcRule(String name, String check, String room, List<String> members, double limit) {
-        public WebRtcRule {
+    public record WebrtcRule(String name, String check, String room, List<String> members, double limit) {
+        public WebrtcRule {
             members = members == null ? List.of() : List.copyOf(members);
         }
 
         /** A session check. */
-        public WebRtcRule(final String name, final String check) {
+        public WebrtcRule(final String name, final String check) {
             this(name, check, null, List.of(), 0);
         }
     }

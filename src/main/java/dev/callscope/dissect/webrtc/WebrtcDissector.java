@@ -90,7 +90,7 @@ public final class WebrtcDissector implements Dissector {
 
     @Override
     public DissectorSession open(final ConversationContext conversation) {
-        return new WebrtcSession(conversation);
+        return new WebrtcDemuxSession(conversation);
     }
 
     /** A datagram of the 5-tuple, demultiplexed as the session does: STUN, DTLS, ChannelData, or RTP handed on. */

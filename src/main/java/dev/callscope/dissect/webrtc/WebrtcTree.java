@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A WebRTC 5-tuple's datagram field by field, demultiplexed as {@link WebrtcSession} does (RFC
+ * A WebRTC 5-tuple's datagram field by field, demultiplexed as {@link WebrtcDemuxSession} does (RFC
  * 7983): STUN/TURN messages, DTLS records, TURN ChannelData, and RTP/RTCP handed on.
  */
 final class WebrtcTree {

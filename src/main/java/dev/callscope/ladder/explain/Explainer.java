@@ -43,9 +43,9 @@ public final class Explainer {
         final List<Explanation> out = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             final Step s = steps.get(i);
-            final Text t = s.bar != null ? (webrtc ? WebRtcTexts.srtp(s) : media(steps, i)) : dubbo ? dubbo(steps, i)
+            final Text t = s.bar != null ? (webrtc ? WebrtcTexts.srtp(s) : media(steps, i)) : dubbo ? dubbo(steps, i)
                 : triple ? triple(s)
-                : webrtc ? WebRtcTexts.message(s.arrow) : webrtcOrSip(steps, i);
+                : webrtc ? WebrtcTexts.message(s.arrow) : webrtcOrSip(steps, i);
             out.add(new Explanation(i + 1, s.bar != null ? 0 : s.arrow.frame(), s.ts(), s.from, s.to,
                 s.bar != null ? s.bar.label() : s.arrow.label(), t.what, t.why, t.spec, t.unusual));
         }
@@ -171,7 +171,7 @@ public final class Explainer {
         Map.entry("NOTIFY", new String[] {"Reports the state of a subscribed event.", "RFC 6665 §4.2"}));
 
     private static Text webrtcOrSip(final List<Step> steps, final int i) {
-        final Text w = WebRtcTexts.explain(steps.get(i).arrow.label());
+        final Text w = WebrtcTexts.explain(steps.get(i).arrow.label());
         return w != null ? w : sip(steps, i);
     }
 
@@ -559,8 +559,8 @@ public final class Explainer {
     }
 
     /** STUN, ICE and DTLS texts, used when a ladder (WebRTC) draws such messages. */
-    static final class WebRtcTexts {
-        private WebRtcTexts() {
+    static final class WebrtcTexts {
+        private WebrtcTexts() {
         }
 
         static Text explain(final String label) {

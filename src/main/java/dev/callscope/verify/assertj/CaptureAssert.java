@@ -43,9 +43,9 @@ public final class CaptureAssert extends AbstractAssert<CaptureAssert, Evidence>
     }
 
     /** The capture's WebRTC sessions (ICE, DTLS, SRTP). */
-    public WebRtcAssert webrtc() {
+    public WebrtcAssert webrtc() {
         isNotNull();
-        return new WebRtcAssert(actual.webrtc(), actual.signalling());
+        return new WebrtcAssert(actual.webrtc(), actual.signalling());
     }
 
     /** The capture's Apache Dubbo traffic. */

@@ -25,7 +25,7 @@ import java.util.Map;
  * messages and 4-byte-aligned ChannelData back to back) or, for ICE-TCP (RFC 6544), by RFC 4571's
  * 16-bit length prefix; the first bytes of the direction decide.
  */
-final class WebrtcSession implements DissectorSession {
+final class WebrtcDemuxSession implements DissectorSession {
     /** Relayed legs with their own DTLS state, at most. */
     static final int MAX_LEGS = 32;
     /** TURN channels remembered per 5-tuple (RFC 8656 allows 0x4000-0x4FFF: 4096). */
@@ -49,7 +49,7 @@ final class WebrtcSession implements DissectorSession {
     private Endpoint relayed;
     private boolean announced;
 
-    WebrtcSession(final ConversationContext conversation) {
+    WebrtcDemuxSession(final ConversationContext conversation) {
         this.conversation = conversation;
         this.maxFragments = conversation.limits().dtlsMaxHandshakeFragments;
         this.budget = conversation.reassemblyBudget();

@@ -11,7 +11,7 @@ import java.util.Locale;
  * pair, a completed DTLS handshake, a negotiated use_srtp profile, SRTP in both directions, SDP
  * fingerprints equal to the certificates. A check passes when at least one session satisfies it.
  */
-public final class WebRtcChecks implements Verifier.WebRtcChecker {
+public final class WebrtcChecks implements Verifier.WebrtcChecker {
     /** The checks a spec may name, in the order they are reported. */
     public static final List<String> CHECKS = List.of("nominated_pair", "dtls_completed", "use_srtp", "srtp_both_ways",
         "fingerprints_match_sdp");
@@ -19,18 +19,18 @@ public final class WebRtcChecks implements Verifier.WebRtcChecker {
     private final List<WebrtcSession> sessions;
     private final Signalling signalling;
 
-    public WebRtcChecks(final List<WebrtcSession> sessions) {
+    public WebrtcChecks(final List<WebrtcSession> sessions) {
         this(sessions, null);
     }
 
     /** With the signalling view, for the room checks. */
-    public WebRtcChecks(final List<WebrtcSession> sessions, final Signalling signalling) {
+    public WebrtcChecks(final List<WebrtcSession> sessions, final Signalling signalling) {
         this.sessions = List.copyOf(sessions);
         this.signalling = signalling;
     }
 
     @Override
-    public Check.Outcome check(final VerifySpec.WebRtcRule rule) {
+    public Check.Outcome check(final VerifySpec.WebrtcRule rule) {
         if (rule.check().startsWith("room_") || rule.check().equals("max_reconnect_s")) {
             return room(rule);
         }
@@ -98,7 +98,7 @@ public final class WebRtcChecks implements Verifier.WebRtcChecker {
     }
 
     /** The room checks: against each room (or the one named), and every client for reconnects. */
-    private Check.Outcome room(final VerifySpec.WebRtcRule rule) {
+    private Check.Outcome room(final VerifySpec.WebrtcRule rule) {
         if (rule.check().equals("max_reconnect_s")) {
             if (signalling == null || signalling.clients().isEmpty()) {
                 return new Check.Outcome(false, "no signalling connection over WebSocket in the capture");

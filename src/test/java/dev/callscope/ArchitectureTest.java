@@ -29,23 +29,25 @@ class ArchitectureTest {
         Map.entry("capture", Set.of("core")),
         Map.entry("decode", Set.of("core")),
         Map.entry("dissect", Set.of("core")),
+        // tap: what the engine tells the trackers (Tap, FrameRecord, ConversationRecord, TcpEvent), apart from the dissector SPI
+        Map.entry("tap", Set.of("dissect", "core")),
         // tls: record decryption between TCP reassembly and the dissectors (the key log, key schedules, ciphers)
         Map.entry("tls", Set.of("core")),
         // srtp: SDES keys and SRTP/SRTCP decryption of media, applied by the engine before the RTP dissectors
         Map.entry("srtp", Set.of("core")),
-        Map.entry("engine", Set.of("dissect", "decode", "tls", "srtp", "core")),
-        Map.entry("flow", Set.of("dissect", "core")),
-        Map.entry("ladder", Set.of("flow", "dissect", "core")),
+        Map.entry("engine", Set.of("tap", "dissect", "decode", "tls", "srtp", "core")),
+        Map.entry("flow", Set.of("tap", "dissect", "core")),
+        Map.entry("ladder", Set.of("flow", "tap", "dissect", "core")),
         // output -> verify: Jackson is confined to output, so output reads call-flow specs into verify's model and
         // writes its VerificationReport (JSON, JUnit XML); verify itself never imports output.
-        Map.entry("output", Set.of("verify", "ladder", "flow", "dissect", "core")),
+        Map.entry("output", Set.of("verify", "ladder", "flow", "tap", "dissect", "core")),
         Map.entry("verify", Set.of("ladder", "flow", "dissect", "core")),
         Map.entry("shell", Set.of("core")),
         // api: the library entry point for users' tests (Capture.read runs the pipeline as the cli does, without
         // picocli); it composes pcap, engine and the trackers into verify's Evidence, and nothing but cli imports it.
-        Map.entry("hep", Set.of("core", "capture", "decode", "dissect", "flow", "output")),
-        Map.entry("api", Set.of("core", "pcap", "dissect", "tls", "engine", "flow", "verify")),
-        Map.entry("cli", Set.of("core", "pcap", "capture", "decode", "dissect", "tls", "engine", "flow", "ladder", "output", "verify", "shell", "api", "hep")));
+        Map.entry("hep", Set.of("core", "capture", "decode", "tap", "dissect", "flow", "output")),
+        Map.entry("api", Set.of("core", "pcap", "tap", "dissect", "tls", "engine", "flow", "verify")),
+        Map.entry("cli", Set.of("core", "pcap", "capture", "decode", "tap", "dissect", "tls", "engine", "flow", "ladder", "output", "verify", "shell", "api", "hep")));
 
     /** Third-party libraries confined to one package. */
     private static final Map<String, String> CONFINED = Map.of(

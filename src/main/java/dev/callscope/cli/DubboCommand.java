@@ -1,7 +1,7 @@
 package dev.callscope.cli;
 
 import dev.callscope.dissect.Anomaly;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.flow.AnomalyLog;
 import dev.callscope.flow.CaptureStats;
 import dev.callscope.flow.dubbo.DubboTracker;

@@ -1,8 +1,8 @@
 package dev.callscope.cli;
 
 import dev.callscope.flow.CaptureStats;
-import dev.callscope.dissect.ConversationRecord;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.ConversationRecord;
+import dev.callscope.tap.Tap;
 import dev.callscope.flow.ConversationTable;
 import dev.callscope.output.FlowsView;
 import dev.callscope.output.Json;

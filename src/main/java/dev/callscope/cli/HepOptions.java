@@ -1,7 +1,7 @@
 package dev.callscope.cli;
 
 import dev.callscope.core.Limits;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.hep.HepAgent;
 import dev.callscope.hep.HepTarget;
 import java.io.IOException;

@@ -4,9 +4,9 @@ import dev.callscope.core.FlowKey;
 import dev.callscope.core.InputException;
 import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
-import dev.callscope.dissect.FrameRecord;
+import dev.callscope.tap.FrameRecord;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.rtp.RtcpPacket;
 import dev.callscope.dissect.rtp.RtpPacket;
 import dev.callscope.flow.rtp.CallMedia;
@@ -336,7 +336,7 @@ final class PacketExport implements Tap {
     }
 
     @Override
-    public void onConversation(final dev.callscope.dissect.ConversationRecord conversation) {
+    public void onConversation(final dev.callscope.tap.ConversationRecord conversation) {
         pending.remove(conversation.key());
     }
 

@@ -61,7 +61,7 @@ public final class SipCommand implements Callable<Integer> {
         final RtpStreamTracker rtp = write.file == null ? null
             : held != null ? held.rtp() : new RtpStreamTracker(limits.limits(), 0);
         final PacketExport export = write.file == null ? null : PacketExport.prepare(write.file, input, held != null, rtp, 0);
-        final List<dev.callscope.dissect.Tap> taps = new ArrayList<>(List.of(cap, tracker));
+        final List<dev.callscope.tap.Tap> taps = new ArrayList<>(List.of(cap, tracker));
         if (export != null && held == null) {
             tracker.media(rtp);
             taps.add(rtp);

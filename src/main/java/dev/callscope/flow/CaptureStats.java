@@ -5,9 +5,9 @@ import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.core.SrtpStats;
 import dev.callscope.core.TlsStats;
 import dev.callscope.dissect.Anomaly;
-import dev.callscope.dissect.ConversationRecord;
-import dev.callscope.dissect.FrameRecord;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.ConversationRecord;
+import dev.callscope.tap.FrameRecord;
+import dev.callscope.tap.Tap;
 import java.util.Map;
 import java.util.TreeMap;
 

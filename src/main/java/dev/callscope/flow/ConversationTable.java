@@ -1,7 +1,7 @@
 package dev.callscope.flow;
 
-import dev.callscope.dissect.ConversationRecord;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.ConversationRecord;
+import dev.callscope.tap.Tap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

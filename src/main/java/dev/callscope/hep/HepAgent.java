@@ -4,7 +4,7 @@ import dev.callscope.core.Endpoint;
 import dev.callscope.core.Limits;
 import dev.callscope.decode.HepHeader;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.rtp.RtcpPacket;
 import dev.callscope.dissect.sdp.SdpBody;
 import dev.callscope.dissect.sip.SipMessage;

@@ -1,7 +1,7 @@
 package dev.callscope.ladder;
 
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.TcpEvent;
+import dev.callscope.tap.TcpEvent;
 import dev.callscope.dissect.dubbo.DubboFrame;
 import dev.callscope.flow.dubbo.DubboConnection;
 import dev.callscope.flow.dubbo.DubboExchange;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.Timestamps;
-import dev.callscope.dissect.ConversationRecord;
+import dev.callscope.tap.ConversationRecord;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

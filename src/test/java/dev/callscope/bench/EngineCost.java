@@ -3,7 +3,7 @@ package dev.callscope.bench;
 import dev.callscope.core.Limits;
 import dev.callscope.core.PacketSource;
 import dev.callscope.dissect.DissectorRegistry;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.engine.Engine;
 import dev.callscope.engine.EngineOptions;
 import dev.callscope.flow.CaptureStats;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.PacketSource;
-import dev.callscope.dissect.ConversationRecord;
+import dev.callscope.tap.ConversationRecord;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.flow.CaptureStats;
 import dev.callscope.flow.ConversationTable;

@@ -19,19 +19,19 @@ import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.Binding;
 import dev.callscope.dissect.Confidence;
 import dev.callscope.dissect.ConversationContext;
-import dev.callscope.dissect.ConversationRecord;
+import dev.callscope.tap.ConversationRecord;
 import dev.callscope.dissect.DecodeAs;
 import dev.callscope.dissect.Dissector;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.dissect.DissectorSession;
 import dev.callscope.dissect.EventSink;
-import dev.callscope.dissect.FrameRecord;
+import dev.callscope.tap.FrameRecord;
 import dev.callscope.dissect.PacketContext;
 import dev.callscope.dissect.Payload;
 import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.Severity;
 import dev.callscope.dissect.StreamFramer;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.Transport;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +62,7 @@ class EngineTest {
 
         @Override
         public void onEvent(final ProtocolEvent e) {
-            if (e instanceof dev.callscope.dissect.TcpEvent t) {
+            if (e instanceof dev.callscope.tap.TcpEvent t) {
                 tcp.add(t.direction() + " " + t.kind() + " #" + t.conversationId());
                 return;
             }

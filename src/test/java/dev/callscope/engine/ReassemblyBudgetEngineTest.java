@@ -9,7 +9,7 @@ import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.pcap.CaptureFiles;
 import dev.callscope.pcap.PcapWriter;

@@ -9,7 +9,7 @@ import dev.callscope.core.PacketSource;
 import dev.callscope.core.SrtpStats;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.rtp.RtcpPacket;
 import dev.callscope.dissect.rtp.RtpDissector;
 import dev.callscope.dissect.rtp.RtpPacket;

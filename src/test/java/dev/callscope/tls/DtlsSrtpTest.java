@@ -10,7 +10,7 @@ import dev.callscope.core.SrtpStats;
 import dev.callscope.core.TlsStats;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.rtp.RtcpPacket;
 import dev.callscope.dissect.rtp.RtpDissector;
 import dev.callscope.dissect.rtp.RtpPacket;

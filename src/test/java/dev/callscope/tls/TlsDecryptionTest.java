@@ -9,7 +9,7 @@ import dev.callscope.core.PacketSource;
 import dev.callscope.core.TlsStats;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.dissect.sip.SipTls;
 import dev.callscope.engine.Engine;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.callscope.core.PacketSource;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.dissect.websocket.SignallingMessage;
 import dev.callscope.engine.Engine;

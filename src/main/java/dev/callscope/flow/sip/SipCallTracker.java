@@ -2,10 +2,10 @@ package dev.callscope.flow.sip;
 
 import dev.callscope.core.HeapBudget;
 import dev.callscope.dissect.Anomaly;
-import dev.callscope.dissect.FrameRecord;
+import dev.callscope.tap.FrameRecord;
 import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.Severity;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.sdp.SdpBody;
 import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.flow.rtp.RtpStreamTracker;

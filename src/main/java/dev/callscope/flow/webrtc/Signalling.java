@@ -3,7 +3,7 @@ package dev.callscope.flow.webrtc;
 import dev.callscope.core.Direction;
 import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
-import dev.callscope.dissect.TcpEvent;
+import dev.callscope.tap.TcpEvent;
 import dev.callscope.dissect.sdp.SdpBody;
 import dev.callscope.dissect.websocket.SignallingMessage;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import dev.callscope.core.PacketSource;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.engine.Engine;
 import dev.callscope.engine.EngineOptions;
 import dev.callscope.pcap.CaptureFiles;

@@ -6,7 +6,7 @@ import dev.callscope.core.RawFrame;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.engine.Engine;
 import dev.callscope.engine.EngineOptions;
 import java.io.ByteArrayOutputStream;

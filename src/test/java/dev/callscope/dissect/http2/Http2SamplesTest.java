@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.callscope.cli.CliTest;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.flow.webrtc.WebrtcTestRuns;
 import java.nio.file.Files;
 import java.nio.file.Path;

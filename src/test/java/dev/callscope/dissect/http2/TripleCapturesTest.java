@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.callscope.core.Endpoint;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.flow.webrtc.WebrtcTestRuns;
 import java.nio.file.Files;
 import java.nio.file.Path;

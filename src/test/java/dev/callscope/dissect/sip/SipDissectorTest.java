@@ -22,7 +22,7 @@ import dev.callscope.dissect.EventSink;
 import dev.callscope.dissect.PacketContext;
 import dev.callscope.dissect.Payload;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.engine.Engine;
 import dev.callscope.engine.EngineOptions;
 import java.io.ByteArrayOutputStream;

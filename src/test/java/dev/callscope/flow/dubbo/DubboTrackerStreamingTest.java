@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.callscope.core.Direction;
 import dev.callscope.core.FlowKey;
-import dev.callscope.dissect.FrameRecord;
+import dev.callscope.tap.FrameRecord;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.TcpEvent;
+import dev.callscope.tap.TcpEvent;
 import dev.callscope.dissect.dubbo.DubboBody;
 import dev.callscope.dissect.dubbo.DubboFrame;
 import java.util.ArrayList;

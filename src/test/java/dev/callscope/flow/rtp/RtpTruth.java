@@ -2,7 +2,7 @@ package dev.callscope.flow.rtp;
 
 import dev.callscope.core.PacketSource;
 import dev.callscope.dissect.DissectorRegistry;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.rtp.RtpDissector;
 import dev.callscope.engine.Engine;
 import dev.callscope.engine.EngineOptions;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.callscope.core.Direction;
 import dev.callscope.core.FlowKey;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.rtp.RtpPacket;
 import dev.callscope.output.WavWriter;
 import dev.callscope.testutil.SharedCaptures;

@@ -15,7 +15,7 @@ import dev.callscope.decode.Frames;
 import dev.callscope.dissect.Anomaly;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.sdp.SdpBody;
 import dev.callscope.dissect.websocket.SignallingMessage;
 import dev.callscope.engine.Engine;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.callscope.core.PacketSource;
 import dev.callscope.dissect.DissectorRegistry;
-import dev.callscope.dissect.FrameRecord;
+import dev.callscope.tap.FrameRecord;
 import dev.callscope.dissect.ProtocolEvent;
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import dev.callscope.dissect.webrtc.ChannelData;
 import dev.callscope.dissect.webrtc.DtlsRecord;
 import dev.callscope.dissect.webrtc.StunMessage;

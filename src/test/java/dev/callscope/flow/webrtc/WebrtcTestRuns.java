@@ -1,6 +1,6 @@
 package dev.callscope.flow.webrtc;
 
-import dev.callscope.dissect.Tap;
+import dev.callscope.tap.Tap;
 import java.io.IOException;
 import java.nio.file.Path;
 

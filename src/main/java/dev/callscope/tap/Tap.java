@@ -1,5 +1,7 @@
-package dev.callscope.dissect;
+package dev.callscope.tap;
 
+import dev.callscope.dissect.Anomaly;
+import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.core.ReassemblyBudget;
 import dev.callscope.core.SrtpStats;
 import dev.callscope.core.TlsStats;

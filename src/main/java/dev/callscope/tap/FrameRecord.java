@@ -1,4 +1,4 @@
-package dev.callscope.dissect;
+package dev.callscope.tap;
 
 /**
  * One frame as the engine saw it, for capture-level statistics (protocol hierarchy, link types,

@@ -1,4 +1,4 @@
-package dev.callscope.dissect;
+package dev.callscope.tap;
 
 import dev.callscope.core.FlowKey;
 

@@ -1,5 +1,6 @@
-package dev.callscope.dissect;
+package dev.callscope.tap;
 
+import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.core.Direction;
 import dev.callscope.core.FlowKey;
 

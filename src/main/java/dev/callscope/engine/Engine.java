@@ -568,20 +568,46 @@ public final class Engine {
             return;
         }
         if (srtpOut == null) {
-            srtpOut = new byte[65536];
+            srtpOut = new byte[65536 + CHANNEL_DATA_HEADER];
         }
         final byte[] b = payload.array();
-        final int off = payload.offset();
-        final int len = payload.length();
+        // SRTP relayed in TURN ChannelData: the packet after the 4-byte header is decrypted, the header kept
+        // with the clear length, so the session unwraps the clear packet as it unwraps any other
+        final int head = channelData(b, payload.offset(), payload.length()) ? CHANNEL_DATA_HEADER : 0;
+        final int off = payload.offset() + head;
+        final int len = head == 0 ? payload.length() : channelDataLength(b, payload.offset(), payload.length());
         final int dir = ctx.direction() == Direction.A_TO_B ? 0 : 1;
         final boolean rtcp = len >= 2 && (b[off + 1] & 0xFF) >= 192 && (b[off + 1] & 0xFF) <= 223;
         final SrtpSession.Outcome o = rtcp ? s.rtcp(dir, b, off, len, srtpOut) : s.rtp(dir, b, off, len, srtpOut);
         if (o == SrtpSession.Outcome.DECRYPTED) {
-            payload.wrap(srtpOut, 0, s.length());
+            if (head == 0) {
+                payload.wrap(srtpOut, 0, s.length());
+            } else {
+                final int clear = s.length();
+                System.arraycopy(srtpOut, 0, srtpOut, head, clear);
+                System.arraycopy(b, payload.offset(), srtpOut, 0, 2); // the channel number
+                srtpOut[2] = (byte) (clear >>> 8);
+                srtpOut[3] = (byte) clear;
+                payload.wrap(srtpOut, 0, head + clear);
+            }
             ctx.decrypted(true);
         } else if (o == SrtpSession.Outcome.AUTH_FAILED) {
             ctx.authFailed(true);
         }
+    }
+
+    /** TURN ChannelData's header (RFC 8656 section 12.4): channel number, length. */
+    private static final int CHANNEL_DATA_HEADER = 4;
+
+    /** A TURN ChannelData message (first byte 64-79, RFC 7983) with content. */
+    private static boolean channelData(final byte[] b, final int off, final int len) {
+        final int b0 = len > CHANNEL_DATA_HEADER ? b[off] & 0xFF : 0;
+        return b0 >= 64 && b0 <= 79 && channelDataLength(b, off, len) > 0;
+    }
+
+    /** The content length a ChannelData message says, cut to what the datagram holds. */
+    private static int channelDataLength(final byte[] b, final int off, final int len) {
+        return Math.min((b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF), len - CHANNEL_DATA_HEADER);
     }
 
     private static final String WEBRTC = "webrtc";
@@ -613,7 +639,10 @@ public final class Engine {
      */
     private boolean dtlsSrtp(final Conversation c) {
         final byte[] b = payload.array();
-        final int off = payload.offset();
+        final boolean relayed = channelData(b, payload.offset(), payload.length());
+        // through a TURN relay (ChannelData), the content is the DTLS and SRTP the two peers exchange
+        final int off = relayed ? payload.offset() + CHANNEL_DATA_HEADER : payload.offset();
+        final int len = relayed ? channelDataLength(b, payload.offset(), payload.length()) : payload.length();
         final int b0 = b[off] & 0xFF;
         if (b0 >= 20 && b0 <= 63) {
             if (c.dtlsKeys == null && !c.dtlsSeen && tls.keys() != null
@@ -623,13 +652,16 @@ public final class Engine {
             }
             final int dir = ctx.direction() == Direction.A_TO_B ? 0 : 1;
             if (c.dtlsKeys != null && c.dtlsKeys.exported() != null) {
+                if (relayed) {
+                    return false; // the data channels inside ChannelData are read where they run in the clear of TURN
+                }
                 // application data (the data channels' SCTP): each record's content to the session, decrypted
                 if (dtlsOut == null) {
                     dtlsOut = new byte[TlsConnection.MAX_FRAGMENT];
                 }
                 dtlsConversation = c;
-                c.dtlsKeys.applicationData(dir, b, off, payload.length(), dtlsSink, dtlsOut);
-            } else if (c.dtlsKeys != null && c.dtlsKeys.datagram(dir, b, off, payload.length(), nowNanos)) {
+                c.dtlsKeys.applicationData(dir, b, off, len, dtlsSink, dtlsOut);
+            } else if (c.dtlsKeys != null && c.dtlsKeys.datagram(dir, b, off, len, nowNanos)) {
                 dtlsSrtpKeys(c);
             }
             return false;

@@ -839,6 +839,8 @@ public final class WebrtcSession {
         /** Frames from endpoint A to B of the flow, and back. */
         final long[] frames = new long[2];
         long lastFrame = -1;
+        /** The direction {@link #lastFrame} was counted in (0: A to B). */
+        int lastDir;
         long firstTsNanos;
         long lastTsNanos;
 

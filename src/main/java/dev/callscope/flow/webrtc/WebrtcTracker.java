@@ -546,6 +546,12 @@ public final class WebrtcTracker implements Tap {
             if (mine != null) {
                 mine.frames[0] += l.frames[0];
                 mine.frames[1] += l.frames[1];
+                if (mine.lastFrame == l.lastFrame && mine.lastDir == l.lastDir && l.lastFrame >= 0) {
+                    mine.frames[l.lastDir]--; // the frame that joined the two sessions was counted by both
+                }
+                if (mine.allocation == null) {
+                    mine.allocation = l.allocation;
+                }
                 mine.firstTsNanos = Math.min(mine.firstTsNanos, l.firstTsNanos);
                 mine.lastTsNanos = Math.max(mine.lastTsNanos, l.lastTsNanos);
                 mine.lastFrame = Math.max(mine.lastFrame, l.lastFrame);
@@ -600,6 +606,7 @@ public final class WebrtcTracker implements Tap {
         final int dir = d == Direction.A_TO_B ? 0 : 1;
         if (leg.lastFrame != frame) {
             leg.lastFrame = frame;
+            leg.lastDir = dir;
             leg.frames[dir]++;
             leg.lastTsNanos = Math.max(leg.lastTsNanos, ts);
         }

@@ -34,6 +34,11 @@ public final class DtlsKeys {
     private static final int RECORD_HEADER = 13;
     private static final int HANDSHAKE_HEADER = 12;
     private static final int EXT_USE_SRTP = 0x000E;
+    private static final int EXT_SUPPORTED_VERSIONS = 0x002B;
+    private static final int DTLS13 = 0xFEFC;
+    /** A HelloRetryRequest is a ServerHello with this random (RFC 8446 section 4.1.3). */
+    private static final byte[] HELLO_RETRY = java.util.HexFormat.of().parseHex(
+        "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
 
     private final KeyLog keys;
     private final TlsStats stats;
@@ -47,6 +52,10 @@ public final class DtlsKeys {
     /** Record protection of each direction (index: 0/1 as given to {@link #datagram}), once keyed. */
     private final RecordCipher[] ciphers = new RecordCipher[2];
     private final byte[] header = new byte[5];
+    /** DTLS 1.3 (the ServerHello's supported_versions): records open with {@link #v13} once the secrets are found. */
+    private boolean dtls13;
+    private Dtls13Records v13;
+    private byte[] v13Out;
 
     public DtlsKeys(final KeyLog keys, final TlsStats stats) {
         this.keys = keys;
@@ -81,6 +90,15 @@ public final class DtlsKeys {
         int pos = off;
         final int end = off + len;
         while (end - pos >= RECORD_HEADER) {
+            if (Dtls13Records.unified(b[pos] & 0xFF)) {
+                final int n = Dtls13Records.recordLength(b, pos, end);
+                if (n < 0) {
+                    return false;
+                }
+                encryptedHandshake(dir, b, pos, n);
+                pos += n;
+                continue;
+            }
             final int type = b[pos] & 0xFF;
             final int major = b[pos + 1] & 0xFF;
             final int epoch = (b[pos + 3] & 0xFF) << 8 | b[pos + 4] & 0xFF;
@@ -120,7 +138,7 @@ public final class DtlsKeys {
                     clientRandom = Arrays.copyOfRange(b, body + 2, body + 34);
                     client = dir;
                     stats.dtlsConnections++;
-                } else if (msgType == 2 && dir != client && client >= 0) {
+                } else if (msgType == 2 && dir != client && client >= 0 && !Arrays.equals(b, body + 2, body + 34, HELLO_RETRY, 0, 32)) {
                     serverRandom = Arrays.copyOfRange(b, body + 2, body + 34);
                     serverHello(b, body, avail);
                 }
@@ -151,9 +169,64 @@ public final class DtlsKeys {
             p += 4;
             if (type == EXT_USE_SRTP && extLen >= 4 && p + 4 <= extEnd) {
                 profile = (b[body + p + 2] & 0xFF) << 8 | b[body + p + 3] & 0xFF; // the server names one
+            } else if (type == EXT_SUPPORTED_VERSIONS && extLen == 2 && p + 2 <= extEnd
+                && ((b[body + p] & 0xFF) << 8 | b[body + p + 1] & 0xFF) == DTLS13) {
+                dtls13 = true;
             }
             p += extLen;
         }
+    }
+
+    /**
+     * A DTLS 1.3 record of the handshake (epoch 2): opened with the handshake secrets of the key log
+     * as soon as the ServerHello said DTLS 1.3, for the EncryptedExtensions and the use_srtp the server
+     * chose in them (RFC 9147: only the Hellos are in the clear).
+     */
+    private void encryptedHandshake(final int dir, final byte[] b, final int off, final int len) {
+        if (!records13() || v13 == null) {
+            return;
+        }
+        final Dtls13Records.Opened o = v13.open(dir == client ? 0 : 1, b, off, len, v13Out);
+        if (o == null || o.type() != 22) {
+            return;
+        }
+        int pos = 0;
+        while (o.length() - pos >= HANDSHAKE_HEADER) {
+            final int msgType = v13Out[pos] & 0xFF;
+            final int fragOffset = u24(v13Out, pos + 6);
+            final int fragLen = Math.min(u24(v13Out, pos + 9), o.length() - pos - HANDSHAKE_HEADER);
+            final int body = pos + HANDSHAKE_HEADER;
+            if (msgType == 8 && fragOffset == 0 && fragLen >= 2) { // EncryptedExtensions
+                final int extEnd = Math.min(body + fragLen, body + 2 + ((v13Out[body] & 0xFF) << 8 | v13Out[body + 1] & 0xFF));
+                int p = body + 2;
+                while (p + 4 <= extEnd) {
+                    final int type = (v13Out[p] & 0xFF) << 8 | v13Out[p + 1] & 0xFF;
+                    final int extLen = (v13Out[p + 2] & 0xFF) << 8 | v13Out[p + 3] & 0xFF;
+                    p += 4;
+                    if (type == EXT_USE_SRTP && extLen >= 4 && p + 4 <= extEnd) {
+                        profile = (v13Out[p + 2] & 0xFF) << 8 | v13Out[p + 3] & 0xFF;
+                    }
+                    p += extLen;
+                }
+            }
+            pos = body + fragLen;
+        }
+    }
+
+    /** Sets up DTLS 1.3 record protection once its version, suite and secrets are known; false when not DTLS 1.3. */
+    private boolean records13() {
+        if (!dtls13) {
+            return false;
+        }
+        if (v13 == null && clientRandom != null && keys != null) {
+            final KeyLog.Secrets s = keys.find(clientRandom, 0);
+            final CipherSuite suite = CipherSuite.of(suiteId);
+            if (s != null && suite != null && suite.tls13() && (s.clientHandshake() != null || s.client0() != null)) {
+                v13 = new Dtls13Records(suite, s.clientHandshake(), s.serverHandshake(), s.client0(), s.server0());
+                v13Out = new byte[TlsConnection.MAX_FRAGMENT + 256];
+            }
+        }
+        return true;
     }
 
     private boolean export(final long nowNanos) {
@@ -161,7 +234,7 @@ public final class DtlsKeys {
             return false;
         }
         final KeyLog.Secrets s = keys == null ? null : keys.find(clientRandom, 0);
-        if (s == null || s.master == null) {
+        if (s == null || (dtls13 ? s.exporter() == null : s.master == null)) {
             if (keys != null && keys.following()) {
                 if (waitingSince < 0) {
                     waitingSince = nowNanos;
@@ -181,11 +254,17 @@ public final class DtlsKeys {
             stats.dtlsUnsupported++;
             return false;
         }
-        records(s.master, suite);
         final int keyLen = profile == 0x0008 ? 32 : 16;
         final int saltLen = profile == 0x0007 || profile == 0x0008 ? 12 : 14;
-        final byte[] m = KeySchedule.prf(suite.hash(), s.master, "EXTRACTOR-dtls_srtp",
-            KeySchedule.concat(clientRandom, serverRandom), 2 * (keyLen + saltLen));
+        final byte[] m;
+        if (dtls13) {
+            records13();
+            m = Dtls13Records.export(suite, s.exporter(), "EXTRACTOR-dtls_srtp", 2 * (keyLen + saltLen));
+        } else {
+            records(s.master, suite);
+            m = KeySchedule.prf(suite.hash(), s.master, "EXTRACTOR-dtls_srtp", KeySchedule.concat(clientRandom, serverRandom),
+                2 * (keyLen + saltLen));
+        }
         exported = new Exported(profile, srtp, Arrays.copyOfRange(m, 0, keyLen), Arrays.copyOfRange(m, 2 * keyLen, 2 * keyLen + saltLen),
             Arrays.copyOfRange(m, keyLen, 2 * keyLen), Arrays.copyOfRange(m, 2 * keyLen + saltLen, 2 * (keyLen + saltLen)), client);
         stats.dtlsKeyed++;
@@ -210,6 +289,10 @@ public final class DtlsKeys {
      */
     public void applicationData(final int dir, final byte[] b, final int off, final int len, final TlsConnection.Sink sink,
                                 final byte[] out) {
+        if (v13 != null) {
+            applicationData13(dir, b, off, len, sink);
+            return;
+        }
         final RecordCipher c = ciphers[dir];
         if (c == null) {
             return;
@@ -244,6 +327,35 @@ public final class DtlsKeys {
                 }
             }
             pos += RECORD_HEADER + recLen;
+        }
+    }
+
+    /** DTLS 1.3: each DTLSCiphertext opened (handshake, ACK and KeyUpdate records too, to follow the numbers), application data to the sink. */
+    private void applicationData13(final int dir, final byte[] b, final int off, final int len, final TlsConnection.Sink sink) {
+        int pos = off;
+        final int end = off + len;
+        while (end - pos >= RECORD_HEADER - 8) {
+            if (!Dtls13Records.unified(b[pos] & 0xFF)) {
+                if (end - pos < RECORD_HEADER) {
+                    return;
+                }
+                pos += RECORD_HEADER + ((b[pos + 11] & 0xFF) << 8 | b[pos + 12] & 0xFF);
+                continue;
+            }
+            final int n = Dtls13Records.recordLength(b, pos, end);
+            if (n < 0) {
+                return;
+            }
+            final Dtls13Records.Opened o = v13.open(dir == client ? 0 : 1, b, pos, n, v13Out);
+            if (o == null) {
+                stats.dtlsAuthFailures++;
+            } else if (o.type() == 23) {
+                stats.dtlsRecords++;
+                if (o.length() > 0) {
+                    sink.plaintext(dir, v13Out, 0, o.length());
+                }
+            }
+            pos += n;
         }
     }
 

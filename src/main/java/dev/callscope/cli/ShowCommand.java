@@ -74,20 +74,20 @@ public final class ShowCommand implements Callable<Integer> {
             out -> {
                 final var a = Json.array();
                 for (final FrameDissection.Shown s : shown) {
-                    a.add(json(s, hex));
+                    a.add(FieldTreeView.frame(s.number(), s.tree(), hexText(s, hex)));
                 }
                 Json.writeDocument(out, a);
             },
             out -> {
                 for (final FrameDissection.Shown s : shown) {
-                    Json.writeLine(out, json(s, hex));
+                    Json.writeLine(out, FieldTreeView.frame(s.number(), s.tree(), hexText(s, hex)));
                 }
             },
             out -> text(out, shown, hex));
     }
 
-    private static com.fasterxml.jackson.databind.node.ObjectNode json(final FrameDissection.Shown s, final boolean hex) {
-        return FieldTreeView.frame(s.number(), s.tree(), hex ? FieldTreeView.hexText(s.frame().data, s.frame().capLen) : null);
+    private static String hexText(final FrameDissection.Shown s, final boolean hex) {
+        return hex ? FieldTreeView.hexText(s.frame().data, s.frame().capLen) : null;
     }
 
     static void text(final PrintWriter out, final List<FrameDissection.Shown> shown, final boolean hex) {

@@ -26,7 +26,7 @@ final class StreamingOutput implements AutoCloseable {
     private final Thread flusher;
     private volatile boolean written;
     private long records;
-    private com.fasterxml.jackson.core.JsonGenerator gen;
+    private Json.Lines gen;
 
     private StreamingOutput(final OutputTarget target, final boolean toStdout) {
         this.target = target;
@@ -65,15 +65,13 @@ final class StreamingOutput implements AutoCloseable {
     void line(final Object node) {
         try {
             if (gen == null) {
-                gen = bytes != null ? Json.lineGenerator(bytes) : Json.lineGenerator(writer);
+                gen = bytes != null ? Json.Lines.of(bytes) : Json.Lines.of(writer);
             }
             if (text) {
                 text = false;
                 writer.flush();
             }
-            Json.write(gen, node);
-            gen.writeRaw('\n');
-            gen.flush(); // into the writer's buffer only: the flusher thread decides when it reaches the system
+            gen.write(node); // into the writer's buffer only: the flusher thread decides when it reaches the system
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

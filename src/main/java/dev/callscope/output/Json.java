@@ -91,6 +91,38 @@ public final class Json {
         return lines(COMPACT.getFactory().createGenerator(out, JsonEncoding.UTF8));
     }
 
+    /**
+     * JSON Lines over one generator ({@link #lineGenerator}): each record written whole, with its
+     * newline, into the writer's or stream's buffer; the owner of that decides when it reaches the
+     * system. Keeps Jackson's types out of the callers' packages.
+     */
+    public static final class Lines {
+        private final JsonGenerator g;
+
+        private Lines(final JsonGenerator g) {
+            this.g = g;
+        }
+
+        public static Lines of(final Writer out) throws IOException {
+            return new Lines(lineGenerator(out));
+        }
+
+        public static Lines of(final OutputStream out) throws IOException {
+            return new Lines(lineGenerator(out));
+        }
+
+        /** One record (a tree or a {@link Writable}) and its newline. */
+        public void write(final Object node) throws IOException {
+            Json.write(g, node);
+            g.writeRaw('\n');
+            g.flush();
+        }
+
+        public void flush() throws IOException {
+            g.flush();
+        }
+    }
+
     private static JsonGenerator lines(final JsonGenerator g) {
         g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);

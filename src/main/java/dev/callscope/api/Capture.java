@@ -5,6 +5,7 @@ import dev.callscope.core.PacketSource;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.engine.Engine;
 import dev.callscope.engine.EngineOptions;
+import dev.callscope.flow.Trackers;
 import dev.callscope.flow.dubbo.DubboTracker;
 import dev.callscope.flow.rtp.RtpStreamTracker;
 import dev.callscope.flow.sip.SipCallTracker;
@@ -60,13 +61,12 @@ public final class Capture {
             paths.add(f.toString());
         }
         final Limits limits = new Limits();
-        final SipCallTracker sip = new SipCallTracker(limits.maxCalls);
-        final RtpStreamTracker rtp = new RtpStreamTracker();
-        sip.media(rtp);
-        final DubboTracker dubbo = DubboTracker.of(new dev.callscope.core.Limits());
-        final WebrtcTracker webrtc = new WebrtcTracker();
-        final Engine engine = new Engine(DissectorRegistry.builtIn(Set.of()), new EngineOptions(limits, List.of()),
-            List.of(sip, rtp, dubbo, webrtc));
+        final Trackers t = Trackers.of(limits);
+        final SipCallTracker sip = t.sip();
+        final RtpStreamTracker rtp = t.rtp();
+        final DubboTracker dubbo = t.dubbo();
+        final WebrtcTracker webrtc = t.webrtc();
+        final Engine engine = new Engine(DissectorRegistry.builtIn(Set.of()), new EngineOptions(limits, List.of()), t.taps());
         final KeyLog keys = new KeyLog(limits.maxKeyLogSecrets);
         try (PacketSource source = CaptureFiles.openAll(paths)) {
             for (final Path k : keyLogs) {

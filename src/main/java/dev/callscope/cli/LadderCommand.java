@@ -114,12 +114,12 @@ public final class LadderCommand implements Callable<Integer> {
         }
         final ShellSession session = ShellSession.of(spec, input);
         final ShellSession.Analysed held = session == null ? null : session.analyse();
-        final SipCallTracker tracker = held != null ? held.sip() : new SipCallTracker(limits.limits().maxCalls);
-        final DubboTracker dubbo = held != null ? held.dubbo() : DubboTracker.of(limits.limits());
-        final dev.callscope.flow.rtp.RtpStreamTracker rtp = held != null ? held.rtp() : new dev.callscope.flow.rtp.RtpStreamTracker(limits.limits(), 0);
-        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = held != null ? held.webrtc() : new dev.callscope.flow.webrtc.WebrtcTracker(limits.limits());
+        final dev.callscope.flow.Trackers fresh = held != null ? null : dev.callscope.flow.Trackers.of(limits.limits());
+        final SipCallTracker tracker = held != null ? held.sip() : fresh.sip();
+        final DubboTracker dubbo = held != null ? held.dubbo() : fresh.dubbo();
+        final dev.callscope.flow.rtp.RtpStreamTracker rtp = held != null ? held.rtp() : fresh.rtp();
+        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = held != null ? held.webrtc() : fresh.webrtc();
         if (held == null) {
-            tracker.media(rtp);
             if (!extended) {
                 // only the calls drawn keep their messages and media; the rest is summarised once over
                 final var lim = limits.limits();

@@ -48,15 +48,11 @@ public final class ShellSession {
     /** The analysis of a snapshot of the frames. */
     public static final class Analysed {
         final CaptureStats stats = new CaptureStats(10_000);
-        final SipCallTracker sip = new SipCallTracker(LIMITS.maxCalls);
-        final RtpStreamTracker rtp = new RtpStreamTracker(LIMITS, 0);
-        final DubboTracker dubbo = DubboTracker.of(LIMITS);
-
-        {
-            sip.media(rtp);
-        }
-
-        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = new dev.callscope.flow.webrtc.WebrtcTracker();
+        private final dev.callscope.flow.Trackers trackers = dev.callscope.flow.Trackers.of(LIMITS);
+        final SipCallTracker sip = trackers.sip();
+        final RtpStreamTracker rtp = trackers.rtp();
+        final DubboTracker dubbo = trackers.dubbo();
+        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = trackers.webrtc();
         final AnomalyLog dubboAnomalies = new AnomalyLog(0);
         final List<ConversationRecord> conversations = new ArrayList<>();
         /** Frames that carried RTP or RTCP (their events are made again on demand). */

@@ -93,15 +93,16 @@ public final class VerifyCommand implements Callable<Integer> {
             }
         }
         final dev.callscope.core.Limits lim = limits.limits();
-        final SipCallTracker sip = new SipCallTracker(lim.maxCalls);
-        final RtpStreamTracker rtp = new RtpStreamTracker(lim, 0);
+        final dev.callscope.flow.Trackers trackers = dev.callscope.flow.Trackers.of(lim);
+        final SipCallTracker sip = trackers.sip();
+        final RtpStreamTracker rtp = trackers.rtp();
         // only the calls a rule selects keep their messages and media; the rest is summarised once over
-        sip.media(rtp).stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() { }, lim.callLingerNanos,
+        sip.stream(SipCallTracker.Retention.SUMMARY, new SipCallTracker.Listener() { }, lim.callLingerNanos,
             lim.callIdleTimeoutNanos).keepWhole(c -> parsed.stream().anyMatch(s -> s.sip().stream()
                 .anyMatch(rule -> selectsOrTooSlow(rule.match(), c))));
         rtp.stream(lim.streamIdleTimeoutNanos, true, s -> { });
-        final DubboTracker dubbo = DubboTracker.of(lim);
-        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = WebrtcCommand.tracker(sdp, lim);
+        final DubboTracker dubbo = trackers.dubbo();
+        final dev.callscope.flow.webrtc.WebrtcTracker webrtc = WebrtcCommand.withSdps(trackers.webrtc(), sdp);
         final Analysis.Result r = Analysis.run(input, limits, List.of(new CaptureStats(0), sip, rtp, dubbo, webrtc));
         sip.closeAll();
         if (r.inputError() != null) {

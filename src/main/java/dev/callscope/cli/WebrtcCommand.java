@@ -57,7 +57,11 @@ public final class WebrtcCommand implements Callable<Integer> {
 
     /** A WebRTC tracker that knows the SDP of these files (an offer and an answer from the signalling). */
     static WebrtcTracker tracker(final List<Path> sdpFiles, final Limits limits) throws InputException {
-        final WebrtcTracker tracker = new WebrtcTracker(limits);
+        return withSdps(new WebrtcTracker(limits), sdpFiles);
+    }
+
+    /** {@code tracker} with the SDPs of {@code --sdp} files added. */
+    static WebrtcTracker withSdps(final WebrtcTracker tracker, final List<Path> sdpFiles) throws InputException {
         for (final Path p : sdpFiles) {
             try {
                 tracker.addSdp(SdpDissector.parseText(Files.readAllBytes(p)), "--sdp " + p);

@@ -1,13 +1,8 @@
 package dev.callscope.dissect.rtp;
 
 import dev.callscope.core.Direction;
-import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
-import dev.callscope.core.Limits;
-import dev.callscope.dissect.ConversationContext;
-import dev.callscope.dissect.EventSink;
 import dev.callscope.dissect.PacketContext;
-import dev.callscope.dissect.Payload;
 import dev.callscope.dissect.Transport;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -27,35 +22,9 @@ final class RtpFakes {
         return new PacketContext().set(frame, 1_000_000_000L + frame * 20_000_000L, flow, Direction.A_TO_B, t, false);
     }
 
-    static final class Conversation implements ConversationContext {
-        final FlowKey flow;
-
+    static final class Conversation extends dev.callscope.testutil.FakeConversation {
         Conversation(final FlowKey flow) {
-            this.flow = flow;
-        }
-
-        @Override
-        public FlowKey flow() {
-            return flow;
-        }
-
-        @Override
-        public Transport transport() {
-            return Transport.UDP;
-        }
-
-        @Override
-        public Limits limits() {
-            return new Limits();
-        }
-
-        @Override
-        public boolean handOff(final String contentType, final Payload body, final PacketContext ctx, final EventSink out) {
-            return false;
-        }
-
-        @Override
-        public void expect(final Transport transport, final Endpoint endpoint, final String dissectorId, final long frame) {
+            super(flow, Transport.UDP, false);
         }
     }
 

@@ -9,7 +9,7 @@ import dev.callscope.dissect.Confidence;
 import dev.callscope.dissect.PacketContext;
 import dev.callscope.dissect.Payload;
 import dev.callscope.dissect.Transport;
-import dev.callscope.dissect.sdp.SdpFakes.Expectation;
+import dev.callscope.testutil.FakeConversation.Expectation;
 import dev.callscope.dissect.sdp.SdpFakes.Run;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

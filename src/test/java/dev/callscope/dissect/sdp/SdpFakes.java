@@ -1,17 +1,12 @@
 package dev.callscope.dissect.sdp;
 
 import dev.callscope.core.Direction;
-import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
-import dev.callscope.core.Limits;
 import dev.callscope.dissect.Anomaly;
-import dev.callscope.dissect.ConversationContext;
-import dev.callscope.dissect.EventSink;
 import dev.callscope.dissect.PacketContext;
 import dev.callscope.dissect.Payload;
 import dev.callscope.dissect.Transport;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Test doubles: a recording conversation and sink, and a one-call driver. */
@@ -19,37 +14,10 @@ final class SdpFakes {
     private SdpFakes() {
     }
 
-    /** One expect() call. */
-    record Expectation(Transport transport, String endpoint, String dissectorId, long frame) {
-    }
 
-    static final class Conversation implements ConversationContext {
-        final List<Expectation> expected = new ArrayList<>();
-        private final FlowKey flow = sipFlow();
-
-        @Override
-        public FlowKey flow() {
-            return flow;
-        }
-
-        @Override
-        public Transport transport() {
-            return Transport.UDP;
-        }
-
-        @Override
-        public Limits limits() {
-            return new Limits();
-        }
-
-        @Override
-        public boolean handOff(final String contentType, final Payload body, final PacketContext ctx, final EventSink out) {
-            return false;
-        }
-
-        @Override
-        public void expect(final Transport transport, final Endpoint endpoint, final String dissectorId, final long frame) {
-            expected.add(new Expectation(transport, endpoint.toString(), dissectorId, frame));
+    static final class Conversation extends dev.callscope.testutil.FakeConversation {
+        Conversation() {
+            super(sipFlow(), Transport.UDP, false);
         }
     }
 
@@ -72,7 +40,7 @@ final class SdpFakes {
             return sink.codes();
         }
 
-        List<Expectation> expected() {
+        List<dev.callscope.testutil.FakeConversation.Expectation> expected() {
             return conversation.expected;
         }
     }

@@ -237,7 +237,7 @@ class SdpParserTest {
                 "KDR=1 UNENCRYPTED_SRTCP"));
         assertThat(r.codes()).containsExactly("sdp.bad_crypto");
         assertThat(m.attributes()).containsExactly(new Attribute("crypto", "x broken"));
-        assertThat(r.expected()).extracting(SdpFakes.Expectation::dissectorId).containsExactly("rtp", "rtcp");
+        assertThat(r.expected()).extracting(dev.callscope.testutil.FakeConversation.Expectation::dissectorId).containsExactly("rtp", "rtcp");
     }
 
     @Test
@@ -320,7 +320,7 @@ class SdpParserTest {
         assertThat(m.connectionAddress()).isEqualTo("2001:DB8::10");
         assertThat(m.rtpMaps()).containsExactly(new RtpMap(0, "pcmu", 8000, 1), new RtpMap(101, "telephone-event", 8000, 1));
         assertThat(m.summary()).isEqualTo("audio [2001:DB8::10]:5008 PCMU/8000 telephone-event/8000 sendrecv");
-        assertThat(r.expected()).extracting(SdpFakes.Expectation::endpoint, SdpFakes.Expectation::dissectorId)
+        assertThat(r.expected()).extracting(dev.callscope.testutil.FakeConversation.Expectation::endpoint, dev.callscope.testutil.FakeConversation.Expectation::dissectorId)
             .containsExactly(tuple("[2001:db8::10]:5008", "rtp"), tuple("[2001:db8::10]:5009", "rtcp"));
     }
 
@@ -354,7 +354,7 @@ class SdpParserTest {
                 tuple("192.0.2.10", 49170, 2, 49171, null, 20, 40, "1"),
                 tuple("192.0.2.20", 51372, 1, 53020, "192.0.2.21", null, null, null),
                 tuple("224.2.1.1", 51374, 1, 51375, null, 30, null, null));
-        assertThat(r.expected()).extracting(SdpFakes.Expectation::endpoint, SdpFakes.Expectation::dissectorId)
+        assertThat(r.expected()).extracting(dev.callscope.testutil.FakeConversation.Expectation::endpoint, dev.callscope.testutil.FakeConversation.Expectation::dissectorId)
             .containsExactly(
                 tuple("192.0.2.10:49170", "rtp"), tuple("192.0.2.10:49172", "rtp"),
                 tuple("192.0.2.10:49171", "rtcp"), tuple("192.0.2.10:49173", "rtcp"),
@@ -424,7 +424,7 @@ class SdpParserTest {
         final Media second = b.media().get(1);
         assertThat(second.connectionAddress()).isEqualTo("10.0.0.6");
         assertThat(second.rtpMaps()).containsExactly(new RtpMap(8, "PCMA", 8000, 1));
-        assertThat(r.expected()).extracting(SdpFakes.Expectation::endpoint).containsExactly("10.0.0.6:6000", "10.0.0.6:6001");
+        assertThat(r.expected()).extracting(dev.callscope.testutil.FakeConversation.Expectation::endpoint).containsExactly("10.0.0.6:6000", "10.0.0.6:6001");
         assertThat(r.sink().confirms).isZero();
     }
 

@@ -1,13 +1,9 @@
 package dev.callscope.dissect.webrtc;
 
 import dev.callscope.core.Direction;
-import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
-import dev.callscope.core.Limits;
 import dev.callscope.dissect.ConversationContext;
-import dev.callscope.dissect.EventSink;
 import dev.callscope.dissect.PacketContext;
-import dev.callscope.dissect.Payload;
 import dev.callscope.dissect.Transport;
 import java.util.HexFormat;
 
@@ -31,30 +27,6 @@ final class WebrtcFakes {
     }
 
     static ConversationContext conversation(final PacketContext ctx) {
-        return new ConversationContext() {
-            @Override
-            public FlowKey flow() {
-                return ctx.flow();
-            }
-
-            @Override
-            public Transport transport() {
-                return Transport.UDP;
-            }
-
-            @Override
-            public Limits limits() {
-                return new Limits();
-            }
-
-            @Override
-            public boolean handOff(final String contentType, final Payload body, final PacketContext pc, final EventSink out) {
-                return false;
-            }
-
-            @Override
-            public void expect(final Transport transport, final Endpoint endpoint, final String dissectorId, final long frame) {
-            }
-        };
+        return new dev.callscope.testutil.FakeConversation(ctx.flow(), Transport.UDP, false);
     }
 }

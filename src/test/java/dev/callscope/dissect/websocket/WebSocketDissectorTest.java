@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.callscope.core.Direction;
-import dev.callscope.core.Endpoint;
 import dev.callscope.core.FlowKey;
-import dev.callscope.core.Limits;
 import dev.callscope.dissect.Confidence;
-import dev.callscope.dissect.ConversationContext;
 import dev.callscope.dissect.DissectorSession;
-import dev.callscope.dissect.EventSink;
 import dev.callscope.dissect.PacketContext;
 import dev.callscope.dissect.Payload;
 import dev.callscope.dissect.Transport;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -44,32 +39,9 @@ class WebSocketDissectorTest {
     }
 
     /** A conversation that records what is handed off. */
-    static final class Conversation implements ConversationContext {
-        final List<String> handedOff = new ArrayList<>();
-
-        @Override
-        public FlowKey flow() {
-            return null;
-        }
-
-        @Override
-        public Transport transport() {
-            return Transport.TCP;
-        }
-
-        @Override
-        public Limits limits() {
-            return new Limits();
-        }
-
-        @Override
-        public boolean handOff(final String contentType, final Payload body, final PacketContext pc, final EventSink out) {
-            handedOff.add(contentType + " " + body.utf8(0, body.length()));
-            return true;
-        }
-
-        @Override
-        public void expect(final Transport transport, final Endpoint endpoint, final String dissectorId, final long frame) {
+    static final class Conversation extends dev.callscope.testutil.FakeConversation {
+        Conversation() {
+            super(null, Transport.TCP, true);
         }
     }
 

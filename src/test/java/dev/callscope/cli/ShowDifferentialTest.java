@@ -77,7 +77,7 @@ class ShowDifferentialTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("captures")
     void fieldValuesEqualTsharks(final String name, final int frames, final List<String> fields) throws Exception {
-        assumeTrue(Tshark.available(), "tshark is not installed");
+        assumeTrue(Tshark.sameAsTruth(), "tshark " + Tshark.TRUTH_VERSION + "x is not installed");
         final Path file = name.startsWith("shared:") ? SharedCaptures.file(name.substring(7)) : Path.of(name);
         final List<String> args = new ArrayList<>(List.of("-2", "-T", "fields", "-E", "occurrence=a", "-E", "separator=/t",
             "-E", "aggregator=\u0001", "-o", "tcp.desegment_tcp_streams:TRUE", "-e", "frame.number"));

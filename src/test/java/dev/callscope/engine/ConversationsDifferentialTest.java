@@ -66,7 +66,7 @@ class ConversationsDifferentialTest {
         assertThat(m.find()).isTrue();
         assertThat(stats.packets()).as("packets (capinfos)").isEqualTo(Long.parseLong(m.group(1)));
 
-        assumeTrue(Tshark.available(), "tshark is not installed");
+        assumeTrue(Tshark.sameAsTruth(), "tshark " + Tshark.TRUTH_VERSION + "x is not installed");
         final String extra = name.contains("sip_ipv4_tcp_fragmented") ? "tcp.port==6060,sip" : null;
         final String out = extra == null
             ? Tshark.run(file, "-q", "-z", "conv,udp", "-z", "conv,tcp")

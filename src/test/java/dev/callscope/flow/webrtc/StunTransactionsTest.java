@@ -89,7 +89,7 @@ class StunTransactionsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("captures")
     void transactionsEqualTshark(final String name) throws Exception {
-        assumeTrue(Tshark.available(), "tshark is not installed");
+        assumeTrue(Tshark.sameAsTruth(), "tshark " + Tshark.TRUTH_VERSION + "x is not installed");
         final Path file = SharedCaptures.file("webrtc/" + name);
         assertThat(ours(file)).as("transactions, resent requests, answered, repeated responses").containsExactly(tshark(file));
     }

@@ -105,6 +105,12 @@ class Dtls13Test {
         dev.callscope.cli.Main.run(new java.io.PrintWriter(without), new java.io.PrintWriter(new StringWriter()), "read",
             DIR.resolve("dtls13.pcap").toString());
         assertThat(without.toString()).doesNotContain("decrypted");
+        // the WebRTC view tells the HelloRetryRequest from the ServerHello (both are type 2 on the wire)
+        final StringWriter webrtc = new StringWriter();
+        dev.callscope.cli.Main.run(new java.io.PrintWriter(webrtc), new java.io.PrintWriter(new StringWriter()), "webrtc",
+            DIR.resolve("dtls13.pcap").toString());
+        assertThat(webrtc.toString()).contains("DTLS 1.3  client 127.0.0.1:4434  server 127.0.0.1:4433")
+            .contains("cipher TLS_AES_128_GCM_SHA256").contains("handshake: ClientHello, HelloRetryRequest, ClientHello, ServerHello, ");
     }
 
     @Test

@@ -32,6 +32,11 @@ public record DtlsHandshake(long frame, long tsNanos, FlowKey flow, Direction di
     public static final int CLIENT_HELLO = 1;
     public static final int SERVER_HELLO = 2;
     public static final int HELLO_VERIFY_REQUEST = 3;
+    /**
+     * A DTLS 1.3 HelloRetryRequest: on the wire a ServerHello (type 2) whose random is the special
+     * value of RFC 8446 section 4.1.3; reported under the type number TLS 1.3's drafts gave it.
+     */
+    public static final int HELLO_RETRY_REQUEST = 6;
     public static final int CERTIFICATE = 11;
     public static final int ENCRYPTED = -1;
 

@@ -25,6 +25,7 @@ public final class DtlsNames {
             case 3 -> "HelloVerifyRequest";
             case 4 -> "NewSessionTicket";
             case 5 -> "EndOfEarlyData";
+            case 6 -> "HelloRetryRequest";
             case 8 -> "EncryptedExtensions";
             case 11 -> "Certificate";
             case 12 -> "ServerKeyExchange";

@@ -250,11 +250,15 @@ final class DtlsParser {
         final List<String> fingerprints = new ArrayList<>();
         int version = -1;
         int cookie = -1;
+        int type = m.type;
         try {
             switch (m.type) {
                 case DtlsHandshake.CLIENT_HELLO, DtlsHandshake.SERVER_HELLO -> {
                     final boolean client = m.type == DtlsHandshake.CLIENT_HELLO;
                     version = b.u16(0);
+                    if (!client && helloRetry(b)) {
+                        type = DtlsHandshake.HELLO_RETRY_REQUEST;
+                    }
                     int i = 2 + 32;
                     i += 1 + b.u8(i); // session id
                     if (client) {
@@ -315,7 +319,7 @@ final class DtlsParser {
             out.anomaly(new Anomaly("dtls.malformed", Severity.WARN, ctx.frame(), -1,
                 DtlsNames.handshake(m.type) + " body shorter than its fields: " + e.getMessage()));
         }
-        return new DtlsHandshake(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(), leg, m.type, seq, data.length,
+        return new DtlsHandshake(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(), leg, type, seq, data.length,
             m.fragments, false, version, versions, suites, srtp, groups, shares, exts, cookie, fingerprints);
     }
 
@@ -400,5 +404,21 @@ final class DtlsParser {
             pending[direction].remove(seq, this);
             buf.clear();
         }
+    }
+
+    /** The random of a HelloRetryRequest (RFC 8446 section 4.1.3: SHA-256 of "HelloRetryRequest"). */
+    private static final byte[] HELLO_RETRY_RANDOM = java.util.HexFormat.of().parseHex(
+        "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
+
+    private static boolean helloRetry(final Payload b) {
+        if (!b.has(2, 32)) {
+            return false;
+        }
+        for (int k = 0; k < 32; k++) {
+            if (b.u8(2 + k) != (HELLO_RETRY_RANDOM[k] & 0xFF)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

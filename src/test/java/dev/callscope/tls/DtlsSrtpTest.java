@@ -278,4 +278,25 @@ class DtlsSrtpTest {
             }
         }
     }
+
+    /**
+     * werift's sender reports carry an NTP clock that is not the capture's (the capture-clock RTT came
+     * out at 1,384 and 1,584 ms on loopback, the estimated MOS near 1): the RTT is taken from when the
+     * sender report and the report answering it were captured, less DLSR.
+     */
+    @org.junit.jupiter.api.Test
+    void rttComesFromCaptureTimesNotTheSendersClock() throws Exception {
+        final java.io.StringWriter out = new java.io.StringWriter();
+        dev.callscope.cli.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()), "rtp", "--json",
+            "--keylog", DIR.resolve("webrtc-dtls12-aescm.keys").toString(), DIR.resolve("webrtc-dtls12-aescm.pcap").toString());
+        int withRtt = 0;
+        for (final JsonNode st : JSON.readTree(out.toString()).get("streams")) {
+            if (!st.get("rtt_ms").isNull()) {
+                withRtt++;
+                assertThat(st.get("rtt_ms").asDouble()).as("loopback RTT of %s", st.get("src")).isBetween(0.0, 20.0);
+                assertThat(st.get("mos_estimate").asDouble()).isGreaterThan(4.0);
+            }
+        }
+        assertThat(withRtt).isEqualTo(2);
+    }
 }

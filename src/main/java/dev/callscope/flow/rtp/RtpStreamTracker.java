@@ -729,9 +729,46 @@ public final class RtpStreamTracker implements Tap {
 
     // ------------------------------------------------------------------ RTCP
 
+    /**
+     * Sender reports seen lately, by sender SSRC and the middle 32 bits of their NTP timestamp (what a
+     * receiver echoes as LSR): when each was captured. A fixed ring, overwritten: bounded by construction.
+     */
+    private static final int SR_SLOTS = 1024;
+    private final long[] srKeys = new long[SR_SLOTS];
+    private final long[] srTimes = new long[SR_SLOTS];
+
+    private static int srSlot(final long key) {
+        return (int) (key ^ key >>> 29 ^ key >>> 47) & (SR_SLOTS - 1);
+    }
+
+    /**
+     * Round-trip time of a report block by capture times: when the report came, less when the sender
+     * report its LSR names was captured, less DLSR. Clock-free (RFC 3550 section 6.4.1 measures
+     * arrival on the sender's own clock, and a sender's NTP clock need not be the capture's); -1 when
+     * that sender report was not captured.
+     */
+    private double capturedRtt(final long reportNanos, final long ssrc, final long lsr, final long dlsr) {
+        if (lsr == 0) {
+            return -1;
+        }
+        final long key = ssrc << 32 | lsr;
+        final int slot = srSlot(key);
+        if (srKeys[slot] != key || srTimes[slot] == 0) {
+            return -1;
+        }
+        final double ms = (reportNanos - srTimes[slot]) / 1e6 - dlsr * 1000.0 / 65536.0;
+        return ms < 0 || ms > 60_000 ? -1 : ms;
+    }
+
     private void rtcp(final RtcpPacket r) {
         rtcpPackets++;
         rtcpTypes.merge(r.packetType(), 1L, Long::sum);
+        if (r.sender() != null) {
+            final long key = r.ssrc() << 32 | r.sender().middle32();
+            final int slot = srSlot(key);
+            srKeys[slot] = key;
+            srTimes[slot] = r.tsNanos();
+        }
         for (final RtcpPacket.ReportBlock b : r.reports()) {
             final RtpStream s = reportedStream(b.ssrc(), r);
             if (s == null || s.rtcp.size() >= maxReports) {
@@ -742,7 +779,7 @@ public final class RtpStreamTracker implements Tap {
                 s.rtcp = new ArrayList<>();
             }
             s.rtcp.add(new RtpStream.RtcpReport(r.frame(), r.tsNanos(), r.typeName(), b.fractionLostPercent(),
-                b.cumulativeLost(), b.jitter() * 1000.0 / clock, rtt(r.tsNanos(), b.lsr(), b.dlsr()), -1));
+                b.cumulativeLost(), b.jitter() * 1000.0 / clock, rtt(r, b), -1));
         }
         for (final RtcpPacket.VoipMetrics v : r.voipMetrics()) {
             final RtpStream s = reportedStream(v.ssrc(), r);
@@ -776,6 +813,12 @@ public final class RtpStreamTracker implements Tap {
             any = s;
         }
         return any;
+    }
+
+    /** A report block's round-trip time: by capture times when its sender report was captured, else by the capture clock. */
+    private double rtt(final RtcpPacket r, final RtcpPacket.ReportBlock b) {
+        final double captured = capturedRtt(r.tsNanos(), b.ssrc(), b.lsr(), b.dlsr());
+        return captured >= 0 ? captured : rtt(r.tsNanos(), b.lsr(), b.dlsr());
     }
 
     /**

@@ -397,7 +397,7 @@ final class ShellCommands {
                     break;
                 }
             }
-            final Ladder partial = new Ladder(state.ladder.title(), state.ladder.lanes(), upTo);
+            final Ladder partial = new Ladder(state.ladder.title(), state.ladder.lanes(), upTo, state.ladder.kind());
             out.print(renderer(s, true).render(List.of(partial)));
             out.println();
             out.print(Explainer.format(ex.get(p - 1)));

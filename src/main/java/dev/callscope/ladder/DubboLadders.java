@@ -95,7 +95,7 @@ public final class DubboLadders {
         if (c.timelineTruncated()) {
             steps.add(new Ladder.Note(c.lastNanos(), -1, "timeline cut at " + c.timeline().size() + " steps"));
         }
-        return new Ladder("Dubbo " + c.client() + " -> " + c.server(), lanes, steps);
+        return new Ladder("Dubbo " + c.client() + " -> " + c.server(), lanes, steps, Ladder.Kind.DUBBO);
     }
 
     /** "com.example.GreetingService#greet" shown as "GreetingService#greet". */

@@ -11,11 +11,27 @@ import java.util.List;
  * @param title one line naming what the ladder shows (a Call-ID, a connection)
  * @param lanes the columns, left to right
  * @param steps arrows, bars and notes in time order
+ * @param kind what protocol the ladder draws (what explanations are read from; never the title)
  */
-public record Ladder(String title, List<Lane> lanes, List<Step> steps) {
+public record Ladder(String title, List<Lane> lanes, List<Step> steps, Kind kind) {
     public Ladder {
         lanes = List.copyOf(lanes);
         steps = List.copyOf(steps);
+        java.util.Objects.requireNonNull(kind, "kind");
+    }
+
+    /** The protocol a ladder draws. */
+    public enum Kind {
+        /** SIP calls with their SDP and media bars. */
+        SIP,
+        /** A Dubbo-protocol connection. */
+        DUBBO,
+        /** A Triple (gRPC over HTTP/2) connection. */
+        TRIPLE,
+        /** A WebRTC session: ICE, DTLS, SRTP. */
+        WEBRTC,
+        /** A room of WebRTC signalling. */
+        ROOM
     }
 
     /** A column: an endpoint ({@code ip:port}, or a host when ports are merged). */

@@ -50,7 +50,7 @@ public final class Ladders {
             }
         }
         steps.sort(Comparator.comparingLong(Ladder.Step::tsNanos));
-        return new Ladder(String.join("\n", titles), lanes, steps);
+        return new Ladder(String.join("\n", titles), lanes, steps, ladders.get(0).kind());
     }
 
     /** "12:34:56.789" (UTC). */

@@ -88,7 +88,7 @@ public final class RoomLadders {
         }
         steps.sort(Comparator.comparingLong(Ladder.Step::tsNanos));
         final List<Ladder.Lane> ls = lanes.keySet().stream().map(n -> new Ladder.Lane(n, n)).toList();
-        return new Ladder("Room " + room.id(), ls, steps);
+        return new Ladder("Room " + room.id(), ls, steps, Ladder.Kind.ROOM);
     }
 
     private static List<String> peersOf(final SignallingMessage.Envelope e) {

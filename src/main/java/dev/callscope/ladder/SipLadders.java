@@ -64,7 +64,7 @@ public final class SipLadders {
                 title.append(String.format(Locale.ROOT, "  duration %.3f s", c.durationSeconds()));
             }
         }
-        return new Ladder(title.length() == 0 ? "Call " + first.callId() : title.toString(), lanes, steps);
+        return new Ladder(title.length() == 0 ? "Call " + first.callId() : title.toString(), lanes, steps, Ladder.Kind.SIP);
     }
 
     private static int lane(final Map<String, Integer> index, final List<Ladder.Lane> lanes, final Endpoint e,
@@ -100,7 +100,7 @@ public final class SipLadders {
             steps.add(new Ladder.Bar(s.startNanos(), s.endNanos(), from, to, barLabel(s)));
         }
         steps.sort(Comparator.comparingLong(Ladder.Step::tsNanos));
-        return groupByHost(new Ladder(base.title(), lanes, steps));
+        return groupByHost(new Ladder(base.title(), lanes, steps, base.kind()));
     }
 
     /**
@@ -139,7 +139,7 @@ public final class SipLadders {
                 steps.add(new Ladder.Note(n.tsNanos(), n.lane() < 0 ? n.lane() : newIndex[n.lane()], n.text()));
             }
         }
-        return new Ladder(l.title(), lanes, steps);
+        return new Ladder(l.title(), lanes, steps, l.kind());
     }
 
     /** The host part of a lane id ("10.0.0.1:5060" → "10.0.0.1", "[2001:db8::1]:5060" → "[2001:db8::1]"). */

@@ -234,7 +234,7 @@ public final class TextLadderRenderer {
         // a merged ladder's title has a line per ladder
         final String title = l.title() == null ? null
             : java.util.Arrays.stream(l.title().split("\n", -1)).map(Visible::of).collect(java.util.stream.Collectors.joining("\n"));
-        return new Ladder(title, lanes, steps);
+        return new Ladder(title, lanes, steps, l.kind());
     }
 
     private static String labelOf(final Arrow a) {

@@ -71,7 +71,7 @@ public final class TripleLadders {
             }
         }
         steps.sort(Comparator.comparingLong(Ladder.Step::tsNanos));
-        return new Ladder("Triple connection " + conn.flow(), lanes, steps);
+        return new Ladder("Triple connection " + conn.flow(), lanes, steps, Ladder.Kind.TRIPLE);
     }
 
     private static String grpcName(final int s) {

@@ -58,7 +58,7 @@ public final class WebrtcLadders {
         }
         steps.sort(Comparator.comparingLong(Ladder.Step::tsNanos));
         final List<Ladder.Lane> ls = lanes.order.stream().map(l -> new Ladder.Lane(l, l)).toList();
-        return new Ladder("WebRTC session " + s.index() + (s.ufragPair() == null ? "" : " (" + s.ufragPair() + ")"), ls, steps);
+        return new Ladder("WebRTC session " + s.index() + (s.ufragPair() == null ? "" : " (" + s.ufragPair() + ")"), ls, steps, Ladder.Kind.WEBRTC);
     }
 
     /** Lanes in order of first use, with an index from endpoint to lane. */

@@ -215,6 +215,6 @@ public final class Verifier {
             steps.add(new Ladder.Arrow(t0 + k++, 0, Math.max(0, from), Math.max(0, to), it.what() + q, List.of(),
                 List.of(it.response() ? "response" : "request"), null));
         }
-        return new Ladder("expected", lanes, steps);
+        return new Ladder("expected", lanes, steps, Ladder.Kind.SIP);
     }
 }

@@ -13,9 +13,9 @@ class LaddersMergeTest {
     @Test
     void mergesLanesByIdAndStepsOnOneTimeAxis() {
         final Ladder sip = new Ladder("call", List.of(new Ladder.Lane("a", "a"), new Ladder.Lane("b", "b")),
-            List.of(arrow(10, 0, 1, "INVITE"), arrow(40, 1, 0, "200"), new Ladder.Note(50, -1, "end")));
+            List.of(arrow(10, 0, 1, "INVITE"), arrow(40, 1, 0, "200"), new Ladder.Note(50, -1, "end")), Ladder.Kind.SIP);
         final Ladder rpc = new Ladder("rpc", List.of(new Ladder.Lane("b", "b"), new Ladder.Lane("c", "c")),
-            List.of(arrow(20, 0, 1, "Svc#m"), arrow(30, 1, 0, "OK"), new Ladder.Bar(35, 45, 1, 0, "bar")));
+            List.of(arrow(20, 0, 1, "Svc#m"), arrow(30, 1, 0, "OK"), new Ladder.Bar(35, 45, 1, 0, "bar")), Ladder.Kind.DUBBO);
         final Ladder m = Ladders.merge(List.of(sip, rpc));
         assertThat(m.title()).isEqualTo("call\nrpc");
         assertThat(m.lanes()).extracting(Ladder.Lane::id).containsExactly("a", "b", "c");

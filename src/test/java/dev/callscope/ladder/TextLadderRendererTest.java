@@ -17,7 +17,7 @@ class TextLadderRendererTest {
                 new Ladder.Arrow(T0 + 2_000_000, 3, 0, 2, "INVITE", List.of(), List.of("request", "retransmission"), null),
                 new Ladder.Arrow(T0 + 3_000_000, 4, 2, 0, "486 Busy Here", List.of(), List.of("error"), null),
                 new Ladder.Bar(T0 + 4_000_000, T0 + 9_000_000, 0, 1, "RTP 100 pkts PCMA"),
-                new Ladder.Note(T0 + 9_000_000, -1, "call ended")));
+                new Ladder.Note(T0 + 9_000_000, -1, "call ended")), Ladder.Kind.SIP);
     }
 
     @Test
@@ -45,7 +45,7 @@ class TextLadderRendererTest {
 
     @Test
     void emptyLadder() {
-        assertThat(new TextLadderRenderer(TextLadderRenderer.Options.plain()).render(new Ladder("x", List.of(), List.of())))
+        assertThat(new TextLadderRenderer(TextLadderRenderer.Options.plain()).render(new Ladder("x", List.of(), List.of(), Ladder.Kind.SIP)))
             .isEqualTo("x\n(no messages)\n");
     }
 }

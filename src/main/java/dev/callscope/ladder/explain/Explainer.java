@@ -37,9 +37,9 @@ public final class Explainer {
                 steps.add(new Step(null, b, lane(ladder, b.from()), lane(ladder, b.to())));
             }
         }
-        final boolean dubbo = ladder.title().startsWith("Dubbo");
-        final boolean triple = ladder.title().startsWith("Triple");
-        final boolean webrtc = ladder.title().startsWith("WebRTC");
+        final boolean dubbo = ladder.kind() == Ladder.Kind.DUBBO;
+        final boolean triple = ladder.kind() == Ladder.Kind.TRIPLE;
+        final boolean webrtc = ladder.kind() == Ladder.Kind.WEBRTC;
         final List<Explanation> out = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             final Step s = steps.get(i);

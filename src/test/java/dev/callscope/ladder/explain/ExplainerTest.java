@@ -35,7 +35,7 @@ class ExplainerTest {
             sip(S / 2, 2, true, "INVITE", "1 INVITE", "retransmission"),
             sip(S, 3, false, "180 Ringing", "1 INVITE"),
             sip(2 * S, 4, false, "200 OK", "1 INVITE"),
-            sip(2 * S + S / 2, 5, false, "200 OK", "1 INVITE", "retransmission")));
+            sip(2 * S + S / 2, 5, false, "200 OK", "1 INVITE", "retransmission")), Ladder.Kind.SIP);
         final List<Explanation> ex = Explainer.explain(l);
         assertThat(ex).hasSize(5);
         assertThat(unusual(ex, 2)).singleElement().asString().startsWith("Retransmission of frame 1 after 0.500 s").contains("Timer A");
@@ -51,7 +51,7 @@ class ExplainerTest {
             sip(0, 1, true, "INVITE", "1 INVITE"),
             sip(S, 2, true, "CANCEL", "1 CANCEL"),
             sip(40 * S, 3, false, "200 OK", "1 INVITE"),
-            sip(40 * S, 4, true, "ACK", "1 ACK")));
+            sip(40 * S, 4, true, "ACK", "1 ACK")), Ladder.Kind.SIP);
         final List<Explanation> ex = Explainer.explain(l);
         assertThat(ex.get(1).what()).contains("Cancels an INVITE");
         assertThat(ex.get(1).why()).contains("INVITE of frame 1");
@@ -68,7 +68,7 @@ class ExplainerTest {
             sip(0, 1, true, "INVITE", "1 INVITE"),
             sip(1, 2, false, "407 Proxy Authentication Required", "1 INVITE"),
             sip(1, 3, true, "ACK", "1 ACK"),
-            invite2));
+            invite2), Ladder.Kind.SIP);
         final List<Explanation> ex = Explainer.explain(l);
         assertThat(unusual(ex, 2)).singleElement().asString().startsWith("Auth challenge");
         assertThat(ex.get(1).spec()).contains("§21.4.8 (407)");
@@ -89,7 +89,7 @@ class ExplainerTest {
             id++;
         }
         steps.add(new Ladder.Arrow(11 * S, 20, 0, 1, "Svc#m", List.of("id=99 hessian2 200 B"), List.of(), null));
-        final Ladder l = new Ladder("Dubbo c -> p", lanes, steps);
+        final Ladder l = new Ladder("Dubbo c -> p", lanes, steps, Ladder.Kind.DUBBO);
         final List<Explanation> ex = Explainer.explain(l);
         assertThat(unusual(ex, 7)).singleElement().asString().startsWith("Missed heartbeat: 7.000 s since the previous heartbeat");
         assertThat(unusual(ex, 1)).isEmpty();

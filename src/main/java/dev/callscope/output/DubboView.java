@@ -68,21 +68,15 @@ public final class DubboView {
             .shrink("Consumer", 12, TextTable.Keep.END).shrink("Provider", 12, TextTable.Keep.END)
             .shrink("Service#method", 16, TextTable.Keep.END).shrink("Status", 8, TextTable.Keep.START)
             .drop("Req B|Resp B", "Frame", "Proto", "Consumer|").width(width);
-        int k = 0;
-        for (final DubboExchange x : xs) {
-            for (; k < tri.size() && tri.get(k).tsNanos() < x.request().tsNanos(); k++) {
-                tripleRow(calls, tri.get(k), firstNanos);
-            }
+        inOrder(xs, tri, x -> {
             final DubboConnection c = x.connection();
             final DubboFrame q = x.request();
             final boolean fromClient = q.direction() == c.clientToServer();
             calls.row(secs(q.tsNanos() - firstNanos), q.frame(), "dubbo", fromClient ? c.client() : c.server(), "->",
                 fromClient ? c.server() : c.client(), x.serviceMethod() + (x.duplicateId() ? " [duplicate id]" : ""),
-                status(x) + (x.late() ? " LATE" : "") + (x.overPayloadLimit() != null ? " [payload over limit]" : ""), ms(x.latencyNanos()), q.frameBytes(), x.response() == null ? "-" : x.response().frameBytes());
-        }
-        for (; k < tri.size(); k++) {
-            tripleRow(calls, tri.get(k), firstNanos);
-        }
+                status(x) + (x.late() ? " LATE" : "") + (x.overPayloadLimit() != null ? " [payload over limit]" : ""),
+                ms(x.latencyNanos()), q.frameBytes(), x.response() == null ? "-" : x.response().frameBytes());
+        }, c -> tripleRow(calls, c, firstNanos));
         calls.print(out);
         final DubboTracker.Totals tot = t.totals();
         if (xs.size() < tot.requests()) {
@@ -371,16 +365,23 @@ public final class DubboView {
 
     /** The exchange records of both protocols in order of request: dubbo-protocol exchanges and Triple calls. */
     private static void merged(final DubboTracker t, final java.util.function.Consumer<ObjectNode> sink) {
-        final List<Http2Call> tri = t.tripleCalls();
+        inOrder(t.exchanges(), t.tripleCalls(), x -> sink.accept(exchange(x)),
+            c -> sink.accept(TripleView.call(c, t.tripleConnectionIndex(c))));
+    }
+
+    /** Dubbo-protocol exchanges and Triple calls, each list in order of request, as one sequence by time. */
+    private static void inOrder(final List<DubboExchange> xs, final List<Http2Call> tri,
+                                final java.util.function.Consumer<DubboExchange> exchange,
+                                final java.util.function.Consumer<Http2Call> call) {
         int k = 0;
-        for (final DubboExchange x : t.exchanges()) {
+        for (final DubboExchange x : xs) {
             for (; k < tri.size() && tri.get(k).tsNanos() < x.request().tsNanos(); k++) {
-                sink.accept(TripleView.call(tri.get(k), t.tripleConnectionIndex(tri.get(k))));
+                call.accept(tri.get(k));
             }
-            sink.accept(exchange(x));
+            exchange.accept(x);
         }
         for (; k < tri.size(); k++) {
-            sink.accept(TripleView.call(tri.get(k), t.tripleConnectionIndex(tri.get(k))));
+            call.accept(tri.get(k));
         }
     }
 

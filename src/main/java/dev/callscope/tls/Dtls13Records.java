@@ -34,6 +34,8 @@ final class Dtls13Records {
     private final byte[][][] secrets = new byte[2][MAX_EPOCH][];
     private final Keys[][] keys = new Keys[2][MAX_EPOCH];
     private final long[][] next = new long[2][MAX_EPOCH];
+    /** The highest epoch a record opened in, per direction: later ones are tried only up to the next after it. */
+    private final int[] highest = {3, 3};
     private final byte[] aad = new byte[5];
 
     private final class Keys {
@@ -150,7 +152,10 @@ final class Dtls13Records {
         if (bodyLen < 16 || bodyLen > out.length + 16) {
             return null; // under the record number mask's sample (the tag alone is 16 bytes), or over the output
         }
-        for (int epoch = 2 + ((b0 & 3) - 2 & 3); epoch < MAX_EPOCH; epoch += 4) {
+        // the epochs the two bits allow, up to the first past the highest opened (RFC 9147 section 4.2.2:
+        // a receiver expects the current epoch or the next), so a forged record costs a few tries at most
+        final int last = Math.min(MAX_EPOCH - 1, highest[dir] + 4);
+        for (int epoch = 2 + ((b0 & 3) - 2 & 3); epoch <= last; epoch += 4) {
             try {
                 final Keys k = keys(dir, epoch);
                 if (k == null) {
@@ -195,6 +200,7 @@ final class Dtls13Records {
                     continue; // another epoch with the same two bits, or not this connection's
                 }
                 next[dir][epoch] = Math.max(expected, seq + 1);
+                highest[dir] = Math.max(highest[dir], epoch);
                 while (n > 0 && out[n - 1] == 0) {
                     n--; // the padding
                 }

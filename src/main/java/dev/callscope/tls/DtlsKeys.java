@@ -230,10 +230,15 @@ public final class DtlsKeys {
     }
 
     private boolean export(final long nowNanos) {
-        if (exported != null || clientRandom == null || serverRandom == null || profile < 0) {
+        // DTLS 1.2 names the profile in the ServerHello; DTLS 1.3 in the EncryptedExtensions, which only
+        // the secrets open: without them, the handshake is one without a key all the same
+        if (exported != null || clientRandom == null || serverRandom == null || profile < 0 && !dtls13) {
             return false;
         }
         final KeyLog.Secrets s = keys == null ? null : keys.find(clientRandom, 0);
+        if (s != null && profile < 0 && (s.exporter() != null || s.clientHandshake() != null)) {
+            return false; // DTLS 1.3 with its secrets: the EncryptedExtensions are still to come
+        }
         if (s == null || (dtls13 ? s.exporter() == null : s.master == null)) {
             if (keys != null && keys.following()) {
                 if (waitingSince < 0) {

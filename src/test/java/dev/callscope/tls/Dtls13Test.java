@@ -105,6 +105,11 @@ class Dtls13Test {
         dev.callscope.cli.Main.run(new java.io.PrintWriter(without), new java.io.PrintWriter(new StringWriter()), "read",
             DIR.resolve("dtls13.pcap").toString());
         assertThat(without.toString()).doesNotContain("decrypted");
+        // a key log without this connection's secrets: the use_srtp is out of reach, the handshake one without a key
+        final StringWriter other = new StringWriter();
+        dev.callscope.cli.Main.run(new java.io.PrintWriter(other), new java.io.PrintWriter(new StringWriter()), "read",
+            "--keylog", "samples/dtls/webrtc-dtls12-aescm.keys", DIR.resolve("dtls13.pcap").toString());
+        assertThat(other.toString()).contains("DTLS:         1 handshake, 0 with DTLS-SRTP keys exported, 1 without a key");
         // the WebRTC view tells the HelloRetryRequest from the ServerHello (both are type 2 on the wire)
         final StringWriter webrtc = new StringWriter();
         dev.callscope.cli.Main.run(new java.io.PrintWriter(webrtc), new java.io.PrintWriter(new StringWriter()), "webrtc",

@@ -390,11 +390,22 @@ public final class DubboTracker implements Tap {
         };
     }
 
+    /** {@link #http2Connections} in order of first frame and each one's place in it, made again after a connection is added. */
+    private List<Http2ConnectionSummary> http2Sorted;
+    private Map<FlowKey, Integer> http2Place;
+
     /** The HTTP/2 connections that carried gRPC, as their ends reported them, in order of their first frame. */
     public List<Http2ConnectionSummary> http2Connections() {
-        final List<Http2ConnectionSummary> l = new ArrayList<>(http2Connections);
-        l.sort(Comparator.comparingLong(Http2ConnectionSummary::frame));
-        return l;
+        if (http2Sorted == null) {
+            final List<Http2ConnectionSummary> l = new ArrayList<>(http2Connections);
+            l.sort(Comparator.comparingLong(Http2ConnectionSummary::frame));
+            http2Sorted = Collections.unmodifiableList(l);
+            http2Place = new HashMap<>();
+            for (int i = 0; i < l.size(); i++) {
+                http2Place.putIfAbsent(l.get(i).flow(), i);
+            }
+        }
+        return http2Sorted;
     }
 
     /**
@@ -402,13 +413,9 @@ public final class DubboTracker implements Tap {
      * give it (after the dubbo-protocol connections), or -1 when it is not known (yet).
      */
     public long tripleConnectionIndex(final Http2Call c) {
-        final List<Http2ConnectionSummary> l = http2Connections();
-        for (int i = 0; i < l.size(); i++) {
-            if (l.get(i).flow().equals(c.flow())) {
-                return connections.size() + i + 1L;
-            }
-        }
-        return -1;
+        http2Connections();
+        final Integer i = c.flow() == null ? null : http2Place.get(c.flow());
+        return i == null ? -1 : connections.size() + i + 1L;
     }
 
     @Override
@@ -437,6 +444,7 @@ public final class DubboTracker implements Tap {
             tripleStalls += s.stallCount();
             if (http2Connections.size() < bounds.maxConnections()) {
                 http2Connections.add(s);
+                http2Sorted = null;
             }
             return;
         }

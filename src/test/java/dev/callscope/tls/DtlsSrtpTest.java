@@ -9,10 +9,8 @@ import dev.callscope.core.RawFrame;
 import dev.callscope.core.SrtpStats;
 import dev.callscope.core.TlsStats;
 import dev.callscope.dissect.DissectorRegistry;
-import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.tap.Tap;
 import dev.callscope.dissect.rtp.RtcpPacket;
-import dev.callscope.dissect.rtp.RtpDissector;
 import dev.callscope.dissect.rtp.RtpPacket;
 import dev.callscope.engine.Engine;
 import dev.callscope.engine.EngineOptions;
@@ -82,29 +80,10 @@ class DtlsSrtpTest {
     @ParameterizedTest
     @ValueSource(strings = {"webrtc-dtls12-aescm", "webrtc-dtls12-gcm"})
     void everyPacketEachPeerSentComesOutAsItWasSent(final String name) throws Exception {
-        final List<RtpPacket> rtp = new ArrayList<>();
-        final List<RtcpPacket> rtcp = new ArrayList<>();
-        final SrtpStats[] stats = new SrtpStats[1];
-        final Engine engine = new Engine(DissectorRegistry.builtIn(Set.of(), Map.of(RtpDissector.PREF_KEEP_PAYLOAD, "true")),
-            EngineOptions.defaults(), List.of(new Tap() {
-                @Override
-                public void onEvent(final ProtocolEvent ev) {
-                    if (ev instanceof RtpPacket p) {
-                        rtp.add(p);
-                    } else if (ev instanceof RtcpPacket p && p.index() == 0) {
-                        rtcp.add(p);
-                    }
-                }
-
-                @Override
-                public void onSrtp(final SrtpStats s) {
-                    stats[0] = s;
-                }
-            }));
-        engine.decrypt(keys(name));
-        try (PacketSource source = CaptureFiles.open(DIR.resolve(name + ".pcap").toString())) {
-            engine.run(source);
-        }
+        final DecryptedMedia media = DecryptedMedia.of(DIR.resolve(name + ".pcap"), keys(name));
+        final List<RtpPacket> rtp = media.rtp();
+        final List<RtcpPacket> rtcp = media.rtcp();
+        final SrtpStats[] stats = {media.stats()};
         final List<JsonNode> sent = new ArrayList<>();
         final List<JsonNode> reports = new ArrayList<>();
         for (final String line : Files.readAllLines(DIR.resolve(name + ".media.truth.jsonl"))) {

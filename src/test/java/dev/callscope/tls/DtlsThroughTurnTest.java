@@ -4,17 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.callscope.core.PacketSource;
 import dev.callscope.core.SrtpStats;
-import dev.callscope.dissect.DissectorRegistry;
-import dev.callscope.dissect.ProtocolEvent;
 import dev.callscope.dissect.rtp.RtcpPacket;
-import dev.callscope.dissect.rtp.RtpDissector;
 import dev.callscope.dissect.rtp.RtpPacket;
-import dev.callscope.engine.Engine;
-import dev.callscope.engine.EngineOptions;
-import dev.callscope.pcap.CaptureFiles;
-import dev.callscope.tap.Tap;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -23,8 +15,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
@@ -41,31 +31,12 @@ class DtlsThroughTurnTest {
 
     @Test
     void everyLegDecryptsToWhatEachPeerSent() throws Exception {
-        final List<RtpPacket> rtp = new ArrayList<>();
-        final List<RtcpPacket> rtcp = new ArrayList<>();
-        final SrtpStats[] stats = new SrtpStats[1];
-        final Engine engine = new Engine(DissectorRegistry.builtIn(Set.of(), Map.of(RtpDissector.PREF_KEEP_PAYLOAD, "true")),
-            EngineOptions.defaults(), List.of(new Tap() {
-                @Override
-                public void onEvent(final ProtocolEvent ev) {
-                    if (ev instanceof RtpPacket p) {
-                        rtp.add(p);
-                    } else if (ev instanceof RtcpPacket p && p.index() == 0) {
-                        rtcp.add(p);
-                    }
-                }
-
-                @Override
-                public void onSrtp(final SrtpStats s) {
-                    stats[0] = s;
-                }
-            }));
         final KeyLog keys = new KeyLog(100);
         keys.read(new StringReader(Files.readString(DIR.resolve(NAME + ".keys"))));
-        engine.decrypt(keys);
-        try (PacketSource source = CaptureFiles.open(DIR.resolve(NAME + ".pcap").toString())) {
-            engine.run(source);
-        }
+        final DecryptedMedia media = DecryptedMedia.of(DIR.resolve(NAME + ".pcap"), keys);
+        final List<RtpPacket> rtp = media.rtp();
+        final List<RtcpPacket> rtcp = media.rtcp();
+        final SrtpStats[] stats = {media.stats()};
         final List<JsonNode> sent = new ArrayList<>();
         long reports = 0;
         for (final String line : Files.readAllLines(DIR.resolve(NAME + ".media.truth.jsonl"))) {

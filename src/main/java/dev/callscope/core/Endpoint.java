@@ -3,7 +3,8 @@ package dev.callscope.core;
 import java.util.Arrays;
 
 /** An IP address and port, immutable. Formatted like tshark: {@code 10.0.0.1:5060}, {@code [2001:db8::1]:5060}. */
-public final class Endpoint implements Comparable<Endpoint> {
+public final class Endpoint implements Comparable<Endpoint>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final byte[] address; // 4 or 16 bytes
     private final int port;
     private final int hash;

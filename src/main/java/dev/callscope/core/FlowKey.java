@@ -9,7 +9,8 @@ import java.util.Arrays;
  * <p>A key stored in a map is never changed. The engine keeps one extra instance as a mutable probe
  * ({@link #set}) so looking up a packet's conversation allocates nothing.
  */
-public final class FlowKey {
+public final class FlowKey implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final byte[] a = new byte[16];
     private final byte[] b = new byte[16];
     private int addrLen;
@@ -18,8 +19,8 @@ public final class FlowKey {
     private int protocol;
     private int hash;
     // what one tap keeps about this conversation (see tapData); never part of the key's identity
-    private Object tapOwner;
-    private Object tapData;
+    private transient Object tapOwner;
+    private transient Object tapData;
     // the endpoints, made on first use
     private Endpoint endA;
     private Endpoint endB;

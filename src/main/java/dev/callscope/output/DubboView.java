@@ -364,7 +364,7 @@ public final class DubboView {
     }
 
     /** The exchange records of both protocols in order of request: dubbo-protocol exchanges and Triple calls. */
-    private static void merged(final DubboTracker t, final java.util.function.Consumer<ObjectNode> sink) {
+    public static void merged(final DubboTracker t, final java.util.function.Consumer<ObjectNode> sink) {
         inOrder(t.exchanges(), t.tripleCalls(), x -> sink.accept(exchange(x)),
             c -> sink.accept(TripleView.call(c, t.tripleConnectionIndex(c))));
     }

@@ -26,6 +26,11 @@ public final class RtpDissector implements Dissector {
     public static final String ID = "rtp";
     /** Preference: "true" turns the UDP heuristic on. */
     public static final String PREF_HEURISTIC = "rtp.heuristic";
+    /**
+     * Preference: capture time (ns) before which the heuristic is on, whatever {@value #PREF_HEURISTIC}
+     * says: a capture file that continues another finds the streams whose SDP the earlier file held.
+     */
+    public static final String PREF_HEURISTIC_UNTIL = "rtp.heuristic.until";
     /** Preference: "true" keeps a copy of every payload in the events. */
     public static final String PREF_KEEP_PAYLOAD = "rtp.keep_payload";
     /** RFC 4571 frames are at most 65535 bytes plus the 2-byte length. */
@@ -34,7 +39,10 @@ public final class RtpDissector implements Dissector {
     static final int HEURISTIC_MIN_PORT = 1024;
 
     private boolean heuristic;
+    private long heuristicUntil = Long.MIN_VALUE;
     private boolean keepPayload;
+    // the conversation the heuristic accepted last: its session is told it was found that way
+    private dev.callscope.core.FlowKey acceptedByHeuristic;
 
     @Override
     public String id() {
@@ -44,6 +52,8 @@ public final class RtpDissector implements Dissector {
     @Override
     public void configure(final Map<String, String> preferences) {
         heuristic = Boolean.parseBoolean(preferences.get(PREF_HEURISTIC));
+        final String until = preferences.get(PREF_HEURISTIC_UNTIL);
+        heuristicUntil = until == null ? Long.MIN_VALUE : Long.parseLong(until);
         keepPayload = Boolean.parseBoolean(preferences.get(PREF_KEEP_PAYLOAD));
     }
 
@@ -60,7 +70,7 @@ public final class RtpDissector implements Dissector {
 
     @Override
     public boolean heuristic() {
-        return heuristic;
+        return heuristic || heuristicUntil != Long.MIN_VALUE;
     }
 
     @Override
@@ -75,13 +85,18 @@ public final class RtpDissector implements Dissector {
      */
     @Override
     public Confidence accept(final Payload p, final PacketContext ctx) {
-        if (!heuristic || ctx.transport() != Transport.UDP || p.length() < RtpHeader.HEADER_LENGTH) {
+        if (!heuristic && ctx.tsNanos() >= heuristicUntil || ctx.transport() != Transport.UDP
+            || p.length() < RtpHeader.HEADER_LENGTH) {
             return Confidence.NO;
         }
         if (ctx.flow() != null && (ctx.flow().portA() < HEURISTIC_MIN_PORT || ctx.flow().portB() < HEURISTIC_MIN_PORT)) {
             return Confidence.NO;
         }
-        return plausible(p) ? Confidence.WEAK : Confidence.NO;
+        if (!plausible(p)) {
+            return Confidence.NO;
+        }
+        acceptedByHeuristic = ctx.flow();
+        return Confidence.WEAK;
     }
 
     /** Header checks shared by the heuristic and the sessions of heuristic conversations. */
@@ -106,7 +121,9 @@ public final class RtpDissector implements Dissector {
 
     @Override
     public DissectorSession open(final ConversationContext conversation) {
-        return new RtpSession(conversation, keepPayload);
+        final boolean found = acceptedByHeuristic != null && acceptedByHeuristic.equals(conversation.flow());
+        acceptedByHeuristic = null;
+        return new RtpSession(conversation, keepPayload, found);
     }
 
     /** The packet as tshark's "Real-Time Transport Protocol" shows it (over TCP: after the RFC 4571 length). */

@@ -24,11 +24,13 @@ import dev.callscope.dissect.ProtocolEvent;
  *     {@link #SRTP_DECRYPTED} (authenticated and decrypted: payload and lengths are the clear
  *     packet's, without MKI and tag) or {@link #SRTP_AUTH_FAILED} (keys were announced and none
  *     authenticated it: the payload is encrypted)
+ * @param heuristic its conversation was taken for RTP by the UDP heuristic, not by an SDP, a
+ *     decode-as rule or a demultiplexer
  */
 public record RtpPacket(long frame, long tsNanos, FlowKey flow, Direction direction, boolean marker, int payloadType,
                         int sequence, long timestamp, long ssrc, int csrcCount, boolean extension, boolean padding,
                         int dataLength, int payloadLength, int payloadHead, byte[] payload, boolean overTcp,
-                        int srtp)
+                        int srtp, boolean heuristic)
     implements ProtocolEvent {
 
     public static final int SRTP_NONE = 0;

@@ -21,8 +21,11 @@ final class RtpSession implements DissectorSession {
     private final StreamFramer[] framers = new StreamFramer[2];
     private boolean overTcp;
 
-    RtpSession(final ConversationContext conversation, final boolean keepPayload) {
+    private final boolean heuristic;
+
+    RtpSession(final ConversationContext conversation, final boolean keepPayload, final boolean heuristic) {
         this.keepPayload = keepPayload;
+        this.heuristic = heuristic;
     }
 
     @Override
@@ -114,7 +117,8 @@ final class RtpSession implements DissectorSession {
         out.emit(new RtpPacket(ctx.frame(), ctx.tsNanos(), ctx.flow(), ctx.direction(), (b1 & 0x80) != 0, b1 & 0x7F,
             ((a[o + 2] & 0xFF) << 8) | (a[o + 3] & 0xFF), be32(a, o + RtpHeader.TIMESTAMP_OFFSET) & 0xFFFF_FFFFL,
             be32(a, o + RtpHeader.SSRC_OFFSET) & 0xFFFF_FFFFL, csrcs, extension, padding, len, payloadLen, head, copy,
-            overTcp, ctx.decrypted() ? RtpPacket.SRTP_DECRYPTED : ctx.authFailed() ? RtpPacket.SRTP_AUTH_FAILED : RtpPacket.SRTP_NONE));
+            overTcp, ctx.decrypted() ? RtpPacket.SRTP_DECRYPTED : ctx.authFailed() ? RtpPacket.SRTP_AUTH_FAILED : RtpPacket.SRTP_NONE,
+            heuristic));
         out.confirm();
     }
 

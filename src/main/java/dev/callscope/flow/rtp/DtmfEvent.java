@@ -16,7 +16,8 @@ package dev.callscope.flow.rtp;
  * @param callId the SIP Call-ID (SIP INFO only), or null
  */
 public record DtmfEvent(String source, String digit, int event, long startNanos, double durationMs, int volume,
-                        boolean ended, long frame, long ssrc, String src, String dst, String callId) {
+                        boolean ended, long frame, long ssrc, String src, String dst, String callId)
+    implements java.io.Serializable {
     public static final String RFC4733 = "rfc4733";
     public static final String SIP_INFO = "sip-info";
 

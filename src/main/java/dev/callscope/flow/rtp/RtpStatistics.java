@@ -11,7 +11,8 @@ package dev.callscope.flow.rtp;
  * telephone-events (no clock) do not disturb the audio's jitter. Times are milliseconds relative
  * to the capture's first frame. Matched against tshark 4.0.17 on every shared capture.
  */
-final class RtpStatistics {
+final class RtpStatistics implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     static final int FLAG_FIRST = 0x01;
     static final int FLAG_MARKER = 0x02;
     static final int FLAG_WRONG_SEQ = 0x04;

@@ -14,9 +14,18 @@ import java.util.Map;
  * ({@link RtpStatistics}); duplicates and out-of-order packets are counted with an RFC 3550
  * A.1-style extended sequence number and a window of the last {@value #WINDOW} numbers. RTCP
  * reports about this SSRC, DTMF events and (on request) a time series and the payloads are kept.
+ *
+ * <p>A stream is serializable so that a part of it read from one capture file can be continued
+ * with the packets of the next file ({@link #continueWith}): what ties it to a tracker (the SDP it
+ * follows) and the payloads kept for export are left behind.
  */
-public final class RtpStream {
+public final class RtpStream implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     static final int WINDOW = 2048;
+    /** Per payload type, what the SDP in force says: clock rate (low 24 bits) and these flags. */
+    static final int INFO_EVENT = 1 << 24;
+    static final int INFO_G711 = 1 << 25;
+    static final int INFO_CLOCK = 0xFF_FFFF;
 
     private final int index;
     private final FlowKey flow;
@@ -47,7 +56,7 @@ public final class RtpStream {
     List<DtmfEvent> dtmf = List.of();
     List<RtcpReport> rtcp = List.of();
     List<Interval> intervals = List.of();
-    List<AudioChunk> audio = List.of();
+    transient List<AudioChunk> audio = List.of();
     boolean audioTruncated;
     /** Direction within {@link #flow} (ordinal of {@code Direction}). */
     final int direction;
@@ -62,9 +71,9 @@ public final class RtpStream {
 
     // the SDP in force for this stream, resolved when it changes (not per packet)
     int lookupVersion = -1;
-    Object dstAnnounce;
-    Object srcAnnounce;
-    Object announce;
+    transient Object dstAnnounce;
+    transient Object srcAnnounce;
+    transient Object announce;
     int dstVersion = -1;
     /** A packet arrived since the stream table last looked (its recency, see the tracker's eviction). */
     boolean touched;
@@ -86,6 +95,12 @@ public final class RtpStream {
     // RFC 4733 event in progress
     long eventTimestamp = -1;
     int eventIndex = -1;
+    /** Its conversation was taken for RTP by the UDP heuristic (no SDP, rule or demultiplexer named it). */
+    boolean heuristic;
+    /** This part's packets, kept when the tracker carries streams across files (else null). */
+    List<RtpStep> steps;
+    /** More packets came than the carry bound keeps: {@link #steps} is the start of the part only. */
+    boolean stepsCut;
 
     RtpStream(final int index, final FlowKey flow, final int direction, final Endpoint src, final Endpoint dst,
               final long ssrc, final String transport, final long firstFrame, final long startNanos) {
@@ -102,12 +117,161 @@ public final class RtpStream {
     }
 
     /** A stretch of a stream's time series. */
-    public record Interval(long startNanos, long packets, long lost, double maxJitterMs, double meanJitterMs) {
+    public record Interval(long startNanos, long packets, long lost, double maxJitterMs, double meanJitterMs)
+        implements java.io.Serializable {
     }
 
     /** An RTCP report block (SR/RR) or XR VoIP metrics about this stream, as its receiver sent it. */
     public record RtcpReport(long frame, long tsNanos, String type, double fractionLostPercent, long cumulativeLost,
-                             double jitterMs, double rttMs, double xrMos) {
+                             double jitterMs, double rttMs, double xrMos) implements java.io.Serializable {
+    }
+
+    /**
+     * Takes one packet of this stream (the tracker's per-packet work once the stream is found and
+     * what the SDP says about its payload type is resolved into {@code info}): Wireshark's
+     * statistics, the extended sequence number, counters and RFC 4733 events. Returns the highest
+     * extended sequence number before this packet; the packet's own is left in {@code extSeq[0]}.
+     */
+    long take(final long frame, final long tsNanos, final long baseNanos, final int sequence, final long timestamp,
+              final int pt, final boolean marker, final int dataLength, final int srtp, final int payloadHead,
+              final int info, final int eventClock, final long[] extSeq) {
+        final boolean event = (info & INFO_EVENT) != 0;
+        final int clock = info & INFO_CLOCK;
+        countPayloadType(pt);
+        final long ext = extendTimestamp(extTimestamp, timestamp);
+        final double nowMs = (tsNanos - baseNanos) / 1e6;
+        stats.packet(frame, nowMs, sequence, ext, pt, marker, clock, event);
+        final long highestBefore = highest;
+        sequence(sequence, extSeq);
+        endNanos = Math.max(endNanos, tsNanos);
+        bytes += dataLength;
+        if (marker) {
+            markers++;
+        }
+        final boolean clear = srtp != RtpStep.SRTP_AUTH_FAILED;
+        if (srtp != RtpStep.SRTP_NONE) {
+            if (clear) {
+                srtpDecrypted++;
+            } else {
+                srtpAuthFailures++;
+            }
+        }
+        if (event && clear && payloadHead != -1) {
+            telephoneEvent(frame, tsNanos, timestamp, payloadHead, eventClock);
+        }
+        if (steps != null) {
+            if (steps.size() < maxSteps) {
+                steps.add(new RtpStep(frame, tsNanos, sequence, timestamp, pt, marker, dataLength, srtp, payloadHead));
+            } else {
+                stepsCut = true;
+            }
+        }
+        return highestBefore;
+    }
+
+    /** The carry bound of {@link #steps}. */
+    int maxSteps;
+
+    /** RTP timestamps extended past their 32-bit wrap, in a state shared by the streams of one conversation. */
+    static long extendTimestamp(final long[] st, final long raw) {
+        final long prev = st[0];
+        long ts = (prev & 0xFFFF_FFFF_0000_0000L) | raw;
+        if (ts + 0x8000_0000L < prev) {
+            ts += 0x1_0000_0000L;
+        } else if (prev + 0x8000_0000L < ts) {
+            ts -= 0x1_0000_0000L;
+        }
+        st[0] = ts;
+        return ts;
+    }
+
+    private void telephoneEvent(final long frame, final long tsNanos, final long timestamp, final int head,
+                                final int clock) {
+        final int code = head >>> 24;
+        final boolean end = (head & 0x0080_0000) != 0;
+        final int volume = (head >>> 16) & 0x3F;
+        final int duration = head & 0xFFFF;
+        final double ms = duration * 1000.0 / (clock > 0 ? clock : 8000);
+        if (eventIndex >= 0 && eventTimestamp == timestamp) {
+            final DtmfEvent cur = dtmf.get(eventIndex);
+            if (cur.event() == code) {
+                dtmf.set(eventIndex, new DtmfEvent(cur.source(), cur.digit(), code, cur.startNanos(),
+                    Math.max(cur.durationMs(), ms), volume, cur.ended() || end, cur.frame(), cur.ssrc(), cur.src(), cur.dst(),
+                    null));
+                return;
+            }
+        }
+        eventTimestamp = timestamp;
+        if (dtmf.isEmpty()) {
+            dtmf = new ArrayList<>(4);
+        }
+        dtmf.add(new DtmfEvent(DtmfEvent.RFC4733, DtmfEvent.digitOf(code), code, tsNanos, ms, volume, end, frame,
+            ssrc, src.toString(), dst.toString(), null));
+        eventIndex = dtmf.size() - 1;
+    }
+
+    /**
+     * Continues this stream, as read from an earlier capture file, with the packets its next part
+     * had in a later file (that part's {@link #steps()}), so the statistics are those of one
+     * reading of both files: the jitter, sequence and timestamp state run on from where this part
+     * ended. A payload type is judged by what this stream already knows of it (its SDP's codecs).
+     *
+     * @param baseNanos the time the statistics' milliseconds count from (the same as this part's)
+     */
+    public void continueWith(final List<RtpStep> next, final long baseNanos) {
+        if (seen == null || extTimestamp == null) {
+            throw new IllegalStateException("stream " + ssrcHex() + " was compacted: it cannot be continued");
+        }
+        final long[] ext = new long[1];
+        for (final RtpStep p : next) {
+            if (p.payloadType() != cachedPt) {
+                resolveKnown(p.payloadType());
+            }
+            take(p.frame(), p.tsNanos(), baseNanos, p.sequence(), p.timestamp(), p.payloadType(), p.marker(),
+                p.dataLength(), p.srtp(), p.payloadHead(), cachedInfo, cachedCodecClock, ext);
+        }
+    }
+
+    /** What the stream's codecs say of payload type {@code pt}, as the tracker resolves it without an SDP at hand. */
+    private void resolveKnown(final int pt) {
+        final String name = codecs.get(pt);
+        final boolean event = name != null ? name.regionMatches(true, 0, "telephone-event", 0, 15) : pt == 101;
+        int clock;
+        if (pt < 96) {
+            clock = ClockRates.staticRate(pt);
+        } else if (name == null || event) {
+            clock = 0;
+        } else {
+            final Integer c = codecClock.get(pt);
+            final int slash = name.indexOf('/');
+            clock = c != null && c != 0 ? c : ClockRates.byName(slash < 0 ? name : name.substring(0, slash));
+        }
+        final Integer codecRate = codecClock.get(pt);
+        cachedPt = pt;
+        cachedCodecClock = codecRate == null ? 8000 : codecRate;
+        cachedInfo = (clock & INFO_CLOCK) | (event ? INFO_EVENT : 0)
+            | (pt == 0 || pt == 8 || name != null && (name.regionMatches(true, 0, "PCMU/", 0, 5)
+                || name.regionMatches(true, 0, "PCMA/", 0, 5)) ? INFO_G711 : 0);
+    }
+
+    /** The packets of this part, when the tracker carried it (see {@link RtpStreamTracker#carry}); else empty. */
+    public List<RtpStep> steps() {
+        return steps == null ? List.of() : Collections.unmodifiableList(steps);
+    }
+
+    /** Whether the UDP heuristic found this stream's conversation (nothing announced it). */
+    public boolean heuristic() {
+        return heuristic;
+    }
+
+    /** Whether {@link #steps()} is only the start of this part (the carry bound was hit). */
+    public boolean stepsCut() {
+        return stepsCut;
+    }
+
+    private void readObject(final java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        audio = List.of();
     }
 
     /** One packet's payload for audio export. */

@@ -222,6 +222,27 @@ public final class RtpStreamTracker implements Tap {
         }
     }
 
+    /**
+     * Counts the statistics' milliseconds from {@code nanos} instead of the first frame this
+     * tracker sees: parts of one archive read apart share one time base. Before the first frame.
+     */
+    public void baseNanos(final long nanos) {
+        baseNanos = nanos;
+    }
+
+    private long carryUntil = Long.MIN_VALUE;
+    private int carryMax;
+
+    /**
+     * Keeps the packets ({@link RtpStream#steps()}) of each stream whose first packet came before
+     * {@code untilNanos}, at most {@code maxSteps} per stream: such a stream may be the rest of one
+     * an earlier capture file began, and is continued with them.
+     */
+    public void carry(final long untilNanos, final int maxSteps) {
+        carryUntil = untilNanos;
+        carryMax = maxSteps;
+    }
+
     @Override
     public boolean wants(final Class<? extends ProtocolEvent> type) {
         return type == RtpPacket.class || type == RtcpPacket.class || type == SdpBody.class || type == SipMessage.class;
@@ -255,10 +276,9 @@ public final class RtpStreamTracker implements Tap {
 
     // ------------------------------------------------------------------ RTP
 
-    /** Per payload type, what the SDP in force says: clock rate (low 24 bits) and these flags. */
-    private static final int INFO_EVENT = 1 << 24;
-    private static final int INFO_G711 = 1 << 25;
-    private static final int INFO_CLOCK = 0xFF_FFFF;
+    private static final int INFO_EVENT = RtpStream.INFO_EVENT;
+    private static final int INFO_G711 = RtpStream.INFO_G711;
+    private static final int INFO_CLOCK = RtpStream.INFO_CLOCK;
 
     private void rtp(final RtpPacket p) {
         RtpStream s = attached(p.flow(), p.direction().ordinal(), p.ssrc());
@@ -292,30 +312,10 @@ public final class RtpStreamTracker implements Tap {
             resolve(s, a == null ? null : a.media, pt);
         }
         final int info = s.cachedInfo;
-        final boolean event = (info & INFO_EVENT) != 0;
-        final int clock = info & INFO_CLOCK;
-        s.countPayloadType(pt);
-        final long ext = extendedTimestamp(s.extTimestamp, p.timestamp());
-        final double nowMs = (p.tsNanos() - baseNanos) / 1e6;
-        s.stats.packet(p.frame(), nowMs, p.sequence(), ext, pt, p.marker(), clock, event);
-        final long highestBefore = s.highestExtended();
-        s.sequence(p.sequence(), extSeq);
-        s.endNanos = Math.max(s.endNanos, p.tsNanos());
-        s.bytes += p.dataLength();
-        if (p.marker()) {
-            s.markers++;
-        }
+        final long highestBefore = s.take(p.frame(), p.tsNanos(), baseNanos, p.sequence(), p.timestamp(), pt, p.marker(),
+            p.dataLength(), p.srtp(), p.payloadHead(), info, s.cachedCodecClock, extSeq);
+        final long ext = s.extTimestamp[0]; // this packet's, extended
         final boolean clear = p.srtp() != RtpPacket.SRTP_AUTH_FAILED;
-        if (p.srtp() != RtpPacket.SRTP_NONE) {
-            if (clear) {
-                s.srtpDecrypted++;
-            } else {
-                s.srtpAuthFailures++;
-            }
-        }
-        if (event && clear && p.payloadHead() != -1) {
-            telephoneEvent(s, p, s.cachedCodecClock);
-        }
         if (clear && p.payload() != null && (info & INFO_G711) != 0) {
             if (s.audio.size() < AudioExport.MAX_SAMPLES / 80) {
                 if (s.audio.isEmpty()) {
@@ -380,6 +380,11 @@ public final class RtpStreamTracker implements Tap {
         final RtpStream s = new RtpStream(nextIndex++, p.flow(), p.direction().ordinal(), src, dst, p.ssrc(),
             p.overTcp() ? "tcp" : p.flow().transportName(), p.frame(), p.tsNanos());
         s.extTimestamp = extendedTimestamps.computeIfAbsent(p.flow(), k -> new long[] {0x1_0000_0000L});
+        s.heuristic = p.heuristic();
+        if (p.tsNanos() < carryUntil) {
+            s.steps = new ArrayList<>();
+            s.maxSteps = carryMax;
+        }
         streams.put(probe.copy(), s);
         young.add(s);
         final Object prev = bySsrc.putIfAbsent(s.ssrc(), s);
@@ -640,43 +645,6 @@ public final class RtpStreamTracker implements Tap {
     }
 
     /** Wireshark extends RTP timestamps per conversation (both directions, all sources share it). */
-    private static long extendedTimestamp(final long[] st, final long raw) {
-        final long prev = st[0];
-        long ts = (prev & 0xFFFF_FFFF_0000_0000L) | raw;
-        if (ts + 0x8000_0000L < prev) {
-            ts += 0x1_0000_0000L;
-        } else if (prev + 0x8000_0000L < ts) {
-            ts -= 0x1_0000_0000L;
-        }
-        st[0] = ts;
-        return ts;
-    }
-
-    private void telephoneEvent(final RtpStream s, final RtpPacket p, final int clock) {
-        final int head = p.payloadHead();
-        final int code = head >>> 24;
-        final boolean end = (head & 0x0080_0000) != 0;
-        final int volume = (head >>> 16) & 0x3F;
-        final int duration = head & 0xFFFF;
-        final double ms = duration * 1000.0 / (clock > 0 ? clock : 8000);
-        if (s.eventIndex >= 0 && s.eventTimestamp == p.timestamp()) {
-            final DtmfEvent cur = s.dtmf.get(s.eventIndex);
-            if (cur.event() == code) {
-                s.dtmf.set(s.eventIndex, new DtmfEvent(cur.source(), cur.digit(), code, cur.startNanos(),
-                    Math.max(cur.durationMs(), ms), volume, cur.ended() || end, cur.frame(), cur.ssrc(), cur.src(), cur.dst(),
-                    null));
-                return;
-            }
-        }
-        s.eventTimestamp = p.timestamp();
-        if (s.dtmf.isEmpty()) {
-            s.dtmf = new ArrayList<>(4);
-        }
-        s.dtmf.add(new DtmfEvent(DtmfEvent.RFC4733, DtmfEvent.digitOf(code), code, p.tsNanos(), ms, volume, end, p.frame(),
-            p.ssrc(), s.src().toString(), s.dst().toString(), null));
-        s.eventIndex = s.dtmf.size() - 1;
-    }
-
     private void interval(final RtpStream s, final RtpPacket p, final long highestBefore) {
         final IntervalState st = intervalState.computeIfAbsent(s, k -> new IntervalState());
         final long bucket = Math.floorDiv(p.tsNanos() - baseNanos, intervalNanos);

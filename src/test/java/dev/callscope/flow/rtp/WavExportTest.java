@@ -103,7 +103,7 @@ class WavExportTest {
         final byte[] loud = new byte[160]; // µ-law 0x00 is the most negative level
         for (final int seq : new int[] {1, 2, 4, 5}) {
             t.onEvent(new RtpPacket(seq, 1_000_000_000L + seq * 20_000_000L, key, Direction.A_TO_B, false, 0, seq, seq * 160L,
-                0x1234, 0, false, false, 172, 160, 0, loud, false, RtpPacket.SRTP_NONE));
+                0x1234, 0, false, false, 172, 160, 0, loud, false, RtpPacket.SRTP_NONE, false));
         }
         final RtpStream s = t.streams().get(0);
         assertThat(s.lost()).isEqualTo(1);

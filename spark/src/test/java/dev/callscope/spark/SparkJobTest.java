@@ -1,0 +1,196 @@
+package dev.callscope.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.callscope.cli.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job in local mode on one capture of many calls cut into time-ordered files (calls and
+ * streams crossing each cut) gives what {@code callscope calls --json} and {@code rtp --json} give
+ * on the whole capture.
+ */
+class SparkJobTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FILES = 6;
+
+    @TempDir
+    static Path dir;
+    static Path whole;
+    static List<Path> parts;
+    static SparkSession spark;
+
+    @BeforeAll
+    static void captures() throws IOException {
+        // 240 calls, one every 150 ms, 4 s of RTP each: ~28 calls up at any time, ~37 s in all, so
+        // each of the 6 cuts (every ~6 s) falls inside a few dozen calls and their streams
+        whole = SplitCaptures.whole(dir, 240, 150, 4_000);
+        parts = SplitCaptures.split(whole, Files.createDirectories(dir.resolve("parts")), FILES);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    private static SparkSession reader() {
+        if (spark == null) {
+            spark = SparkSession.builder().master("local[1]").appName("read").config("spark.ui.enabled", "false").getOrCreate();
+        }
+        return spark;
+    }
+
+    private static JsonNode cli(final String... args) throws IOException {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        assertThat(code).as(err.toString()).isZero();
+        return JSON.readTree(out.toString());
+    }
+
+    private static List<JsonNode> table(final Path output, final String name, final String format) throws IOException {
+        final List<JsonNode> rows = new ArrayList<>();
+        final var df = "jsonl".equals(format) ? reader().read().json(output.resolve(name).toString())
+            : reader().read().parquet(output.resolve(name).toString());
+        for (final String line : df.toJSON().collectAsList()) {
+            rows.add(JSON.readTree(line));
+        }
+        return rows;
+    }
+
+    private static int run(final String... args) {
+        final int code = SparkMain.run(args);
+        // SparkMain stops its session; the reader's is made again when needed
+        spark = null;
+        return code;
+    }
+
+    @Test
+    void partsJoinedAcrossFilesEqualTheWholeCapture() throws IOException {
+        final Path out = dir.resolve("out");
+        final List<String> args = new ArrayList<>(List.of("--master", "local[2]"));
+        parts.forEach(p -> args.add(p.toString()));
+        args.add(out.toString());
+        assertThat(run(args.toArray(String[]::new))).isZero();
+
+        final JsonNode calls = cli("calls", "--json", whole.toString()).get("calls");
+        final List<JsonNode> sparkCalls = table(out, "calls", "parquet");
+        assertThat(calls.size()).isEqualTo(240);
+        final Map<String, JsonNode> byId = new HashMap<>();
+        sparkCalls.forEach(c -> assertThat(byId.put(c.get("call_id").asText(), c)).as("one row per call").isNull());
+        int joined = 0;
+        for (final JsonNode c : calls) {
+            final JsonNode s = byId.get(c.get("call_id").asText());
+            assertThat(s).as(c.get("call_id").asText()).isNotNull();
+            assertThat(s.get("state").asText()).isEqualTo(c.get("state").asText());
+            assertThat(s.get("message_count").asInt()).isEqualTo(c.get("message_count").asInt());
+            assertThat(s.get("transactions").asInt()).isEqualTo(c.get("transactions").asInt());
+            assertThat(s.get("last_final_response").asInt()).isEqualTo(c.get("last_final_response").asInt());
+            assertThat(s.get("ts").asText()).isEqualTo(c.get("ts").asText());
+            assertThat(s.at("/timings/duration_s").asDouble()).isCloseTo(c.at("/timings/duration_s").asDouble(), within(1e-6));
+            assertThat(s.at("/timings/setup_time_ms").asDouble()).isCloseTo(c.at("/timings/setup_time_ms").asDouble(), within(1e-6));
+            assertThat(s.get("media").toString()).isEqualTo(c.get("media").toString());
+            assertThat(s.get("messages").size()).isEqualTo(c.get("messages").size());
+            if (s.has("files") && s.get("files").size() > 1) {
+                joined++;
+            }
+        }
+        assertThat(sparkCalls).hasSize(calls.size());
+        assertThat(joined).as("calls that crossed a cut").isGreaterThan(FILES);
+
+        final JsonNode streams = cli("rtp", "--json", whole.toString()).get("streams");
+        final List<JsonNode> sparkStreams = table(out, "rtp_streams", "parquet");
+        final Map<String, JsonNode> byKey = new HashMap<>();
+        sparkStreams.forEach(st -> assertThat(byKey.put(key(st), st)).as("one row per stream").isNull());
+        int crossed = 0;
+        long lost = 0;
+        for (final JsonNode c : streams) {
+            final JsonNode s = byKey.get(key(c));
+            assertThat(s).as(key(c)).isNotNull();
+            assertThat(s.get("packets").asLong()).as(key(c)).isEqualTo(c.get("packets").asLong());
+            assertThat(s.get("expected").asLong()).as(key(c)).isEqualTo(c.get("expected").asLong());
+            assertThat(s.get("lost").asLong()).as(key(c)).isEqualTo(c.get("lost").asLong());
+            assertThat(s.get("sequence_errors").asLong()).as(key(c)).isEqualTo(c.get("sequence_errors").asLong());
+            assertThat(s.get("bytes").asLong()).as(key(c)).isEqualTo(c.get("bytes").asLong());
+            assertThat(s.get("mean_jitter_ms").asDouble()).as(key(c)).isCloseTo(c.get("mean_jitter_ms").asDouble(), within(0.01));
+            assertThat(s.get("max_jitter_ms").asDouble()).as(key(c)).isCloseTo(c.get("max_jitter_ms").asDouble(), within(0.01));
+            assertThat(s.get("max_delta_ms").asDouble()).as(key(c)).isCloseTo(c.get("max_delta_ms").asDouble(), within(0.01));
+            assertThat(s.get("start").asText()).isEqualTo(c.get("start").asText());
+            assertThat(s.get("end").asText()).isEqualTo(c.get("end").asText());
+            lost += c.get("lost").asLong();
+            if (s.has("files") && s.get("files").size() > 1) {
+                crossed++;
+            }
+        }
+        assertThat(sparkStreams).hasSize(streams.size());
+        assertThat(crossed).as("streams that crossed a cut").isGreaterThan(2 * FILES);
+        assertThat(lost).as("the test capture has loss to join").isGreaterThan(100);
+
+        // each call's messages are sip_messages rows, each with the file it came from
+        final List<JsonNode> messages = table(out, "sip_messages", "parquet");
+        assertThat(messages).hasSize(240 * 7);
+        assertThat(messages).allSatisfy(m -> assertThat(m.get("file").asText()).contains("part-"));
+        assertThat(Files.list(out.resolve("calls")).map(p -> p.getFileName().toString())).contains("day=2024-01-01");
+    }
+
+    private static String key(final JsonNode s) {
+        return s.get("ssrc").asText() + " " + s.get("src").asText() + " " + s.get("dst").asText();
+    }
+
+    @Test
+    void badFilesAreInputErrorsAndTheJobGoesOn() throws IOException {
+        final Path bad = Files.createDirectories(dir.resolve("bad"));
+        final Path text = Files.writeString(bad.resolve("notes.pcap"), "not a capture at all\n");
+        final byte[] head = Files.readAllBytes(parts.get(0));
+        final Path cut = bad.resolve("cut.pcap");
+        Files.write(cut, java.util.Arrays.copyOf(head, 24 + 16 + 30)); // header, one record header, part of its data
+        final Path gz = bad.resolve("part-01.pcap.gz");
+        try (var o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(parts.get(1), o);
+        }
+        final Path out = dir.resolve("out-bad");
+        assertThat(run("--master", "local[2]", "--format", "jsonl", bad.resolve("*").toString(), out.toString())).isZero();
+        final List<JsonNode> errors = table(out, "input_errors", "jsonl");
+        assertThat(errors).extracting(e -> Path.of(e.get("file").asText()).getFileName().toString())
+            .containsExactlyInAnyOrder("notes.pcap", "cut.pcap");
+        final Map<String, JsonNode> byName = new HashMap<>();
+        errors.forEach(e -> byName.put(Path.of(e.get("file").asText()).getFileName().toString(), e));
+        assertThat(byName.get("notes.pcap").get("kind").asText()).isEqualTo("not_a_capture");
+        assertThat(byName.get("cut.pcap").get("kind").asText()).isEqualTo("truncated");
+        assertThat(byName.get("cut.pcap").get("frames_read").asLong()).isZero();
+        // the gzip file was read whole: its calls are there
+        final JsonNode one = cli("calls", "--json", parts.get(1).toString());
+        assertThat(table(out, "calls", "jsonl")).hasSize(one.get("calls").size());
+    }
+
+    @Test
+    void usageAndMissingInputAreOneLineAndAnExitCode() {
+        assertThat(run("--master", "local[1]", dir.resolve("nothing-here-*.pcap").toString(), dir.resolve("o").toString()))
+            .isEqualTo(SparkMain.INPUT);
+        assertThat(run("only-one-argument")).isEqualTo(SparkMain.USAGE);
+        assertThat(run("--format", "csv", parts.get(0).toString(), dir.resolve("o2").toString())).isEqualTo(SparkMain.USAGE);
+    }
+
+    static String read(final Path p) throws IOException {
+        return Files.readString(p, StandardCharsets.UTF_8);
+    }
+}

@@ -76,6 +76,7 @@ final class CallMerge {
         final List<String> out = new ArrayList<>();
         for (final SipCall c : t.sip().calls()) {
             final ObjectNode call = SipViews.call(c, true, null);
+            call.remove("streams"); // the call's streams are rtp_streams rows naming it (read without RTP here)
             // what the replay cannot know: frames, files and transports of the original messages
             final ArrayNode messages = (ArrayNode) call.get("messages");
             if (messages != null) {

@@ -182,6 +182,36 @@ class SparkJobTest {
         assertThat(table(out, "calls", "jsonl")).hasSize(one.get("calls").size());
     }
 
+    /** samples/rotated: the project's recorded call cut in two by editcap reads as the uncut capture. */
+    @Test
+    void rotatedSampleIsTheWholeCall() throws IOException {
+        final Path root = Path.of(System.getProperty("callscope.root", ".."));
+        final Path out = dir.resolve("out-rotated");
+        assertThat(run("--master", "local[1]", "--format", "jsonl", root.resolve("samples/rotated/sip-call-1.pcap").toString(),
+            root.resolve("samples/rotated/sip-call-2.pcap").toString(), out.toString())).isZero();
+        final String whole = root.resolve("samples/sip-call.pcap").toString();
+        final JsonNode call = cli("calls", "--json", whole).get("calls").get(0);
+        final List<JsonNode> calls = table(out, "calls", "jsonl");
+        assertThat(calls).hasSize(1);
+        final JsonNode joined = calls.get(0);
+        assertThat(joined.get("files")).hasSize(2);
+        for (final String f : List.of("call_id", "state", "message_count", "transactions", "timings", "media", "dialogs")) {
+            assertThat(joined.get(f)).as(f).isEqualTo(call.get(f));
+        }
+        final Map<String, JsonNode> streams = new HashMap<>();
+        table(out, "rtp_streams", "jsonl").forEach(st -> streams.put(key(st), st));
+        final JsonNode expected = cli("rtp", "--json", whole).get("streams");
+        assertThat(streams).hasSize(expected.size());
+        for (final JsonNode e : expected) {
+            final JsonNode s = streams.get(key(e));
+            for (final String f : List.of("packets", "lost", "expected", "mean_jitter_ms", "max_jitter_ms", "max_delta_ms",
+                "max_skew_ms", "start", "end", "codec")) {
+                assertThat(s.get(f)).as(key(e) + " " + f).isEqualTo(e.get(f));
+            }
+            assertThat(s.get("call_ids").get(0).asText()).isEqualTo(call.get("call_id").asText());
+        }
+    }
+
     @Test
     void usageAndMissingInputAreOneLineAndAnExitCode() {
         assertThat(run("--master", "local[1]", dir.resolve("nothing-here-*.pcap").toString(), dir.resolve("o").toString()))

@@ -221,15 +221,7 @@ public final class DubboView {
             o.putNull("latency_ms");
             o.putNull("response_frame");
         } else {
-            final ObjectNode st = o.putObject("status");
-            st.put("code", r.status());
-            st.put("name", r.statusName());
-            o.put("result_kind", r.body().resultKind());
-            o.put("exception_class", r.body().exceptionClass());
-            o.put("exception_message", r.body().exceptionMessage());
-            o.put("result", r.status() == 20 ? r.body().value() : r.body().errorMessage());
-            o.put("latency_ms", msValue(x.latencyNanos()));
-            o.put("response_frame", r.frame());
+            answer(o, r, x.latencyNanos());
         }
         o.put("timeout", x.timedOut());
         o.put("timeout_ms", x.timeoutNanos() < 0 ? null : x.timeoutNanos() / 1_000_000L);
@@ -243,6 +235,55 @@ public final class DubboView {
             o.put("response_bytes", r.frameBytes());
         }
         o.put("broken", q.broken() || (r != null && r.broken()));
+        return o;
+    }
+
+    /** An exchange record's fields that its response gives (status, result, latency, response frame). */
+    private static void answer(final ObjectNode o, final DubboFrame r, final long latencyNanos) {
+        final ObjectNode st = o.putObject("status");
+        st.put("code", r.status());
+        st.put("name", r.statusName());
+        o.put("result_kind", r.body().resultKind());
+        o.put("exception_class", r.body().exceptionClass());
+        o.put("exception_message", r.body().exceptionMessage());
+        o.put("result", r.status() == 20 ? r.body().value() : r.body().errorMessage());
+        o.put("latency_ms", msValue(latencyNanos));
+        o.put("response_frame", r.frame());
+    }
+
+    /**
+     * Completes the record of an exchange left unanswered at the end of one capture file with its
+     * response from the next file ({@code response}: a record of {@link #response}), as one reading of
+     * both files would have written it: answered, its latency, late against its timeout.
+     */
+    public static void answered(final ObjectNode exchange, final ObjectNode response, final long latencyNanos) {
+        exchange.put("state", "answered");
+        exchange.set("status", response.get("status"));
+        for (final String f : List.of("result_kind", "exception_class", "exception_message", "result")) {
+            exchange.set(f, response.get(f));
+        }
+        exchange.put("latency_ms", msValue(latencyNanos));
+        exchange.set("response_frame", response.get("frame"));
+        final int status = response.path("status").path("code").asInt();
+        exchange.put("timeout", status == 30 || status == 31);
+        final com.fasterxml.jackson.databind.JsonNode timeout = exchange.get("timeout_ms");
+        exchange.put("late", timeout != null && timeout.isNumber() && timeout.asLong() > 0
+            && latencyNanos > timeout.asLong() * 1_000_000L);
+        exchange.set("response_bytes", response.get("bytes"));
+        exchange.put("broken", exchange.path("broken").asBoolean() || response.path("broken").asBoolean());
+    }
+
+    /** A response without its request: what {@link #answered} takes from it, with its frame, bytes and time. */
+    public static ObjectNode response(final DubboFrame r) {
+        final ObjectNode o = Json.object();
+        o.put("ts", Timestamps.iso(r.tsNanos()));
+        o.put("frame", r.frame());
+        answer(o, r, -1);
+        o.remove("latency_ms");
+        o.remove("response_frame");
+        o.put("request_id", Long.toString(r.requestId()));
+        o.put("bytes", r.frameBytes());
+        o.put("broken", r.broken());
         return o;
     }
 

@@ -126,7 +126,13 @@ public final class CaptureJob {
             .groupByKey()
             .flatMap(g -> StreamMerge.merge(g._2(), o).iterator())
             .map(j -> new Tuple2<>("rtp_streams", j));
-        final JavaRDD<Tuple2<String, String>> all = rows.union(calls).union(streams);
+        final JavaRDD<Tuple2<String, String>> exchanges = parts
+            .filter(p -> p instanceof Part.DubboPart)
+            .mapToPair(p -> new Tuple2<>(((Part.DubboPart) p).key(), (Part.DubboPart) p))
+            .groupByKey()
+            .flatMap(g -> DubboMerge.merge(g._2()).iterator())
+            .map(j -> new Tuple2<>("dubbo_exchanges", j));
+        final JavaRDD<Tuple2<String, String>> all = rows.union(calls).union(streams).union(exchanges);
         all.persist(StorageLevel.MEMORY_AND_DISK());
         final Map<String, Long> counts = new LinkedHashMap<>();
         final Map<String, Long> byTable = all.map(Tuple2::_1).countByValue();
@@ -145,7 +151,7 @@ public final class CaptureJob {
                 ? functions.substring(functions.col(dayFrom), 1, 10) : functions.lit(null).cast("string"));
             final var w = df.write().mode(settings.overwrite() ? "overwrite" : "errorifexists").partitionBy("day");
             if ("jsonl".equals(settings.format())) {
-                w.json(dir);
+                w.option("ignoreNullFields", "false").json(dir); // the CLI's records name their nulls
             } else {
                 w.parquet(dir);
             }

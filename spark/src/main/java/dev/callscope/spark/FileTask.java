@@ -7,6 +7,7 @@ import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.dissect.rtp.RtpDissector;
+import dev.callscope.dissect.dubbo.DubboFrame;
 import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.engine.Engine;
 import dev.callscope.engine.EngineOptions;
@@ -122,12 +123,7 @@ public final class FileTask {
         t.sip().closeAll();
         calls(file, o, t, span, out);
         streams(file, o, t, span, out);
-        final List<ObjectNode> exchanges = new ArrayList<>();
-        DubboView.merged(t.dubbo(), exchanges::add);
-        for (final ObjectNode x : exchanges) {
-            x.put("file", file.path());
-            out.add(new Part.Row("dubbo_exchanges", x.toString()));
-        }
+        dubbo(file, o, t, span, out);
         t.webrtc().sessions().forEach(s -> {
             final ObjectNode n = WebrtcViews.session(s);
             n.put("file", file.path());
@@ -177,6 +173,38 @@ public final class FileTask {
                 tailOpen, json.toString(), state, headOpen ? new ArrayList<>(s.steps()) : List.of(), s.stepsCut(),
                 new ArrayList<>(s.callIds()), s.heuristic()));
         }
+    }
+
+    private static void dubbo(final InputFile file, final JobOptions o, final Trackers t, final Span span, final List<Part> out) {
+        final List<ObjectNode> exchanges = new ArrayList<>();
+        DubboView.merged(t.dubbo(), exchanges::add);
+        for (final ObjectNode x : exchanges) {
+            x.put("file", file.path());
+            if ("dubbo".equals(x.path("protocol").asText()) && "unanswered_at_end".equals(x.path("state").asText())) {
+                final String key = x.path("connection").path("client").asText() + ' ' + x.path("connection").path("server").asText()
+                    + ' ' + x.path("request_id").asText();
+                out.add(new Part.DubboPart(key, file.order(), nanos(x.path("ts").asText()), true, x.toString()));
+            } else {
+                out.add(new Part.Row("dubbo_exchanges", x.toString()));
+            }
+        }
+        final long headEnd = span.first + o.carryWindowNanos();
+        for (final DubboFrame r : t.dubbo().unmatchedResponses()) {
+            if (r.tsNanos() >= headEnd) {
+                continue;
+            }
+            final boolean aToB = r.direction() == dev.callscope.core.Direction.A_TO_B;
+            final String server = (aToB ? r.flow().endpointA() : r.flow().endpointB()).toString();
+            final String client = (aToB ? r.flow().endpointB() : r.flow().endpointA()).toString();
+            final ObjectNode n = DubboView.response(r);
+            n.put("file", file.path());
+            out.add(new Part.DubboPart(client + ' ' + server + ' ' + r.requestId(), file.order(), r.tsNanos(), false, n.toString()));
+        }
+    }
+
+    private static long nanos(final String iso) {
+        final java.time.Instant i = java.time.Instant.parse(iso);
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
     static byte[] serialize(final RtpStream s) {

@@ -46,6 +46,16 @@ public sealed interface Part extends Serializable {
     }
 
     /**
+     * A Dubbo request a file ended without an answer to, or an answer near a file's start whose
+     * request the file did not hold: joined when the answer follows its request in a later file.
+     *
+     * @param key client, server and request id
+     * @param json the exchange's record (a request) or the response's ({@code DubboView.response})
+     */
+    record DubboPart(String key, int fileOrder, long tsNanos, boolean request, String json) implements Part {
+    }
+
+    /**
      * One SIP message as it crossed the wire, to be read again.
      *
      * @param transport "UDP", "TCP", "TLS" or "WS" as the dissector named it

@@ -63,6 +63,31 @@ final class SplitCaptures {
             && f.capLen == RTP_AT + 12 + SyntheticCalls.SAMPLES_PER_PACKET;
     }
 
+    /** Cuts a capture in two: frames 1 to {@code lastOfFirst} in one file, the rest in the other. */
+    static List<Path> cut(final Path whole, final Path dir, final long lastOfFirst) throws IOException {
+        final List<Path> files = List.of(dir.resolve("cut-1.pcap"), dir.resolve("cut-2.pcap"));
+        final PcapWriter[] w = new PcapWriter[2];
+        try (PacketSource in = CaptureFiles.open(whole.toString())) {
+            final RawFrame f = new RawFrame();
+            long n = 0;
+            while (in.next(f)) {
+                final int i = ++n <= lastOfFirst ? 0 : 1;
+                if (w[i] == null) {
+                    w[i] = new PcapWriter(new BufferedOutputStream(Files.newOutputStream(files.get(i))), f.linkType, 262_144, true,
+                        java.nio.ByteOrder.LITTLE_ENDIAN);
+                }
+                w[i].write(f);
+            }
+        } finally {
+            for (final PcapWriter x : w) {
+                if (x != null) {
+                    x.close();
+                }
+            }
+        }
+        return files;
+    }
+
     /** Cuts a capture into {@code n} files of equal time spans, in order. */
     static List<Path> split(final Path whole, final Path dir, final int n) throws IOException {
         long first = Long.MAX_VALUE;

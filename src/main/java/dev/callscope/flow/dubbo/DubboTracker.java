@@ -184,6 +184,8 @@ public final class DubboTracker implements Tap {
     /** provider endpoint + consumer host → when a connection between them last closed */
     private final Map<String, Long> lastClosed = new HashMap<>();
     private final List<Anomaly> anomalies = new ArrayList<>();
+    /** Responses without their request in the capture, the first ones (bounded like the pending requests). */
+    private final List<DubboFrame> unmatchedResponses = new ArrayList<>();
     private long nextIndex = 1;
     private long requests;
     private long responses;
@@ -689,6 +691,9 @@ public final class DubboTracker implements Tap {
         final DubboExchange x = o.pending[1 - di].remove(f.requestId());
         if (x == null) {
             unmatched++;
+            if (unmatchedResponses.size() < bounds.maxPendingPerConnection()) {
+                unmatchedResponses.add(f);
+            }
             anomaly(new Anomaly("dubbo.unmatched_response", Severity.INFO, f.frame(), -1,
                 "response to request id " + f.requestId() + " on " + o.conn + " without a request in the capture"));
             return;
@@ -901,6 +906,14 @@ public final class DubboTracker implements Tap {
     // ------------------------------------------------------------------ results
 
     /** Calls in order of request (the first {@code maxExchanges}; none with {@link #stream}). */
+    /**
+     * The responses whose request the capture did not hold (at most {@code --max-dubbo-pending} of
+     * them): in a file that continues another, answers to requests the earlier file ends with.
+     */
+    public List<DubboFrame> unmatchedResponses() {
+        return java.util.Collections.unmodifiableList(unmatchedResponses);
+    }
+
     public List<DubboExchange> exchanges() {
         return Collections.unmodifiableList(exchanges);
     }

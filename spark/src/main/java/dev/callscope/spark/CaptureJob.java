@@ -42,6 +42,21 @@ public final class CaptureJob {
     private CaptureJob() {
     }
 
+    private static final org.apache.spark.sql.types.StructType LINES = new org.apache.spark.sql.types.StructType()
+        .add("value", org.apache.spark.sql.types.DataTypes.StringType)
+        .add("day", org.apache.spark.sql.types.DataTypes.StringType);
+
+    /** The UTC day of a record: its "ts", else "first_ts" (sessions), else "first" (input errors); null without one. */
+    static String day(final String json) {
+        for (final String f : List.of("\"ts\":\"", "\"first_ts\":\"", "\"first\":\"")) {
+            final int i = json.indexOf(f);
+            if (i >= 0 && i + f.length() + 10 <= json.length()) {
+                return json.substring(i + f.length(), i + f.length() + 10);
+            }
+        }
+        return null;
+    }
+
     /** Lists the files named by paths, globs or directories (a directory: the files in it, not hidden ones). */
     static List<FileStatus> list(final List<String> inputs, final Configuration conf) throws IOException {
         final List<FileStatus> out = new ArrayList<>();
@@ -132,7 +147,13 @@ public final class CaptureJob {
             .groupByKey()
             .flatMap(g -> DubboMerge.merge(g._2()).iterator())
             .map(j -> new Tuple2<>("dubbo_exchanges", j));
-        final JavaRDD<Tuple2<String, String>> all = rows.union(calls).union(streams).union(exchanges);
+        final JavaRDD<Tuple2<String, String>> sessions = parts
+            .filter(p -> p instanceof Part.WebrtcPart)
+            .mapToPair(p -> new Tuple2<>(((Part.WebrtcPart) p).key(), ((Part.WebrtcPart) p).json()))
+            .groupByKey()
+            .flatMap(g -> WebrtcMerge.merge(g._2()).iterator())
+            .map(j -> new Tuple2<>("webrtc_sessions", j));
+        final JavaRDD<Tuple2<String, String>> all = rows.union(calls).union(streams).union(exchanges).union(sessions);
         all.persist(StorageLevel.MEMORY_AND_DISK());
         final Map<String, Long> counts = new LinkedHashMap<>();
         final Map<String, Long> byTable = all.map(Tuple2::_1).countByValue();
@@ -143,17 +164,24 @@ public final class CaptureJob {
             if (n == 0) {
                 continue;
             }
-            final Dataset<String> json = spark.createDataset(all.filter(t -> t._1().equals(table)).map(Tuple2::_2).rdd(),
-                Encoders.STRING());
-            Dataset<Row> df = spark.read().json(json);
-            final String dayFrom = "input_errors".equals(table) ? "first" : "ts";
-            df = df.withColumn("day", java.util.Arrays.asList(df.columns()).contains(dayFrom)
-                ? functions.substring(functions.col(dayFrom), 1, 10) : functions.lit(null).cast("string"));
-            final var w = df.write().mode(settings.overwrite() ? "overwrite" : "errorifexists").partitionBy("day");
+            final JavaRDD<String> records = all.filter(t -> t._1().equals(table)).map(Tuple2::_2);
+            final String mode = settings.overwrite() ? "overwrite" : "errorifexists";
             if ("jsonl".equals(settings.format())) {
-                w.option("ignoreNullFields", "false").json(dir); // the CLI's records name their nulls
+                // the records as the CLI writes them, field for field (a round trip through a schema would
+                // drop empty objects and reorder fields)
+                final JavaRDD<Row> lines = records.map(j -> org.apache.spark.sql.RowFactory.create(j, day(j)));
+                spark.createDataFrame(lines, LINES).write().mode(mode).partitionBy("day").text(dir);
             } else {
-                w.parquet(dir);
+                Dataset<Row> df = spark.read().json(spark.createDataset(records.rdd(), Encoders.STRING()));
+                final List<org.apache.spark.sql.Column> times = new ArrayList<>();
+                for (final String c : List.of("ts", "first_ts", "first")) {
+                    if (java.util.Arrays.asList(df.columns()).contains(c)) {
+                        times.add(functions.col(c));
+                    }
+                }
+                df = df.withColumn("day", times.isEmpty() ? functions.lit(null).cast("string")
+                    : functions.substring(functions.coalesce(times.toArray(org.apache.spark.sql.Column[]::new)), 1, 10));
+                df.write().mode(mode).partitionBy("day").parquet(dir);
             }
         }
         parts.unpersist();

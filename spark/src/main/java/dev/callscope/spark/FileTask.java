@@ -127,7 +127,8 @@ public final class FileTask {
         t.webrtc().sessions().forEach(s -> {
             final ObjectNode n = WebrtcViews.session(s);
             n.put("file", file.path());
-            out.add(new Part.Row("webrtc_sessions", n.toString()));
+            final String key = WebrtcMerge.key(n);
+            out.add(key == null ? new Part.Row("webrtc_sessions", n.toString()) : new Part.WebrtcPart(key, n.toString()));
         });
         return out;
     }

@@ -55,6 +55,10 @@ public sealed interface Part extends Serializable {
     record DubboPart(String key, int fileOrder, long tsNanos, boolean request, String json) implements Part {
     }
 
+    /** The part of one ICE session (its ufrag pair) one file held. */
+    record WebrtcPart(String key, String json) implements Part {
+    }
+
     /**
      * One SIP message as it crossed the wire, to be read again.
      *

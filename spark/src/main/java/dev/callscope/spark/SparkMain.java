@@ -109,6 +109,11 @@ public final class SparkMain implements Callable<Integer> {
         } else if (System.getProperty("spark.master") == null) {
             b.master("local[*]").config("spark.ui.enabled", "false");
         }
+        final String m = master != null ? master : System.getProperty("spark.master", "local[*]");
+        if (m.startsWith("local") && System.getProperty("spark.driver.host") == null) {
+            // everything in this JVM: no need to find this machine's address (which may not resolve)
+            b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        }
         final SparkSession spark = b.getOrCreate();
         try {
             final CaptureJob.Summary s = CaptureJob.run(spark, inputs, output, new CaptureJob.Settings(format, overwrite,

@@ -54,7 +54,8 @@ class SparkJobTest {
 
     private static SparkSession reader() {
         if (spark == null) {
-            spark = SparkSession.builder().master("local[1]").appName("read").config("spark.ui.enabled", "false").getOrCreate();
+            spark = SparkSession.builder().master("local[1]").appName("read").config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
         }
         return spark;
     }
@@ -72,7 +73,7 @@ class SparkJobTest {
         if ("jsonl".equals(format)) {
             // the files as written (Spark's reader would drop the null fields the CLI's records have)
             try (var files = Files.walk(output.resolve(name))) {
-                for (final Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+                for (final Path f : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
                     for (final String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
                         rows.add(JSON.readTree(line));
                     }
@@ -253,6 +254,48 @@ class SparkJobTest {
         assertThat(slow.get("state").asText()).isEqualTo("answered");
         assertThat(slow.get("late").asBoolean()).isTrue();
         assertThat(slow.get("latency_ms").asDouble()).isEqualTo(1506.874);
+    }
+
+    /**
+     * samples/webrtc/chromium-loopback.pcap cut before frame 229 (a consent check): the ICE session
+     * of both files is one row whose STUN, candidate-pair, SRTP/SRTCP and leg counts and span equal
+     * the CLI's on the uncut capture, with the DTLS handshake of the first file.
+     */
+    @Test
+    void webrtcSessionPartsAreOneSession() throws IOException {
+        final Path root = Path.of(System.getProperty("callscope.root", ".."));
+        final Path whole = root.resolve("samples/webrtc/chromium-loopback.pcap");
+        final List<Path> cut = SplitCaptures.cut(whole, Files.createDirectories(dir.resolve("webrtc")), 228);
+        final Path out = dir.resolve("out-webrtc");
+        assertThat(run("--master", "local[1]", "--format", "jsonl", cut.get(0).toString(), cut.get(1).toString(), out.toString()))
+            .isZero();
+        final List<JsonNode> sessions = table(out, "webrtc_sessions", "jsonl");
+        final JsonNode expected = cli("webrtc", "--json", whole.toString()).get("sessions");
+        assertThat(sessions).hasSize(1);
+        assertThat(expected).hasSize(1);
+        final JsonNode s = sessions.get(0);
+        final JsonNode e = expected.get(0);
+        assertThat(s.get("files")).hasSize(2);
+        for (final String f : List.of("ufrags", "first_ts", "duration_s", "stun_messages", "stun_transactions", "stun_answered",
+            "srtp_packets", "srtcp_packets", "legs", "flows")) {
+            assertThat(s.get(f)).as(f).isEqualTo(e.get(f));
+        }
+        // per candidate pair: every count (the consent check after the cut included); the mean round trip
+        // and consent interval are the parts' (docs/spark.md)
+        assertThat(s.get("pairs")).hasSize(e.get("pairs").size());
+        for (int i = 0; i < e.get("pairs").size(); i++) {
+            final JsonNode ep = e.get("pairs").get(i);
+            final JsonNode sp = s.get("pairs").get(i);
+            final String pair = "pair " + i + " ";
+            ep.fieldNames().forEachRemaining(f -> {
+                if (!f.equals("rtt_ms") && !f.equals("consent_interval_ms")) {
+                    assertThat(sp.get(f)).as(pair + f).isEqualTo(ep.get(f));
+                }
+            });
+        }
+        assertThat(s.at("/nominated_pair/consent_checks")).isEqualTo(e.at("/nominated_pair/consent_checks"));
+        assertThat(s.at("/dtls/handshake")).isEqualTo(e.at("/dtls/handshake"));
+        assertThat(s.at("/dtls/cipher_suite")).isEqualTo(e.at("/dtls/cipher_suite"));
     }
 
     @Test

@@ -31,6 +31,9 @@ final class CallMerge {
     private CallMerge() {
     }
 
+    /** The dissectors, found once per task thread (not once per call): each engine run uses them in turn. */
+    private static final ThreadLocal<DissectorRegistry> REGISTRY = ThreadLocal.withInitial(() -> DissectorRegistry.builtIn(Set.of()));
+
     static List<String> merge(final Iterable<Part.CallPart> group, final JobOptions o) {
         final List<Part.CallPart> parts = new ArrayList<>();
         group.forEach(parts::add);
@@ -65,7 +68,7 @@ final class CallMerge {
         limits.callLingerNanos = o.lingerNanos();
         final Trackers t = Trackers.of(limits);
         t.rtp().baseNanos(o.baseNanos());
-        final Engine engine = new Engine(DissectorRegistry.builtIn(Set.of()), new EngineOptions(limits, List.of()), t.taps());
+        final Engine engine = new Engine(REGISTRY.get(), new EngineOptions(limits, List.of()), t.taps());
         try {
             engine.run(new WireSource(wire));
         } catch (final IOException e) {

@@ -42,6 +42,8 @@ public final class CaptureJob {
     private CaptureJob() {
     }
 
+    private static final long RECORDS_PER_FILE = 200_000;
+
     private static final org.apache.spark.sql.types.StructType LINES = new org.apache.spark.sql.types.StructType()
         .add("value", org.apache.spark.sql.types.DataTypes.StringType)
         .add("day", org.apache.spark.sql.types.DataTypes.StringType);
@@ -126,6 +128,7 @@ public final class CaptureJob {
         final JavaRDD<Part> parts = jsc.parallelize(files, Math.max(1, files.size()))
             .flatMap(f -> FileTask.read(f, o).iterator());
         parts.persist(StorageLevel.MEMORY_AND_DISK());
+        parts.count(); // every file read once, before the joins below read the parts concurrently
         final JavaRDD<Tuple2<String, String>> rows = parts
             .filter(p -> p instanceof Part.Row)
             .map(p -> new Tuple2<>(((Part.Row) p).table(), ((Part.Row) p).json()));
@@ -164,7 +167,10 @@ public final class CaptureJob {
             if (n == 0) {
                 continue;
             }
-            final JavaRDD<String> records = all.filter(t -> t._1().equals(table)).map(Tuple2::_2);
+            // a file per day and ~200,000 records, not one per partition of the joins: small files cost more to
+            // write (and to read) than their records
+            final JavaRDD<String> records = all.filter(t -> t._1().equals(table)).map(Tuple2::_2)
+                .coalesce((int) Math.min(all.getNumPartitions(), n / RECORDS_PER_FILE + 1));
             final String mode = settings.overwrite() ? "overwrite" : "errorifexists";
             if ("jsonl".equals(settings.format())) {
                 // the records as the CLI writes them, field for field (a round trip through a schema would

@@ -12,6 +12,7 @@ import dev.callscope.dissect.sip.SipMessage;
 import dev.callscope.engine.Engine;
 import dev.callscope.engine.EngineOptions;
 import dev.callscope.flow.Trackers;
+import dev.callscope.flow.rtp.RtpSteps;
 import dev.callscope.flow.rtp.RtpStream;
 import dev.callscope.flow.sip.SipCall;
 import dev.callscope.flow.sip.SipEntry;
@@ -22,11 +23,8 @@ import dev.callscope.output.SipViews;
 import dev.callscope.output.WebrtcViews;
 import dev.callscope.pcap.CaptureFiles;
 import dev.callscope.tls.KeyLog;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectOutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,9 +167,11 @@ public final class FileTask {
             final boolean tailOpen = s.endNanos() > tailStart;
             final ObjectNode json = RtpViews.stream(s, o.baseNanos());
             json.put("file", file.path());
+            final RtpSteps steps = headOpen ? s.steps() : RtpSteps.none();
+            s.dropSteps(); // the state handed on need not carry them again
             final byte[] state = tailOpen ? serialize(s) : null;
             out.add(new Part.StreamPart(StreamKeys.of(s), file.order(), file.path(), s.startNanos(), s.endNanos(), headOpen,
-                tailOpen, json.toString(), state, headOpen ? new ArrayList<>(s.steps()) : List.of(), s.stepsCut(),
+                tailOpen, json.toString(), state, steps, s.stepsCut(),
                 new ArrayList<>(s.callIds()), s.heuristic()));
         }
     }
@@ -209,11 +209,11 @@ public final class FileTask {
     }
 
     static byte[] serialize(final RtpStream s) {
-        final ByteArrayOutputStream b = new ByteArrayOutputStream(4096);
-        try (ObjectOutputStream o = new ObjectOutputStream(b)) {
+        final java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(4096);
+        try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(b)) {
             o.writeObject(s);
         } catch (final IOException e) {
-            throw new UncheckedIOException(e);
+            throw new java.io.UncheckedIOException(e);
         }
         return b.toByteArray();
     }

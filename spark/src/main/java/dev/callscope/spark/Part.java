@@ -1,6 +1,6 @@
 package dev.callscope.spark;
 
-import dev.callscope.flow.rtp.RtpStep;
+import dev.callscope.flow.rtp.RtpSteps;
 import java.io.Serializable;
 import java.util.List;
 
@@ -34,14 +34,15 @@ public sealed interface Part extends Serializable {
      * @param headOpen its first packet came within the carry window of the file's start: {@code
      *     steps} holds its packets (all of them unless {@code stepsCut})
      * @param tailOpen its last packet came within the carry window of the file's end: {@code state}
-     *     is the serialized stream, to be continued with the next file's part
+     *     is the serialized stream, to be continued with the next file's part (bytes: cheaper to keep and
+     *     to shuffle than the stream's objects)
      * @param json the stream's record as this file alone gives it
      * @param heuristic found by the RTP heuristic that is on near the start of every file but the
      *     first (the SDP that announced it was in an earlier file): kept only as the rest of a
      *     stream an earlier file began
      */
     record StreamPart(String key, int fileOrder, String file, long startNanos, long endNanos, boolean headOpen,
-                      boolean tailOpen, String json, byte[] state, List<RtpStep> steps, boolean stepsCut,
+                      boolean tailOpen, String json, byte[] state, RtpSteps steps, boolean stepsCut,
                       List<String> callIds, boolean heuristic) implements Part {
     }
 

@@ -98,7 +98,7 @@ public final class RtpStream implements java.io.Serializable {
     /** Its conversation was taken for RTP by the UDP heuristic (no SDP, rule or demultiplexer named it). */
     boolean heuristic;
     /** This part's packets, kept when the tracker carries streams across files (else null). */
-    List<RtpStep> steps;
+    RtpSteps steps;
     /** More packets came than the carry bound keeps: {@link #steps} is the start of the part only. */
     boolean stepsCut;
 
@@ -148,8 +148,8 @@ public final class RtpStream implements java.io.Serializable {
         if (marker) {
             markers++;
         }
-        final boolean clear = srtp != RtpStep.SRTP_AUTH_FAILED;
-        if (srtp != RtpStep.SRTP_NONE) {
+        final boolean clear = srtp != RtpSteps.SRTP_AUTH_FAILED;
+        if (srtp != RtpSteps.SRTP_NONE) {
             if (clear) {
                 srtpDecrypted++;
             } else {
@@ -161,7 +161,7 @@ public final class RtpStream implements java.io.Serializable {
         }
         if (steps != null) {
             if (steps.size() < maxSteps) {
-                steps.add(new RtpStep(frame, tsNanos, sequence, timestamp, pt, marker, dataLength, srtp, payloadHead));
+                steps.add(frame, tsNanos, sequence, timestamp, pt, marker, dataLength, srtp, payloadHead);
             } else {
                 stepsCut = true;
             }
@@ -218,17 +218,18 @@ public final class RtpStream implements java.io.Serializable {
      *
      * @param baseNanos the time the statistics' milliseconds count from (the same as this part's)
      */
-    public void continueWith(final List<RtpStep> next, final long baseNanos) {
+    public void continueWith(final RtpSteps next, final long baseNanos) {
         if (seen == null || extTimestamp == null) {
             throw new IllegalStateException("stream " + ssrcHex() + " was compacted: it cannot be continued");
         }
         final long[] ext = new long[1];
-        for (final RtpStep p : next) {
-            if (p.payloadType() != cachedPt) {
-                resolveKnown(p.payloadType());
+        for (int i = 0; i < next.size(); i++) {
+            final int pt = next.payloadType(i);
+            if (pt != cachedPt) {
+                resolveKnown(pt);
             }
-            take(p.frame(), p.tsNanos(), baseNanos, p.sequence(), p.timestamp(), p.payloadType(), p.marker(),
-                p.dataLength(), p.srtp(), p.payloadHead(), cachedInfo, cachedCodecClock, ext);
+            take(next.frame(i), next.tsNanos(i), baseNanos, next.sequence(i), next.timestamp(i), pt, next.marker(i),
+                next.dataLength(i), next.srtp(i), next.payloadHead(i), cachedInfo, cachedCodecClock, ext);
         }
     }
 
@@ -255,13 +256,18 @@ public final class RtpStream implements java.io.Serializable {
     }
 
     /** The packets of this part, when the tracker carried it (see {@link RtpStreamTracker#carry}); else empty. */
-    public List<RtpStep> steps() {
-        return steps == null ? List.of() : Collections.unmodifiableList(steps);
+    public RtpSteps steps() {
+        return steps == null ? RtpSteps.none() : steps.trimmed();
     }
 
     /** Whether the UDP heuristic found this stream's conversation (nothing announced it). */
     public boolean heuristic() {
         return heuristic;
+    }
+
+    /** Stops keeping packets and forgets those kept (once they were handed on). */
+    public void dropSteps() {
+        steps = null;
     }
 
     /** Whether {@link #steps()} is only the start of this part (the carry bound was hit). */

@@ -382,7 +382,7 @@ public final class RtpStreamTracker implements Tap {
         s.extTimestamp = extendedTimestamps.computeIfAbsent(p.flow(), k -> new long[] {0x1_0000_0000L});
         s.heuristic = p.heuristic();
         if (p.tsNanos() < carryUntil) {
-            s.steps = new ArrayList<>();
+            s.steps = new RtpSteps();
             s.maxSteps = carryMax;
         }
         streams.put(probe.copy(), s);

@@ -1,14 +1,10 @@
 package dev.callscope.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.callscope.cli.Main;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,11 +57,7 @@ class SparkJobTest {
     }
 
     private static JsonNode cli(final String... args) throws IOException {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        assertThat(code).as(err.toString()).isZero();
-        return JSON.readTree(out.toString());
+        return WholeCapture.cli(args);
     }
 
     private static List<JsonNode> table(final Path output, final String name, final String format) throws IOException {
@@ -102,58 +94,7 @@ class SparkJobTest {
         args.add(out.toString());
         assertThat(run(args.toArray(String[]::new))).isZero();
 
-        final JsonNode calls = cli("calls", "--json", whole.toString()).get("calls");
-        final List<JsonNode> sparkCalls = table(out, "calls", "parquet");
-        assertThat(calls.size()).isEqualTo(240);
-        final Map<String, JsonNode> byId = new HashMap<>();
-        sparkCalls.forEach(c -> assertThat(byId.put(c.get("call_id").asText(), c)).as("one row per call").isNull());
-        int joined = 0;
-        for (final JsonNode c : calls) {
-            final JsonNode s = byId.get(c.get("call_id").asText());
-            assertThat(s).as(c.get("call_id").asText()).isNotNull();
-            assertThat(s.get("state").asText()).isEqualTo(c.get("state").asText());
-            assertThat(s.get("message_count").asInt()).isEqualTo(c.get("message_count").asInt());
-            assertThat(s.get("transactions").asInt()).isEqualTo(c.get("transactions").asInt());
-            assertThat(s.get("last_final_response").asInt()).isEqualTo(c.get("last_final_response").asInt());
-            assertThat(s.get("ts").asText()).isEqualTo(c.get("ts").asText());
-            assertThat(s.at("/timings/duration_s").asDouble()).isCloseTo(c.at("/timings/duration_s").asDouble(), within(1e-6));
-            assertThat(s.at("/timings/setup_time_ms").asDouble()).isCloseTo(c.at("/timings/setup_time_ms").asDouble(), within(1e-6));
-            assertThat(s.get("media").toString()).isEqualTo(c.get("media").toString());
-            assertThat(s.get("messages").size()).isEqualTo(c.get("messages").size());
-            if (s.has("files") && s.get("files").size() > 1) {
-                joined++;
-            }
-        }
-        assertThat(sparkCalls).hasSize(calls.size());
-        assertThat(joined).as("calls that crossed a cut").isGreaterThan(FILES);
-
-        final JsonNode streams = cli("rtp", "--json", whole.toString()).get("streams");
-        final List<JsonNode> sparkStreams = table(out, "rtp_streams", "parquet");
-        final Map<String, JsonNode> byKey = new HashMap<>();
-        sparkStreams.forEach(st -> assertThat(byKey.put(key(st), st)).as("one row per stream").isNull());
-        int crossed = 0;
-        long lost = 0;
-        for (final JsonNode c : streams) {
-            final JsonNode s = byKey.get(key(c));
-            assertThat(s).as(key(c)).isNotNull();
-            assertThat(s.get("packets").asLong()).as(key(c)).isEqualTo(c.get("packets").asLong());
-            assertThat(s.get("expected").asLong()).as(key(c)).isEqualTo(c.get("expected").asLong());
-            assertThat(s.get("lost").asLong()).as(key(c)).isEqualTo(c.get("lost").asLong());
-            assertThat(s.get("sequence_errors").asLong()).as(key(c)).isEqualTo(c.get("sequence_errors").asLong());
-            assertThat(s.get("bytes").asLong()).as(key(c)).isEqualTo(c.get("bytes").asLong());
-            assertThat(s.get("mean_jitter_ms").asDouble()).as(key(c)).isCloseTo(c.get("mean_jitter_ms").asDouble(), within(0.01));
-            assertThat(s.get("max_jitter_ms").asDouble()).as(key(c)).isCloseTo(c.get("max_jitter_ms").asDouble(), within(0.01));
-            assertThat(s.get("max_delta_ms").asDouble()).as(key(c)).isCloseTo(c.get("max_delta_ms").asDouble(), within(0.01));
-            assertThat(s.get("start").asText()).isEqualTo(c.get("start").asText());
-            assertThat(s.get("end").asText()).isEqualTo(c.get("end").asText());
-            lost += c.get("lost").asLong();
-            if (s.has("files") && s.get("files").size() > 1) {
-                crossed++;
-            }
-        }
-        assertThat(sparkStreams).hasSize(streams.size());
-        assertThat(crossed).as("streams that crossed a cut").isGreaterThan(2 * FILES);
-        assertThat(lost).as("the test capture has loss to join").isGreaterThan(100);
+        WholeCapture.sameCallsAndStreams(whole, table(out, "calls", "parquet"), table(out, "rtp_streams", "parquet"), 240, FILES);
 
         // each call's messages are sip_messages rows, each with the file it came from
         final List<JsonNode> messages = table(out, "sip_messages", "parquet");
@@ -163,7 +104,7 @@ class SparkJobTest {
     }
 
     private static String key(final JsonNode s) {
-        return s.get("ssrc").asText() + " " + s.get("src").asText() + " " + s.get("dst").asText();
+        return WholeCapture.key(s);
     }
 
     @Test

@@ -2,16 +2,12 @@ package dev.callscope.spark;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.callscope.cli.Main;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -147,47 +143,7 @@ class StandaloneClusterIT {
         // first frames (one task per file), the files read (one per file), the joins, the tables
         assertThat(executor.lines().filter(l -> l.contains("Finished task"))).as(executor).hasSizeGreaterThan(2 * FILES);
 
-        final JsonNode calls = cli("calls", "--json", whole.toString()).get("calls");
-        final List<JsonNode> sparkCalls = table(out, "calls");
-        assertThat(calls.size()).isEqualTo(CALLS);
-        final Map<String, JsonNode> byId = new HashMap<>();
-        sparkCalls.forEach(c -> assertThat(byId.put(c.get("call_id").asText(), c)).as("one row per call").isNull());
-        int joined = 0;
-        for (final JsonNode c : calls) {
-            final String id = c.get("call_id").asText();
-            final JsonNode s = byId.get(id);
-            assertThat(s).as(id).isNotNull();
-            assertThat(s.get("state").asText()).as(id).isEqualTo(c.get("state").asText());
-            assertThat(s.get("message_count").asInt()).as(id).isEqualTo(c.get("message_count").asInt());
-            if (s.has("files") && s.get("files").size() > 1) {
-                joined++;
-            }
-        }
-        assertThat(sparkCalls).hasSize(calls.size());
-        assertThat(joined).as("calls that crossed a cut").isGreaterThan(FILES);
-
-        final JsonNode streams = cli("rtp", "--json", whole.toString()).get("streams");
-        final List<JsonNode> sparkStreams = table(out, "rtp_streams");
-        final Map<String, JsonNode> byKey = new HashMap<>();
-        sparkStreams.forEach(st -> assertThat(byKey.put(key(st), st)).as("one row per stream").isNull());
-        int crossed = 0;
-        long lost = 0;
-        for (final JsonNode c : streams) {
-            final JsonNode s = byKey.get(key(c));
-            assertThat(s).as(key(c)).isNotNull();
-            assertThat(s.get("packets").asLong()).as(key(c)).isEqualTo(c.get("packets").asLong());
-            assertThat(s.get("lost").asLong()).as(key(c)).isEqualTo(c.get("lost").asLong());
-            assertThat(s.get("mean_jitter_ms").asDouble()).as(key(c)).isCloseTo(c.get("mean_jitter_ms").asDouble(), within(0.01));
-            assertThat(s.get("max_jitter_ms").asDouble()).as(key(c)).isCloseTo(c.get("max_jitter_ms").asDouble(), within(0.01));
-            lost += c.get("lost").asLong();
-            if (s.has("files") && s.get("files").size() > 1) {
-                crossed++;
-            }
-        }
-        assertThat(streams.size()).isEqualTo(2 * CALLS);
-        assertThat(sparkStreams).hasSize(streams.size());
-        assertThat(crossed).as("streams that crossed a cut").isGreaterThan(2 * FILES);
-        assertThat(lost).as("the test capture has loss to join").isGreaterThan(100);
+        WholeCapture.sameCallsAndStreams(whole, table(out, "calls"), table(out, "rtp_streams"), CALLS, FILES);
     }
 
     /**
@@ -370,14 +326,6 @@ class StandaloneClusterIT {
         }
     }
 
-    private static JsonNode cli(final String... args) throws IOException {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        assertThat(code).as(err.toString()).isZero();
-        return JSON.readTree(out.toString());
-    }
-
     private static List<JsonNode> table(final Path output, final String name) throws IOException {
         if (reader == null) {
             reader = SparkSession.builder().master("local[1]").appName("read").config("spark.ui.enabled", "false")
@@ -388,10 +336,6 @@ class StandaloneClusterIT {
             rows.add(JSON.readTree(line));
         }
         return rows;
-    }
-
-    private static String key(final JsonNode s) {
-        return s.get("ssrc").asText() + " " + s.get("src").asText() + " " + s.get("dst").asText();
     }
 
     private static String read(final Path p) {

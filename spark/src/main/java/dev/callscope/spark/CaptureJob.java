@@ -32,11 +32,17 @@ public final class CaptureJob {
         List.of("calls", "sip_messages", "rtp_streams", "dubbo_exchanges", "webrtc_sessions", "input_errors");
 
     /** How the job was asked to run. */
-    public record Settings(String format, boolean overwrite, long carryWindowNanos, int maxCarriedPackets, long lingerNanos) {
+    public record Settings(String format, boolean overwrite, long carryWindowNanos, int maxCarriedPackets, long maxCarriedTotal,
+                           long lingerNanos) {
     }
 
-    /** What the job did. */
-    public record Summary(int files, Map<String, Long> rows) {
+    /**
+     * What the job did.
+     *
+     * @param carryCut stream parts that began near their file's start whose packets were more than the
+     *     carry bounds keep: written as streams of their own, not joined to the file before
+     */
+    public record Summary(int files, Map<String, Long> rows, long carryCut) {
     }
 
     private CaptureJob() {
@@ -124,11 +130,27 @@ public final class CaptureJob {
             }
         }
         final JobOptions o = new JobOptions(base == Long.MAX_VALUE ? 0 : base, settings.carryWindowNanos(),
-            settings.maxCarriedPackets(), settings.lingerNanos(), conf);
+            settings.maxCarriedPackets(), settings.maxCarriedTotal(), settings.lingerNanos(), conf);
         final JavaRDD<Part> parts = jsc.parallelize(files, Math.max(1, files.size()))
             .flatMap(f -> FileTask.read(f, o).iterator());
         parts.persist(StorageLevel.MEMORY_AND_DISK());
         parts.count(); // every file read once, before the joins below read the parts concurrently
+        final long carryCut = parts.filter(p -> p instanceof Part.StreamPart s && s.headOpen() && s.stepsCut()).count();
+        // the media endpoints of calls that may run on into the next file, with their Call-IDs: a stream
+        // the heuristic finds at a file's start to one of them is that call's, though its SDP was earlier
+        final Map<String, String> byEndpoint = new HashMap<>(parts
+            .filter(p -> p instanceof Part.CallPart c && c.carried())
+            .flatMapToPair(p -> {
+                final Part.CallPart c = (Part.CallPart) p;
+                final List<Tuple2<String, String>> l = new ArrayList<>();
+                for (final String e : c.media()) {
+                    l.add(new Tuple2<>(e, c.callId()));
+                }
+                return l.iterator();
+            })
+            .reduceByKey((a, b) -> a)
+            .collectAsMap());
+        final org.apache.spark.broadcast.Broadcast<Map<String, String>> announced = jsc.broadcast(byEndpoint);
         final JavaRDD<Tuple2<String, String>> rows = parts
             .filter(p -> p instanceof Part.Row)
             .map(p -> new Tuple2<>(((Part.Row) p).table(), ((Part.Row) p).json()));
@@ -142,7 +164,7 @@ public final class CaptureJob {
             .filter(p -> p instanceof Part.StreamPart)
             .mapToPair(p -> new Tuple2<>(((Part.StreamPart) p).key(), (Part.StreamPart) p))
             .groupByKey()
-            .flatMap(g -> StreamMerge.merge(g._2(), o).iterator())
+            .flatMap(g -> StreamMerge.merge(g._2(), o, announced.value()).iterator())
             .map(j -> new Tuple2<>("rtp_streams", j));
         final JavaRDD<Tuple2<String, String>> exchanges = parts
             .filter(p -> p instanceof Part.DubboPart)
@@ -192,6 +214,6 @@ public final class CaptureJob {
         }
         parts.unpersist();
         all.unpersist();
-        return new Summary(files.size(), counts);
+        return new Summary(files.size(), counts, carryCut);
     }
 }

@@ -70,7 +70,7 @@ public final class FileTask {
         final Trackers t = Trackers.of(limits);
         t.rtp().baseNanos(o.baseNanos());
         if (file.firstNanos() >= 0) {
-            t.rtp().carry(file.firstNanos() + o.carryWindowNanos(), o.maxCarriedPackets());
+            t.rtp().carry(file.firstNanos() + o.carryWindowNanos(), o.maxCarriedPackets(), o.maxCarriedTotal());
         }
         // after the first file, RTP is also found by the heuristic near the file's start: streams
         // whose SDP an earlier file held go on here; those that join no earlier part are dropped
@@ -155,7 +155,8 @@ public final class FileTask {
             }
             final ObjectNode call = SipViews.call(c, true, t.rtp());
             call.put("file", file.path());
-            out.add(new Part.CallPart(c.callId(), file.order(), file.path(), c.startNanos(), carried, call.toString(), wire));
+            out.add(new Part.CallPart(c.callId(), file.order(), file.path(), c.startNanos(), carried, call.toString(), wire,
+                new ArrayList<>(c.mediaEndpoints())));
         }
     }
 

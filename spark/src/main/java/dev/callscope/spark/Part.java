@@ -22,9 +22,10 @@ public sealed interface Part extends Serializable {
      * @param carried whether the call may run on into another file (its first message was not an
      *     initial request, or came within the carry window of the file's start; or it was not over
      *     by the file's end): then {@code wire} holds its messages to read again with the other parts
+     * @param media the media endpoints its SDP announced ("10.0.0.1:4000")
      */
     record CallPart(String callId, int fileOrder, String file, long startNanos, boolean carried, String json,
-                    List<SipWire> wire) implements Part {
+                    List<SipWire> wire, List<String> media) implements Part {
     }
 
     /**

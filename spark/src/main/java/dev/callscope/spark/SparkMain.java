@@ -55,6 +55,11 @@ public final class SparkMain implements Callable<Integer> {
             + " as a stream of its own (default: ${DEFAULT-VALUE})")
     int maxCarriedPackets;
 
+    @Option(names = "--max-carried-total", defaultValue = "5000000", paramLabel = "N",
+        description = "RTP packets carried by one task, all its streams together (about 34 bytes each); streams past it"
+            + " are written as streams of their own (default: ${DEFAULT-VALUE})")
+    long maxCarriedTotal;
+
     @Option(names = "--call-linger", defaultValue = "32", paramLabel = "SECONDS",
         description = "Quiet time after which a decided call is over (default: ${DEFAULT-VALUE}, RFC 3261 64*T1)")
     double lingerSeconds;
@@ -97,7 +102,7 @@ public final class SparkMain implements Callable<Integer> {
         if (!"parquet".equals(format) && !"jsonl".equals(format)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format: parquet or jsonl, not " + format);
         }
-        if (carryWindowSeconds < 0 || lingerSeconds < 0 || maxCarriedPackets < 0) {
+        if (carryWindowSeconds < 0 || lingerSeconds < 0 || maxCarriedPackets < 0 || maxCarriedTotal < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--carry-window, --call-linger and --max-carried-packets"
                 + " must not be negative");
         }
@@ -117,13 +122,17 @@ public final class SparkMain implements Callable<Integer> {
         final SparkSession spark = b.getOrCreate();
         try {
             final CaptureJob.Summary s = CaptureJob.run(spark, inputs, output, new CaptureJob.Settings(format, overwrite,
-                (long) (carryWindowSeconds * 1e9), maxCarriedPackets, (long) (lingerSeconds * 1e9)));
+                (long) (carryWindowSeconds * 1e9), maxCarriedPackets, maxCarriedTotal, (long) (lingerSeconds * 1e9)));
             final StringBuilder line = new StringBuilder();
             line.append(s.files()).append(s.files() == 1 ? " file" : " files").append(" read into ").append(output).append(':');
             for (final Map.Entry<String, Long> e : s.rows().entrySet()) {
                 line.append(' ').append(e.getKey()).append(' ').append(e.getValue());
             }
             spec.commandLine().getOut().println(line);
+            if (s.carryCut() > 0) {
+                spec.commandLine().getErr().println("callscope-spark: " + s.carryCut() + " stream parts had more packets than"
+                    + " --max-carried-packets or --max-carried-total keep: written as streams of their own, not joined");
+            }
             return s.rows().getOrDefault("input_errors", 0L) > 0 && s.rows().values().stream().mapToLong(Long::longValue).sum()
                 == s.rows().get("input_errors") ? INPUT : OK;
         } catch (final java.io.FileNotFoundException | java.nio.file.FileAlreadyExistsException e) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,7 +25,12 @@ final class StreamMerge {
     private StreamMerge() {
     }
 
-    static List<String> merge(final Iterable<Part.StreamPart> group, final JobOptions o) {
+    /**
+     * @param announced media endpoints of calls that may run on across a cut, with their Call-IDs: a
+     *     stream the heuristic found to or from one of them is kept even when no earlier part began it
+     *     (its SDP was in the file before, its first packet in this one)
+     */
+    static List<String> merge(final Iterable<Part.StreamPart> group, final JobOptions o, final Map<String, String> announced) {
         final List<Part.StreamPart> parts = new ArrayList<>();
         group.forEach(parts::add);
         parts.sort(Comparator.comparingLong(Part.StreamPart::startNanos).thenComparingInt(Part.StreamPart::fileOrder));
@@ -33,7 +39,8 @@ final class StreamMerge {
         Part.StreamPart head = null;
         Set<String> files = null;
         Set<String> callIds = null;
-        for (final Part.StreamPart p : parts) {
+        boolean seenEarlier = false;
+        for (Part.StreamPart p : parts) {
             if (current != null && p.headOpen() && !p.stepsCut() && p.fileOrder() > head.fileOrder()) {
                 current.continueWith(p.steps(), o.baseNanos());
                 files.add(p.file());
@@ -49,8 +56,18 @@ final class StreamMerge {
                 current = null;
             }
             if (p.heuristic()) {
-                continue; // no SDP, rule or demultiplexer named it, and it continues nothing
+                final String[] k = p.key().split(" ");
+                final String callId = k.length == 4 ? announced.getOrDefault(k[3], announced.get(k[2])) : null;
+                if (callId == null && !seenEarlier) {
+                    continue; // no SDP, rule or demultiplexer named it, and it continues nothing
+                }
+                // a stream a call of an earlier file announced, or the rest of one that could not be joined
+                if (callId != null) {
+                    p = new Part.StreamPart(p.key(), p.fileOrder(), p.file(), p.startNanos(), p.endNanos(), p.headOpen(),
+                        p.tailOpen(), p.json(), p.state(), p.steps(), p.stepsCut(), List.of(callId), p.heuristic());
+                }
             }
+            seenEarlier = true;
             if (p.tailOpen() && p.state() != null) {
                 current = deserialize(p.state());
                 head = p;

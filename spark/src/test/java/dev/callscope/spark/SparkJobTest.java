@@ -164,6 +164,35 @@ class SparkJobTest {
     }
 
     /**
+     * samples/sip-call.pcap cut after the ACK (frame 5): the SDP of both streams is in the first file,
+     * every RTP packet in the second, which finds them by the heuristic; they are the call's, as the
+     * CLI reads them in the uncut file.
+     */
+    @Test
+    void streamsWhoseSdpIsInTheFileBefore() throws IOException {
+        final Path root = Path.of(System.getProperty("callscope.root", ".."));
+        final Path whole = root.resolve("samples/sip-call.pcap");
+        final List<Path> cut = SplitCaptures.cut(whole, Files.createDirectories(dir.resolve("sdp-before")), 5);
+        final Path out = dir.resolve("out-sdp-before");
+        assertThat(run("--master", "local[1]", "--format", "jsonl", cut.get(0).toString(), cut.get(1).toString(), out.toString()))
+            .isZero();
+        final Map<String, JsonNode> streams = new HashMap<>();
+        table(out, "rtp_streams", "jsonl").forEach(st -> streams.put(key(st), st));
+        final JsonNode expected = cli("rtp", "--json", whole.toString()).get("streams");
+        final String callId = cli("calls", "--json", whole.toString()).at("/calls/0/call_id").asText();
+        assertThat(streams).hasSize(expected.size());
+        for (final JsonNode e : expected) {
+            final JsonNode s = streams.get(key(e));
+            assertThat(s).as(key(e)).isNotNull();
+            for (final String f : List.of("packets", "lost", "expected", "mean_jitter_ms", "max_jitter_ms", "start", "end", "codec")) {
+                assertThat(s.get(f)).as(key(e) + " " + f).isEqualTo(e.get(f));
+            }
+            assertThat(s.get("call_ids")).hasSize(1);
+            assertThat(s.get("call_ids").get(0).asText()).isEqualTo(callId);
+        }
+    }
+
+    /**
      * samples/dubbo/dubbo-calls.pcap cut between frame 14 (the 1.5 s "slow" call) and frame 20 (its
      * answer): the exchange is answered, late, with its latency; every exchange equals the CLI's on
      * the uncut capture but for frame numbers and the connection's number.

@@ -160,7 +160,8 @@ public final class RtpStream implements java.io.Serializable {
             telephoneEvent(frame, tsNanos, timestamp, payloadHead, eventClock);
         }
         if (steps != null) {
-            if (steps.size() < maxSteps) {
+            if (steps.size() < maxSteps && carryLeft[0] > 0) {
+                carryLeft[0]--;
                 steps.add(frame, tsNanos, sequence, timestamp, pt, marker, dataLength, srtp, payloadHead);
             } else {
                 stepsCut = true;
@@ -171,6 +172,8 @@ public final class RtpStream implements java.io.Serializable {
 
     /** The carry bound of {@link #steps}. */
     int maxSteps;
+    /** Packets the tracker may still keep for all its streams together (shared by them). */
+    transient long[] carryLeft;
 
     /** RTP timestamps extended past their 32-bit wrap, in a state shared by the streams of one conversation. */
     static long extendTimestamp(final long[] st, final long raw) {

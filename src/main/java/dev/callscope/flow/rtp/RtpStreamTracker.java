@@ -232,15 +232,19 @@ public final class RtpStreamTracker implements Tap {
 
     private long carryUntil = Long.MIN_VALUE;
     private int carryMax;
+    private final long[] carryLeft = new long[1];
 
     /**
      * Keeps the packets ({@link RtpStream#steps()}) of each stream whose first packet came before
-     * {@code untilNanos}, at most {@code maxSteps} per stream: such a stream may be the rest of one
+     * {@code untilNanos}, at most {@code maxSteps} per stream and {@code maxTotal} for all streams
+     * together (a stream whose packets stop being kept says so: {@link RtpStream#stepsCut()}): such
+     * a stream may be the rest of one
      * an earlier capture file began, and is continued with them.
      */
-    public void carry(final long untilNanos, final int maxSteps) {
+    public void carry(final long untilNanos, final int maxSteps, final long maxTotal) {
         carryUntil = untilNanos;
         carryMax = maxSteps;
+        carryLeft[0] = maxTotal;
     }
 
     @Override
@@ -384,6 +388,7 @@ public final class RtpStreamTracker implements Tap {
         if (p.tsNanos() < carryUntil) {
             s.steps = new RtpSteps();
             s.maxSteps = carryMax;
+            s.carryLeft = carryLeft;
         }
         streams.put(probe.copy(), s);
         young.add(s);

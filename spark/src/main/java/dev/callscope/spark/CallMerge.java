@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callscope.core.Limits;
 import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
+import dev.callscope.decode.IpFrames;
 import dev.callscope.dissect.DissectorRegistry;
 import dev.callscope.engine.Engine;
 import dev.callscope.engine.EngineOptions;
@@ -123,7 +124,7 @@ final class CallMerge {
         }
     }
 
-    /** SIP messages as Ethernet/IP/UDP frames, in order. */
+    /** SIP messages as IP/UDP frames, in order. */
     static final class WireSource implements PacketSource {
         private final List<Part.SipWire> wire;
         private int next;
@@ -136,7 +137,8 @@ final class CallMerge {
         public boolean next(final RawFrame f) {
             while (next < wire.size()) {
                 final Part.SipWire w = wire.get(next++);
-                if (Frames.udp(f, w.tsNanos(), w.src(), w.srcPort(), w.dst(), w.dstPort(), w.raw())) {
+                if (IpFrames.write(f, w.tsNanos(), w.src().length == 16, w.src(), w.srcPort(), w.dst(), w.dstPort(), IpFrames.UDP,
+                    0, 0, w.raw(), 0, w.raw().length)) {
                     return true;
                 }
             }

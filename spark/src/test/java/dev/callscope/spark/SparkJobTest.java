@@ -79,6 +79,19 @@ class SparkJobTest {
         return rows;
     }
 
+    private static Path sample(final String path) {
+        return Path.of(System.getProperty("callscope.root", "..")).resolve(path);
+    }
+
+    /** Runs the job (local[1], JSON Lines) on {@code whole} cut after frame {@code lastOfFirst}; its output directory. */
+    private static Path jobOnCut(final Path whole, final long lastOfFirst, final String name) throws IOException {
+        final List<Path> cut = SplitCaptures.cut(whole, Files.createDirectories(dir.resolve(name)), lastOfFirst);
+        final Path out = dir.resolve("out-" + name);
+        assertThat(run("--master", "local[1]", "--format", "jsonl", cut.get(0).toString(), cut.get(1).toString(), out.toString()))
+            .isZero();
+        return out;
+    }
+
     private static int run(final String... args) {
         final int code = SparkMain.run(args);
         // SparkMain stops its session; the reader's is made again when needed
@@ -170,12 +183,8 @@ class SparkJobTest {
      */
     @Test
     void streamsWhoseSdpIsInTheFileBefore() throws IOException {
-        final Path root = Path.of(System.getProperty("callscope.root", ".."));
-        final Path whole = root.resolve("samples/sip-call.pcap");
-        final List<Path> cut = SplitCaptures.cut(whole, Files.createDirectories(dir.resolve("sdp-before")), 5);
-        final Path out = dir.resolve("out-sdp-before");
-        assertThat(run("--master", "local[1]", "--format", "jsonl", cut.get(0).toString(), cut.get(1).toString(), out.toString()))
-            .isZero();
+        final Path whole = sample("samples/sip-call.pcap");
+        final Path out = jobOnCut(whole, 5, "sdp-before");
         final Map<String, JsonNode> streams = new HashMap<>();
         table(out, "rtp_streams", "jsonl").forEach(st -> streams.put(key(st), st));
         final JsonNode expected = cli("rtp", "--json", whole.toString()).get("streams");
@@ -199,12 +208,8 @@ class SparkJobTest {
      */
     @Test
     void dubboAnswerInTheNextFileJoinsItsRequest() throws IOException {
-        final Path root = Path.of(System.getProperty("callscope.root", ".."));
-        final Path whole = root.resolve("samples/dubbo/dubbo-calls.pcap");
-        final List<Path> cut = SplitCaptures.cut(whole, Files.createDirectories(dir.resolve("dubbo")), 17);
-        final Path out = dir.resolve("out-dubbo");
-        assertThat(run("--master", "local[1]", "--format", "jsonl", cut.get(0).toString(), cut.get(1).toString(), out.toString()))
-            .isZero();
+        final Path whole = sample("samples/dubbo/dubbo-calls.pcap");
+        final Path out = jobOnCut(whole, 17, "dubbo");
         final Map<String, JsonNode> rows = new HashMap<>();
         table(out, "dubbo_exchanges", "jsonl").forEach(x -> rows.put(x.get("protocol").asText() + x.get("request_id").asText(), x));
         final JsonNode expected = cli("dubbo", "--json", whole.toString()).get("exchanges");
@@ -233,12 +238,8 @@ class SparkJobTest {
      */
     @Test
     void webrtcSessionPartsAreOneSession() throws IOException {
-        final Path root = Path.of(System.getProperty("callscope.root", ".."));
-        final Path whole = root.resolve("samples/webrtc/chromium-loopback.pcap");
-        final List<Path> cut = SplitCaptures.cut(whole, Files.createDirectories(dir.resolve("webrtc")), 228);
-        final Path out = dir.resolve("out-webrtc");
-        assertThat(run("--master", "local[1]", "--format", "jsonl", cut.get(0).toString(), cut.get(1).toString(), out.toString()))
-            .isZero();
+        final Path whole = sample("samples/webrtc/chromium-loopback.pcap");
+        final Path out = jobOnCut(whole, 228, "webrtc");
         final List<JsonNode> sessions = table(out, "webrtc_sessions", "jsonl");
         final JsonNode expected = cli("webrtc", "--json", whole.toString()).get("sessions");
         assertThat(sessions).hasSize(1);

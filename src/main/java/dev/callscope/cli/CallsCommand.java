@@ -125,7 +125,14 @@ public final class CallsCommand implements Callable<Integer> {
                 @Override
                 public void closed(final SipCall c) {
                     if (keep.test(c)) {
-                        out.line(SipViews.callRecord(c, true, rtp));
+                        // a call that is over and whose streams are its own changes no more: it is
+                        // encoded on the second thread (an export reads the same streams here)
+                        final Json.Writable later = export == null ? SipViews.finishedCallRecord(c, rtp) : null;
+                        if (later != null) {
+                            out.lineLater(later);
+                        } else {
+                            out.line(SipViews.callRecord(c, true, rtp));
+                        }
                     }
                     if (export != null) {
                         export.closed(c, keep, rtp);

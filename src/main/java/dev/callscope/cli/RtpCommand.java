@@ -121,7 +121,10 @@ public final class RtpCommand implements Callable<Integer> {
     private int stream(final long intervalNanos) throws Exception {
         final RtpStreamTracker tracker = new RtpStreamTracker(limits.limits(), intervalNanos);
         try (StreamingOutput out = StreamingOutput.open(output, spec)) {
-            tracker.stream(limits.limits().streamIdleTimeoutNanos, false, s -> out.line(RtpViews.streamRecord(s, tracker.firstNanos())));
+            // a stream handed on here has been forgotten by the tracker and changes no more: it is
+            // encoded on the second thread
+            tracker.stream(limits.limits().streamIdleTimeoutNanos, false,
+                s -> out.lineLater(RtpViews.streamRecord(s, tracker.firstNanos())));
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);
             tracker.flush();
             CapLines.rtp(tracker, tracker.maxStreams()).forEach(l -> spec.commandLine().getErr().println("callscope: " + l));

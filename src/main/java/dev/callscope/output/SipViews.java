@@ -79,6 +79,18 @@ public final class SipViews {
      */
     private static void writeCall(final JsonGenerator g, final SipCall c, final boolean withMessages,
                                   final RtpStreamTracker rtp) throws IOException {
+        writeCallHead(g, c, withMessages);
+        if (rtp == null) {
+            g.writeArrayFieldStart("streams");
+            g.writeEndArray();
+        } else {
+            writeMedia(g, c, Media.of(c, rtp));
+        }
+        g.writeEndObject();
+    }
+
+    /** A call's record up to its media, the object left open. */
+    private static void writeCallHead(final JsonGenerator g, final SipCall c, final boolean withMessages) throws IOException {
         g.writeStartObject();
         g.writeStringField("ts", Timestamps.iso(c.startNanos()));
         g.writeNumberField("frame", c.firstFrame());
@@ -118,15 +130,37 @@ public final class SipViews {
             }
             g.writeEndArray();
         }
-        if (rtp == null) {
-            g.writeArrayFieldStart("streams");
-            g.writeEndArray();
-        } else {
-            final List<RtpStream> streams = CallMedia.streamsOf(c, rtp);
-            final List<DtmfEvent> info = rtp.sipInfoDtmf(c.callId());
-            RtpViews.writeCallMedia(g, CallMedia.verdict(c, streams), streams, info, rtp.firstNanos());
+    }
+
+    private static void writeMedia(final JsonGenerator g, final SipCall c, final Media m) throws IOException {
+        RtpViews.writeCallMedia(g, CallMedia.verdict(c, m.streams), m.streams, m.info, m.firstNanos);
+    }
+
+    /** What a call's record says of its media, looked up in the tracker. */
+    private record Media(List<RtpStream> streams, List<DtmfEvent> info, long firstNanos) {
+        static Media of(final SipCall c, final RtpStreamTracker rtp) {
+            return new Media(CallMedia.streamsOf(c, rtp), rtp.sipInfoDtmf(c.callId()), rtp.firstNanos());
         }
-        g.writeEndObject();
+    }
+
+    /**
+     * {@link #callRecord} of a call that is over, with its media looked up now, so that it can be
+     * written later on another thread while the tracker reads on; or null when a stream of the call
+     * is shared with another call (both legs of a B2BUA), which may still add to it.
+     */
+    public static Json.Writable finishedCallRecord(final SipCall c, final RtpStreamTracker rtp) {
+        final List<RtpStream> streams = CallMedia.streamsOf(c, rtp);
+        for (final RtpStream s : streams) {
+            if (s.callIds().size() > 1) {
+                return null;
+            }
+        }
+        final Media m = new Media(streams, List.copyOf(rtp.sipInfoDtmf(c.callId())), rtp.firstNanos());
+        return g -> {
+            writeCallHead(g, c, true);
+            writeMedia(g, c, m);
+            g.writeEndObject();
+        };
     }
 
     private static void strings(final JsonGenerator g, final String name, final Iterable<String> values) throws IOException {

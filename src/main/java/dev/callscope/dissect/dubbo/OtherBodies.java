@@ -1,5 +1,6 @@
 package dev.callscope.dissect.dubbo;
 
+import dev.callscope.dissect.BoundedJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.Map;
  * Bodies in serializations other than hessian2, decoded as far as is cheap and safe:
  * <ul>
  * <li>fastjson (6) and gson (16): one JSON text per line (Dubbo's JSON object outputs), parsed by
- *     {@link MiniJson} (no Jackson in a dissector);</li>
+ *     {@link BoundedJson};</li>
  * <li>kryo (8) and kryo2 (25): the leading strings of a request (dubbo version, service, version,
  *     method) and a response's one-byte kind; the rest stays opaque;</li>
  * <li>fastjson2 (23): length-prefixed JSONB documents, read by {@link Fastjson2Bodies};</li>
@@ -55,38 +56,38 @@ final class OtherBodies {
         int i = 0;
         try {
             if (event) {
-                final Object o = lines.isEmpty() ? null : MiniJson.parse(lines.get(0));
+                final Object o = lines.isEmpty() ? null : parseJson(lines.get(0));
                 p.eventData = o == null ? "null" : Summary.of(o, Hessian2Bodies.MAX_ARGUMENT_CHARS);
             } else if (request) {
-                p.dubboVersion = string(MiniJson.parse(lines.get(i++)));
-                p.service = string(MiniJson.parse(lines.get(i++)));
-                p.version = string(MiniJson.parse(lines.get(i++)));
-                p.method = string(MiniJson.parse(lines.get(i++)));
-                p.parameterTypes = string(MiniJson.parse(lines.get(i++)));
+                p.dubboVersion = string(parseJson(lines.get(i++)));
+                p.service = string(parseJson(lines.get(i++)));
+                p.version = string(parseJson(lines.get(i++)));
+                p.method = string(parseJson(lines.get(i++)));
+                p.parameterTypes = string(parseJson(lines.get(i++)));
                 final int n = Descriptors.count(p.parameterTypes);
                 if (n < 0) {
                     throw new IllegalArgumentException("unparsable parameter types descriptor");
                 }
                 p.arguments = new ArrayList<>();
                 for (int k = 0; k < n; k++) {
-                    final Object arg = MiniJson.parse(lines.get(i++));
+                    final Object arg = parseJson(lines.get(i++));
                     if (k < Hessian2Bodies.MAX_ARGUMENTS) {
                         p.arguments.add(Summary.of(arg, Hessian2Bodies.MAX_ARGUMENT_CHARS));
                     }
                 }
                 if (i < lines.size()) {
-                    p.attachments = Hessian2Bodies.attachments(MiniJson.parse(lines.get(i)));
+                    p.attachments = Hessian2Bodies.attachments(parseJson(lines.get(i)));
                 }
             } else if (status != 20) {
-                p.errorMessage = lines.isEmpty() ? null : Summary.text(MiniJson.parse(lines.get(0)), 1024);
+                p.errorMessage = lines.isEmpty() ? null : Summary.text(parseJson(lines.get(0)), 1024);
             } else {
-                final Object k = MiniJson.parse(lines.get(i++));
+                final Object k = parseJson(lines.get(i++));
                 final int kind = k instanceof Number ? ((Number) k).intValue() : -1;
                 kind(p, kind);
                 if (kind == Hessian2Bodies.RESPONSE_VALUE || kind == Hessian2Bodies.RESPONSE_VALUE_WITH_ATTACHMENTS
                     || kind == Hessian2Bodies.RESPONSE_WITH_EXCEPTION
                     || kind == Hessian2Bodies.RESPONSE_WITH_EXCEPTION_WITH_ATTACHMENTS) {
-                    final Object v = MiniJson.parse(lines.get(i++));
+                    final Object v = parseJson(lines.get(i++));
                     p.value = Summary.of(v, Hessian2Bodies.MAX_ARGUMENT_CHARS);
                     if (p.resultKind.startsWith("exception") && v instanceof Map) {
                         final Object msg = ((Map<?, ?>) v).get("message");
@@ -94,13 +95,25 @@ final class OtherBodies {
                     }
                 }
                 if (p.resultKind.endsWith("+attachments") && i < lines.size()) {
-                    p.attachments = Hessian2Bodies.attachments(MiniJson.parse(lines.get(i)));
+                    p.attachments = Hessian2Bodies.attachments(parseJson(lines.get(i)));
                 }
             }
         } catch (RuntimeException e) {
             p.problem = "json: " + (e instanceof IndexOutOfBoundsException ? "body ends early" : e.getMessage());
         }
         return new Hessian2Bodies.Result(p.build(), p.problem != null);
+    }
+
+    /** Values one JSON line may hold (an argument, a result, attachments). */
+    static final int MAX_JSON_VALUES = 100_000;
+
+    /** One line of a JSON body; an IllegalArgumentException saying what is wrong where when it is not JSON. */
+    private static Object parseJson(final String line) {
+        try {
+            return BoundedJson.parse(line, MAX_JSON_VALUES);
+        } catch (BoundedJson.Malformed e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
     }
 
     static void kind(final Hessian2Bodies.Partial p, final int kind) {

@@ -1,5 +1,6 @@
 package dev.callscope.dissect.websocket;
 
+import dev.callscope.dissect.BoundedJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +39,8 @@ final class JsonSignalling {
         }
     }
 
+    /** Values read from one message's JSON. */
+    static final int MAX_VALUES = 20_000;
     /** Names kept per list, and characters per name. */
     static final int MAX_NAMES = 64;
     static final int MAX_NAME = 128;
@@ -89,7 +92,7 @@ final class JsonSignalling {
         for (final String k : WRAPPER_KEYS) {
             Object w = m.get(k);
             if (w instanceof String s && s.length() > 1 && s.charAt(0) == '{') {
-                w = JsonScanner.parse(s);
+                w = parse(s);
             }
             envelope(w, level + 1, v, peers);
         }
@@ -106,22 +109,31 @@ final class JsonSignalling {
         return null;
     }
 
+    /** A string value as a name (at most {@link #MAX_NAME} characters); numbers are not names. */
     private static String name(final Object x) {
         if (x instanceof String s && !s.isEmpty()) {
             return s.length() > MAX_NAME ? s.substring(0, MAX_NAME) : s;
         }
-        if (x instanceof Number n) {
-            return n.toString();
-        }
         return null;
+    }
+
+    /** The JSON value of {@code text}, or null when it is not JSON. */
+    private static Object parse(final String text) {
+        try {
+            return BoundedJson.parse(text, MAX_VALUES);
+        } catch (BoundedJson.Malformed e) {
+            return null;
+        }
     }
 
     private JsonSignalling() {
     }
 
     static Found find(final String text) {
-        final Object doc = JsonScanner.parse(text);
-        if (doc == null) {
+        final Object doc;
+        try {
+            doc = BoundedJson.parse(text, MAX_VALUES);
+        } catch (BoundedJson.Malformed e) {
             return Found.NOT_JSON;
         }
         final Found f = find(doc, 0, null);
@@ -167,7 +179,7 @@ final class JsonSignalling {
         for (final String k : WRAPPER_KEYS) {
             Object w = m.get(k);
             if (w instanceof String s && s.length() > 1 && s.charAt(0) == '{') {
-                w = JsonScanner.parse(s); // JSON sent as a string inside JSON
+                w = parse(s); // JSON sent as a string inside JSON
             }
             final Found f = find(w, level + 1, type);
             if (f != null) {

@@ -474,33 +474,22 @@ public final class PacketDecoder {
                     return ipv6(b, off, capEnd, wireEnd);
                 case Ipv6Header.NH_HOP_BY_HOP:
                 case Ipv6Header.NH_ROUTING:
-                case Ipv6Header.NH_DEST_OPTIONS: {
-                    if (ipVersion != 6) {
+                case Ipv6Header.NH_DEST_OPTIONS:
+                case Ipv6Header.NH_AH: {
+                    // an IPv6 extension header, or an Authentication Header (IPv4 or IPv6): skipped to the next header
+                    final boolean ah = protocol == Ipv6Header.NH_AH;
+                    if (ah) {
+                        info.addLayer("ah");
+                    } else if (ipVersion != 6) {
                         return other(protocol, b, off, capEnd);
                     }
+                    final String bad = ah ? "ah.bad_length" : "ipv6.bad_extension_length";
                     if (off + 2 > capEnd) {
-                        return shortHeader(off, 2, wireEnd, "ipv6.bad_extension_length", Result.OTHER_IP);
+                        return shortHeader(off, 2, wireEnd, bad, Result.OTHER_IP);
                     }
-                    final int len = Ipv6Header.optionsHeaderLength(b, off);
+                    final int len = ah ? Ipv6Header.ahLength(b, off) : Ipv6Header.optionsHeaderLength(b, off);
                     if (off + len > wireEnd) {
-                        return malformed("ipv6.bad_extension_length");
-                    }
-                    if (off + len > capEnd) {
-                        info.reason = TRUNCATED;
-                        return Result.OTHER_IP;
-                    }
-                    protocol = b[off + Ipv6Header.EXT_NEXT_HEADER_OFFSET] & 0xFF;
-                    off += len;
-                    break;
-                }
-                case Ipv6Header.NH_AH: {
-                    info.addLayer("ah");
-                    if (off + 2 > capEnd) {
-                        return shortHeader(off, 2, wireEnd, "ah.bad_length", Result.OTHER_IP);
-                    }
-                    final int len = Ipv6Header.ahLength(b, off);
-                    if (off + len > wireEnd) {
-                        return malformed("ah.bad_length");
+                        return malformed(bad);
                     }
                     if (off + len > capEnd) {
                         info.reason = TRUNCATED;

@@ -616,23 +616,18 @@ final class SdpParser {
 
     /** A decimal number of at most 10 digits not above {@code max}, or -1. */
     static int parseNatural(final String s, final int max) {
-        if (s == null || s.isEmpty() || s.length() > 10) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = 0; i < s.length(); i++) {
-            final char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
+        final long v = digits(s, 10);
         return v > max ? -1 : (int) v;
     }
 
     /** A decimal number of at most 18 digits, or -1. */
     static long parseLong(final String s) {
-        if (s == null || s.isEmpty() || s.length() > 18) {
+        return digits(s, 18);
+    }
+
+    /** {@code s} as a decimal number of 1 to {@code maxDigits} digits, or -1. */
+    private static long digits(final String s, final int maxDigits) {
+        if (s == null || s.isEmpty() || s.length() > maxDigits) {
             return -1;
         }
         long v = 0;

@@ -90,7 +90,7 @@ public final class DubboLadders {
             if (f.broken()) {
                 flags.add("broken");
             }
-            steps.add(new Ladder.Arrow(f.tsNanos(), f.frame(), from, to, label, details, flags, null));
+            steps.add(new Ladder.Arrow(f.tsNanos(), f.frame(), from, to, label, details, flags, null, new Ladder.Rpc(f.requestId())));
         }
         if (c.timelineTruncated()) {
             steps.add(new Ladder.Note(c.lastNanos(), -1, "timeline cut at " + c.timeline().size() + " steps"));

@@ -40,10 +40,9 @@ public final class Ladders {
             }
             for (final Ladder.Step s : l.steps()) {
                 if (s instanceof Ladder.Arrow a) {
-                    steps.add(new Ladder.Arrow(a.tsNanos(), a.frame(), map[a.from()], map[a.to()], a.label(), a.details(),
-                        a.flags(), a.fullText()));
+                    steps.add(a.between(map[a.from()], map[a.to()]));
                 } else if (s instanceof Ladder.Bar b) {
-                    steps.add(new Ladder.Bar(b.tsNanos(), b.endNanos(), map[b.from()], map[b.to()], b.label()));
+                    steps.add(b.between(map[b.from()], map[b.to()]));
                 } else if (s instanceof Ladder.Note n) {
                     steps.add(new Ladder.Note(n.tsNanos(), n.lane() < 0 ? -1 : map[n.lane()], n.text()));
                 }

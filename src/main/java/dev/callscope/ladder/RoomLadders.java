@@ -41,8 +41,7 @@ public final class RoomLadders {
                     if (kind.equals("candidate") && runStart != null
                         && (runStart.from() == lane) == up && java.util.Objects.equals(to, runTo)) {
                         run++;
-                        steps.set(runAt, runStart = new Ladder.Arrow(runStart.tsNanos(), runStart.frame(),
-                            runStart.from(), runStart.to(), "candidate x" + run, runStart.details(), runStart.flags(), null));
+                        steps.set(runAt, runStart = runStart.relabelled("candidate x" + run));
                         continue;
                     }
                     final List<String> details = new ArrayList<>();

@@ -50,7 +50,7 @@ public final class SipLadders {
             if (e.retransmission()) {
                 flags.add("retransmission");
             }
-            steps.add(new Ladder.Arrow(m.tsNanos(), m.frame(), from, to, label, details, flags, m.raw()));
+            steps.add(new Ladder.Arrow(m.tsNanos(), m.frame(), from, to, label, details, flags, m.raw(), facts(m, e.sdpSummary() != null)));
         }
         final SipCall first = calls.get(0);
         final StringBuilder title = new StringBuilder();
@@ -97,7 +97,8 @@ public final class SipLadders {
         for (final RtpStream s : streams) {
             final int from = lane(laneIndex, lanes, s.src(), byHost);
             final int to = lane(laneIndex, lanes, s.dst(), byHost);
-            steps.add(new Ladder.Bar(s.startNanos(), s.endNanos(), from, to, barLabel(s)));
+            steps.add(new Ladder.Bar(s.startNanos(), s.endNanos(), from, to, barLabel(s),
+                new Ladder.Media(s.srtpDecrypted() > 0 ? "SRTP" : "RTP", s.codec(), s.packets(), s.lost())));
         }
         steps.sort(Comparator.comparingLong(Ladder.Step::tsNanos));
         return groupByHost(new Ladder(base.title(), lanes, steps, base.kind()));
@@ -131,10 +132,9 @@ public final class SipLadders {
         final List<Ladder.Step> steps = new ArrayList<>();
         for (final Ladder.Step st : l.steps()) {
             if (st instanceof Ladder.Arrow a) {
-                steps.add(new Ladder.Arrow(a.tsNanos(), a.frame(), newIndex[a.from()], newIndex[a.to()], a.label(), a.details(),
-                    a.flags(), a.fullText()));
+                steps.add(a.between(newIndex[a.from()], newIndex[a.to()]));
             } else if (st instanceof Ladder.Bar b) {
-                steps.add(new Ladder.Bar(b.tsNanos(), b.endNanos(), newIndex[b.from()], newIndex[b.to()], b.label()));
+                steps.add(b.between(newIndex[b.from()], newIndex[b.to()]));
             } else if (st instanceof Ladder.Note n) {
                 steps.add(new Ladder.Note(n.tsNanos(), n.lane() < 0 ? n.lane() : newIndex[n.lane()], n.text()));
             }
@@ -150,6 +150,16 @@ public final class SipLadders {
     }
 
     /** "RTP PCMA/8000 891 pkts, 0 lost, MOS~4.4": the rtp command has the full figures. */
+    /** What a SIP message is, for explanations. */
+    static Ladder.Sip facts(final SipMessage m, final boolean sdp) {
+        final java.util.Set<String> names = new java.util.HashSet<>();
+        for (final SipMessage.Header h : m.headers()) {
+            names.add(h.name().toLowerCase(Locale.ROOT));
+        }
+        return new Ladder.Sip(m.isRequest() ? m.method() : null, m.isRequest() ? 0 : m.statusCode(), m.cseq(),
+            m.cseqMethod() == null ? null : m.cseqMethod().toUpperCase(Locale.ROOT), sdp, names);
+    }
+
     static String barLabel(final RtpStream s) {
         return String.format(Locale.ROOT, "RTP %s %d pkts, %d lost, MOS~%.1f", s.codec(), s.packets(), s.lost(),
             s.mosEstimate());

@@ -54,7 +54,8 @@ public final class WebrtcLadders {
         }
         for (final WebrtcSession.SrtpStream st : s.srtpStreams()) {
             steps.add(new Ladder.Bar(st.firstTsNanos(), st.lastTsNanos(), lane(lanes, st.src()), lane(lanes, st.dst()),
-                (st.rtcp() ? "SRTCP " : "SRTP ") + st.ssrcHex() + " x" + st.packets()));
+                (st.rtcp() ? "SRTCP " : "SRTP ") + st.ssrcHex() + " x" + st.packets(),
+                new Ladder.Media(st.rtcp() ? "SRTCP" : "SRTP", null, st.packets(), 0)));
         }
         steps.sort(Comparator.comparingLong(Ladder.Step::tsNanos));
         final List<Ladder.Lane> ls = lanes.order.stream().map(l -> new Ladder.Lane(l, l)).toList();

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Annotates a {@link Ladder} message by message for teaching: what each message does, why it comes
@@ -21,8 +19,6 @@ public final class Explainer {
     /** Dubbo closes (server) or reconnects (client) after three heartbeat periods without reads. */
     static final int MISSED_HEARTBEAT_FACTOR = 3;
 
-    private static final Pattern CSEQ = Pattern.compile("(?im)^(?:CSeq)\\s*:\\s*(\\d+)\\s+(\\S+)");
-    private static final Pattern REQUEST_ID = Pattern.compile("\\bid=(-?\\d+)");
 
     private Explainer() {
     }
@@ -90,30 +86,31 @@ public final class Explainer {
             return arrow != null && arrow.flagged("request");
         }
 
-        /** SIP method of a request, or the status code's text of a response. */
+        /** What the arrow says it is, when it is a SIP message. */
+        Ladder.Sip sip() {
+            return arrow != null && arrow.facts() instanceof Ladder.Sip f ? f : null;
+        }
+
+        /** SIP method of a request, or the status code of a response as text; for another arrow its label's first word. */
         String method() {
+            final Ladder.Sip f = sip();
+            if (f != null) {
+                return f.method() != null ? f.method() : Integer.toString(f.status());
+            }
             final String l = arrow == null ? "" : arrow.label();
             final int sp = l.indexOf(' ');
             return sp < 0 ? l : l.substring(0, sp);
         }
 
         int status() {
-            if (arrow == null || request()) {
-                return 0;
-            }
-            try {
-                return Integer.parseInt(method());
-            } catch (NumberFormatException e) {
-                return 0;
-            }
+            final Ladder.Sip f = sip();
+            return f == null ? 0 : f.status();
         }
 
+        /** "1 INVITE": the CSeq number and method, or null. */
         String cseq() {
-            if (arrow == null || arrow.fullText() == null) {
-                return null;
-            }
-            final Matcher m = CSEQ.matcher(arrow.fullText());
-            return m.find() ? m.group(1) + " " + m.group(2).toUpperCase(Locale.ROOT) : null;
+            final Ladder.Sip f = sip();
+            return f == null || f.cseq() < 0 || f.cseqMethod() == null ? null : f.cseq() + " " + f.cseqMethod();
         }
 
         String cseqMethod() {
@@ -126,12 +123,23 @@ public final class Explainer {
         }
 
         boolean header(final String name) {
-            return arrow != null && arrow.fullText() != null
-                && Pattern.compile("(?im)^" + Pattern.quote(name) + "\\s*:").matcher(arrow.fullText()).find();
+            final Ladder.Sip f = sip();
+            return f != null && f.headers().contains(name.toLowerCase(Locale.ROOT));
         }
 
         boolean sdp() {
-            return arrow != null && arrow.label().endsWith("(SDP)");
+            final Ladder.Sip f = sip();
+            return f != null && f.sdp();
+        }
+
+        /** Packets lost in a media bar (0 when not measured). */
+        long lost() {
+            return bar != null && bar.media() != null ? bar.media().lost() : 0;
+        }
+
+        /** A media bar's protocol ("RTP", "SRTP", "SRTCP"), or "". */
+        String mediaProtocol() {
+            return bar != null && bar.media() != null ? bar.media().protocol() : "";
         }
     }
 
@@ -344,10 +352,8 @@ public final class Explainer {
         final Step s = steps.get(i);
         final Step answer = previous(steps, i, x -> x.sdp() && !x.request());
         final List<String> unusual = new ArrayList<>();
-        final String label = s.bar.label();
-        final Matcher lost = Pattern.compile("lost (\\d+)").matcher(label);
-        if (lost.find() && !"0".equals(lost.group(1))) {
-            unusual.add("Packet loss in this stream (" + lost.group() + "): the sequence numbers have gaps (RFC 3550 §6.4.1, §A.3).");
+        if (s.lost() > 0) {
+            unusual.add("Packet loss in this stream (lost " + s.lost() + "): the sequence numbers have gaps (RFC 3550 §6.4.1, §A.3).");
         }
         if (answer == null) {
             unusual.add("Media without an SDP answer before it in this ladder.");
@@ -522,16 +528,7 @@ public final class Explainer {
     }
 
     private static String requestId(final Step s) {
-        if (s.arrow == null) {
-            return null;
-        }
-        for (final String d : s.arrow.details()) {
-            final Matcher m = REQUEST_ID.matcher(d);
-            if (m.find()) {
-                return m.group(1);
-            }
-        }
-        return null;
+        return s.arrow != null && s.arrow.facts() instanceof Ladder.Rpc r ? Long.toString(r.requestId()) : null;
     }
 
     /** The smallest interval between consecutive heartbeat requests from one side, as a pseudo step holding it in ts. */
@@ -643,7 +640,7 @@ public final class Explainer {
 
         /** An SRTP or SRTCP stream bar of a WebRTC ladder. */
         static Text srtp(final Step s) {
-            final boolean rtcp = s.bar.label().startsWith("SRTCP");
+            final boolean rtcp = "SRTCP".equals(s.mediaProtocol());
             return new Text((rtcp ? "SRTCP (RTCP reports, encrypted)" : "SRTP media (encrypted RTP)") + " from " + s.from + " to " + s.to
                 + " for " + secs(s.bar.endNanos() - s.bar.tsNanos()) + ": the headers are in the clear (SSRC, sequence, timestamp), "
                 + "the payload is not.", "It uses the keys the DTLS handshake exported, on the ICE pair that was nominated.",

@@ -21,7 +21,19 @@ class ExplainerTest {
         f.add(request ? "request" : label.startsWith("1") ? "provisional" : label.startsWith("2") ? "success" : "error");
         f.addAll(List.of(flags));
         final String text = (request ? label + " sip:b SIP/2.0" : "SIP/2.0 " + label) + "\r\nCall-ID: x\r\nCSeq: " + cseq + "\r\n\r\n";
-        return new Ladder.Arrow(ts, frame, aToB ? 0 : 1, aToB ? 1 : 0, label, List.of(), f, text);
+        return new Ladder.Arrow(ts, frame, aToB ? 0 : 1, aToB ? 1 : 0, label, List.of(), f, text, facts(label, cseq));
+    }
+
+    /** What the ladder builder says of a SIP message with this label and CSeq (and these headers besides). */
+    private static Ladder.Sip facts(final String label, final String cseq, final String... moreHeaders) {
+        final boolean request = !Character.isDigit(label.charAt(0));
+        final String[] c = cseq.split(" ");
+        final java.util.Set<String> headers = new java.util.HashSet<>(List.of("call-id", "cseq"));
+        for (final String h : moreHeaders) {
+            headers.add(h.toLowerCase(java.util.Locale.ROOT));
+        }
+        return new Ladder.Sip(request ? label : null, request ? 0 : Integer.parseInt(label.split(" ")[0]), Long.parseLong(c[0]), c[1],
+            false, headers);
     }
 
     private static List<String> unusual(final List<Explanation> ex, final int number) {
@@ -63,7 +75,8 @@ class ExplainerTest {
     @Test
     void authChallengeAndCredentialsRetry() {
         final Ladder.Arrow invite2 = new Ladder.Arrow(2, 4, 0, 1, "INVITE", List.of(), List.of("request"),
-            "INVITE sip:b SIP/2.0\r\nCSeq: 2 INVITE\r\nProxy-Authorization: Digest x\r\n\r\n");
+            "INVITE sip:b SIP/2.0\r\nCSeq: 2 INVITE\r\nProxy-Authorization: Digest x\r\n\r\n",
+            facts("INVITE", "2 INVITE", "Proxy-Authorization"));
         final Ladder l = new Ladder("Call 1", LANES, List.of(
             sip(0, 1, true, "INVITE", "1 INVITE"),
             sip(1, 2, false, "407 Proxy Authentication Required", "1 INVITE"),
@@ -83,12 +96,13 @@ class ExplainerTest {
         final List<Ladder.Step> steps = new ArrayList<>();
         long id = 1;
         for (final long t : new long[] {1, 2, 3, 10}) {
-            steps.add(new Ladder.Arrow(t * S, id * 2, 0, 1, "heartbeat", List.of("id=" + id + " hessian2 17 B"), List.of("heartbeat"), null));
+            steps.add(new Ladder.Arrow(t * S, id * 2, 0, 1, "heartbeat", List.of("id=" + id + " hessian2 17 B"), List.of("heartbeat"), null,
+                new Ladder.Rpc(id)));
             steps.add(new Ladder.Arrow(t * S + 1000, id * 2 + 1, 1, 0, "heartbeat ack", List.of("id=" + id + " hessian2 17 B"),
-                List.of("heartbeat"), null));
+                List.of("heartbeat"), null, new Ladder.Rpc(id)));
             id++;
         }
-        steps.add(new Ladder.Arrow(11 * S, 20, 0, 1, "Svc#m", List.of("id=99 hessian2 200 B"), List.of(), null));
+        steps.add(new Ladder.Arrow(11 * S, 20, 0, 1, "Svc#m", List.of("id=99 hessian2 200 B"), List.of(), null, new Ladder.Rpc(99)));
         final Ladder l = new Ladder("Dubbo c -> p", lanes, steps, Ladder.Kind.DUBBO);
         final List<Explanation> ex = Explainer.explain(l);
         assertThat(unusual(ex, 7)).singleElement().asString().startsWith("Missed heartbeat: 7.000 s since the previous heartbeat");
@@ -111,6 +125,27 @@ class ExplainerTest {
             .endsWith("Nothing unusual in this exchange.\n");
         final int json = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "ladder", "--explain", "--json", "samples/sip-call.pcap");
         assertThat(json).isEqualTo(2);
+    }
+
+    /**
+     * Loss is read from the bar's media facts, not from its label: the label says "2 lost", which the
+     * pattern "lost (\\d+)" of the label never matched, so no loss was ever explained. The count is
+     * the one `rtp` reports for the stream.
+     */
+    @Test
+    void packetLossIsExplainedFromTheStreamsCount() throws Exception {
+        final java.nio.file.Path f = dev.callscope.testutil.SharedCaptures.file("sip/sipnab__SIP_DTMF2.cap");
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        assertThat(Main.run(new PrintWriter(out), new PrintWriter(err), "ladder", "--explain", f.toString())).as(err.toString()).isZero();
+        final StringWriter rtp = new StringWriter();
+        assertThat(Main.run(new PrintWriter(rtp), new PrintWriter(err), "rtp", "--json", f.toString())).isZero();
+        final List<Long> lost = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(rtp.toString()).get("streams")
+            .forEach(s -> lost.add(s.get("lost").asLong()));
+        assertThat(lost).contains(2L);
+        assertThat(out.toString()).contains("! Packet loss in this stream (lost 2): the sequence numbers have gaps")
+            .endsWith("1 unusual thing in this exchange (marked !).\n");
     }
 
     @Test

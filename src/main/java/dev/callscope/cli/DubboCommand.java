@@ -5,6 +5,7 @@ import dev.callscope.tap.Tap;
 import dev.callscope.flow.AnomalyLog;
 import dev.callscope.flow.CaptureStats;
 import dev.callscope.flow.dubbo.DubboTracker;
+import dev.callscope.flow.dubbo.MethodStats;
 import dev.callscope.output.DubboView;
 import dev.callscope.output.Json;
 import java.util.List;
@@ -106,7 +107,7 @@ public final class DubboCommand implements Callable<Integer> {
             });
             final Analysis.Result r = Analysis.run(input, limits, List.of(stats, tracker));
             DubboView.jsonlSummary(out::line, tracker, stats.firstNanos());
-            final long approximate = tracker.methods().stream().filter(DubboTracker.MethodStats::latencyApproximate).count();
+            final long approximate = tracker.methods().stream().filter(MethodStats::latencyApproximate).count();
             if (approximate > 0) {
                 spec.commandLine().getErr().printf(java.util.Locale.ROOT, "callscope: p50/p90/p99 of %d method(s) with "
                     + "more than %d answered calls come from a histogram, within %.1f %% (max exact)%n", approximate,

@@ -10,6 +10,7 @@ import dev.callscope.dissect.http2.Http2Call;
 import dev.callscope.flow.dubbo.DubboConnection;
 import dev.callscope.flow.dubbo.DubboExchange;
 import dev.callscope.flow.dubbo.DubboTracker;
+import dev.callscope.flow.dubbo.MethodStats;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -89,12 +90,12 @@ public final class DubboView {
         out.println("Per service#method");
         final TextTable m = new TextTable("Service#method", ">Calls", ">Errors", ">No response", ">Late", ">p50 ms", ">p90 ms",
             ">p99 ms", ">Max ms").shrink("Service#method", 16, TextTable.Keep.END).drop("p90 ms").width(width);
-        for (final DubboTracker.MethodStats s : t.methods()) {
+        for (final MethodStats s : t.methods()) {
             m.row(s.serviceMethod(), s.count(), s.errors(), s.unanswered(), s.late(), ms(s.latencyNanos(0.5)), ms(s.latencyNanos(0.9)),
                 ms(s.latencyNanos(0.99)), ms(s.maxLatencyNanos()));
         }
         m.print(out);
-        final long approximate = t.methods().stream().filter(DubboTracker.MethodStats::latencyApproximate).count();
+        final long approximate = t.methods().stream().filter(MethodStats::latencyApproximate).count();
         if (approximate > 0) {
             out.printf(Locale.ROOT, "(p50/p90/p99 of %d method(s) with more than %d answered calls from a histogram, "
                 + "within %.1f %%; max exact)%n", approximate, DubboTracker.EXACT_LATENCIES,
@@ -287,7 +288,7 @@ public final class DubboView {
         return o;
     }
 
-    public static ObjectNode service(final DubboTracker.MethodStats s, final long firstNanos) {
+    public static ObjectNode service(final MethodStats s, final long firstNanos) {
         final ObjectNode o = Json.object();
         head(o, firstNanos, 0, null);
         o.put("record", "service");

@@ -1,6 +1,7 @@
 package dev.callscope.verify.assertj;
 
 import dev.callscope.flow.dubbo.DubboTracker;
+import dev.callscope.flow.dubbo.MethodStats;
 import dev.callscope.verify.Check;
 import java.util.List;
 import org.assertj.core.api.AbstractAssert;
@@ -49,7 +50,7 @@ public final class DubboAssert extends AbstractAssert<DubboAssert, DubboTracker>
     public DubboMethodAssert method(final String serviceMethod) {
         isNotNull();
         if (Check.exchanges(actual, serviceMethod).isEmpty() && Check.tripleCalls(actual, serviceMethod).isEmpty()) {
-            final List<String> seen = actual.methods().stream().map(DubboTracker.MethodStats::serviceMethod).toList();
+            final List<String> seen = actual.methods().stream().map(MethodStats::serviceMethod).toList();
             failWithMessage("Expected calls to %s but the capture has none; methods called: %s", serviceMethod, seen);
         }
         return new DubboMethodAssert(actual, serviceMethod);

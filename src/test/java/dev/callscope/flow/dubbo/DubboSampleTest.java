@@ -50,7 +50,7 @@ class DubboSampleTest {
     @Test
     void callsPerMethod() {
         final Map<String, Long> counts = tracker.methods().stream()
-            .collect(Collectors.toMap(DubboTracker.MethodStats::serviceMethod, DubboTracker.MethodStats::count));
+            .collect(Collectors.toMap(MethodStats::serviceMethod, MethodStats::count));
         assertThat(counts).containsOnly(Map.entry(SVC + "#greet", 3L), Map.entry(SVC + "#add", 1L),
             Map.entry(SVC + "#fail", 1L), Map.entry(SVC + "#slow", 1L), Map.entry(SVC + "#echo", 1L),
             Map.entry(SVC + "#note", 1L), Map.entry(SVC + "#greetAsync", 40L));

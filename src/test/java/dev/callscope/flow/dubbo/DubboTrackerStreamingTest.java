@@ -96,7 +96,7 @@ class DubboTrackerStreamingTest {
         assertThat(seen[0]).isEqualTo(n);
         assertThat(handed.get(0).state()).isEqualTo(DubboExchange.State.ANSWERED);
         assertThat(handed.get(0).connection().flowId()).isEqualTo(7);
-        final DubboTracker.MethodStats m = t.methods().get(0);
+        final MethodStats m = t.methods().get(0);
         assertThat(m.count()).isEqualTo(n);
         assertThat(m.latencySamples()).isEqualTo(n);
         assertThat(m.latencyApproximate()).isTrue();

@@ -80,7 +80,7 @@ class DubboTrackerTest {
         assertThat(xs.get(5).state()).isEqualTo(DubboExchange.State.UNANSWERED_AT_CLOSE);
         assertThat(t.connections().get(0).closeKind()).isEqualTo("FIN");
         assertThat(t.anomalies()).extracting(Anomaly::code).contains("dubbo.duplicate_request_id", "dubbo.unmatched_response");
-        final DubboTracker.MethodStats m = t.methods().get(0);
+        final MethodStats m = t.methods().get(0);
         assertThat(m.count()).isEqualTo(6);
         assertThat(m.latencyNanos(0.5)).isEqualTo(4 * MS);
         assertThat(m.maxLatencyNanos()).isEqualTo(9 * MS);

@@ -95,10 +95,12 @@ public final class PacketDecoder {
     private int ipVersion;
     private int ipDepth;
     private long now;
-    private PacketInfo info;
+    PacketInfo info; // the frame being decoded (the tunnels record their layers in it too)
     /** Where each header starts, for showing one frame; null on the normal path. */
     private LayerTrace trace;
     private final HepHeader hep = new HepHeader();
+    /** GRE and ERSPAN, PPPoE and PPP, GTP-U, VXLAN: their headers, read before the inner packet comes back here. */
+    private final Tunnels tunnels = new Tunnels(this);
     private final HepStreams hepStreams;
 
     /** A decoder with a reassembly budget of its own ({@code Limits.reassemblyBudget}). */
@@ -186,7 +188,7 @@ public final class PacketDecoder {
         }
     }
 
-    private void layer(final String name, final String traceName, final byte[] b, final int off, final int capEnd) {
+    void layer(final String name, final String traceName, final byte[] b, final int off, final int capEnd) {
         info.addLayer(name);
         if (trace != null) {
             trace.add(traceName, b, off, capEnd);
@@ -231,7 +233,7 @@ public final class PacketDecoder {
 
     // ---------------------------------------------------------------- helpers
 
-    private Result malformed(final String reason) {
+    Result malformed(final String reason) {
         info.reason = reason;
         return Result.MALFORMED;
     }
@@ -240,7 +242,7 @@ public final class PacketDecoder {
      * A header of {@code n} bytes at {@code off} does not fit in the captured bytes: truncated when the
      * bytes are on the wire (returns {@code ifTruncated}), malformed otherwise.
      */
-    private Result shortHeader(final int off, final int n, final int wireEnd, final String malformedReason,
+    Result shortHeader(final int off, final int n, final int wireEnd, final String malformedReason,
                                final Result ifTruncated) {
         if (off + n <= wireEnd) {
             info.reason = TRUNCATED;
@@ -255,14 +257,14 @@ public final class PacketDecoder {
         info.payloadLength = Math.max(0, capEnd - off);
     }
 
-    private Result rest(final byte[] b, final int off, final int capEnd, final Result r) {
+    Result rest(final byte[] b, final int off, final int capEnd, final Result r) {
         setPayload(b, off, capEnd);
         return r;
     }
 
     // ---------------------------------------------------------------- link layers
 
-    private Result ethernet(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+    Result ethernet(final byte[] b, final int off, final int capEnd, final int wireEnd) {
         layer("eth", "eth", b, off, capEnd);
         if (off + ETH_HEADER_LENGTH > capEnd) {
             return shortHeader(off, ETH_HEADER_LENGTH, wireEnd, "eth.short", Result.NOT_IP);
@@ -294,7 +296,7 @@ public final class PacketDecoder {
             return ipv6(b, off, capEnd, wireEnd);
         }
         if (type == ETHERTYPE_PPPOE_SESSION) {
-            return pppoeSession(b, off, capEnd, wireEnd);
+            return tunnels.pppoeSession(b, off, capEnd, wireEnd);
         }
         info.addLayer(type <= MAX_8023_LENGTH ? "llc" : etherTypeName(type));
         return rest(b, off, capEnd, Result.NOT_IP);
@@ -353,7 +355,7 @@ public final class PacketDecoder {
 
     // ---------------------------------------------------------------- IP
 
-    private Result ipv4(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+    Result ipv4(final byte[] b, final int off, final int capEnd, final int wireEnd) {
         layer("ip", "ip", b, off, capEnd);
         if (++ipDepth > MAX_IP_DEPTH) {
             return malformed("ip.too_deep");
@@ -426,7 +428,7 @@ public final class PacketDecoder {
         return reassembled[i];
     }
 
-    private Result ipv6(final byte[] b, final int off, final int capEnd, final int wireEnd) {
+    Result ipv6(final byte[] b, final int off, final int capEnd, final int wireEnd) {
         layer("ipv6", "ipv6", b, off, capEnd);
         if (++ipDepth > MAX_IP_DEPTH) {
             return malformed("ip.too_deep");
@@ -467,7 +469,7 @@ public final class PacketDecoder {
                 case IPPROTO_SCTP:
                     return sctp(b, off, capEnd, wireEnd);
                 case IPPROTO_GRE:
-                    return gre(b, off, capEnd, wireEnd);
+                    return tunnels.gre(b, off, capEnd, wireEnd);
                 case IPPROTO_IPV4:
                     return ipv4(b, off, capEnd, wireEnd);
                 case IPPROTO_IPV6:
@@ -605,10 +607,10 @@ public final class PacketDecoder {
             }
         }
         if (t.srcPort == GTP_U_PORT || t.dstPort == GTP_U_PORT) {
-            return gtp(b, payloadOff, udpCapEnd, udpWireEnd);
+            return tunnels.gtp(b, payloadOff, udpCapEnd, udpWireEnd);
         }
         if (t.dstPort == VXLAN_PORT) {
-            return vxlan(b, payloadOff, udpCapEnd, udpWireEnd);
+            return tunnels.vxlan(b, payloadOff, udpCapEnd, udpWireEnd);
         }
         return Result.UDP;
     }
@@ -704,200 +706,5 @@ public final class PacketDecoder {
         }
         setPayload(b, hep.payloadOffset, hep.payloadOffset + hep.payloadLength);
         return tcp ? Result.TCP : Result.UDP;
-    }
-
-    private Result gre(final byte[] b, final int off, final int capEnd, final int wireEnd) {
-        layer("gre", "gre", b, off, capEnd);
-        if (off + GRE_BASE_LENGTH > capEnd) {
-            return shortHeader(off, GRE_BASE_LENGTH, wireEnd, "gre.short", Result.OTHER_IP);
-        }
-        final int flags = Be.u16(b, off + GRE_FLAGS_OFFSET);
-        final int version = flags & GRE_VERSION_MASK;
-        if (version > 1) {
-            return malformed("gre.bad_version");
-        }
-        if ((flags & GRE_FLAG_ROUTING) != 0) {
-            return rest(b, off, capEnd, Result.OTHER_IP);
-        }
-        int headerLength = GRE_BASE_LENGTH;
-        if ((flags & GRE_FLAG_CHECKSUM) != 0) {
-            headerLength += 4;
-        }
-        if ((flags & GRE_FLAG_KEY) != 0) {
-            headerLength += 4;
-        }
-        if ((flags & GRE_FLAG_SEQUENCE) != 0) {
-            headerLength += 4;
-        }
-        if (version == 1 && (flags & GRE_FLAG_ACK) != 0) {
-            headerLength += 4;
-        }
-        if (off + headerLength > wireEnd) {
-            return malformed("gre.bad_length");
-        }
-        if (off + headerLength > capEnd) {
-            info.reason = TRUNCATED;
-            return Result.OTHER_IP;
-        }
-        final int protocol = Be.u16(b, off + GRE_PROTOCOL_OFFSET);
-        final int p = off + headerLength;
-        switch (protocol) {
-            case GRE_PROTO_IPV4:
-                return ipv4(b, p, capEnd, wireEnd);
-            case GRE_PROTO_IPV6:
-                return ipv6(b, p, capEnd, wireEnd);
-            case GRE_PROTO_TEB:
-                return ethernet(b, p, capEnd, wireEnd);
-            case GRE_PROTO_PPP:
-                return ppp(b, p, capEnd, wireEnd);
-            case GRE_PROTO_ERSPAN2:
-                info.addLayer("erspan");
-                if ((flags & GRE_FLAG_SEQUENCE) == 0) {
-                    return ethernet(b, p, capEnd, wireEnd); // type I: no ERSPAN header
-                }
-                if (p + ERSPAN2_HEADER_LENGTH > capEnd) {
-                    return shortHeader(p, ERSPAN2_HEADER_LENGTH, wireEnd, "erspan.short", Result.OTHER_IP);
-                }
-                return ethernet(b, p + ERSPAN2_HEADER_LENGTH, capEnd, wireEnd);
-            case GRE_PROTO_ERSPAN3: {
-                info.addLayer("erspan");
-                if (p + ERSPAN3_HEADER_LENGTH > capEnd) {
-                    return shortHeader(p, ERSPAN3_HEADER_LENGTH, wireEnd, "erspan.short", Result.OTHER_IP);
-                }
-                final int word = Be.u16(b, p + ERSPAN3_FLAGS_OFFSET + 2);
-                int len = ERSPAN3_HEADER_LENGTH;
-                if ((word & ERSPAN3_FLAG_OPTIONAL) != 0) {
-                    len += ERSPAN3_PLATFORM_LENGTH;
-                }
-                if (p + len > wireEnd) {
-                    return malformed("erspan.short");
-                }
-                if (((word >>> ERSPAN3_FRAME_TYPE_SHIFT) & ERSPAN3_FRAME_TYPE_MASK) != 0) {
-                    return rest(b, p + Math.min(len, capEnd - p), capEnd, Result.OTHER_IP);
-                }
-                return ethernet(b, p + len, capEnd, wireEnd);
-            }
-            default:
-                return rest(b, p, capEnd, Result.OTHER_IP);
-        }
-    }
-
-    /** PPPoE session stage: a 6-byte header whose length covers the PPP frame that follows. */
-    private Result pppoeSession(final byte[] b, final int off, final int capEnd, final int wireEnd) {
-        layer("pppoes", "pppoes", b, off, capEnd);
-        if (off + PPPOE_HEADER_LENGTH > capEnd) {
-            return shortHeader(off, PPPOE_HEADER_LENGTH, wireEnd, "pppoes.short", Result.NOT_IP);
-        }
-        final int end = off + PPPOE_HEADER_LENGTH + Be.u16(b, off + PPPOE_LENGTH_OFFSET);
-        if (end > wireEnd) {
-            return malformed("pppoes.bad_length");
-        }
-        return ppp(b, off + PPPOE_HEADER_LENGTH, Math.min(capEnd, end), end);
-    }
-
-    private Result ppp(final byte[] b, final int start, final int capEnd, final int wireEnd) {
-        info.addLayer("ppp");
-        int off = start;
-        if (off + 2 <= capEnd && (b[off] & 0xFF) == PPP_ADDRESS && (b[off + 1] & 0xFF) == PPP_CONTROL) {
-            off += 2;
-        }
-        if (off + 1 > capEnd) {
-            return shortHeader(off, 1, wireEnd, "ppp.short", Result.OTHER_IP);
-        }
-        final int protocol;
-        if ((b[off] & 0x01) != 0) {
-            protocol = b[off] & 0xFF; // compressed one-byte protocol field
-            off += 1;
-        } else {
-            if (off + 2 > capEnd) {
-                return shortHeader(off, 2, wireEnd, "ppp.short", Result.OTHER_IP);
-            }
-            protocol = Be.u16(b, off);
-            off += 2;
-        }
-        if (protocol == PPP_PROTO_IPV4) {
-            return ipv4(b, off, capEnd, wireEnd);
-        }
-        if (protocol == PPP_PROTO_IPV6) {
-            return ipv6(b, off, capEnd, wireEnd);
-        }
-        return rest(b, off, capEnd, Result.OTHER_IP);
-    }
-
-    /** GTP-U over UDP; the UDP transport is already recorded and the payload set to the UDP payload. */
-    private Result gtp(final byte[] b, final int off, final int capEnd, final int wireEnd) {
-        if (off + 1 > capEnd) {
-            return Result.UDP;
-        }
-        final int flags = b[off + GTP_FLAGS_OFFSET] & 0xFF;
-        if ((flags >>> 5) != 1 || (flags & GTP_FLAG_PT) == 0) {
-            return Result.UDP; // not GTP-U version 1: leave it as plain UDP
-        }
-        layer("gtp", "gtp", b, off, capEnd);
-        if (off + GTP_MANDATORY_LENGTH > capEnd) {
-            return shortHeader(off, GTP_MANDATORY_LENGTH, wireEnd, "gtp.bad_length", Result.UDP);
-        }
-        final int end = off + GTP_MANDATORY_LENGTH + Be.u16(b, off + GTP_LENGTH_OFFSET);
-        if (end > wireEnd) {
-            return malformed("gtp.bad_length");
-        }
-        final int messageType = b[off + GTP_TYPE_OFFSET] & 0xFF;
-        int p = off + GTP_MANDATORY_LENGTH;
-        if ((flags & (GTP_FLAG_E | GTP_FLAG_S | GTP_FLAG_PN)) != 0) {
-            if (p + 4 > end) {
-                return malformed("gtp.bad_length");
-            }
-            if (p + 4 > capEnd) {
-                info.reason = TRUNCATED;
-                return Result.UDP;
-            }
-            int next = b[off + GTP_NEXT_EXT_OFFSET] & 0xFF;
-            p += 4;
-            if ((flags & GTP_FLAG_E) != 0) {
-                while (next != 0) {
-                    if (p + 1 > end) {
-                        return malformed("gtp.bad_extension_length");
-                    }
-                    if (p + 1 > capEnd) {
-                        info.reason = TRUNCATED;
-                        return Result.UDP;
-                    }
-                    final int len = (b[p] & 0xFF) * 4;
-                    if (len == 0 || p + len > end) {
-                        return malformed("gtp.bad_extension_length");
-                    }
-                    if (p + len > capEnd) {
-                        info.reason = TRUNCATED;
-                        return Result.UDP;
-                    }
-                    next = b[p + len - 1] & 0xFF;
-                    p += len;
-                }
-            }
-        }
-        if (messageType != GTP_MSG_GPDU || p >= end) {
-            return Result.UDP;
-        }
-        final int innerCap = Math.min(capEnd, end);
-        if (p + 1 > innerCap) {
-            info.reason = TRUNCATED;
-            return Result.UDP;
-        }
-        final int version = (b[p] & 0xFF) >>> 4;
-        if (version == 4) {
-            return ipv4(b, p, innerCap, end);
-        }
-        if (version == 6) {
-            return ipv6(b, p, innerCap, end);
-        }
-        return Result.UDP;
-    }
-
-    private Result vxlan(final byte[] b, final int off, final int capEnd, final int wireEnd) {
-        if (off + VXLAN_HEADER_LENGTH > capEnd || (b[off + VXLAN_FLAGS_OFFSET] & VXLAN_FLAG_I) == 0) {
-            return Result.UDP;
-        }
-        layer("vxlan", "vxlan", b, off, capEnd);
-        return ethernet(b, off + VXLAN_HEADER_LENGTH, capEnd, wireEnd);
     }
 }

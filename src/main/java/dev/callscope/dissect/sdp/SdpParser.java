@@ -407,21 +407,13 @@ final class SdpParser {
     }
 
     private boolean rtpmap(final Level l, final String v, final int offset) {
-        final List<String> t = v == null ? List.of() : tokens(v, 3);
-        if (t.size() == 2) {
-            final int pt = parseNatural(t.get(0), 127);
-            final String[] enc = t.get(1).split("/", 4);
-            if (pt >= 0 && enc.length >= 2 && enc.length <= 3 && !enc[0].isEmpty()) {
-                final int clock = parseNatural(enc[1], Integer.MAX_VALUE);
-                final int channels = enc.length == 3 ? parseNatural(enc[2], 255) : 1;
-                if (clock > 0 && channels > 0) {
-                    l.rtpMaps.add(new RtpMap(pt, enc[0], clock, channels));
-                    return true;
-                }
-            }
+        final RtpMap m = SdpAttributes.rtpmap(v);
+        if (m == null) {
+            warn("bad_rtpmap", offset, "rtpmap:" + clip(v));
+            return false;
         }
-        warn("bad_rtpmap", offset, "rtpmap:" + clip(v));
-        return false;
+        l.rtpMaps.add(m);
+        return true;
     }
 
     private boolean fmtp(final Level l, final String v, final int offset) {
@@ -445,17 +437,14 @@ final class SdpParser {
     }
 
     private boolean rtcp(final Level l, final String v, final int offset) {
-        final List<String> t = v == null ? List.of() : tokens(v, 5);
-        final int port = t.isEmpty() ? -1 : parseNatural(t.get(0), 65535);
-        if (port < 0 || t.size() != 1 && t.size() != 4) {
+        final SdpAttributes.Rtcp r = SdpAttributes.rtcp(v);
+        if (r == null) {
             warn("bad_rtcp", offset, "rtcp:" + clip(v));
             return false;
         }
-        l.rtcpPort = port;
-        if (t.size() == 4) {
-            final String a = t.get(3);
-            final int slash = a.indexOf('/');
-            l.rtcpAddress = slash >= 0 ? a.substring(0, slash) : a;
+        l.rtcpPort = r.port();
+        if (r.address() != null) {
+            l.rtcpAddress = r.address();
         }
         return true;
     }
@@ -468,77 +457,49 @@ final class SdpParser {
             }
             return true;
         }
-        final List<String> t = v == null ? List.of() : tokens(v, 32);
-        if (t.size() >= 8 && "typ".equals(t.get(6))) {
-            final int component = parseNatural(t.get(1), 256);
-            final long priority = parseLong(t.get(3));
-            final int port = parseNatural(t.get(5), 65535);
-            if (component > 0 && priority >= 0 && priority <= 0xFFFFFFFFL && port >= 0) {
-                String raddr = null;
-                int rport = -1;
-                for (int i = 8; i + 1 < t.size(); i += 2) {
-                    if ("raddr".equals(t.get(i))) {
-                        raddr = t.get(i + 1);
-                    } else if ("rport".equals(t.get(i))) {
-                        rport = parseNatural(t.get(i + 1), 65535);
-                    }
-                }
-                l.candidates.add(new Candidate(v, t.get(0), component, t.get(2), priority, t.get(4), port, t.get(7),
-                    raddr, rport));
-                return true;
-            }
+        final Candidate c = SdpAttributes.candidate(v);
+        if (c == null) {
+            warn("bad_candidate", offset, "candidate:" + clip(v));
+            return false;
         }
-        warn("bad_candidate", offset, "candidate:" + clip(v));
-        return false;
+        l.candidates.add(c);
+        return true;
     }
 
     private boolean fingerprint(final Level l, final String v, final int offset) {
-        final List<String> t = v == null ? List.of() : tokens(v, 3);
-        if (t.size() != 2) {
+        final Fingerprint f = SdpAttributes.fingerprint(v);
+        if (f == null) {
             warn("bad_fingerprint", offset, "fingerprint:" + clip(v));
             return false;
         }
-        l.fingerprint = new Fingerprint(t.get(0).toLowerCase(Locale.ROOT), t.get(1));
+        l.fingerprint = f;
         return true;
     }
 
     private boolean setup(final Level l, final String v, final int offset) {
-        final String s = v == null ? "" : v.toLowerCase(Locale.ROOT);
-        switch (s) {
-            case "actpass": case "active": case "passive": case "holdconn":
-                l.setup = s;
-                return true;
-            default:
-                warn("bad_setup", offset, "setup:" + clip(v));
-                return false;
+        final String s = SdpAttributes.setup(v);
+        if (s == null) {
+            warn("bad_setup", offset, "setup:" + clip(v));
+            return false;
         }
+        l.setup = s;
+        return true;
     }
 
     private boolean crypto(final Level l, final String v, final int offset) {
-        final List<String> t = v == null ? List.of() : tokens(v, 3);
-        if (t.size() >= 3) {
-            final int tag = parseNatural(t.get(0), 999_999_999);
-            final String rest = t.get(2);
-            int sp = 0;
-            while (sp < rest.length() && rest.charAt(sp) != ' ' && rest.charAt(sp) != '\t') {
-                sp++;
-            }
-            final String keyParams = rest.substring(0, sp);
-            final String sessionParams = rest.substring(sp).strip();
-            if (tag >= 0 && keyParams.contains(":")) {
-                l.crypto.add(new Crypto(tag, t.get(1), keyParams, sessionParams.isEmpty() ? null : sessionParams));
-                return true;
-            }
+        final Crypto c = SdpAttributes.crypto(v);
+        if (c == null) {
+            final List<String> t = v == null ? List.of() : tokens(v, 3);
+            warn("bad_crypto", offset, "crypto: " + (t.isEmpty() ? "empty" : "tag " + clip(t.get(0))));
+            return false;
         }
-        warn("bad_crypto", offset, "crypto: " + (t.isEmpty() ? "empty" : "tag " + clip(t.get(0))));
-        return false;
+        l.crypto.add(c);
+        return true;
     }
 
     private Integer millis(final String v, final String name, final int offset) {
-        // RFC 8866 allows a decimal ptime such as "20.0"; keep whole milliseconds
-        final int dot = v.indexOf('.');
-        final int ms = parseNatural(dot >= 0 ? v.substring(0, dot) : v, 1_000_000);
-        if (ms < 0 || dot >= 0 && parseNatural(v.substring(dot + 1), Integer.MAX_VALUE) < 0) {
+        final int ms = SdpAttributes.millis(v);
+        if (ms < 0) {
             warn("bad_" + name, offset, name + ":" + clip(v));
             return null;
         }

@@ -129,7 +129,7 @@ public final class CallsCommand implements Callable<Integer> {
                         // encoded on the second thread (an export reads the same streams here)
                         final Json.Writable later = export == null ? SipViews.finishedCallRecord(c, rtp) : null;
                         if (later != null) {
-                            out.lineLater(later);
+                            out.lineLater(later, c.messageCount() + c.mediaEndpoints().size());
                         } else {
                             out.line(SipViews.callRecord(c, true, rtp));
                         }

@@ -124,7 +124,7 @@ public final class RtpCommand implements Callable<Integer> {
             // a stream handed on here has been forgotten by the tracker and changes no more: it is
             // encoded on the second thread
             tracker.stream(limits.limits().streamIdleTimeoutNanos, false,
-                s -> out.lineLater(RtpViews.streamRecord(s, tracker.firstNanos())));
+                s -> out.lineLater(RtpViews.streamRecord(s, tracker.firstNanos()), 1));
             final Analysis.Result r = Analysis.run(input, limits, List.of(tracker), out);
             tracker.flush();
             CapLines.rtp(tracker, tracker.maxStreams()).forEach(l -> spec.commandLine().getErr().println("callscope: " + l));

@@ -42,6 +42,13 @@ final class StreamingOutput implements AutoCloseable {
     static final int BATCH = 64;
     /** Batches handed over and not yet encoded: at most this many (each record holds a finished call). */
     static final int QUEUED = 8;
+    /**
+     * Weight (a call's messages and streams, a stream's 1) handed over since the encoder was last
+     * caught up, past which the reading thread waits for it: what waits is bounded in size, not
+     * only in number of records.
+     */
+    static final long MAX_WEIGHT = 50_000;
+    private long unsettledWeight;
     private BlockingQueue<Json.Writable[]> queue;
     private Thread encoder;
     /** The batch being filled (guarded by this object: the flusher hands a part-filled one over). */
@@ -104,9 +111,16 @@ final class StreamingOutput implements AutoCloseable {
     /**
      * Writes one record later, on the encoder thread, after the records handed over before it and
      * before any written by {@link #line}: only for a record whose data nothing changes any more.
+     * {@code weight} is its size in messages and streams (see {@link #MAX_WEIGHT}).
      */
-    void lineLater(final Json.Writable node) {
+    void lineLater(final Json.Writable node, final long weight) {
         rethrowEncoderFailure();
+        // what waits for the encoder is bounded by its weight too (calls of thousands of messages):
+        // past MAX_WEIGHT since the last time the encoder was caught up, wait until it is again
+        unsettledWeight += weight;
+        if (unsettledWeight > MAX_WEIGHT) {
+            drain();
+        }
         synchronized (this) {
             if (encoder == null) {
                 queue = new ArrayBlockingQueue<>(QUEUED);
@@ -178,6 +192,7 @@ final class StreamingOutput implements AutoCloseable {
             handOver();
             target = handed;
         }
+        unsettledWeight = 0;
         waiter = Thread.currentThread();
         while (encoded < target && encoderFailed == null) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));

@@ -33,7 +33,7 @@ class StreamingOutputOrderTest {
                 if (i % 97 == 0) {
                     out.line(record(i)); // at once, after every record handed over before it
                 } else {
-                    out.lineLater(record(i));
+                    out.lineLater(record(i), 1);
                 }
                 expected.add(i);
             }
@@ -52,13 +52,41 @@ class StreamingOutputOrderTest {
     }
 
     @Test
+    void heavyRecordsAreNotLeftWaitingPastTheWeightBound() throws Exception {
+        final StringWriter text = new StringWriter();
+        final CountDownLatch release = new CountDownLatch(1);
+        try (StreamingOutput out = new StreamingOutput(OutputTarget.of(null, new PrintWriter(text)), true)) {
+            out.lineLater(g -> {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                record(0).write(g);
+            }, 1);
+            final Thread reader = new Thread(() -> {
+                out.lineLater(record(1), StreamingOutput.MAX_WEIGHT); // two records, far fewer than a batch,
+                out.lineLater(record(2), 1); // past the weight bound: the reader waits for the encoder
+            });
+            reader.start();
+            reader.join(2_000);
+            assertThat(reader.isAlive()).as("the reader waits once the weight waiting passes the bound").isTrue();
+            release.countDown();
+            reader.join(10_000);
+            assertThat(reader.isAlive()).isFalse();
+            out.commit();
+        }
+        assertThat(text.toString().split("\n")).hasSize(3);
+    }
+
+    @Test
     void aRecordThatFailsToEncodeIsReportedOnTheReadingThread() throws Exception {
         final StringWriter text = new StringWriter();
         try (StreamingOutput out = new StreamingOutput(OutputTarget.of(null, new PrintWriter(text)), true)) {
-            out.lineLater(record(1));
+            out.lineLater(record(1), 1);
             out.lineLater(g -> {
                 throw new IllegalStateException("broken record");
-            });
+            }, 1);
             assertThatThrownBy(out::commit).isInstanceOf(IllegalStateException.class).hasMessage("broken record");
         }
         assertThat(text.toString()).startsWith("{\"n\":1");
@@ -76,10 +104,10 @@ class StreamingOutputOrderTest {
                     Thread.currentThread().interrupt();
                 }
                 record(0).write(g);
-            });
+            }, 1);
             final Thread reader = new Thread(() -> {
                 for (int i = 1; i < (StreamingOutput.QUEUED + 2) * StreamingOutput.BATCH; i++) {
-                    out.lineLater(record(i));
+                    out.lineLater(record(i), 1);
                 }
             });
             reader.start();

@@ -1,7 +1,6 @@
 package dev.callscope.pcap;
 
 import dev.callscope.core.InputException;
-import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
 import java.io.IOException;
 import java.util.List;
@@ -43,7 +42,7 @@ import java.util.List;
  * <p>Per packet the reader only copies bytes into the caller's {@link RawFrame}: no allocation.
  * Once {@link #next} has thrown or returned false it keeps returning false.
  */
-public final class PcapReader implements PacketSource, CaptureInfo {
+public final class PcapReader extends CaptureFileReader {
     /** Magic of a microsecond file, as the writer's byte order stores it. */
     public static final int MAGIC_MICROS = 0xA1B2C3D4;
     /** Magic of a nanosecond file. */
@@ -65,29 +64,18 @@ public final class PcapReader implements PacketSource, CaptureInfo {
     /** The link type proper plus reserved bits; the FCS length and F bit sit above. */
     public static final int LINKTYPE_MASK = 0x03FF_FFFF;
 
-    private final InputBuffer in;
-    private final String name;
-    private final boolean gzip;
-    private final CountingInputStream file;
-    private final long size;
     private final boolean bigEndian;
     private final long fracToNanos;
     private final int linkType;
     private final int snaplen;
     private final List<CaptureInterface> interfaces;
-    private long packets;
-    private boolean done;
 
     /**
      * Reads the file header; the caller has checked that the first four bytes are a pcap magic.
      */
     PcapReader(final InputBuffer in, final boolean gzip, final CountingInputStream file, final long size)
             throws InputException {
-        this.in = in;
-        this.name = in.name();
-        this.gzip = gzip;
-        this.file = file;
-        this.size = size;
+        super(in, gzip, file, size);
         if (!in.ensure(FILE_HEADER_LENGTH)) {
             throw new InputException(InputException.Kind.TRUNCATED,
                     name + ": truncated: the pcap file header is cut off after " + in.available() + " bytes");
@@ -188,41 +176,13 @@ public final class PcapReader implements PacketSource, CaptureInfo {
         return bigEndian ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN;
     }
 
-    /** Packets returned so far. */
-    public long packets() {
-        return packets;
-    }
-
     @Override
     public List<CaptureInterface> interfaces() {
         return interfaces;
     }
 
     @Override
-    public String describe() {
-        return name;
-    }
-
-    @Override
-    public String format() {
-        return gzip ? "pcap (gzip)" : "pcap";
-    }
-
-    /** Bytes read from the file so far (compressed bytes for a gzip file); safe to call from another thread. */
-    @Override
-    public long bytesRead() {
-        return file.count();
-    }
-
-    /** The file's size (compressed for gzip), or -1 for standard input and other streams. */
-    @Override
-    public long size() {
-        return size;
-    }
-
-    @Override
-    public void close() throws IOException {
-        done = true;
-        in.close();
+    String kind() {
+        return "pcap";
     }
 }

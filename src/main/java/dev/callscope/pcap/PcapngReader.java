@@ -1,7 +1,6 @@
 package dev.callscope.pcap;
 
 import dev.callscope.core.InputException;
-import dev.callscope.core.PacketSource;
 import dev.callscope.core.RawFrame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,7 @@ import java.util.List;
  * <p>{@code RawFrame.interfaceId} numbers interfaces over the whole file: the first IDB of a second
  * section continues after the last IDB of the first. Per packet nothing is allocated.
  */
-public final class PcapngReader implements PacketSource, CaptureInfo {
+public final class PcapngReader extends CaptureFileReader {
     public static final int SHB = 0x0A0D0D0A;
     public static final int IDB = 0x00000001;
     public static final int PB = 0x00000002;
@@ -103,12 +102,6 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
     private static final byte TS_DIVIDE = 1;
     private static final byte TS_BINARY = 2;
 
-    private final InputBuffer in;
-    private final String name;
-    private final boolean gzip;
-    private final CountingInputStream file;
-    private final long size;
-
     private boolean bigEndian;
     private int sectionFirstInterface;
     private int sectionInterfaces;
@@ -123,10 +116,8 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
     private final List<CaptureInterface> interfacesView = Collections.unmodifiableList(interfaces);
 
     private byte[] scratch = new byte[256];
-    private long packets;
     private long lastTsNanos;
     private int sections;
-    private boolean done;
 
     /**
      * Reads the first section header and every block up to the first packet; the caller has checked
@@ -134,11 +125,7 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
      */
     PcapngReader(final InputBuffer in, final boolean gzip, final CountingInputStream file, final long size)
             throws InputException {
-        this.in = in;
-        this.name = in.name();
-        this.gzip = gzip;
-        this.file = file;
-        this.size = size;
+        super(in, gzip, file, size);
         readBlocks(null);
     }
 
@@ -535,11 +522,6 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
                 name + ": block at offset " + offset + " (after " + packets + " packets): " + what);
     }
 
-    /** Packets returned so far. */
-    public long packets() {
-        return packets;
-    }
-
     /** Section headers read so far. */
     public int sections() {
         return sections;
@@ -551,30 +533,7 @@ public final class PcapngReader implements PacketSource, CaptureInfo {
     }
 
     @Override
-    public String describe() {
-        return name;
-    }
-
-    @Override
-    public String format() {
-        return gzip ? "pcapng (gzip)" : "pcapng";
-    }
-
-    /** Bytes read from the file so far (compressed bytes for a gzip file); safe to call from another thread. */
-    @Override
-    public long bytesRead() {
-        return file.count();
-    }
-
-    /** The file's size (compressed for gzip), or -1 for standard input and other streams. */
-    @Override
-    public long size() {
-        return size;
-    }
-
-    @Override
-    public void close() throws IOException {
-        done = true;
-        in.close();
+    String kind() {
+        return "pcapng";
     }
 }
